@@ -1,0 +1,380 @@
+"""Adjudication: a turn's moves, the state and a seed in; the new state and its story out.
+
+The order of play within `adjudicate`, which the scenario reference documents:
+1. Moves are put in canonical order: by role, in the scenario's order, then by content.
+   Submission order plays no part.
+2. Each move is checked against the state at the start of the turn: who may take it, its
+   params, its preconditions, the move limit and what the role can afford. An illegal move is
+   rejected with its reason and changes nothing.
+3. Each legal move pays its cost, rolls its chance (a free-form move uses the facilitator's
+   ruling) and takes its success or failure branch. Every expression reads the start-of-turn
+   state, so no move sees another's effects; their changes are applied together.
+4. Commitments count their signals; one that reaches its threshold is revealed to its members.
+5. The scenario's rules run on the state after the moves, again all against one snapshot.
+6. Endings are checked on the final state: the first whose condition holds ends the exercise.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dice import Draw, roll
+from .effects import apply_changes, branch_changes, cost_changes, render, widen_audience
+from .expressions import Environment, ExpressionError
+from .moves import EngineEvent, Move, MoveResult, Opening, Outcome, StateChange
+from .params import ParamError, check_params
+from .scenario import EVERYONE, FREE_FORM, Scenario
+from .schema import ActionSpec, Branch
+from .state import State, environment, role_values
+
+
+class Rejected(Exception):
+    """A move that cannot be played; its message is the reason a player reads."""
+
+
+@dataclass
+class Tally:
+    """What each role has already committed this turn, for the move limit and costs."""
+
+    moves: Counter[str] = field(default_factory=Counter)
+    spent: dict[str, float] = field(default_factory=dict)
+
+
+def check_move(scenario: Scenario, state: State, move: Move,
+               earlier: Sequence[Move] = ()) -> dict[str, Any]:
+    """The move's checked params, or Rejected with the reason. `earlier` are the role's
+    other moves this turn, which count against its move limit and its budget."""
+    env = environment(scenario, state, state.turn + 1)
+    tally = Tally()
+    for other in earlier:
+        _admit(scenario, state, env, other, tally)
+    return _admit(scenario, state, env, move, tally)
+
+
+def _admit(scenario: Scenario, state: State, env: Environment, move: Move,
+           tally: Tally) -> dict[str, Any]:
+    if state.ending is not None:
+        raise Rejected("the exercise has ended")
+    if move.role not in scenario.role_ids:
+        raise Rejected(f"there is no role {move.role!r}")
+    if move.action == FREE_FORM:
+        return _admit_free_form(scenario, move, tally)
+    action = scenario.action(move.action)
+    if action is None or move.role not in scenario.roles_for(action):
+        raise Rejected(f"{move.role} has no action {move.action!r}")
+    try:
+        params = check_params(scenario, action, move.role, move.params)
+    except ParamError as exc:
+        raise Rejected(str(exc)) from exc
+    _bind(env, scenario, state, move.role, params)
+    for pre in action.requires:
+        if not _truth(scenario, pre.when, env):
+            raise Rejected(pre.reason)
+    _count(scenario, action, move.role, tally)
+    _afford(scenario, state, env, action, move.role, params, tally)
+    return params
+
+
+def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, Any]:
+    if not scenario.spec.free_form:
+        raise Rejected("this scenario has no free-form moves")
+    if not move.text.strip():
+        raise Rejected("a free-form move needs its argument written out")
+    _count(scenario, None, move.role, tally)
+    return {}
+
+
+def _count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
+    if action is not None and action.free:
+        return
+    if tally.moves[role] >= scenario.spec.moves_per_turn:
+        raise Rejected(f"{role} has already made {scenario.spec.moves_per_turn} moves this turn")
+    tally.moves[role] += 1
+
+
+def _afford(scenario: Scenario, state: State, env: Environment, action: ActionSpec, role: str,
+            params: Mapping[str, Any], tally: Tally) -> None:
+    try:
+        costs = cost_changes(scenario, action.cost, env, role, params, action.id)
+    except (ExpressionError, ValueError) as exc:
+        raise Rejected(f"the scenario cannot price this move: {exc}") from exc
+    for change in costs:
+        var = scenario.variables[change.variable]
+        after = float(state.values[change.variable]) + tally.spent.get(change.variable, 0.0)
+        after += change.delta or 0.0
+        if var.min is not None and after < var.min:
+            raise Rejected(f"{role} cannot afford it: {var.label} would fall below {var.min:g}")
+    for change in costs:
+        tally.spent[change.variable] = tally.spent.get(change.variable, 0.0) + (change.delta or 0)
+
+
+def _bind(env: Environment, scenario: Scenario, state: State, role: str,
+          params: Mapping[str, Any]) -> None:
+    env.bind(me=role_values(scenario, state.values, role), role=role, params=dict(params))
+
+
+def _truth(scenario: Scenario, source: str, env: Environment) -> bool:
+    try:
+        return scenario.expr(source).evaluate(env) is True
+    except ExpressionError as exc:
+        raise Rejected(f"the scenario cannot judge this move: {exc}") from exc
+
+
+def _chance(scenario: Scenario, chance: float | str, env: Environment) -> float:
+    value = scenario.expr(chance).evaluate(env) if isinstance(chance, str) else chance
+    return min(1.0, max(0.0, float(value)))
+
+
+def adjudicate(scenario: Scenario, state: State, moves: Iterable[Move],
+               seed: int | str) -> Outcome:
+    turn = state.turn + 1
+    env = environment(scenario, state, turn)
+    order = {role: index for index, role in enumerate(scenario.role_ids)}
+    ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.content_key()))
+    play = _Play(scenario, state, env, seed, turn)
+    for move in ordered:
+        play.resolve(move)
+    state = play.after_moves()
+    state, rule_events, rule_narrative, rule_draws = _run_rules(scenario, state, seed, turn)
+    ending = _ending(scenario, state, turn)
+    state = state.evolve(turn=turn, opened=max(state.opened, turn),
+                         ending=ending.id if ending else None)
+    events = play.events + rule_events
+    narrative = play.narrative + rule_narrative
+    if ending:
+        narrative.append(f"{ending.title}. {ending.text}".strip())
+        events.append(EngineEvent("exercise.ended", "all",
+                                  {"ending": ending.id, "title": ending.title,
+                                   "text": ending.text}))
+    return Outcome(turn, state, tuple(play.results), tuple(narrative), tuple(events),
+                   tuple(play.draws + rule_draws), ending.id if ending else None)
+
+
+class _Play:
+    """The moves phase of one turn: checks, rolls and changes, against one snapshot."""
+
+    def __init__(self, scenario: Scenario, state: State, env: Environment, seed: int | str,
+                 turn: int) -> None:
+        self.scenario, self.state, self.env, self.seed, self.turn = (
+            scenario, state, env, seed, turn)
+        self.tally = Tally()
+        self.seen_keys: Counter[str] = Counter()
+        self.results: list[MoveResult] = []
+        self.changes: list[StateChange] = []
+        self.draws: list[Draw] = []
+        self.events: list[EngineEvent] = []
+        self.narrative: list[str] = []
+        self.reveals: list[tuple[str, str]] = []
+        self.committed: list[tuple[str, str]] = []
+
+    def resolve(self, move: Move) -> None:
+        key = move.content_key()
+        draw_key = f"move:{key}:{self.seen_keys[key]}"
+        self.seen_keys[key] += 1
+        try:
+            params = _admit(self.scenario, self.state, self.env, move, self.tally)
+            result = (self._free_form(move, draw_key) if move.action == FREE_FORM
+                      else self._scripted(move, params, draw_key))
+        except Rejected as exc:
+            result = MoveResult(move, accepted=False, reason=str(exc))
+        self._record(result)
+
+    def _scripted(self, move: Move, params: dict[str, Any], draw_key: str) -> MoveResult:
+        action = self.scenario.action(move.action)
+        assert action is not None  # _admit checked it
+        _bind(self.env, self.scenario, self.state, move.role, params)
+        try:
+            changes = cost_changes(self.scenario, action.cost, self.env, move.role, params,
+                                   f"cost of {action.id}")
+            chance = _chance(self.scenario, action.chance, self.env)
+            draw = self._roll(move, draw_key, chance, action.label)
+            success = draw.success if draw else chance >= 1
+            branch = action.success if success else action.failure
+            changes += branch_changes(self.scenario, branch, self.env, move.role, params,
+                                      action.id)
+        except (ExpressionError, ValueError) as exc:
+            raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
+        self._note_reveals(branch, move.role, params)
+        if success and action.commit:
+            self.committed.append((action.commit, move.role))
+        words = _template_values(self.scenario, move.role, params)
+        return MoveResult(move, True, success, text=render(branch.text, words),
+                          public=render(branch.public, words), changes=tuple(changes),
+                          draw=draw)
+
+    def _free_form(self, move: Move, draw_key: str) -> MoveResult:
+        ruling = move.ruling
+        if ruling is None:
+            raise Rejected("the facilitator has not ruled on this move")
+        draw = None
+        if ruling.chance is not None:
+            draw = self._roll(move, draw_key, ruling.chance, "free-form move")
+            success = draw.success if draw else ruling.chance >= 1
+        else:
+            success = ruling.outcome == "success"
+        branch = ruling.success if success else ruling.failure
+        for change in branch.changes:
+            if change.variable not in self.scenario.variables:
+                raise Rejected(f"the ruling names no variable {change.variable!r}")
+        return MoveResult(move, True, success, text=branch.text, public=branch.public,
+                          changes=branch.changes, draw=draw)
+
+    def _roll(self, move: Move, key: str, chance: float, label: str) -> Draw | None:
+        if chance <= 0 or chance >= 1:
+            return None  # certain: nothing is rolled, nothing recorded
+        draw = roll(self.seed, self.turn, key, chance, role=move.role, subject=move.action,
+                    label=label)
+        self.draws.append(draw)
+        return draw
+
+    def _note_reveals(self, branch: Branch, role: str, params: Mapping[str, Any]) -> None:
+        from .effects import target_name
+
+        self.reveals += [(target_name(t, role, params), role) for t in branch.reveal]
+        self.reveals += [(target_name(t, role, params), EVERYONE) for t in branch.publish]
+
+    def _record(self, result: MoveResult) -> None:
+        self.results.append(result)
+        self.changes += result.changes
+        if result.public:
+            self.narrative.append(result.public)
+        kind = "move.resolved" if result.accepted else "move.rejected"
+        self.events.append(EngineEvent(kind, (result.move.role,), result.to_dict()))
+
+    def after_moves(self) -> State:
+        values = apply_changes(self.scenario, self.state.values, self.changes)
+        state = self.state.evolve(values=values)
+        for name, who in self.reveals:
+            state = state.evolve(seen=widen_audience(state, [name], who))
+        return self._commit(state)
+
+    def _commit(self, state: State) -> State:
+        commitments = {cid: tuple(members) for cid, members in state.commitments.items()}
+        met = list(state.met)
+        for cid, role in self.committed:
+            if role not in commitments.get(cid, ()):
+                members = {*commitments.get(cid, ()), role}
+                commitments[cid] = tuple(r for r in self.scenario.role_ids if r in members)
+        for c in self.scenario.commitments:
+            members = commitments.get(c.id, ())
+            newly = [role for cid, role in self.committed if cid == c.id]
+            if len(members) >= c.threshold and (c.id not in met or newly):
+                kind = "commitment.met" if c.id not in met else "commitment.joined"
+                met = sorted({*met, c.id})
+                self.events.append(EngineEvent(kind, tuple(members), {
+                    "commitment": c.id, "label": c.label, "members": list(members),
+                    "text": c.met_text}))
+            elif newly:
+                self.events.append(EngineEvent("commitment.signal", "facilitator", {
+                    "commitment": c.id, "members": list(members), "threshold": c.threshold}))
+        return state.evolve(commitments=commitments, met=tuple(met))
+
+
+def _run_rules(scenario: Scenario, state: State, seed: int | str,
+               turn: int) -> tuple[State, list[EngineEvent], list[str], list[Draw]]:
+    env = environment(scenario, state, turn)
+    changes: list[StateChange] = []
+    events: list[EngineEvent] = []
+    narrative: list[str] = []
+    draws: list[Draw] = []
+    reveals: list[tuple[str, str]] = []
+    for rule in scenario.rules:
+        for role in scenario.resolve_roles(rule.for_each) if rule.for_each else [None]:
+            if role is not None:
+                env.bind(me=role_values(scenario, state.values, role), role=role)
+            try:
+                if scenario.expr(rule.when).evaluate(env) is not True:
+                    continue
+                chance = _chance(scenario, rule.chance, env)
+                draw = None
+                if 0 < chance < 1:
+                    draw = roll(seed, turn, f"rule:{rule.id}:{role}", chance, role=role,
+                                subject=rule.id, label=rule.id)
+                    draws.append(draw)
+                success = draw.success if draw else chance >= 1
+                branch = rule.then if success else rule.otherwise
+                made = branch_changes(scenario, branch, env, role, {}, f"rule {rule.id}")
+            except (ExpressionError, ValueError) as exc:
+                events.append(EngineEvent("rule.error", "facilitator",
+                                          {"rule": rule.id, "role": role, "error": str(exc)}))
+                continue
+            changes += made
+            words = _template_values(scenario, role, {})
+            if branch.public:
+                narrative.append(render(branch.public, words))
+            audience: Any = (role,) if role and branch.text else "facilitator"
+            events.append(EngineEvent("rule.fired", audience, {
+                "rule": rule.id, "role": role, "text": render(branch.text, words),
+                "changes": [c.to_dict() for c in made]}))
+            if role:
+                reveals += [(f"{role}.{t.split('.')[-1]}" if t.startswith("me.") else t, role)
+                            for t in branch.reveal]
+            reveals += [(f"{role}.{t.split('.')[-1]}" if t.startswith("me.") else t, EVERYONE)
+                        for t in branch.publish]
+    state = state.evolve(values=apply_changes(scenario, state.values, changes))
+    for name, who in reveals:
+        state = state.evolve(seen=widen_audience(state, [name], who))
+    return state, events, narrative, draws
+
+
+def _ending(scenario: Scenario, state: State, turn: int) -> Any:
+    env = environment(scenario, state, turn)
+    for ending in scenario.endings:
+        if ending.final and turn < scenario.turns:
+            continue
+        try:
+            if scenario.expr(ending.when).evaluate(env) is True:
+                return ending
+        except ExpressionError:
+            continue
+    return None
+
+
+def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
+    """Fire the injects due as turn `state.turn + 1` opens. Calling it twice changes nothing."""
+    turn = state.turn + 1
+    if state.opened >= turn or state.ending is not None:
+        return Opening(turn, state, (), ())
+    env = environment(scenario, state, turn)
+    changes: list[StateChange] = []
+    events: list[EngineEvent] = []
+    narrative: list[str] = []
+    fired = list(state.fired)
+    published: list[str] = []
+    for inject in scenario.spec.injects:
+        if inject.id in fired and not inject.repeat:
+            continue
+        if inject.at_turn is not None and inject.at_turn != turn:
+            continue
+        try:
+            if inject.when is not None and scenario.expr(inject.when).evaluate(env) is not True:
+                continue
+            changes += branch_changes(scenario, inject.effects, env, None, {},
+                                      f"inject {inject.id}")
+        except (ExpressionError, ValueError) as exc:
+            events.append(EngineEvent("rule.error", "facilitator",
+                                      {"inject": inject.id, "error": str(exc)}))
+            continue
+        fired.append(inject.id)
+        published += inject.effects.publish
+        audience: Any = tuple(scenario.resolve_roles(inject.to)) if inject.to else "all"
+        if audience == "all":
+            narrative.append(f"{inject.title}: {inject.text}")
+        events.append(EngineEvent("inject", audience, {
+            "inject": inject.id, "title": inject.title, "text": inject.text}))
+    values = apply_changes(scenario, state.values, changes)
+    state = state.evolve(values=values, opened=turn, fired=tuple(dict.fromkeys(fired)))
+    state = state.evolve(seen=widen_audience(state, published, EVERYONE))
+    return Opening(turn, state, tuple(narrative), tuple(events))
+
+
+def _template_values(scenario: Scenario, role: str | None,
+                     params: Mapping[str, Any]) -> dict[str, Any]:
+    names = {r.id: r.name for r in scenario.roles}
+    words: dict[str, Any] = {"role": names.get(role or "", role or "")}
+    for key, value in params.items():
+        words[f"params.{key}"] = names.get(value, value) if isinstance(value, str) else value
+    return words

@@ -1,0 +1,55 @@
+"""Bots: a named policy of the scenario picks legal moves for a role.
+
+A policy lists, for a role (or one of its tags, or `*`), plays in order of preference. A bot
+takes each play whose condition holds, whose dice (if it has a chance) allow it, and that the
+engine accepts, until the role's move limit is reached.
+"""
+
+from __future__ import annotations
+
+from .adjudication import Rejected, Tally, _admit
+from .dice import generator
+from .expressions import Environment, ExpressionError
+from .moves import Move
+from .scenario import EVERYONE, Scenario
+from .schema import PlaySpec
+from .state import State, environment, role_values
+
+
+class UnknownPolicy(KeyError):
+    pass
+
+
+def plays_for(scenario: Scenario, policy: str, role: str) -> list[PlaySpec]:
+    if policy not in scenario.policies:
+        raise UnknownPolicy(f"{scenario.id} has no policy {policy!r}; it has "
+                            f"{', '.join(scenario.policies) or 'none'}")
+    plays = scenario.policies[policy].plays
+    tags = [t for t in scenario.role(role).tags if t in plays]
+    key = role if role in plays else (tags[0] if tags else EVERYONE)
+    return plays.get(key, [])
+
+
+def choose_moves(scenario: Scenario, state: State, role: str, policy: str, seed: int | str,
+                 env: Environment | None = None) -> list[Move]:
+    """The moves the policy makes for `role` this turn. Same inputs, same moves."""
+    env = env or environment(scenario, state, state.turn + 1)
+    rng = generator(seed, state.turn + 1, f"bot:{policy}:{role}")
+    tally = Tally()
+    moves: list[Move] = []
+    for play in plays_for(scenario, policy, role):
+        if play.chance < 1 and rng.random() >= play.chance:
+            continue
+        env.bind(me=role_values(scenario, state.values, role), role=role, params={})
+        try:
+            if scenario.expr(play.when).evaluate(env) is not True:
+                continue
+        except ExpressionError:
+            continue
+        move = Move(role, play.action, dict(play.params), text=f"policy {policy}")
+        try:
+            _admit(scenario, state, env, move, tally)
+        except Rejected:
+            continue
+        moves.append(move)
+    return moves

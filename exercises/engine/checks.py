@@ -1,0 +1,426 @@
+"""Cross-checks of a parsed scenario: ids, references, effect targets and expressions.
+
+Expressions are checked twice. First by name: every dotted name an expression reads must be
+declared, in every branch, evaluated or not. Then by type: each expression is evaluated against
+sampled states (the initial one and random ones inside the bounds, booleans both ways) for every
+role it can run as, so a comparison of text with a number, or an int mixed with a double, is a
+load error rather than a surprise in turn 9.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .expressions import FUNCTIONS, Environment, ExpressionError, references
+from .scenario import EVERYONE, Scenario, Variable
+from .schema import ActionSpec, Branch, ParamSpec, Scalar
+from .state import State, environment, role_values
+
+Loc = tuple[str | int, ...]
+PROBES = 6
+BASE_ROOTS = frozenset({"state", "roles", "tags", "commitments", "turn"})
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where an expression runs: who `me` can be, which params exist, what it must give."""
+
+    me: tuple[str, ...] = ()
+    params: tuple[tuple[str, ParamSpec], ...] = ()
+
+    @property
+    def roots(self) -> frozenset[str]:
+        extra = {"me", "role"} if self.me else set()
+        return BASE_ROOTS | extra | ({"params"} if self.params else set())
+
+
+class Checker:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.spec = scenario.spec
+        self.problems: list[tuple[Loc, str]] = []
+        self._probes: list[tuple[Environment, dict[str, Scalar]]] | None = None
+
+    def error(self, loc: Loc, message: str) -> None:
+        self.problems.append((loc, message))
+
+    def run(self) -> list[tuple[Loc, str]]:
+        self._check_ids()
+        self.scenario.tags = self._tags()
+        self.scenario.variables = self._variables()
+        if self.problems:
+            return self.problems  # later checks need sound roles and variables
+        self._check_actions()
+        self._check_rules()
+        self._check_injects()
+        self._check_commitments()
+        self._check_endings()
+        self._check_policies()
+        return self.problems
+
+    # ids, roles, variables
+
+    def _check_ids(self) -> None:
+        for section in ("roles", "actions", "rules", "injects", "commitments", "endings"):
+            seen: set[str] = set()
+            for index, item in enumerate(getattr(self.spec, section)):
+                if item.id in seen:
+                    self.error((section, index, "id"), f"duplicate id {item.id!r}")
+                seen.add(item.id)
+        role_ids = {r.id for r in self.spec.roles}
+        for index, role in enumerate(self.spec.roles):
+            for tag in role.tags:
+                if tag in role_ids or tag == EVERYONE:
+                    self.error(("roles", index, "tags"), f"tag {tag!r} is also a role id")
+
+    def _tags(self) -> dict[str, list[str]]:
+        tags: dict[str, list[str]] = {}
+        for role in self.spec.roles:
+            for tag in role.tags:
+                tags.setdefault(tag, []).append(role.id)
+        return tags
+
+    def _role_refs(self, loc: Loc, refs: Iterable[str]) -> None:
+        known = {r.id for r in self.spec.roles} | set(self.scenario.tags) | {EVERYONE}
+        for ref in refs:
+            if ref not in known:
+                self.error(loc, f"{ref!r} is not a role id or tag")
+
+    def _variables(self) -> dict[str, Variable]:
+        variables: dict[str, Variable] = {}
+        for key, spec in self.spec.state.items():
+            loc: Loc = ("state", key)
+            initial = self._initial(loc, spec.type, spec.initial, spec.min, spec.max)
+            variables[key] = Variable(key, key, None, spec.type, initial, spec.visibility,
+                                      spec.label or key, spec.description, spec.unit,
+                                      spec.min, spec.max)
+        for key, rspec in self.spec.role_state.items():
+            loc = ("role_state", key)
+            self._role_refs((*loc, "roles"), rspec.roles)
+            holders = self.scenario.resolve_roles(rspec.roles)
+            initials = rspec.initial if isinstance(rspec.initial, dict) else {}
+            for extra in sorted(set(initials) - set(holders)):
+                self.error((*loc, "initial", extra), f"{extra!r} does not hold {key}")
+            for role in holders:
+                raw = initials.get(role) if initials else rspec.initial
+                if raw is None or isinstance(raw, dict):
+                    self.error((*loc, "initial"), f"no initial value for {role}")
+                    continue
+                value = self._initial((*loc, "initial"), rspec.type, raw, rspec.min, rspec.max)
+                name = f"{role}.{key}"
+                variables[name] = Variable(name, key, role, rspec.type, value, rspec.visibility,
+                                           rspec.label or key, rspec.description, rspec.unit,
+                                           rspec.min, rspec.max)
+        return variables
+
+    def _initial(self, loc: Loc, kind: str, value: Scalar, lo: float | None,
+                 hi: float | None) -> Scalar:
+        if kind == "bool":
+            if not isinstance(value, bool):
+                self.error(loc, f"initial value {value!r} is not true or false")
+            return bool(value)
+        if isinstance(value, bool) or (kind == "int" and not float(value).is_integer()):
+            self.error(loc, f"initial value {value!r} is not a{'n int' if kind == 'int' else ' number'}")
+        if lo is not None and hi is not None and lo > hi:
+            self.error(loc, f"min {lo:g} is above max {hi:g}")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            self.error(loc, f"initial value {value!r} is outside its bounds")
+        return int(value) if kind == "int" else float(value)
+
+    # actions
+
+    def _check_actions(self) -> None:
+        for index, action in enumerate(self.spec.actions):
+            loc: Loc = ("actions", index)
+            self._role_refs((*loc, "roles"), action.roles)
+            site = Site(tuple(self.scenario.roles_for(action)), tuple(action.params.items()))
+            self._check_params((*loc, "params"), action)
+            for i, pre in enumerate(action.requires):
+                self.expression((*loc, "requires", i, "when"), pre.when, site, "bool")
+            self.chance((*loc, "chance"), action.chance, site)
+            self._values((*loc, "cost"), action.cost, site, numbers_only=True)
+            self.branch((*loc, "success"), action.success, site)
+            self.branch((*loc, "failure"), action.failure, site)
+            if action.commit and action.commit not in {c.id for c in self.spec.commitments}:
+                self.error((*loc, "commit"), f"no commitment {action.commit!r}")
+
+    def _check_params(self, loc: Loc, action: ActionSpec) -> None:
+        for name, param in action.params.items():
+            if param.type == "choice" and not param.choices:
+                self.error((*loc, name), "a choice needs choices")
+            if param.type == "role":
+                self._role_refs((*loc, name, "roles"), param.roles or [EVERYONE])
+            if param.default is not None and not _fits(param, param.default):
+                self.error((*loc, name, "default"), f"default {param.default!r} does not fit")
+
+    def chance(self, loc: Loc, chance: float | str, site: Site) -> None:
+        if isinstance(chance, str):
+            self.expression(loc, chance, site, "number")
+        elif not 0 <= chance <= 1:
+            self.error(loc, "a chance is between 0 and 1")
+
+    def branch(self, loc: Loc, branch: Branch, site: Site) -> None:
+        self._values((*loc, "set"), branch.set, site, numbers_only=False)
+        self._values((*loc, "add"), branch.add, site, numbers_only=True)
+        for field in ("reveal", "publish"):
+            for i, target in enumerate(getattr(branch, field)):
+                self.targets((*loc, field, i), target, site)
+
+    def _values(self, loc: Loc, values: dict[str, Any], site: Site, numbers_only: bool) -> None:
+        for target, value in values.items():
+            variables = self.targets((*loc, target), target, site)
+            for var in variables[:1]:
+                if numbers_only and var.type == "bool":
+                    self.error((*loc, target), f"{target} is true or false: use set, not add")
+                kind = "number" if numbers_only or var.type != "bool" else "bool"
+                if isinstance(value, str):
+                    self.expression((*loc, target), value, site, kind)
+                elif (kind == "bool") != isinstance(value, bool):
+                    self.error((*loc, target), f"{value!r} is not a {kind} for {target}")
+
+    def targets(self, loc: Loc, target: str, site: Site) -> list[Variable]:
+        """The variables an effect target can name for each role the site runs as."""
+        found = list(self._resolve_target(loc, target, site))
+        if not found:
+            self.error(loc, f"{target!r} is not a variable")
+        return found
+
+    def _resolve_target(self, loc: Loc, target: str, site: Site) -> Iterator[Variable]:
+        variables = self.scenario.variables
+        parts = target.split(".")
+        if len(parts) == 1 or parts[0] not in ("me", "params"):
+            if target in variables:
+                yield variables[target]
+            return
+        if parts[0] == "me" and len(parts) == 2 and site.me:
+            owners = list(site.me)
+        elif parts[0] == "params" and len(parts) == 3 and dict(site.params).get(parts[1]):
+            param = dict(site.params)[parts[1]]
+            if param.type != "role":
+                return
+            owners = self.scenario.resolve_roles(param.roles or [EVERYONE])
+        else:
+            return
+        missing = [o for o in owners if f"{o}.{parts[-1]}" not in variables]
+        if missing:
+            self.error(loc, f"{', '.join(missing)} hold no {parts[-1]!r}")
+            return
+        yield from (variables[f"{o}.{parts[-1]}"] for o in owners)
+
+    # rules, injects, commitments, endings, policies
+
+    def _check_rules(self) -> None:
+        for index, rule in enumerate(self.spec.rules):
+            loc: Loc = ("rules", index)
+            me: tuple[str, ...] = ()
+            if rule.for_each is not None:
+                self._role_refs((*loc, "for_each"), rule.for_each)
+                me = tuple(self.scenario.resolve_roles(rule.for_each))
+            site = Site(me)
+            self.expression((*loc, "when"), rule.when, site, "bool")
+            self.chance((*loc, "chance"), rule.chance, site)
+            self.branch((*loc, "then"), rule.then, site)
+            self.branch((*loc, "otherwise"), rule.otherwise, site)
+
+    def _check_injects(self) -> None:
+        for index, inject in enumerate(self.spec.injects):
+            loc: Loc = ("injects", index)
+            if inject.at_turn is None and inject.when is None:
+                self.error(loc, "an inject needs at_turn, when, or both")
+            if inject.at_turn is not None and inject.at_turn > self.spec.turns:
+                self.error((*loc, "at_turn"), f"the scenario has only {self.spec.turns} turns")
+            if inject.when is not None:
+                self.expression((*loc, "when"), inject.when, Site(), "bool")
+            self._role_refs((*loc, "to"), inject.to or [])
+            self.branch((*loc, "effects"), inject.effects, Site())
+            if inject.effects.reveal:
+                self.error((*loc, "effects", "reveal"), "an inject has no role: use publish")
+
+    def _check_commitments(self) -> None:
+        for index, commitment in enumerate(self.spec.commitments):
+            loc: Loc = ("commitments", index)
+            self._role_refs((*loc, "roles"), commitment.roles)
+            members = self.scenario.resolve_roles(commitment.roles)
+            if commitment.threshold > len(members):
+                self.error((*loc, "threshold"), f"only {len(members)} roles can commit")
+        by_id = {c.id: c for c in self.spec.commitments}
+        for index, action in enumerate(self.spec.actions):
+            if action.commit in by_id:
+                allowed = set(self.scenario.resolve_roles(by_id[action.commit].roles))
+                for role in self.scenario.roles_for(action):
+                    if role not in allowed:
+                        self.error(("actions", index, "roles"), f"{role} may not commit")
+
+    def _check_endings(self) -> None:
+        for index, ending in enumerate(self.spec.endings):
+            self.expression(("endings", index, "when"), ending.when, Site(), "bool")
+        if not any(e.final and e.when.strip() == "true" for e in self.spec.endings):
+            self.error(("endings",), "needs one final ending with no condition, so every "
+                       "exercise that reaches its last turn ends with a named outcome")
+
+    def _check_policies(self) -> None:
+        for name, policy in self.spec.policies.items():
+            for key, plays in policy.plays.items():
+                loc: Loc = ("policies", name, "plays", key)
+                self._role_refs(loc, [key])
+                roles = tuple(self.scenario.resolve_roles([key]))
+                for index, play in enumerate(plays):
+                    self._check_play((*loc, index), play.action, play.params, play.when, roles)
+
+    def _check_play(self, loc: Loc, action_id: str, params: dict[str, Any], when: str,
+                    roles: tuple[str, ...]) -> None:
+        action = self.scenario.action(action_id)
+        if action is None:
+            self.error((*loc, "action"), f"no action {action_id!r}")
+            return
+        allowed = self.scenario.roles_for(action)
+        for role in roles:
+            if role not in allowed:
+                self.error((*loc, "action"), f"{role} may not take {action_id}")
+        for pname, value in params.items():
+            spec = action.params.get(pname)
+            if spec is None:
+                self.error((*loc, "params", pname), f"{action_id} has no parameter {pname!r}")
+            elif not _fits(spec, value):
+                self.error((*loc, "params", pname), f"{value!r} does not fit {pname}")
+        self.expression((*loc, "when"), when, Site(roles), "bool")
+
+    # expressions
+
+    def expression(self, loc: Loc, source: str, site: Site, kind: str) -> None:
+        try:
+            compiled = self.scenario.expr(source)
+        except ExpressionError as exc:
+            self.error(loc, f"expression {exc}")
+            return
+        name_problems = [self._check_reference(ref.path, ref.is_call, site)
+                         for ref in references(source)]
+        problems = [p for p in name_problems if p]
+        if problems:
+            self.error(loc, f"expression {problems[0]}")
+            return
+        problem = self._probe(compiled.evaluate, site, kind)
+        if problem:
+            self.error(loc, f"expression {problem}")
+
+    def _check_reference(self, path: tuple[str, ...], is_call: bool, site: Site) -> str | None:
+        if is_call:
+            if path[-1] not in FUNCTIONS:
+                return f"calls {path[-1]}(), which is not a known function"
+            path = path[:-1]
+            if not path:
+                return None
+        root, rest = path[0], path[1:]
+        if root not in site.roots:
+            return f"reads {root!r}, which is not defined here"
+        return self._check_fields(root, rest, site)
+
+    def _check_fields(self, root: str, rest: tuple[str, ...], site: Site) -> str | None:
+        scenario = self.scenario
+        if root in ("turn", "role"):
+            return f"reads {root}.{rest[0]}, but {root} has no fields" if rest else None
+        if not rest:
+            return None
+        known: dict[str, set[str]] = {
+            "state": set(scenario.global_variables()),
+            "params": {name for name, _ in site.params},
+            "tags": set(scenario.tags),
+            "commitments": {c.id for c in scenario.commitments},
+        }
+        if root == "me":
+            holders = [set(scenario.role_variables(r)) for r in site.me]
+            known["me"] = set.intersection(*holders) if holders else set()
+        if root == "roles":
+            if rest[0] not in scenario.role_ids:
+                return f"reads roles.{rest[0]}, but there is no role {rest[0]!r}"
+            if len(rest) > 1 and rest[1] not in scenario.role_variables(rest[0]):
+                return f"reads roles.{rest[0]}.{rest[1]}, which is not a variable"
+            return None
+        if rest[0] not in known[root]:
+            return f"reads {root}.{rest[0]}, which is not declared"
+        if root == "commitments" and len(rest) > 1 and rest[1] not in ("count", "met"):
+            return f"reads {'.'.join((root, *rest))}: a commitment has count and met"
+        return None
+
+    def _probe(self, evaluate: Any, site: Site, kind: str) -> str | None:
+        rng = random.Random(len(self.problems))
+        for env, values in self._probe_environments():
+            for me in site.me or (None,):
+                bindings: dict[str, Any] = {}
+                if me is not None:
+                    bindings = {"me": role_values(self.scenario, values, me), "role": me}
+                if site.params:
+                    bindings["params"] = self._sample_params(site, me, rng)
+                env.bind(**bindings)
+                try:
+                    result = evaluate(env)
+                except ExpressionError as exc:
+                    if "divides by zero" in str(exc) or "overflow" in str(exc).lower():
+                        continue  # depends on values, not on the expression's soundness
+                    return str(exc)
+                problem = _wrong_type(result, kind)
+                if problem:
+                    return problem
+        return None
+
+    def _sample_params(self, site: Site, me: str | None, rng: random.Random) -> dict[str, Any]:
+        from .params import param_choices
+
+        sample: dict[str, Any] = {}
+        for name, spec in site.params:
+            if spec.type in ("choice", "role"):
+                options = param_choices(self.scenario, spec, me or "")
+                sample[name] = rng.choice(options) if options else ""
+            elif spec.type == "bool":
+                sample[name] = rng.random() < 0.5
+            elif spec.type == "text":
+                sample[name] = "text"
+            else:
+                lo, hi = spec.min if spec.min is not None else 0, spec.max or 10
+                value = rng.uniform(lo, hi)
+                sample[name] = int(round(value)) if spec.type == "int" else value
+        return sample
+
+    def _probe_environments(self) -> list[tuple[Environment, dict[str, Scalar]]]:
+        if self._probes is None:
+            rng = random.Random(20261122)
+            initial = {n: v.initial for n, v in self.scenario.variables.items()}
+            samples = [initial] + [
+                {n: _sample(v, rng) for n, v in self.scenario.variables.items()}
+                for _ in range(PROBES - 1)
+            ]
+            self._probes = [
+                (environment(self.scenario, State(values=values), turn=1 + i), values)
+                for i, values in enumerate(samples)
+            ]
+        return self._probes
+
+
+def _sample(var: Variable, rng: random.Random) -> Scalar:
+    if var.type == "bool":
+        return rng.random() < 0.5
+    lo = var.min if var.min is not None else min(0.0, float(var.initial))
+    hi = var.max if var.max is not None else max(100.0, float(var.initial) * 2)
+    value = rng.uniform(lo, hi)
+    return int(round(value)) if var.type == "int" else value
+
+
+def _wrong_type(result: Any, kind: str) -> str | None:
+    if kind == "bool" and not isinstance(result, bool):
+        return f"gives {result!r}, but a condition must give true or false"
+    if kind == "number" and (isinstance(result, bool) or not isinstance(result, int | float)):
+        return f"gives {result!r}, but a number is needed here"
+    return None
+
+
+def _fits(spec: ParamSpec, value: Any) -> bool:
+    if spec.type == "bool":
+        return isinstance(value, bool)
+    if spec.type in ("int", "float"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if spec.type == "choice":
+        return value in (spec.choices or [])
+    return isinstance(value, str)

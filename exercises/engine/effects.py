@@ -1,0 +1,110 @@
+"""Turning a branch of a scenario (set, add, reveal, publish) into changes, and applying them.
+
+Changes from one phase are applied together, in a documented, order-independent way:
+assignments first, in the canonical order of the moves or rules that made them (a later one
+wins a conflict), then every increment summed, then each variable coerced to its type and
+clamped to its bounds. So the same moves give the same state whichever arrived first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .expressions import Environment
+from .scenario import EVERYONE, Scenario
+from .schema import Branch, Scalar
+from .state import State
+from .moves import StateChange
+
+
+def target_name(target: str, role: str | None, params: Mapping[str, Any]) -> str:
+    """The flat variable an effect target names for this role and these params."""
+    parts = target.split(".")
+    if parts[0] == "me" and len(parts) == 2 and role:
+        return f"{role}.{parts[1]}"
+    if parts[0] == "params" and len(parts) == 3:
+        return f"{params[parts[1]]}.{parts[2]}"
+    return target
+
+
+def branch_changes(scenario: Scenario, branch: Branch, env: Environment, role: str | None,
+                   params: Mapping[str, Any], reason: str) -> list[StateChange]:
+    changes = [
+        StateChange(target_name(t, role, params), value=_value(scenario, v, env), reason=reason)
+        for t, v in branch.set.items()
+    ]
+    changes += [
+        StateChange(target_name(t, role, params), delta=_number(scenario, v, env), reason=reason)
+        for t, v in branch.add.items()
+    ]
+    return changes
+
+
+def cost_changes(scenario: Scenario, cost: Mapping[str, Any], env: Environment, role: str,
+                 params: Mapping[str, Any], reason: str) -> list[StateChange]:
+    return [
+        StateChange(target_name(t, role, params), delta=-_number(scenario, v, env), reason=reason)
+        for t, v in cost.items()
+    ]
+
+
+def _value(scenario: Scenario, value: Any, env: Environment) -> Scalar:
+    result = scenario.expr(value).evaluate(env) if isinstance(value, str) else value
+    if isinstance(result, str):
+        raise ValueError("an effect gave text")
+    return result
+
+
+def _number(scenario: Scenario, value: Any, env: Environment) -> float:
+    result = _value(scenario, value, env)
+    if isinstance(result, bool):
+        raise ValueError("an increment gave true or false")
+    return float(result)
+
+
+def apply_changes(scenario: Scenario, values: Mapping[str, Scalar],
+                  changes: Iterable[StateChange]) -> dict[str, Scalar]:
+    new = dict(values)
+    changes = list(changes)
+    for change in changes:
+        if change.value is not None:
+            new[change.variable] = change.value
+    totals: dict[str, float] = {}
+    for change in changes:
+        if change.delta is not None:
+            totals[change.variable] = totals.get(change.variable, 0.0) + change.delta
+    for name, delta in totals.items():
+        new[name] = float(new[name]) + delta
+    for name in {c.variable for c in changes}:
+        new[name] = scenario.variables[name].coerce(new[name])
+    return new
+
+
+def widen_audience(state: State, names: Iterable[str], who: str) -> dict[str, tuple[str, ...]]:
+    """`seen` with `who` (a role, or `*` for everyone) added for each variable in `names`."""
+    seen = dict(state.seen)
+    for name in names:
+        current = seen.get(name, ())
+        if who not in current and EVERYONE not in current:
+            seen[name] = tuple(sorted({*current, who}))
+    return seen
+
+
+def render(template: str, values: Mapping[str, Any]) -> str:
+    """`{name}` placeholders filled from `values`; nothing else is interpreted.
+
+    str.format would let a scenario reach attributes (`{role.__class__}`); this cannot.
+    """
+    out, i = [], 0
+    while i < len(template):
+        start = template.find("{", i)
+        end = template.find("}", start + 1) if start >= 0 else -1
+        if start < 0 or end < 0:
+            out.append(template[i:])
+            break
+        key = template[start + 1 : end]
+        out.append(template[i:start])
+        out.append(str(values[key]) if key in values else template[start : end + 1])
+        i = end + 1
+    return "".join(out)

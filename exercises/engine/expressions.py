@@ -1,0 +1,153 @@
+"""The safe expression language: CEL, behind one small interface.
+
+Scenario conditions, chances and effects are CEL expressions (github.com/google/cel-spec):
+no loops, no assignment, no attribute access on host objects, no I/O. Every expression is
+compiled when its scenario loads; the limits below bound what a hostile file can make the
+evaluator do, and `references` lets the loader reject unknown names before anything runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import cel
+
+MAX_LENGTH = 500
+MAX_DEPTH = 12
+MAX_MACROS = 2
+
+Value = bool | int | float | str
+
+MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
+FUNCTIONS = frozenset(
+    {"size", "int", "double", "string", "has", "matches", "contains", "startsWith", "endsWith",
+     "max", "min"}
+    | MACROS
+)
+KEYWORDS = frozenset({"true", "false", "null", "in"})
+
+_STRING = re.compile(r"""(?:[rRbB]{0,2})('''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""", re.S)
+_CHAIN = re.compile(r"(?<![\w.\]\)])([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*)*)(\s*\()?")
+_MACRO_VAR = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter)\s*\(\s*([A-Za-z_]\w*)\s*,")
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be compiled, or failed while evaluating."""
+
+
+def _max(a: Any, b: Any) -> Any:
+    return a if a >= b else b
+
+
+def _min(a: Any, b: Any) -> Any:
+    return a if a <= b else b
+
+
+# max/min are the only helpers added to CEL's standard library: pure, two arguments, bounded.
+HELPERS = {"max": _max, "min": _min}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A dotted name an expression reads, such as ("roles", "anthropic", "evidence")."""
+
+    path: tuple[str, ...]
+    is_call: bool
+
+
+@dataclass(frozen=True)
+class Expression:
+    source: str
+    program: Any
+
+    def evaluate(self, env: Environment) -> Value:
+        try:
+            result = self.program.execute(env.context)
+        except Exception as exc:  # the CEL runtime raises several builtin types
+            raise ExpressionError(_describe(exc)) from exc
+        if not isinstance(result, bool | int | float | str):
+            raise ExpressionError(f"gives a {type(result).__name__}, not a number, bool or text")
+        return result
+
+
+class Environment:
+    """The names an expression may read: built once per phase, then narrowed per move."""
+
+    def __init__(self, variables: Mapping[str, Any]) -> None:
+        self.context = cel.Context(dict(variables), functions=HELPERS)
+
+    def bind(self, **variables: Any) -> Environment:
+        for name, value in variables.items():
+            self.context.add_variable(name, value)
+        return self
+
+
+def compile_expression(source: str) -> Expression:
+    source = source.strip()
+    if not source:
+        raise ExpressionError("is empty")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"is {len(source)} characters long; the limit is {MAX_LENGTH}")
+    depth = nesting_depth(source)
+    if depth > MAX_DEPTH:
+        raise ExpressionError(f"nests {depth} deep; the limit is {MAX_DEPTH}")
+    macros = len(_MACRO_VAR.findall(_strip_strings(source)))
+    if macros > MAX_MACROS:
+        raise ExpressionError(f"uses {macros} list macros; the limit is {MAX_MACROS}")
+    try:
+        program = cel.compile(source)
+    except Exception as exc:
+        raise ExpressionError(_first_line(str(exc))) from exc
+    return Expression(source, program)
+
+
+def nesting_depth(source: str) -> int:
+    depth = deepest = 0
+    for char in _strip_strings(source):
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
+
+
+def references(source: str) -> Iterator[Reference]:
+    """Dotted names read by `source`, outside string literals; macro variables excluded."""
+    text = _strip_strings(source)
+    bound = set(_MACRO_VAR.findall(text))
+    for match in _CHAIN.finditer(text):
+        root, rest, call = match.group(1), match.group(2), match.group(3)
+        path = (root, *[part.strip() for part in rest.split(".") if part.strip()])
+        if root in bound or root in KEYWORDS or _is_number_suffix(text, match.start()):
+            continue
+        yield Reference(path, bool(call))
+
+
+def _is_number_suffix(text: str, start: int) -> bool:
+    # `1e5`, `2u`: the letters belong to a numeric literal, not a name.
+    return start > 0 and text[start - 1].isdigit()
+
+
+def _strip_strings(source: str) -> str:
+    return _STRING.sub(lambda m: " " * len(m.group(0)), source)
+
+
+def _first_line(message: str) -> str:
+    message = message.replace("Failed to parse expression", "cannot be parsed")
+    lines = [line for line in message.splitlines() if line.strip()]
+    for line in lines:
+        if "ERROR:" in line:
+            return line.split("ERROR:", 1)[1].strip().replace("<input>:", "at ")
+    return lines[0] if lines else "is not a valid expression"
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"reads {exc.args[0]!r}, which does not exist"
+    if isinstance(exc, ZeroDivisionError):
+        return "divides by zero"
+    return _first_line(str(exc)).split(" CEL does not coerce")[0]

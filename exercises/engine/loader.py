@@ -1,0 +1,170 @@
+"""Loading scenario files: YAML with line numbers, the schema, then every cross-check.
+
+A scenario that loads is one the engine can run: every id it names exists, every expression
+compiles, reads only declared names and gives the type its place needs. Problems come back
+together, each with its file and line, so an author fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .checks import Checker
+from .scenario import Scenario, Variable
+from .schema import ScenarioSpec
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 200_000
+BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadError:
+    file: str
+    line: int
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" {self.where}:" if self.where else ""
+        return f"{self.file}:{self.line}:{where} {self.message}"
+
+
+class ScenarioLoadError(ValueError):
+    def __init__(self, errors: list[LoadError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioLoadError([LoadError(str(path), 0, "", f"cannot read: {exc}")]) from exc
+    return load_scenario_text(text, str(path))
+
+
+def validate_scenario_file(path: str | Path) -> list[LoadError]:
+    try:
+        load_scenario(path)
+    except ScenarioLoadError as exc:
+        return exc.errors
+    return []
+
+
+@functools.cache
+def load_bundled_scenarios() -> dict[str, Scenario]:
+    scenarios = (load_scenario(p) for p in sorted(BUNDLED.glob("*.yaml")))
+    return {s.id: s for s in scenarios}
+
+
+def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
+    data, lines = _parse_yaml(text, path)
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioLoadError(_schema_errors(exc, lines, path)) from exc
+    scenario = Scenario(spec, text, path, variables={}, tags={})
+    problems = Checker(scenario).run()
+    if problems:
+        errors = [LoadError(path, _line(lines, loc), _where(loc), msg) for loc, msg in problems]
+        raise ScenarioLoadError(errors)
+    return scenario
+
+
+def _parse_yaml(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ScenarioLoadError([LoadError(path, 0, "", "is larger than 1 MB")])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            raise ScenarioLoadError([LoadError(path, 1, "", "is empty")])
+        lines: dict[Loc, int] = {}
+        _record_lines(node, (), lines, [0])
+        data = yaml.SafeLoader(text).get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise ScenarioLoadError([LoadError(path, line, "", f"is not valid YAML: {exc}")]) from exc
+    if not isinstance(data, dict):
+        raise ScenarioLoadError([LoadError(path, 1, "", "must be a mapping of fields")])
+    return data, lines
+
+
+def _record_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], count: list[int]) -> None:
+    # Aliases can make a small file describe a huge tree (a "billion laughs"): count nodes.
+    count[0] += 1
+    if count[0] > MAX_NODES:
+        raise ScenarioLoadError([LoadError("", 0, "", "has too many YAML nodes")])
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                lines.setdefault((*loc, key.value), key.start_mark.line + 1)
+                _record_lines(value, (*loc, key.value), lines, count)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*loc, index), lines, count)
+
+
+def _line(lines: dict[Loc, int], loc: Loc) -> int:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 0
+
+
+def _where(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _schema_errors(exc: ValidationError, lines: dict[Loc, int], path: str) -> list[LoadError]:
+    errors: list[LoadError] = []
+    seen: set[tuple[int, str]] = set()
+    for error in exc.errors():
+        loc = tuple(p for p in error["loc"] if not _is_union_tag(p))
+        message = _schema_message(error)
+        key = (_line(lines, loc), _where(loc))
+        if key not in seen:  # a union reports once per member; one line is enough
+            seen.add(key)
+            errors.append(LoadError(path, key[0], key[1], message))
+    return errors
+
+
+def _is_union_tag(part: str | int) -> bool:
+    return isinstance(part, str) and (part.startswith(("constrained-", "function-")) or part in {
+        "bool", "int", "float", "str", "dict[str,union[bool,int,float]]",
+        "dict[str,union[bool,int,float,str]]", "union[bool,int,float]"})
+
+
+def _schema_message(error: Any) -> str:
+    loc = error["loc"]
+    if error["type"] == "extra_forbidden":
+        return f"unknown field {loc[-1]!r}"
+    if error["type"] == "missing":
+        return f"missing field {loc[-1]!r}"
+    return str(error["msg"])
+
+
+__all__ = [
+    "LoadError",
+    "Scenario",
+    "ScenarioLoadError",
+    "Variable",
+    "load_bundled_scenarios",
+    "load_scenario",
+    "load_scenario_text",
+    "validate_scenario_file",
+]

@@ -1,0 +1,125 @@
+"""What goes into adjudication (moves, rulings) and what comes out (results, events, outcome)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from .dice import Draw
+from .schema import Scalar
+from .state import State
+
+Audience = Literal["all", "facilitator"] | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """Set `variable` to `value`, or add `delta` to it; `reason` says why, for the record."""
+
+    variable: str
+    value: Scalar | None = None
+    delta: float | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None and v != ""}
+
+
+@dataclass(frozen=True)
+class RulingBranch:
+    text: str = ""
+    public: str = ""
+    changes: tuple[StateChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """The facilitator's ruling on a free-form move: a chance the engine rolls, or an outcome."""
+
+    chance: float | None = None
+    outcome: Literal["success", "failure"] | None = None
+    success: RulingBranch = RulingBranch()
+    failure: RulingBranch = RulingBranch()
+
+    def __post_init__(self) -> None:
+        if (self.chance is None) == (self.outcome is None):
+            raise ValueError("a ruling gives either a chance or an outcome")
+        if self.chance is not None and not 0 <= self.chance <= 1:
+            raise ValueError("a ruling's chance is between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Move:
+    role: str
+    action: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    text: str = ""
+    id: str = ""
+    ruling: Ruling | None = None
+
+    def content_key(self) -> str:
+        """Identifies the move by what it says, not by when or where it was submitted."""
+        params = json.dumps(self.params, sort_keys=True, separators=(",", ":"), default=str)
+        return f"{self.role}:{self.action}:{params}:{self.text}"
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    move: Move
+    accepted: bool
+    success: bool | None = None
+    reason: str = ""
+    text: str = ""
+    public: str = ""
+    changes: tuple[StateChange, ...] = ()
+    draw: Draw | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "move": self.move.id, "role": self.move.role, "action": self.move.action,
+            "accepted": self.accepted, "success": self.success, "reason": self.reason,
+            "text": self.text, "public": self.public,
+            "changes": [c.to_dict() for c in self.changes],
+            "draw": self.draw.to_dict() if self.draw else None,
+        }
+
+
+@dataclass(frozen=True)
+class EngineEvent:
+    """Something that happened, and who may learn of it (the facilitator always may)."""
+
+    type: str
+    audience: Audience
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A turn adjudicated: the new state and everything that explains how it came about."""
+
+    turn: int
+    state: State
+    results: tuple[MoveResult, ...]
+    narrative: tuple[str, ...]
+    events: tuple[EngineEvent, ...]
+    draws: tuple[Draw, ...]
+    ending: str | None = None
+
+    def results_for(self, role: str) -> list[MoveResult]:
+        return [r for r in self.results if r.move.role == role]
+
+    @property
+    def rejections(self) -> list[MoveResult]:
+        return [r for r in self.results if not r.accepted]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A turn opened: injects that fired and the state they left."""
+
+    turn: int
+    state: State
+    narrative: tuple[str, ...]
+    events: tuple[EngineEvent, ...]

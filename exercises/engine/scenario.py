@@ -1,0 +1,156 @@
+"""A loaded scenario: its spec plus the lookups and compiled expressions the engine needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .expressions import Expression, compile_expression
+from .schema import (
+    ActionSpec,
+    CommitmentSpec,
+    EndingSpec,
+    PolicySpec,
+    RoleSpec,
+    RuleSpec,
+    Scalar,
+    ScenarioSpec,
+    VariableSpec,
+)
+
+EVERYONE = "*"
+FREE_FORM = "free_form"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One state variable under its flat name: `frontier_capability`, `anthropic.lead_months`."""
+
+    name: str
+    key: str
+    owner: str | None
+    type: Literal["int", "float", "bool"]
+    initial: Scalar
+    visibility: Literal["public", "private", "facilitator"]
+    label: str
+    description: str
+    unit: str
+    min: float | None
+    max: float | None
+
+    def coerce(self, value: Scalar) -> Scalar:
+        """The value as this variable holds it: typed, rounded and inside its bounds."""
+        if self.type == "bool":
+            return bool(value)
+        number: float = float(value)
+        if self.min is not None:
+            number = max(number, self.min)
+        if self.max is not None:
+            number = min(number, self.max)
+        return int(round(number)) if self.type == "int" else round(number, 6)
+
+
+@dataclass
+class Scenario:
+    spec: ScenarioSpec
+    source: str
+    path: str
+    variables: dict[str, Variable]
+    tags: dict[str, list[str]]
+    expressions: dict[str, Expression] = field(default_factory=dict)
+
+    # The attributes pages and commands read most, named as in the file.
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
+    def version(self) -> int | str:
+        return self.spec.version
+
+    @property
+    def summary(self) -> str:
+        return self.spec.summary
+
+    @property
+    def turns(self) -> int:
+        return self.spec.turns
+
+    @property
+    def turn_label(self) -> str:
+        return self.spec.turn_label
+
+    @property
+    def roles(self) -> list[RoleSpec]:
+        return self.spec.roles
+
+    @property
+    def role_ids(self) -> list[str]:
+        return [role.id for role in self.spec.roles]
+
+    @property
+    def state(self) -> dict[str, VariableSpec]:
+        return self.spec.state
+
+    @property
+    def actions(self) -> list[ActionSpec]:
+        return self.spec.actions
+
+    @property
+    def rules(self) -> list[RuleSpec]:
+        return self.spec.rules
+
+    @property
+    def commitments(self) -> list[CommitmentSpec]:
+        return self.spec.commitments
+
+    @property
+    def endings(self) -> list[EndingSpec]:
+        return self.spec.endings
+
+    @property
+    def policies(self) -> dict[str, PolicySpec]:
+        return self.spec.policies
+
+    def role(self, role_id: str) -> RoleSpec:
+        return next(role for role in self.spec.roles if role.id == role_id)
+
+    def action(self, action_id: str) -> ActionSpec | None:
+        return next((a for a in self.spec.actions if a.id == action_id), None)
+
+    def commitment(self, commitment_id: str) -> CommitmentSpec:
+        return next(c for c in self.spec.commitments if c.id == commitment_id)
+
+    def resolve_roles(self, refs: Iterable[str]) -> list[str]:
+        """Role ids named by ids, tags or `*`, in the scenario's role order."""
+        wanted: set[str] = set()
+        for ref in refs:
+            if ref == EVERYONE:
+                wanted.update(self.role_ids)
+            else:
+                wanted.update(self.tags.get(ref, [ref]))
+        return [role_id for role_id in self.role_ids if role_id in wanted]
+
+    def roles_for(self, action: ActionSpec) -> list[str]:
+        return self.resolve_roles(action.roles)
+
+    def actions_for(self, role_id: str) -> list[ActionSpec]:
+        return [a for a in self.spec.actions if role_id in self.roles_for(a)]
+
+    def role_variables(self, role_id: str) -> dict[str, Variable]:
+        """The role's own variables by short key, as `me` sees them in expressions."""
+        return {v.key: v for v in self.variables.values() if v.owner == role_id}
+
+    def global_variables(self) -> dict[str, Variable]:
+        return {v.key: v for v in self.variables.values() if v.owner is None}
+
+    def expr(self, source: str) -> Expression:
+        compiled = self.expressions.get(source)
+        if compiled is None:
+            compiled = self.expressions[source] = compile_expression(source)
+        return compiled

@@ -1,0 +1,164 @@
+"""The shape of a scenario file, as pydantic models.
+
+This module checks structure only (fields, types, ranges). Cross-references, expression names
+and expression types are checked by `loader`, which knows every declared id.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,47}$")]
+Scalar = StrictBool | StrictInt | StrictFloat
+# A string where a value is expected is a CEL expression; a literal is taken as it is.
+ValueOrExpression = StrictBool | StrictInt | StrictFloat | StrictStr
+Text = Annotated[str, Field(max_length=20_000)]
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RoleSpec(Spec):
+    id: Id
+    name: str
+    summary: str = Field("", description="One public line about the role.")
+    briefing: Text = Field(description="Private: what the role knows and wants.")
+    tags: list[Id] = []
+
+
+class VariableSpec(Spec):
+    type: Literal["int", "float", "bool"]
+    label: str = ""
+    description: str = ""
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    initial: Scalar
+    visibility: Literal["public", "facilitator"] = "public"
+
+
+class RoleVariableSpec(Spec):
+    type: Literal["int", "float", "bool"]
+    roles: list[str] = Field(min_length=1, description="Role ids or tags that hold it.")
+    label: str = ""
+    description: str = ""
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    initial: Scalar | dict[str, Scalar]
+    visibility: Literal["public", "private", "facilitator"] = "private"
+
+
+class ParamSpec(Spec):
+    type: Literal["int", "float", "bool", "choice", "role", "text"]
+    label: str = ""
+    description: str = ""
+    min: float | None = None
+    max: float | None = None
+    choices: list[str] | None = None
+    roles: list[str] | None = Field(None, description="For a role: ids or tags it may name.")
+    not_self: bool = False
+    max_length: int = Field(2000, ge=1, le=20_000)
+    default: Scalar | str | None = None
+
+
+class Branch(Spec):
+    set: dict[str, ValueOrExpression] = {}
+    add: dict[str, ValueOrExpression] = {}
+    reveal: list[str] = Field([], description="Variables the acting role may now see.")
+    publish: list[str] = Field([], description="Variables everyone may now see.")
+    text: Text = Field("", description="Private result for the acting role.")
+    public: Text = Field("", description="A line of the public narrative.")
+
+
+class Precondition(Spec):
+    when: str
+    reason: str
+
+
+class ActionSpec(Spec):
+    id: Id
+    label: str
+    description: Text = ""
+    roles: list[str] = Field(min_length=1)
+    params: dict[Id, ParamSpec] = {}
+    cost: dict[str, ValueOrExpression] = {}
+    requires: list[Precondition] = []
+    chance: float | str = 1.0
+    success: Branch = Branch()
+    failure: Branch = Branch()
+    commit: Id | None = None
+    free: bool = Field(False, description="Does not count against moves_per_turn.")
+
+
+class RuleSpec(Spec):
+    id: Id
+    description: Text
+    for_each: list[str] | None = None
+    when: str = "true"
+    chance: float | str = 1.0
+    then: Branch = Branch()
+    otherwise: Branch = Branch()
+
+
+class InjectSpec(Spec):
+    id: Id
+    title: str
+    text: Text
+    at_turn: int | None = Field(None, ge=1)
+    when: str | None = None
+    repeat: bool = False
+    to: list[str] | None = Field(None, description="Role ids or tags; everyone when absent.")
+    effects: Branch = Branch()
+
+
+class CommitmentSpec(Spec):
+    id: Id
+    label: str
+    description: Text = ""
+    roles: list[str] = Field(min_length=1)
+    threshold: int = Field(2, ge=2)
+    met_text: Text
+
+
+class EndingSpec(Spec):
+    id: Id
+    title: str
+    text: Text = ""
+    when: str = "true"
+    final: bool = Field(False, description="Checked only when the last turn is adjudicated.")
+
+
+class PlaySpec(Spec):
+    action: Id
+    params: dict[str, Scalar | str] = {}
+    when: str = "true"
+    chance: float = Field(1.0, ge=0, le=1)
+
+
+class PolicySpec(Spec):
+    description: str = ""
+    plays: dict[str, list[PlaySpec]]
+
+
+class ScenarioSpec(Spec):
+    id: Id
+    title: str
+    version: StrictInt | StrictStr
+    summary: Text = ""
+    turns: int = Field(ge=1, le=200)
+    turn_label: str = "turn"
+    moves_per_turn: int = Field(2, ge=1, le=20)
+    free_form: bool = True
+    roles: list[RoleSpec] = Field(min_length=1)
+    state: dict[Id, VariableSpec] = {}
+    role_state: dict[Id, RoleVariableSpec] = {}
+    actions: list[ActionSpec] = []
+    rules: list[RuleSpec] = []
+    injects: list[InjectSpec] = []
+    commitments: list[CommitmentSpec] = []
+    endings: list[EndingSpec] = Field(min_length=1)
+    policies: dict[Id, PolicySpec] = {}

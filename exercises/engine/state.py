@@ -1,0 +1,127 @@
+"""The state of an exercise between turns, and what each audience may see of it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .expressions import Environment
+from .scenario import EVERYONE, Scenario
+from .schema import Scalar
+
+FACILITATOR = "facilitator"
+OBSERVER = "observer"
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything adjudication reads and writes. Treat it as immutable: the engine copies.
+
+    `turn` counts the turns resolved so far; `opened`, the turns whose injects have fired. `seen` widens a variable's audience at run time:
+    a role id, or `*` for everyone (a lab publishing its evidence, an evaluation revealing a
+    safety case to the lab that ran it).
+    """
+
+    values: Mapping[str, Scalar]
+    turn: int = 0
+    opened: int = 0
+    seen: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    fired: tuple[str, ...] = ()
+    commitments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    met: tuple[str, ...] = ()
+    ending: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "turn": self.turn,
+            "opened": self.opened,
+            "values": dict(self.values),
+            "seen": {name: list(who) for name, who in self.seen.items()},
+            "fired": list(self.fired),
+            "commitments": {cid: list(who) for cid, who in self.commitments.items()},
+            "met": list(self.met),
+            "ending": self.ending,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> State:
+        return cls(
+            values=dict(data["values"]),
+            turn=int(data["turn"]),
+            opened=int(data.get("opened", data["turn"])),
+            seen={name: tuple(who) for name, who in data.get("seen", {}).items()},
+            fired=tuple(data.get("fired", ())),
+            commitments={cid: tuple(w) for cid, w in data.get("commitments", {}).items()},
+            met=tuple(data.get("met", ())),
+            ending=data.get("ending"),
+        )
+
+    def evolve(self, **changes: Any) -> State:
+        return replace(self, **changes)
+
+
+def initial_state(scenario: Scenario) -> State:
+    values = {name: var.initial for name, var in scenario.variables.items()}
+    return State(values=values, commitments={c.id: () for c in scenario.commitments})
+
+
+def environment(scenario: Scenario, state: State, turn: int) -> Environment:
+    """What expressions read: `state`, `roles`, `tags`, `commitments`, `turn`.
+
+    Per-move names (`me`, `role`, `params`) are bound on top by the caller.
+    """
+    return Environment(
+        {
+            "state": global_values(scenario, state.values),
+            "roles": {rid: role_values(scenario, state.values, rid) for rid in scenario.role_ids},
+            "tags": scenario.tags,
+            "commitments": {
+                c.id: {"count": len(state.commitments.get(c.id, ())), "met": c.id in state.met}
+                for c in scenario.commitments
+            },
+            "turn": turn,
+        }
+    )
+
+
+def global_values(scenario: Scenario, values: Mapping[str, Scalar]) -> dict[str, Scalar]:
+    return {key: values[var.name] for key, var in scenario.global_variables().items()}
+
+
+def role_values(scenario: Scenario, values: Mapping[str, Scalar], role: str) -> dict[str, Scalar]:
+    return {key: values[var.name] for key, var in scenario.role_variables(role).items()}
+
+
+def can_see(scenario: Scenario, state: State, viewer: str, name: str) -> bool:
+    """Whether `viewer` (a role id, `observer` or `facilitator`) may see variable `name`."""
+    if viewer == FACILITATOR:
+        return True
+    var = scenario.variables[name]
+    extra = state.seen.get(name, ())
+    if var.visibility == "public" or EVERYONE in extra:
+        return True
+    if viewer == OBSERVER:
+        return False
+    return (var.visibility == "private" and var.owner == viewer) or viewer in extra
+
+
+def visible_values(scenario: Scenario, state: State, viewer: str) -> dict[str, Scalar]:
+    return {
+        name: value for name, value in state.values.items() if can_see(scenario, state, viewer, name)
+    }
+
+
+def visible_commitments(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:
+    """A role sees only its own signal, and the others' once the commitment is met."""
+    view: dict[str, Any] = {}
+    for c in scenario.commitments:
+        members = state.commitments.get(c.id, ())
+        met = c.id in state.met
+        if viewer == FACILITATOR:
+            view[c.id] = {"committed": list(members), "met": met}
+        elif viewer in scenario.resolve_roles(c.roles):
+            mine = viewer in members
+            view[c.id] = {"committed": list(members) if met and mine else [], "met": met and mine,
+                          "mine": mine}
+    return view
