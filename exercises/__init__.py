@@ -1,0 +1,1 @@
+"""The exercise app: scenarios, exercises, seats, turns, moves and their events."""

@@ -1,0 +1,1 @@
+"""Admin registrations. Admin actions must go through the use-case functions, like every write."""

@@ -1,0 +1,117 @@
+"""`python manage.py simulate SCENARIO --policy NAME --runs N`: whole exercises played by bots.
+
+With `--json`, prints exactly the summary `exercises.engine.simulate` returns; the same seed
+gives byte-identical output whatever `--workers` is, since each run derives its own seed.
+Without it, a table a person can read. The progress bar appears only on a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from exercises.engine import Scenario, ScenarioLoadError, UnknownPolicy, load_scenario, simulate
+from exercises.management import UnknownScenario, scenario_path
+
+USAGE_ERROR = 2
+
+
+class Command(BaseCommand):
+    help = "Play whole exercises with a bot policy and summarise the final states."
+    requires_system_checks: list[str] = []  # pure engine work: no database, no apps
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("scenario", metavar="SCENARIO", help="a bundled id or a file")
+        parser.add_argument("--policy", required=True, help="one of the scenario's policies")
+        parser.add_argument("--runs", type=int, default=100, help="exercises to play")
+        parser.add_argument("--seed", default="0", help="the batch seed (default 0)")
+        parser.add_argument("--turns", type=int, default=None, help="default: the scenario's")
+        parser.add_argument(
+            "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: cores)"
+        )
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        runs, turns, workers = options["runs"], options["turns"], options["workers"]
+        if runs < 1:
+            raise usage_error(f"--runs must be at least 1, not {runs}")
+        if turns is not None and turns < 1:
+            raise usage_error(f"--turns must be at least 1, not {turns}")
+        if workers < 1:
+            raise usage_error(f"--workers must be at least 1, not {workers}")
+        scenario = load(options["scenario"])
+        seed = parse_seed(options["seed"])
+        with progress_bar(runs, enabled=not options["json"]) as bar:
+            try:
+                result = simulate(
+                    scenario,
+                    options["policy"],
+                    runs,
+                    seed=seed,
+                    turns=turns,
+                    workers=min(workers, runs),
+                    progress=bar.update,
+                )
+            except UnknownPolicy as exc:
+                raise usage_error(str(exc.args[0])) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2), ending="\n")
+        else:
+            self.stdout.write(table(scenario, result, seed))
+
+
+def usage_error(message: str) -> CommandError:
+    return CommandError(message, returncode=USAGE_ERROR)
+
+
+def load(ref: str) -> Scenario:
+    try:
+        return load_scenario(scenario_path(ref))
+    except UnknownScenario as exc:
+        raise usage_error(str(exc)) from exc
+    except ScenarioLoadError as exc:
+        raise usage_error(f"the scenario does not load:\n{exc}") from exc
+
+
+def parse_seed(text: str) -> int | str:
+    """An integer seed stays an integer; any other text is a seed too."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def progress_bar(runs: int, enabled: bool) -> tqdm[Any]:
+    # Only a person at a terminal wants a bar; logs and pipes get clean output.
+    show = enabled and sys.stderr.isatty()
+    return tqdm(total=runs, unit="run", file=sys.stderr, disable=not show, leave=False)
+
+
+def table(scenario: Scenario, result: dict[str, Any], seed: int | str) -> str:
+    final = result["final_state"]
+    titles = {ending.id: ending.title for ending in scenario.endings}
+    labels = {o: f"{o} ({titles[o]})" if o in titles else o for o in result["outcomes"]}
+    width = max(len(name) for name in ["variable", *final["mean"], *labels.values()])
+    lines = [
+        f"{scenario.title} ({result['scenario']}), policy {result['policy']}: "
+        f"{result['runs']} runs of {result['turns']} turns, seed {seed}",
+        "",
+        f"{'variable':<{width}}  {'mean':>10}  {'p5':>10}  {'p95':>10}",
+    ]
+    for name in final["mean"]:
+        cells = [number(final[column][name]) for column in ("mean", "p5", "p95")]
+        lines.append(f"{name:<{width}}  " + "  ".join(f"{cell:>10}" for cell in cells))
+    lines += ["", f"{'outcome':<{width}}  {'share':>10}"]
+    for outcome, share in result["outcomes"].items():
+        lines.append(f"{labels[outcome]:<{width}}  {share:>10.1%}")
+    return "\n".join(lines)
+
+
+def number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
