@@ -43,8 +43,9 @@ class Tally:
     spent: dict[str, float] = field(default_factory=dict)
 
 
-def check_move(scenario: Scenario, state: State, move: Move,
-               earlier: Sequence[Move] = ()) -> dict[str, Any]:
+def check_move(
+    scenario: Scenario, state: State, move: Move, earlier: Sequence[Move] = ()
+) -> dict[str, Any]:
     """The move's checked params, or Rejected with the reason. `earlier` are the role's
     other moves this turn, which count against its move limit and its budget."""
     env = environment(scenario, state, state.turn + 1)
@@ -54,8 +55,9 @@ def check_move(scenario: Scenario, state: State, move: Move,
     return _admit(scenario, state, env, move, tally)
 
 
-def _admit(scenario: Scenario, state: State, env: Environment, move: Move,
-           tally: Tally) -> dict[str, Any]:
+def _admit(
+    scenario: Scenario, state: State, env: Environment, move: Move, tally: Tally
+) -> dict[str, Any]:
     if state.ending is not None:
         raise Rejected("the exercise has ended")
     if move.role not in scenario.role_ids:
@@ -95,8 +97,15 @@ def _count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tall
     tally.moves[role] += 1
 
 
-def _afford(scenario: Scenario, state: State, env: Environment, action: ActionSpec, role: str,
-            params: Mapping[str, Any], tally: Tally) -> None:
+def _afford(
+    scenario: Scenario,
+    state: State,
+    env: Environment,
+    action: ActionSpec,
+    role: str,
+    params: Mapping[str, Any],
+    tally: Tally,
+) -> None:
     try:
         costs = cost_changes(scenario, action.cost, env, role, params, action.id)
     except (ExpressionError, ValueError) as exc:
@@ -111,8 +120,9 @@ def _afford(scenario: Scenario, state: State, env: Environment, action: ActionSp
         tally.spent[change.variable] = tally.spent.get(change.variable, 0.0) + (change.delta or 0)
 
 
-def _bind(env: Environment, scenario: Scenario, state: State, role: str,
-          params: Mapping[str, Any]) -> None:
+def _bind(
+    env: Environment, scenario: Scenario, state: State, role: str, params: Mapping[str, Any]
+) -> None:
     env.bind(me=role_values(scenario, state.values, role), role=role, params=dict(params))
 
 
@@ -128,8 +138,7 @@ def _chance(scenario: Scenario, chance: float | str, env: Environment) -> float:
     return min(1.0, max(0.0, float(value)))
 
 
-def adjudicate(scenario: Scenario, state: State, moves: Iterable[Move],
-               seed: int | str) -> Outcome:
+def adjudicate(scenario: Scenario, state: State, moves: Iterable[Move], seed: int | str) -> Outcome:
     turn = state.turn + 1
     env = environment(scenario, state, turn)
     order = {role: index for index, role in enumerate(scenario.role_ids)}
@@ -140,26 +149,44 @@ def adjudicate(scenario: Scenario, state: State, moves: Iterable[Move],
     state = play.after_moves()
     state, rule_events, rule_narrative, rule_draws = _run_rules(scenario, state, seed, turn)
     ending = _ending(scenario, state, turn)
-    state = state.evolve(turn=turn, opened=max(state.opened, turn),
-                         ending=ending.id if ending else None)
+    state = state.evolve(
+        turn=turn, opened=max(state.opened, turn), ending=ending.id if ending else None
+    )
     events = play.events + rule_events
     narrative = play.narrative + rule_narrative
     if ending:
         narrative.append(f"{ending.title}. {ending.text}".strip())
-        events.append(EngineEvent("exercise.ended", "all",
-                                  {"ending": ending.id, "title": ending.title,
-                                   "text": ending.text}))
-    return Outcome(turn, state, tuple(play.results), tuple(narrative), tuple(events),
-                   tuple(play.draws + rule_draws), ending.id if ending else None)
+        events.append(
+            EngineEvent(
+                "exercise.ended",
+                "all",
+                {"ending": ending.id, "title": ending.title, "text": ending.text},
+            )
+        )
+    return Outcome(
+        turn,
+        state,
+        tuple(play.results),
+        tuple(narrative),
+        tuple(events),
+        tuple(play.draws + rule_draws),
+        ending.id if ending else None,
+    )
 
 
 class _Play:
     """The moves phase of one turn: checks, rolls and changes, against one snapshot."""
 
-    def __init__(self, scenario: Scenario, state: State, env: Environment, seed: int | str,
-                 turn: int) -> None:
+    def __init__(
+        self, scenario: Scenario, state: State, env: Environment, seed: int | str, turn: int
+    ) -> None:
         self.scenario, self.state, self.env, self.seed, self.turn = (
-            scenario, state, env, seed, turn)
+            scenario,
+            state,
+            env,
+            seed,
+            turn,
+        )
         self.tally = Tally()
         self.seen_keys: Counter[str] = Counter()
         self.results: list[MoveResult] = []
@@ -176,8 +203,11 @@ class _Play:
         self.seen_keys[key] += 1
         try:
             params = _admit(self.scenario, self.state, self.env, move, self.tally)
-            result = (self._free_form(move, draw_key) if move.action == FREE_FORM
-                      else self._scripted(move, params, draw_key))
+            result = (
+                self._free_form(move, draw_key)
+                if move.action == FREE_FORM
+                else self._scripted(move, params, draw_key)
+            )
         except Rejected as exc:
             result = MoveResult(move, accepted=False, reason=str(exc))
         self._record(result)
@@ -187,23 +217,29 @@ class _Play:
         assert action is not None  # _admit checked it
         _bind(self.env, self.scenario, self.state, move.role, params)
         try:
-            changes = cost_changes(self.scenario, action.cost, self.env, move.role, params,
-                                   f"cost of {action.id}")
+            changes = cost_changes(
+                self.scenario, action.cost, self.env, move.role, params, f"cost of {action.id}"
+            )
             chance = _chance(self.scenario, action.chance, self.env)
             draw = self._roll(move, draw_key, chance, action.label)
             success = draw.success if draw else chance >= 1
             branch = action.success if success else action.failure
-            changes += branch_changes(self.scenario, branch, self.env, move.role, params,
-                                      action.id)
+            changes += branch_changes(self.scenario, branch, self.env, move.role, params, action.id)
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
         self._note_reveals(branch, move.role, params)
         if success and action.commit:
             self.committed.append((action.commit, move.role))
         words = _template_values(self.scenario, move.role, params)
-        return MoveResult(move, True, success, text=render(branch.text, words),
-                          public=render(branch.public, words), changes=tuple(changes),
-                          draw=draw)
+        return MoveResult(
+            move,
+            True,
+            success,
+            text=render(branch.text, words),
+            public=render(branch.public, words),
+            changes=tuple(changes),
+            draw=draw,
+        )
 
     def _free_form(self, move: Move, draw_key: str) -> MoveResult:
         ruling = move.ruling
@@ -219,14 +255,22 @@ class _Play:
         for change in branch.changes:
             if change.variable not in self.scenario.variables:
                 raise Rejected(f"the ruling names no variable {change.variable!r}")
-        return MoveResult(move, True, success, text=branch.text, public=branch.public,
-                          changes=branch.changes, draw=draw)
+        return MoveResult(
+            move,
+            True,
+            success,
+            text=branch.text,
+            public=branch.public,
+            changes=branch.changes,
+            draw=draw,
+        )
 
     def _roll(self, move: Move, key: str, chance: float, label: str) -> Draw | None:
         if chance <= 0 or chance >= 1:
             return None  # certain: nothing is rolled, nothing recorded
-        draw = roll(self.seed, self.turn, key, chance, role=move.role, subject=move.action,
-                    label=label)
+        draw = roll(
+            self.seed, self.turn, key, chance, role=move.role, subject=move.action, label=label
+        )
         self.draws.append(draw)
         return draw
 
@@ -256,25 +300,40 @@ class _Play:
         met = list(state.met)
         for cid, role in self.committed:
             if role not in commitments.get(cid, ()):
-                members = {*commitments.get(cid, ()), role}
-                commitments[cid] = tuple(r for r in self.scenario.role_ids if r in members)
+                joined = {*commitments.get(cid, ()), role}
+                commitments[cid] = tuple(r for r in self.scenario.role_ids if r in joined)
         for c in self.scenario.commitments:
             members = commitments.get(c.id, ())
             newly = [role for cid, role in self.committed if cid == c.id]
             if len(members) >= c.threshold and (c.id not in met or newly):
                 kind = "commitment.met" if c.id not in met else "commitment.joined"
                 met = sorted({*met, c.id})
-                self.events.append(EngineEvent(kind, tuple(members), {
-                    "commitment": c.id, "label": c.label, "members": list(members),
-                    "text": c.met_text}))
+                self.events.append(
+                    EngineEvent(
+                        kind,
+                        tuple(members),
+                        {
+                            "commitment": c.id,
+                            "label": c.label,
+                            "members": list(members),
+                            "text": c.met_text,
+                        },
+                    )
+                )
             elif newly:
-                self.events.append(EngineEvent("commitment.signal", "facilitator", {
-                    "commitment": c.id, "members": list(members), "threshold": c.threshold}))
+                self.events.append(
+                    EngineEvent(
+                        "commitment.signal",
+                        "facilitator",
+                        {"commitment": c.id, "members": list(members), "threshold": c.threshold},
+                    )
+                )
         return state.evolve(commitments=commitments, met=tuple(met))
 
 
-def _run_rules(scenario: Scenario, state: State, seed: int | str,
-               turn: int) -> tuple[State, list[EngineEvent], list[str], list[Draw]]:
+def _run_rules(
+    scenario: Scenario, state: State, seed: int | str, turn: int
+) -> tuple[State, list[EngineEvent], list[str], list[Draw]]:
     env = environment(scenario, state, turn)
     changes: list[StateChange] = []
     events: list[EngineEvent] = []
@@ -291,29 +350,54 @@ def _run_rules(scenario: Scenario, state: State, seed: int | str,
                 chance = _chance(scenario, rule.chance, env)
                 draw = None
                 if 0 < chance < 1:
-                    draw = roll(seed, turn, f"rule:{rule.id}:{role}", chance, role=role,
-                                subject=rule.id, label=rule.id)
+                    draw = roll(
+                        seed,
+                        turn,
+                        f"rule:{rule.id}:{role}",
+                        chance,
+                        role=role,
+                        subject=rule.id,
+                        label=rule.id,
+                    )
                     draws.append(draw)
                 success = draw.success if draw else chance >= 1
                 branch = rule.then if success else rule.otherwise
                 made = branch_changes(scenario, branch, env, role, {}, f"rule {rule.id}")
             except (ExpressionError, ValueError) as exc:
-                events.append(EngineEvent("rule.error", "facilitator",
-                                          {"rule": rule.id, "role": role, "error": str(exc)}))
+                events.append(
+                    EngineEvent(
+                        "rule.error",
+                        "facilitator",
+                        {"rule": rule.id, "role": role, "error": str(exc)},
+                    )
+                )
                 continue
             changes += made
             words = _template_values(scenario, role, {})
             if branch.public:
                 narrative.append(render(branch.public, words))
             audience: Any = (role,) if role and branch.text else "facilitator"
-            events.append(EngineEvent("rule.fired", audience, {
-                "rule": rule.id, "role": role, "text": render(branch.text, words),
-                "changes": [c.to_dict() for c in made]}))
+            events.append(
+                EngineEvent(
+                    "rule.fired",
+                    audience,
+                    {
+                        "rule": rule.id,
+                        "role": role,
+                        "text": render(branch.text, words),
+                        "changes": [c.to_dict() for c in made],
+                    },
+                )
+            )
             if role:
-                reveals += [(f"{role}.{t.split('.')[-1]}" if t.startswith("me.") else t, role)
-                            for t in branch.reveal]
-            reveals += [(f"{role}.{t.split('.')[-1]}" if t.startswith("me.") else t, EVERYONE)
-                        for t in branch.publish]
+                reveals += [
+                    (f"{role}.{t.split('.')[-1]}" if t.startswith("me.") else t, role)
+                    for t in branch.reveal
+                ]
+            reveals += [
+                (f"{role}.{t.split('.')[-1]}" if t.startswith("me.") else t, EVERYONE)
+                for t in branch.publish
+            ]
     state = state.evolve(values=apply_changes(scenario, state.values, changes))
     for name, who in reveals:
         state = state.evolve(seen=widen_audience(state, [name], who))
@@ -352,27 +436,35 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
         try:
             if inject.when is not None and scenario.expr(inject.when).evaluate(env) is not True:
                 continue
-            changes += branch_changes(scenario, inject.effects, env, None, {},
-                                      f"inject {inject.id}")
+            changes += branch_changes(
+                scenario, inject.effects, env, None, {}, f"inject {inject.id}"
+            )
         except (ExpressionError, ValueError) as exc:
-            events.append(EngineEvent("rule.error", "facilitator",
-                                      {"inject": inject.id, "error": str(exc)}))
+            events.append(
+                EngineEvent("rule.error", "facilitator", {"inject": inject.id, "error": str(exc)})
+            )
             continue
         fired.append(inject.id)
         published += inject.effects.publish
         audience: Any = tuple(scenario.resolve_roles(inject.to)) if inject.to else "all"
         if audience == "all":
             narrative.append(f"{inject.title}: {inject.text}")
-        events.append(EngineEvent("inject", audience, {
-            "inject": inject.id, "title": inject.title, "text": inject.text}))
+        events.append(
+            EngineEvent(
+                "inject",
+                audience,
+                {"inject": inject.id, "title": inject.title, "text": inject.text},
+            )
+        )
     values = apply_changes(scenario, state.values, changes)
     state = state.evolve(values=values, opened=turn, fired=tuple(dict.fromkeys(fired)))
     state = state.evolve(seen=widen_audience(state, published, EVERYONE))
     return Opening(turn, state, tuple(narrative), tuple(events))
 
 
-def _template_values(scenario: Scenario, role: str | None,
-                     params: Mapping[str, Any]) -> dict[str, Any]:
+def _template_values(
+    scenario: Scenario, role: str | None, params: Mapping[str, Any]
+) -> dict[str, Any]:
     names = {r.id: r.name for r in scenario.roles}
     words: dict[str, Any] = {"role": names.get(role or "", role or "")}
     for key, value in params.items():

@@ -22,16 +22,24 @@ class UnknownPolicy(KeyError):
 
 def plays_for(scenario: Scenario, policy: str, role: str) -> list[PlaySpec]:
     if policy not in scenario.policies:
-        raise UnknownPolicy(f"{scenario.id} has no policy {policy!r}; it has "
-                            f"{', '.join(scenario.policies) or 'none'}")
+        raise UnknownPolicy(
+            f"{scenario.id} has no policy {policy!r}; it has "
+            f"{', '.join(scenario.policies) or 'none'}"
+        )
     plays = scenario.policies[policy].plays
     tags = [t for t in scenario.role(role).tags if t in plays]
     key = role if role in plays else (tags[0] if tags else EVERYONE)
     return plays.get(key, [])
 
 
-def choose_moves(scenario: Scenario, state: State, role: str, policy: str, seed: int | str,
-                 env: Environment | None = None) -> list[Move]:
+def choose_moves(
+    scenario: Scenario,
+    state: State,
+    role: str,
+    policy: str,
+    seed: int | str,
+    env: Environment | None = None,
+) -> list[Move]:
     """The moves the policy makes for `role` this turn. Same inputs, same moves."""
     env = env or environment(scenario, state, state.turn + 1)
     rng = generator(seed, state.turn + 1, f"bot:{policy}:{role}")

@@ -94,9 +94,19 @@ class Checker:
         for key, spec in self.spec.state.items():
             loc: Loc = ("state", key)
             initial = self._initial(loc, spec.type, spec.initial, spec.min, spec.max)
-            variables[key] = Variable(key, key, None, spec.type, initial, spec.visibility,
-                                      spec.label or key, spec.description, spec.unit,
-                                      spec.min, spec.max)
+            variables[key] = Variable(
+                key,
+                key,
+                None,
+                spec.type,
+                initial,
+                spec.visibility,
+                spec.label or key,
+                spec.description,
+                spec.unit,
+                spec.min,
+                spec.max,
+            )
         for key, rspec in self.spec.role_state.items():
             loc = ("role_state", key)
             self._role_refs((*loc, "roles"), rspec.roles)
@@ -111,19 +121,31 @@ class Checker:
                     continue
                 value = self._initial((*loc, "initial"), rspec.type, raw, rspec.min, rspec.max)
                 name = f"{role}.{key}"
-                variables[name] = Variable(name, key, role, rspec.type, value, rspec.visibility,
-                                           rspec.label or key, rspec.description, rspec.unit,
-                                           rspec.min, rspec.max)
+                variables[name] = Variable(
+                    name,
+                    key,
+                    role,
+                    rspec.type,
+                    value,
+                    rspec.visibility,
+                    rspec.label or key,
+                    rspec.description,
+                    rspec.unit,
+                    rspec.min,
+                    rspec.max,
+                )
         return variables
 
-    def _initial(self, loc: Loc, kind: str, value: Scalar, lo: float | None,
-                 hi: float | None) -> Scalar:
+    def _initial(
+        self, loc: Loc, kind: str, value: Scalar, lo: float | None, hi: float | None
+    ) -> Scalar:
         if kind == "bool":
             if not isinstance(value, bool):
                 self.error(loc, f"initial value {value!r} is not true or false")
             return bool(value)
         if isinstance(value, bool) or (kind == "int" and not float(value).is_integer()):
-            self.error(loc, f"initial value {value!r} is not a{'n int' if kind == 'int' else ' number'}")
+            wanted = "an int" if kind == "int" else "a number"
+            self.error(loc, f"initial value {value!r} is not {wanted}")
         if lo is not None and hi is not None and lo > hi:
             self.error(loc, f"min {lo:g} is above max {hi:g}")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -258,8 +280,11 @@ class Checker:
         for index, ending in enumerate(self.spec.endings):
             self.expression(("endings", index, "when"), ending.when, Site(), "bool")
         if not any(e.final and e.when.strip() == "true" for e in self.spec.endings):
-            self.error(("endings",), "needs one final ending with no condition, so every "
-                       "exercise that reaches its last turn ends with a named outcome")
+            self.error(
+                ("endings",),
+                "needs one final ending with no condition, so every "
+                "exercise that reaches its last turn ends with a named outcome",
+            )
 
     def _check_policies(self) -> None:
         for name, policy in self.spec.policies.items():
@@ -270,8 +295,9 @@ class Checker:
                 for index, play in enumerate(plays):
                     self._check_play((*loc, index), play.action, play.params, play.when, roles)
 
-    def _check_play(self, loc: Loc, action_id: str, params: dict[str, Any], when: str,
-                    roles: tuple[str, ...]) -> None:
+    def _check_play(
+        self, loc: Loc, action_id: str, params: dict[str, Any], when: str, roles: tuple[str, ...]
+    ) -> None:
         action = self.scenario.action(action_id)
         if action is None:
             self.error((*loc, "action"), f"no action {action_id!r}")
@@ -296,8 +322,9 @@ class Checker:
         except ExpressionError as exc:
             self.error(loc, f"expression {exc}")
             return
-        name_problems = [self._check_reference(ref.path, ref.is_call, site)
-                         for ref in references(source)]
+        name_problems = [
+            self._check_reference(ref.path, ref.is_call, site) for ref in references(source)
+        ]
         problems = [p for p in name_problems if p]
         if problems:
             self.error(loc, f"expression {problems[0]}")
@@ -381,7 +408,7 @@ class Checker:
             else:
                 lo, hi = spec.min if spec.min is not None else 0, spec.max or 10
                 value = rng.uniform(lo, hi)
-                sample[name] = int(round(value)) if spec.type == "int" else value
+                sample[name] = round(value) if spec.type == "int" else value
         return sample
 
     def _probe_environments(self) -> list[tuple[Environment, dict[str, Scalar]]]:
@@ -405,7 +432,7 @@ def _sample(var: Variable, rng: random.Random) -> Scalar:
     lo = var.min if var.min is not None else min(0.0, float(var.initial))
     hi = var.max if var.max is not None else max(100.0, float(var.initial) * 2)
     value = rng.uniform(lo, hi)
-    return int(round(value)) if var.type == "int" else value
+    return round(value) if var.type == "int" else value
 
 
 def _wrong_type(result: Any, kind: str) -> str | None:

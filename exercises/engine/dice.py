@@ -34,8 +34,16 @@ def generator(seed: int | str, turn: int, key: str) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def roll(seed: int | str, turn: int, key: str, chance: float, *, role: str | None,
-         subject: str, label: str) -> Draw:
+def roll(
+    seed: int | str,
+    turn: int,
+    key: str,
+    chance: float,
+    *,
+    role: str | None,
+    subject: str,
+    label: str,
+) -> Draw:
     chance = min(1.0, max(0.0, float(chance)))
     value = generator(seed, turn, key).random()
     return Draw(key, role, subject, label, round(chance, 6), round(value, 6), value < chance)

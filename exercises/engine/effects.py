@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .expressions import Environment
+from .moves import StateChange
 from .scenario import EVERYONE, Scenario
 from .schema import Branch, Scalar
 from .state import State
-from .moves import StateChange
 
 
 def target_name(target: str, role: str | None, params: Mapping[str, Any]) -> str:
@@ -28,8 +28,14 @@ def target_name(target: str, role: str | None, params: Mapping[str, Any]) -> str
     return target
 
 
-def branch_changes(scenario: Scenario, branch: Branch, env: Environment, role: str | None,
-                   params: Mapping[str, Any], reason: str) -> list[StateChange]:
+def branch_changes(
+    scenario: Scenario,
+    branch: Branch,
+    env: Environment,
+    role: str | None,
+    params: Mapping[str, Any],
+    reason: str,
+) -> list[StateChange]:
     changes = [
         StateChange(target_name(t, role, params), value=_value(scenario, v, env), reason=reason)
         for t, v in branch.set.items()
@@ -41,8 +47,14 @@ def branch_changes(scenario: Scenario, branch: Branch, env: Environment, role: s
     return changes
 
 
-def cost_changes(scenario: Scenario, cost: Mapping[str, Any], env: Environment, role: str,
-                 params: Mapping[str, Any], reason: str) -> list[StateChange]:
+def cost_changes(
+    scenario: Scenario,
+    cost: Mapping[str, Any],
+    env: Environment,
+    role: str,
+    params: Mapping[str, Any],
+    reason: str,
+) -> list[StateChange]:
     return [
         StateChange(target_name(t, role, params), delta=-_number(scenario, v, env), reason=reason)
         for t, v in cost.items()
@@ -63,8 +75,9 @@ def _number(scenario: Scenario, value: Any, env: Environment) -> float:
     return float(result)
 
 
-def apply_changes(scenario: Scenario, values: Mapping[str, Scalar],
-                  changes: Iterable[StateChange]) -> dict[str, Scalar]:
+def apply_changes(
+    scenario: Scenario, values: Mapping[str, Scalar], changes: Iterable[StateChange]
+) -> dict[str, Scalar]:
     new = dict(values)
     changes = list(changes)
     for change in changes:

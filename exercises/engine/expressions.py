@@ -23,13 +23,27 @@ Value = bool | int | float | str
 
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 FUNCTIONS = frozenset(
-    {"size", "int", "double", "string", "has", "matches", "contains", "startsWith", "endsWith",
-     "max", "min"}
+    {
+        "size",
+        "int",
+        "double",
+        "string",
+        "has",
+        "matches",
+        "contains",
+        "startsWith",
+        "endsWith",
+        "max",
+        "min",
+    }
     | MACROS
 )
 KEYWORDS = frozenset({"true", "false", "null", "in"})
 
-_STRING = re.compile(r"""(?:[rRbB]{0,2})('''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""", re.S)
+_STRING = re.compile(
+    r"""(?:[rRbB]{0,2})('''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""",
+    re.S,
+)
 _CHAIN = re.compile(r"(?<![\w.\]\)])([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*)*)(\s*\()?")
 _MACRO_VAR = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter)\s*\(\s*([A-Za-z_]\w*)\s*,")
 

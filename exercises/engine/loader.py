@@ -144,9 +144,19 @@ def _schema_errors(exc: ValidationError, lines: dict[Loc, int], path: str) -> li
 
 
 def _is_union_tag(part: str | int) -> bool:
-    return isinstance(part, str) and (part.startswith(("constrained-", "function-")) or part in {
-        "bool", "int", "float", "str", "dict[str,union[bool,int,float]]",
-        "dict[str,union[bool,int,float,str]]", "union[bool,int,float]"})
+    return isinstance(part, str) and (
+        part.startswith(("constrained-", "function-"))
+        or part
+        in {
+            "bool",
+            "int",
+            "float",
+            "str",
+            "dict[str,union[bool,int,float]]",
+            "dict[str,union[bool,int,float,str]]",
+            "union[bool,int,float]",
+        }
+    )
 
 
 def _schema_message(error: Any) -> str:

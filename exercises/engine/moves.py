@@ -78,9 +78,14 @@ class MoveResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "move": self.move.id, "role": self.move.role, "action": self.move.action,
-            "accepted": self.accepted, "success": self.success, "reason": self.reason,
-            "text": self.text, "public": self.public,
+            "move": self.move.id,
+            "role": self.move.role,
+            "action": self.move.action,
+            "accepted": self.accepted,
+            "success": self.success,
+            "reason": self.reason,
+            "text": self.text,
+            "public": self.public,
             "changes": [c.to_dict() for c in self.changes],
             "draw": self.draw.to_dict() if self.draw else None,
         }

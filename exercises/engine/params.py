@@ -73,12 +73,14 @@ def param_choices(scenario: Scenario, spec: ParamSpec, role: str) -> list[str]:
 
 def params_schema(scenario: Scenario, action: ActionSpec, role: str) -> dict[str, Any]:
     """The action's parameters as a JSON Schema object, for forms and API clients."""
-    properties = {
-        name: _param_schema(scenario, spec, role) for name, spec in action.params.items()
-    }
+    properties = {name: _param_schema(scenario, spec, role) for name, spec in action.params.items()}
     required = [name for name, spec in action.params.items() if spec.default is None]
-    return {"type": "object", "properties": properties, "required": required,
-            "additionalProperties": False}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
 
 
 def _param_schema(scenario: Scenario, spec: ParamSpec, role: str) -> dict[str, Any]:

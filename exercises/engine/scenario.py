@@ -48,7 +48,7 @@ class Variable:
             number = max(number, self.min)
         if self.max is not None:
             number = min(number, self.max)
-        return int(round(number)) if self.type == "int" else round(number, 6)
+        return round(number) if self.type == "int" else round(number, 6)
 
 
 @dataclass

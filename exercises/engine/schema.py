@@ -88,8 +88,8 @@ class ActionSpec(Spec):
     cost: dict[str, ValueOrExpression] = {}
     requires: list[Precondition] = []
     chance: float | str = 1.0
-    success: Branch = Branch()
-    failure: Branch = Branch()
+    success: Branch = Field(default_factory=Branch)
+    failure: Branch = Field(default_factory=Branch)
     commit: Id | None = None
     free: bool = Field(False, description="Does not count against moves_per_turn.")
 
@@ -100,8 +100,8 @@ class RuleSpec(Spec):
     for_each: list[str] | None = None
     when: str = "true"
     chance: float | str = 1.0
-    then: Branch = Branch()
-    otherwise: Branch = Branch()
+    then: Branch = Field(default_factory=Branch)
+    otherwise: Branch = Field(default_factory=Branch)
 
 
 class InjectSpec(Spec):
@@ -112,7 +112,7 @@ class InjectSpec(Spec):
     when: str | None = None
     repeat: bool = False
     to: list[str] | None = Field(None, description="Role ids or tags; everyone when absent.")
-    effects: Branch = Branch()
+    effects: Branch = Field(default_factory=Branch)
 
 
 class CommitmentSpec(Spec):

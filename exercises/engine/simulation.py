@@ -33,15 +33,19 @@ def run_seed(seed: int | str, index: int) -> str:
     return hashlib.sha256(f"{seed}:{index}".encode()).hexdigest()[:16]
 
 
-def play_exercise(scenario: Scenario, policy: str, seed: int | str,
-                  turns: int | None = None) -> State:
+def play_exercise(
+    scenario: Scenario, policy: str, seed: int | str, turns: int | None = None
+) -> State:
     """One whole exercise with every role a bot of `policy`; returns the final state."""
     state = initial_state(scenario)
     for _ in range(turns or scenario.turns):
         state = open_turn(scenario, state, seed).state
         env = environment(scenario, state, state.turn + 1)
-        moves = [m for role in scenario.role_ids
-                 for m in choose_moves(scenario, state, role, policy, seed, env)]
+        moves = [
+            m
+            for role in scenario.role_ids
+            for m in choose_moves(scenario, state, role, policy, seed, env)
+        ]
         state = adjudicate(scenario, state, moves, seed).state
         if state.ending is not None:
             break
@@ -70,9 +74,15 @@ def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]]) -> list[Ru
     return results
 
 
-def simulate(scenario: Scenario, policy: str, runs: int, seed: int | str = 0,
-             turns: int | None = None, workers: int = 1,
-             progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def simulate(
+    scenario: Scenario,
+    policy: str,
+    runs: int,
+    seed: int | str = 0,
+    turns: int | None = None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     """Play `runs` exercises and summarise them as the `simulate` command prints them."""
     from .bots import plays_for
 
@@ -97,8 +107,9 @@ def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[list[Run
         yield from pool.imap(_run_chunk, jobs)
 
 
-def summarise(scenario: Scenario, policy: str, results: Sequence[RunResult],
-              turns: int) -> dict[str, Any]:
+def summarise(
+    scenario: Scenario, policy: str, results: Sequence[RunResult], turns: int
+) -> dict[str, Any]:
     names = list(scenario.variables)
     columns = {name: sorted(r.values[name] for r in results) for name in names}
     endings = Counter(r.ending for r in results)

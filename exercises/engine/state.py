@@ -18,9 +18,9 @@ OBSERVER = "observer"
 class State:
     """Everything adjudication reads and writes. Treat it as immutable: the engine copies.
 
-    `turn` counts the turns resolved so far; `opened`, the turns whose injects have fired. `seen` widens a variable's audience at run time:
-    a role id, or `*` for everyone (a lab publishing its evidence, an evaluation revealing a
-    safety case to the lab that ran it).
+    `turn` counts the turns resolved so far; `opened`, the turns whose injects have fired.
+    `seen` widens a variable's audience at run time: a role id, or `*` for everyone (a lab
+    publishing its evidence, an evaluation revealing a safety case to the lab that ran it).
     """
 
     values: Mapping[str, Scalar]
@@ -107,9 +107,8 @@ def can_see(scenario: Scenario, state: State, viewer: str, name: str) -> bool:
 
 
 def visible_values(scenario: Scenario, state: State, viewer: str) -> dict[str, Scalar]:
-    return {
-        name: value for name, value in state.values.items() if can_see(scenario, state, viewer, name)
-    }
+    values = state.values.items()
+    return {name: value for name, value in values if can_see(scenario, state, viewer, name)}
 
 
 def visible_commitments(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:
@@ -122,6 +121,9 @@ def visible_commitments(scenario: Scenario, state: State, viewer: str) -> dict[s
             view[c.id] = {"committed": list(members), "met": met}
         elif viewer in scenario.resolve_roles(c.roles):
             mine = viewer in members
-            view[c.id] = {"committed": list(members) if met and mine else [], "met": met and mine,
-                          "mine": mine}
+            view[c.id] = {
+                "committed": list(members) if met and mine else [],
+                "met": met and mine,
+                "mine": mine,
+            }
     return view
