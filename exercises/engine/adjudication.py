@@ -22,13 +22,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dice import Draw, roll
-from .effects import apply_changes, branch_changes, cost_changes, render, widen_audience
+from .effects import (
+    apply_changes,
+    branch_changes,
+    cost_changes,
+    render,
+    target_name,
+    widen_audience,
+)
 from .expressions import Environment, ExpressionError
 from .moves import EngineEvent, Move, MoveResult, Opening, Outcome, StateChange
 from .params import ParamError, check_params
 from .scenario import EVERYONE, FREE_FORM, Scenario
 from .schema import ActionSpec, Branch
-from .state import State, environment, role_values
+from .state import State, environment
 
 
 class Rejected(Exception):
@@ -123,7 +130,7 @@ def _afford(
 def _bind(
     env: Environment, scenario: Scenario, state: State, role: str, params: Mapping[str, Any]
 ) -> None:
-    env.bind(me=role_values(scenario, state.values, role), role=role, params=dict(params))
+    env.bind(role=role, params=params)
 
 
 def _truth(scenario: Scenario, source: str, env: Environment) -> bool:
@@ -275,8 +282,6 @@ class _Play:
         return draw
 
     def _note_reveals(self, branch: Branch, role: str, params: Mapping[str, Any]) -> None:
-        from .effects import target_name
-
         self.reveals += [(target_name(t, role, params), role) for t in branch.reveal]
         self.reveals += [(target_name(t, role, params), EVERYONE) for t in branch.publish]
 
@@ -343,7 +348,7 @@ def _run_rules(
     for rule in scenario.rules:
         for role in scenario.resolve_roles(rule.for_each) if rule.for_each else [None]:
             if role is not None:
-                env.bind(me=role_values(scenario, state.values, role), role=role)
+                env.bind(role=role)
             try:
                 if scenario.expr(rule.when).evaluate(env) is not True:
                     continue
@@ -390,14 +395,8 @@ def _run_rules(
                 )
             )
             if role:
-                reveals += [
-                    (f"{role}.{t.split('.')[-1]}" if t.startswith("me.") else t, role)
-                    for t in branch.reveal
-                ]
-            reveals += [
-                (f"{role}.{t.split('.')[-1]}" if t.startswith("me.") else t, EVERYONE)
-                for t in branch.publish
-            ]
+                reveals += [(target_name(t, role, {}), role) for t in branch.reveal]
+            reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
     state = state.evolve(values=apply_changes(scenario, state.values, changes))
     for name, who in reveals:
         state = state.evolve(seen=widen_audience(state, [name], who))
@@ -445,7 +444,7 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
             )
             continue
         fired.append(inject.id)
-        published += inject.effects.publish
+        published += [target_name(t, None, {}) for t in inject.effects.publish]
         audience: Any = tuple(scenario.resolve_roles(inject.to)) if inject.to else "all"
         if audience == "all":
             narrative.append(f"{inject.title}: {inject.text}")

@@ -13,7 +13,9 @@ from .expressions import Environment, ExpressionError
 from .moves import Move
 from .scenario import EVERYONE, Scenario
 from .schema import PlaySpec
-from .state import State, environment, role_values
+from .state import State, environment
+
+_NO_PARAMS: dict[str, object] = {}
 
 
 class UnknownPolicy(KeyError):
@@ -48,7 +50,7 @@ def choose_moves(
     for play in plays_for(scenario, policy, role):
         if play.chance < 1 and rng.random() >= play.chance:
             continue
-        env.bind(me=role_values(scenario, state.values, role), role=role, params={})
+        env.bind(role=role, params=_NO_PARAMS)
         try:
             if scenario.expr(play.when).evaluate(env) is not True:
                 continue

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
 from .scenario import EVERYONE, Scenario, Variable
 from .schema import ActionSpec, Branch, ParamSpec, Scalar
-from .state import State, environment, role_values
+from .state import State, environment
 
 Loc = tuple[str | int, ...]
 PROBES = 6
@@ -42,7 +43,7 @@ class Checker:
         self.scenario = scenario
         self.spec = scenario.spec
         self.problems: list[tuple[Loc, str]] = []
-        self._probes: list[tuple[Environment, dict[str, Scalar]]] | None = None
+        self._probes: list[Environment] | None = None
 
     def error(self, loc: Loc, message: str) -> None:
         self.problems.append((loc, message))
@@ -212,6 +213,7 @@ class Checker:
 
     def _resolve_target(self, loc: Loc, target: str, site: Site) -> Iterator[Variable]:
         variables = self.scenario.variables
+        target = normalise_target(target)
         parts = target.split(".")
         if len(parts) == 1 or parts[0] not in ("me", "params"):
             if target in variables:
@@ -374,11 +376,11 @@ class Checker:
 
     def _probe(self, evaluate: Any, site: Site, kind: str) -> str | None:
         rng = random.Random(len(self.problems))
-        for env, values in self._probe_environments():
+        for env in self._probe_environments():
             for me in site.me or (None,):
                 bindings: dict[str, Any] = {}
                 if me is not None:
-                    bindings = {"me": role_values(self.scenario, values, me), "role": me}
+                    bindings = {"role": me}
                 if site.params:
                     bindings["params"] = self._sample_params(site, me, rng)
                 env.bind(**bindings)
@@ -411,7 +413,7 @@ class Checker:
                 sample[name] = round(value) if spec.type == "int" else value
         return sample
 
-    def _probe_environments(self) -> list[tuple[Environment, dict[str, Scalar]]]:
+    def _probe_environments(self) -> list[Environment]:
         if self._probes is None:
             rng = random.Random(20261122)
             initial = {n: v.initial for n, v in self.scenario.variables.items()}
@@ -420,7 +422,7 @@ class Checker:
                 for _ in range(PROBES - 1)
             ]
             self._probes = [
-                (environment(self.scenario, State(values=values), turn=1 + i), values)
+                environment(self.scenario, State(values=values), turn=1 + i)
                 for i, values in enumerate(samples)
             ]
         return self._probes

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -26,12 +26,25 @@ class Draw:
     success: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "key": self.key,
+            "role": self.role,
+            "subject": self.subject,
+            "label": self.label,
+            "chance": self.chance,
+            "roll": self.roll,
+            "success": self.success,
+        }
 
 
 def generator(seed: int | str, turn: int, key: str) -> random.Random:
     digest = hashlib.sha256(f"{seed}|{turn}|{key}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def _uniform(seed: int | str, turn: int, key: str) -> float:
+    digest = hashlib.sha256(f"{seed}|{turn}|{key}".encode()).digest()
+    return int.from_bytes(digest[:7], "big") / 2**56
 
 
 def roll(
@@ -45,5 +58,5 @@ def roll(
     label: str,
 ) -> Draw:
     chance = min(1.0, max(0.0, float(chance)))
-    value = generator(seed, turn, key).random()
+    value = _uniform(seed, turn, key)
     return Draw(key, role, subject, label, round(chance, 6), round(value, 6), value < chance)

@@ -18,14 +18,23 @@ from .schema import Branch, Scalar
 from .state import State
 
 
+def normalise_target(target: str) -> str:
+    """Targets may be written as expressions read them (`state.x`, `roles.r.x`) or flat."""
+    if target.startswith("state."):
+        return target[len("state.") :]
+    if target.startswith("roles."):
+        return target[len("roles.") :]
+    return target
+
+
 def target_name(target: str, role: str | None, params: Mapping[str, Any]) -> str:
     """The flat variable an effect target names for this role and these params."""
-    parts = target.split(".")
+    parts = normalise_target(target).split(".")
     if parts[0] == "me" and len(parts) == 2 and role:
         return f"{role}.{parts[1]}"
     if parts[0] == "params" and len(parts) == 3:
         return f"{params[parts[1]]}.{parts[2]}"
-    return target
+    return ".".join(parts)
 
 
 def branch_changes(
@@ -78,8 +87,10 @@ def _number(scenario: Scenario, value: Any, env: Environment) -> float:
 def apply_changes(
     scenario: Scenario, values: Mapping[str, Scalar], changes: Iterable[StateChange]
 ) -> dict[str, Scalar]:
-    new = dict(values)
     changes = list(changes)
+    if not changes:
+        return dict(values) if not isinstance(values, dict) else values
+    new = dict(values)
     for change in changes:
         if change.value is not None:
             new[change.variable] = change.value

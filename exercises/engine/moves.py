@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .dice import Draw
@@ -24,7 +24,13 @@ class StateChange:
     reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None and v != ""}
+        fields = {
+            "variable": self.variable,
+            "value": self.value,
+            "delta": self.delta,
+            "reason": self.reason,
+        }
+        return {k: v for k, v in fields.items() if v is not None and v != ""}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from .schema import (
 
 EVERYONE = "*"
 FREE_FORM = "free_form"
+_GLOBAL = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class Scenario:
     variables: dict[str, Variable]
     tags: dict[str, list[str]]
     expressions: dict[str, Expression] = field(default_factory=dict)
+    _by_owner: dict[str | None, dict[str, Variable]] = field(default_factory=dict, repr=False)
+    _resolved: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False)
+    _actions: dict[str, ActionSpec] = field(default_factory=dict, repr=False)
 
     # The attributes pages and commands read most, named as in the file.
     @property
@@ -121,13 +125,22 @@ class Scenario:
         return next(role for role in self.spec.roles if role.id == role_id)
 
     def action(self, action_id: str) -> ActionSpec | None:
-        return next((a for a in self.spec.actions if a.id == action_id), None)
+        if not self._actions:
+            self._actions.update((a.id, a) for a in self.spec.actions)
+        return self._actions.get(action_id)
 
     def commitment(self, commitment_id: str) -> CommitmentSpec:
         return next(c for c in self.spec.commitments if c.id == commitment_id)
 
     def resolve_roles(self, refs: Iterable[str]) -> list[str]:
         """Role ids named by ids, tags or `*`, in the scenario's role order."""
+        refs = tuple(refs)
+        found = self._resolved.get(refs)
+        if found is None:
+            found = self._resolved[refs] = self._resolve(refs)
+        return found
+
+    def _resolve(self, refs: tuple[str, ...]) -> list[str]:
         wanted: set[str] = set()
         for ref in refs:
             if ref == EVERYONE:
@@ -142,12 +155,16 @@ class Scenario:
     def actions_for(self, role_id: str) -> list[ActionSpec]:
         return [a for a in self.spec.actions if role_id in self.roles_for(a)]
 
-    def role_variables(self, role_id: str) -> dict[str, Variable]:
+    def role_variables(self, role_id: str | None) -> dict[str, Variable]:
         """The role's own variables by short key, as `me` sees them in expressions."""
-        return {v.key: v for v in self.variables.values() if v.owner == role_id}
+        found = self._by_owner.get(role_id)
+        if found is None:
+            found = {v.key: v for v in self.variables.values() if v.owner == role_id}
+            self._by_owner[role_id] = found
+        return found
 
     def global_variables(self) -> dict[str, Variable]:
-        return {v.key: v for v in self.variables.values() if v.owner is None}
+        return self.role_variables(_GLOBAL)
 
     def expr(self, source: str) -> Expression:
         compiled = self.expressions.get(source)

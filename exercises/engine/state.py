@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -66,23 +67,37 @@ def initial_state(scenario: Scenario) -> State:
     return State(values=values, commitments={c.id: () for c in scenario.commitments})
 
 
+_cache = threading.local()
+
+
 def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     """What expressions read: `state`, `roles`, `tags`, `commitments`, `turn`.
 
-    Per-move names (`me`, `role`, `params`) are bound on top by the caller.
+    Per-move names (`me`, `role`, `params`) are bound on top by the caller, from `env.roles`.
+    Building one costs more than a turn's worth of evaluations, and bots and adjudication read
+    the same state in turn, so the last one built in this thread is reused for the same values.
+    `turn` is served lazily, like the per-move names, so it can change without a rebuild.
     """
-    return Environment(
+    key = (scenario, state.values, state.commitments, state.met)
+    last = getattr(_cache, "last", None)
+    if last and all(a is b for a, b in zip(last[0], key, strict=True)):
+        env: Environment = last[1]
+        return env.bind(turn=turn)
+    roles = {rid: role_values(scenario, state.values, rid) for rid in scenario.role_ids}
+    env = Environment(
         {
             "state": global_values(scenario, state.values),
-            "roles": {rid: role_values(scenario, state.values, rid) for rid in scenario.role_ids},
+            "roles": roles,
             "tags": scenario.tags,
             "commitments": {
                 c.id: {"count": len(state.commitments.get(c.id, ())), "met": c.id in state.met}
                 for c in scenario.commitments
             },
-            "turn": turn,
         }
     )
+    env.roles = roles
+    _cache.last = (key, env)
+    return env.bind(turn=turn)
 
 
 def global_values(scenario: Scenario, values: Mapping[str, Scalar]) -> dict[str, Scalar]:
