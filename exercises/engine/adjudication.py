@@ -302,6 +302,7 @@ class _Play:
 
     def _commit(self, state: State) -> State:
         commitments = {cid: tuple(members) for cid, members in state.commitments.items()}
+        before = dict(commitments)
         met = list(state.met)
         for cid, role in self.committed:
             if role not in commitments.get(cid, ()):
@@ -309,7 +310,9 @@ class _Play:
                 commitments[cid] = tuple(r for r in self.scenario.role_ids if r in joined)
         for c in self.scenario.commitments:
             members = commitments.get(c.id, ())
-            newly = [role for cid, role in self.committed if cid == c.id]
+            newly = [
+                r for cid, r in self.committed if cid == c.id and r not in before.get(c.id, ())
+            ]
             if len(members) >= c.threshold and (c.id not in met or newly):
                 kind = "commitment.met" if c.id not in met else "commitment.joined"
                 met = sorted({*met, c.id})

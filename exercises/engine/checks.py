@@ -16,7 +16,7 @@ from typing import Any
 
 from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
-from .scenario import EVERYONE, Scenario, Variable
+from .scenario import EVERYONE, FREE_FORM, Scenario, Variable
 from .schema import ActionSpec, Branch, ParamSpec, Scalar
 from .state import State, environment
 
@@ -158,6 +158,8 @@ class Checker:
     def _check_actions(self) -> None:
         for index, action in enumerate(self.spec.actions):
             loc: Loc = ("actions", index)
+            if action.id == FREE_FORM:
+                self.error((*loc, "id"), f"{FREE_FORM!r} is reserved for free-form moves")
             self._role_refs((*loc, "roles"), action.roles)
             site = Site(tuple(self.scenario.roles_for(action)), tuple(action.params.items()))
             self._check_params((*loc, "params"), action)

@@ -8,6 +8,7 @@ clamped to its bounds. So the same moves give the same state whichever arrived f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -74,6 +75,8 @@ def _value(scenario: Scenario, value: Any, env: Environment) -> Scalar:
     result = scenario.expr(value).evaluate(env) if isinstance(value, str) else value
     if isinstance(result, str):
         raise ValueError("an effect gave text")
+    if isinstance(result, float) and not math.isfinite(result):
+        raise ValueError("an effect gave an infinite number (a division by zero?)")
     return result
 
 
@@ -81,6 +84,8 @@ def _number(scenario: Scenario, value: Any, env: Environment) -> float:
     result = _value(scenario, value, env)
     if isinstance(result, bool):
         raise ValueError("an increment gave true or false")
+    if not math.isfinite(result):
+        raise ValueError("an effect gave an infinite number (a division by zero?)")
     return float(result)
 
 

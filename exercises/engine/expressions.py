@@ -52,11 +52,22 @@ class ExpressionError(ValueError):
     """An expression that cannot be compiled, or failed while evaluating."""
 
 
+def _same_kind(a: Any, b: Any) -> None:
+    # CEL never mixes int and double; a helper that did would change type with the values.
+    if type(a) is not type(b):
+        raise TypeError(
+            f"max and min take two values of one type, not {type(a).__name__} and "
+            f"{type(b).__name__}: convert with double() or int()"
+        )
+
+
 def _max(a: Any, b: Any) -> Any:
+    _same_kind(a, b)
     return a if a >= b else b
 
 
 def _min(a: Any, b: Any) -> Any:
+    _same_kind(a, b)
     return a if a <= b else b
 
 

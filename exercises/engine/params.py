@@ -27,7 +27,7 @@ def check_params(
         if name in given:
             checked[name] = _check_one(scenario, spec, role, name, given[name])
         elif spec.default is not None:
-            checked[name] = spec.default
+            checked[name] = float(spec.default) if spec.type == "float" else spec.default
         else:
             raise ParamError(f"{action.id} needs the parameter {name!r}")
     return checked

@@ -8,13 +8,30 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,47}$")]
 Scalar = StrictBool | StrictInt | StrictFloat
 # A string where a value is expected is a CEL expression; a literal is taken as it is.
 ValueOrExpression = StrictBool | StrictInt | StrictFloat | StrictStr
 Text = Annotated[str, Field(max_length=20_000)]
+
+
+def _bool_as_expression(value: object) -> object:
+    # YAML reads an unquoted `when: true` as a boolean; it means the expression "true".
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+Condition = Annotated[str, BeforeValidator(_bool_as_expression)]
 
 
 class Spec(BaseModel):
@@ -75,7 +92,7 @@ class Branch(Spec):
 
 
 class Precondition(Spec):
-    when: str
+    when: Condition
     reason: str
 
 
@@ -98,7 +115,7 @@ class RuleSpec(Spec):
     id: Id
     description: Text
     for_each: list[str] | None = None
-    when: str = "true"
+    when: Condition = "true"
     chance: float | str = 1.0
     then: Branch = Field(default_factory=Branch)
     otherwise: Branch = Field(default_factory=Branch)
@@ -109,7 +126,7 @@ class InjectSpec(Spec):
     title: str
     text: Text
     at_turn: int | None = Field(None, ge=1)
-    when: str | None = None
+    when: Condition | None = None
     repeat: bool = False
     to: list[str] | None = Field(None, description="Role ids or tags; everyone when absent.")
     effects: Branch = Field(default_factory=Branch)
@@ -128,14 +145,14 @@ class EndingSpec(Spec):
     id: Id
     title: str
     text: Text = ""
-    when: str = "true"
+    when: Condition = "true"
     final: bool = Field(False, description="Checked only when the last turn is adjudicated.")
 
 
 class PlaySpec(Spec):
     action: Id
     params: dict[str, Scalar | str] = {}
-    when: str = "true"
+    when: Condition = "true"
     chance: float = Field(1.0, ge=0, le=1)
 
 
