@@ -24,7 +24,7 @@ USAGE_ERROR = 2
 
 class Command(BaseCommand):
     help = "Play whole exercises with a bot policy and summarise the final states."
-    requires_system_checks: list[str] = []  # pure engine work: no database, no apps
+    requires_system_checks = ()  # pure engine work: no database, no apps
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("scenario", metavar="SCENARIO", help="a bundled id or a file")
@@ -48,6 +48,10 @@ class Command(BaseCommand):
         scenario = load(options["scenario"])
         seed = parse_seed(options["seed"])
         with progress_bar(runs, enabled=not options["json"]) as bar:
+
+            def advance(done: int) -> None:
+                bar.update(done)
+
             try:
                 result = simulate(
                     scenario,
@@ -56,7 +60,7 @@ class Command(BaseCommand):
                     seed=seed,
                     turns=turns,
                     workers=min(workers, runs),
-                    progress=bar.update,
+                    progress=advance,
                 )
             except UnknownPolicy as exc:
                 raise usage_error(str(exc.args[0])) from exc

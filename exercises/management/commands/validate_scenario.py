@@ -18,7 +18,7 @@ from exercises.management import UnknownScenario, scenario_path
 
 class Command(BaseCommand):
     help = "Check scenario files: print every error with its line; exit 1 on any."
-    requires_system_checks: list[str] = []  # reads files only: no database, no apps
+    requires_system_checks = ()  # reads files only: no database, no apps
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE", help="a path or a bundled id")
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         for ref in options["files"]:
             scenario, errors = self.validate(ref)
             for error in sorted(errors, key=lambda e: e.line):
-                self.stdout.write(str(error))
+                self.stdout.write(one_line(error))
             if errors:
                 failed += 1
             elif scenario is not None:
@@ -46,6 +46,11 @@ class Command(BaseCommand):
             return load_scenario(path), []
         except ScenarioLoadError as exc:
             return None, exc.errors
+
+
+def one_line(error: LoadError) -> str:
+    # PyYAML's messages span several lines (context, a caret); tools expect one per error.
+    return " ".join(str(error).split())
 
 
 def summary(scenario: Scenario) -> str:
