@@ -16,6 +16,7 @@ The order of play within `adjudicate`, which the scenario reference documents:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -260,8 +261,7 @@ class _Play:
             success = ruling.outcome == "success"
         branch = ruling.success if success else ruling.failure
         for change in branch.changes:
-            if change.variable not in self.scenario.variables:
-                raise Rejected(f"the ruling names no variable {change.variable!r}")
+            _check_ruling_change(self.scenario, change)
         return MoveResult(
             move,
             True,
@@ -337,6 +337,24 @@ class _Play:
                     )
                 )
         return state.evolve(commitments=commitments, met=tuple(met))
+
+
+def _check_ruling_change(scenario: Scenario, change: StateChange) -> None:
+    """A facilitator's change must fit its variable: rulings arrive as JSON, unchecked."""
+    var = scenario.variables.get(change.variable)
+    if var is None:
+        raise Rejected(f"the ruling names no variable {change.variable!r}")
+    if (change.value is None) == (change.delta is None):
+        raise Rejected(f"the ruling must set {var.name} or add to it, not both or neither")
+    if var.type == "bool":
+        if change.delta is not None or not isinstance(change.value, bool):
+            raise Rejected(f"{var.name} is true or false: the ruling must set it to one")
+        return
+    number = change.value if change.value is not None else change.delta
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        raise Rejected(f"the ruling gives {var.name} {number!r}, which is not a number")
+    if not math.isfinite(number):
+        raise Rejected(f"the ruling gives {var.name} a number that is not finite")
 
 
 def _run_rules(

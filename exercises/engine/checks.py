@@ -378,6 +378,7 @@ class Checker:
 
     def _probe(self, evaluate: Any, site: Site, kind: str) -> str | None:
         rng = random.Random(len(self.problems))
+        tried = unlucky = 0
         for env in self._probe_environments():
             for me in site.me or (None,):
                 bindings: dict[str, Any] = {}
@@ -386,15 +387,19 @@ class Checker:
                 if site.params:
                     bindings["params"] = self._sample_params(site, me, rng)
                 env.bind(**bindings)
+                tried += 1
                 try:
                     result = evaluate(env)
                 except ExpressionError as exc:
                     if "divides by zero" in str(exc) or "overflow" in str(exc).lower():
-                        continue  # depends on values, not on the expression's soundness
+                        unlucky += 1  # may depend on values, not on the expression itself
+                        continue
                     return str(exc)
                 problem = _wrong_type(result, kind)
                 if problem:
                     return problem
+        if tried and unlucky == tried:
+            return "fails in every sampled state (an overflow or a division by zero)"
         return None
 
     def _sample_params(self, site: Site, me: str | None, rng: random.Random) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from .schema import ScenarioSpec
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 40
 BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
 
 Loc = tuple[str | int, ...]
@@ -92,19 +93,42 @@ def _parse_yaml(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
         _record_lines(node, (), lines, [0])
         data = yaml.SafeLoader(text).get_single_data()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        raise ScenarioLoadError([LoadError(path, line, "", f"is not valid YAML: {exc}")]) from exc
+        raise ScenarioLoadError([_yaml_error(exc, path)]) from exc
+    except _TooBig as exc:
+        raise ScenarioLoadError([LoadError(path, exc.line, "", str(exc))]) from exc
+    except RecursionError as exc:
+        raise ScenarioLoadError([LoadError(path, 1, "", "nests too deeply")]) from exc
     if not isinstance(data, dict):
         raise ScenarioLoadError([LoadError(path, 1, "", "must be a mapping of fields")])
     return data, lines
+
+
+class _TooBig(ValueError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _yaml_error(exc: yaml.YAMLError, path: str) -> LoadError:
+    """PyYAML's error as one line: what is wrong, where, and what it was inside."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    # An unclosed quote is noticed at the end of the file; where it opened is the line the
+    # author needs. Other contexts ("while parsing a block") point too far up to help.
+    scanning = bool(context) and str(context).startswith("while scanning")
+    mark = getattr(exc, "context_mark" if scanning else "problem_mark", None)
+    line = mark.line + 1 if mark else 0
+    message = f"is not valid YAML: {problem}" + (f" ({context})" if context else "")
+    return LoadError(path, line, "", message)
 
 
 def _record_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], count: list[int]) -> None:
     # Aliases can make a small file describe a huge tree (a "billion laughs"): count nodes.
     count[0] += 1
     if count[0] > MAX_NODES:
-        raise ScenarioLoadError([LoadError("", 0, "", "has too many YAML nodes")])
+        raise _TooBig("has too many YAML nodes", node.start_mark.line + 1)
+    if len(loc) > MAX_DEPTH:
+        raise _TooBig("nests too deeply", node.start_mark.line + 1)
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:

