@@ -72,20 +72,39 @@ def _admit(
         raise Rejected(f"there is no role {move.role!r}")
     if move.action == FREE_FORM:
         return _admit_free_form(scenario, move, tally)
-    action = scenario.action(move.action)
-    if action is None or move.role not in scenario.roles_for(action):
-        raise Rejected(f"{move.role} has no action {move.action!r}")
-    try:
-        params = check_params(scenario, action, move.role, move.params)
-    except ParamError as exc:
-        raise Rejected(str(exc)) from exc
+    # Whether a move is legal depends only on the move and the start-of-turn state, which the
+    # environment stands for; bots and adjudication ask about the same moves, so remember.
+    verdict = env.memo.get(move.key)
+    if verdict is None:
+        verdict = env.memo[move.key] = _legality(scenario, env, move)
+    if isinstance(verdict, str):
+        raise Rejected(verdict)
+    action, params = verdict
     _bind(env, scenario, state, move.role, params)
-    for pre in action.requires:
-        if not _truth(scenario, pre.when, env):
-            raise Rejected(pre.reason)
     _count(scenario, action, move.role, tally)
     _afford(scenario, state, env, action, move.role, params, tally)
     return params
+
+
+def _legality(
+    scenario: Scenario, env: Environment, move: Move
+) -> str | tuple[ActionSpec, dict[str, Any]]:
+    """The action and checked params of a scripted move, or the reason it is illegal."""
+    action = scenario.action(move.action)
+    if action is None or move.role not in scenario.roles_for(action):
+        return f"{move.role} has no action {move.action!r}"
+    try:
+        params = check_params(scenario, action, move.role, move.params)
+    except ParamError as exc:
+        return str(exc)
+    env.bind(role=move.role, params=params)
+    try:
+        for pre in action.requires:
+            if not _truth(scenario, pre.when, env):
+                return pre.reason
+    except Rejected as exc:
+        return str(exc)
+    return action, params
 
 
 def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, Any]:
@@ -150,7 +169,7 @@ def adjudicate(scenario: Scenario, state: State, moves: Iterable[Move], seed: in
     turn = state.turn + 1
     env = environment(scenario, state, turn)
     order = {role: index for index, role in enumerate(scenario.role_ids)}
-    ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.content_key()))
+    ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.key))
     play = _Play(scenario, state, env, seed, turn)
     for move in ordered:
         play.resolve(move)
@@ -206,7 +225,7 @@ class _Play:
         self.committed: list[tuple[str, str]] = []
 
     def resolve(self, move: Move) -> None:
-        key = move.content_key()
+        key = move.key
         draw_key = f"move:{key}:{self.seen_keys[key]}"
         self.seen_keys[key] += 1
         try:
@@ -485,7 +504,7 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
 def _template_values(
     scenario: Scenario, role: str | None, params: Mapping[str, Any]
 ) -> dict[str, Any]:
-    names = {r.id: r.name for r in scenario.roles}
+    names = scenario.role_names
     words: dict[str, Any] = {"role": names.get(role or "", role or "")}
     for key, value in params.items():
         words[f"params.{key}"] = names.get(value, value) if isinstance(value, str) else value

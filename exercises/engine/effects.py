@@ -125,6 +125,8 @@ def render(template: str, values: Mapping[str, Any]) -> str:
 
     str.format would let a scenario reach attributes (`{role.__class__}`); this cannot.
     """
+    if "{" not in template:
+        return template
     out, i = [], 0
     while i < len(template):
         start = template.find("{", i)

@@ -87,8 +87,11 @@ class Reference:
 class Expression:
     source: str
     program: Any
+    constant: Value | None = None  # an expression that reads nothing, evaluated once
 
     def evaluate(self, env: Environment) -> Value:
+        if self.constant is not None:
+            return self.constant
         try:
             result = self.program.execute(env.context)
         except Exception as exc:  # the CEL runtime raises several builtin types
@@ -112,6 +115,7 @@ class Environment:
         self._bound: dict[str, Any] = {}
         self.context.set_variable_resolver(self._bound.get)
         self.roles: dict[str, dict[str, Any]] = {}
+        self.memo: dict[str, Any] = {}
 
     def bind(self, **variables: Any) -> Environment:
         self._bound.update(variables)
@@ -134,7 +138,17 @@ def compile_expression(source: str) -> Expression:
         program = cel.compile(_me_as_role(source))
     except Exception as exc:
         raise ExpressionError(_first_line(str(exc))) from exc
-    return Expression(source, program)
+    constant = None
+    if not program.variables() and not set(program.functions()) & set(HELPERS):
+        # `true`, `0.5`, `2.0 * 3.0`: the many defaults need not go through CEL every time.
+        # One that fails (an overflow) stays unfolded, so it fails where it is used.
+        try:
+            folded = program.execute({})
+        except Exception:
+            folded = None
+        if isinstance(folded, bool | int | float | str):
+            constant = folded
+    return Expression(source, program, constant)
 
 
 def _me_as_role(source: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from .dice import Draw
@@ -65,9 +66,14 @@ class Move:
     id: str = ""
     ruling: Ruling | None = None
 
-    def content_key(self) -> str:
+    @cached_property
+    def key(self) -> str:
         """Identifies the move by what it says, not by when or where it was submitted."""
-        params = json.dumps(self.params, sort_keys=True, separators=(",", ":"), default=str)
+        params = (
+            json.dumps(self.params, sort_keys=True, separators=(",", ":"), default=str)
+            if self.params
+            else "{}"
+        )
         return f"{self.role}:{self.action}:{params}:{self.text}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from .expressions import Expression, compile_expression
@@ -93,9 +94,13 @@ class Scenario:
     def roles(self) -> list[RoleSpec]:
         return self.spec.roles
 
-    @property
+    @cached_property
     def role_ids(self) -> list[str]:
         return [role.id for role in self.spec.roles]
+
+    @cached_property
+    def role_names(self) -> dict[str, str]:
+        return {role.id: role.name for role in self.spec.roles}
 
     @property
     def state(self) -> dict[str, VariableSpec]:

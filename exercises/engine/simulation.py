@@ -98,12 +98,19 @@ def simulate(
 
 
 def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[list[RunResult]]:
+    global _worker_scenario
+    _worker_scenario = scenario
     if workers <= 1 or len(jobs) <= 1:
-        _init_worker(scenario.source, scenario.path)
         yield from map(_run_chunk, jobs)
         return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, _init_worker, (scenario.source, scenario.path)) as pool:
+    # Forked workers inherit the loaded scenario; spawned ones (where fork is unavailable)
+    # load it again from its text.
+    if "fork" in multiprocessing.get_all_start_methods():
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    else:
+        args = (scenario.source, scenario.path)
+        pool = multiprocessing.get_context("spawn").Pool(workers, _init_worker, args)
+    with pool:
         yield from pool.imap(_run_chunk, jobs)
 
 
