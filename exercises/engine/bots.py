@@ -44,12 +44,14 @@ def choose_moves(
 ) -> list[Move]:
     """The moves the policy makes for `role` this turn. Same inputs, same moves."""
     env = env or environment(scenario, state, state.turn + 1)
-    rng = generator(seed, state.turn + 1, f"bot:{policy}:{role}")
+    rng = None  # made only for a play with a chance: most plays have none
     tally = Tally()
     moves: list[Move] = []
     for play in plays_for(scenario, policy, role):
-        if play.chance < 1 and rng.random() >= play.chance:
-            continue
+        if play.chance < 1:
+            rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
+            if rng.random() >= play.chance:
+                continue
         env.bind(role=role, params=_NO_PARAMS)
         try:
             if scenario.expr(play.when).evaluate(env) is not True:

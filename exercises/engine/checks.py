@@ -21,7 +21,7 @@ from .schema import ActionSpec, Branch, ParamSpec, Scalar
 from .state import State, environment
 
 Loc = tuple[str | int, ...]
-PROBES = 6
+PROBES = 5
 BASE_ROOTS = frozenset({"state", "roles", "tags", "commitments", "turn"})
 
 
