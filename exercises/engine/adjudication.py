@@ -165,16 +165,25 @@ def _chance(scenario: Scenario, chance: float | str, env: Environment) -> float:
     return min(1.0, max(0.0, float(value)))
 
 
-def adjudicate(scenario: Scenario, state: State, moves: Iterable[Move], seed: int | str) -> Outcome:
+def adjudicate(
+    scenario: Scenario,
+    state: State,
+    moves: Iterable[Move],
+    seed: int | str,
+    *,
+    record: bool = True,
+) -> Outcome:
+    """The turn after `state`, played. With `record=False` (batch simulation), the same state,
+    results and draws, without the story: no events, narrative or rendered texts."""
     turn = state.turn + 1
     env = environment(scenario, state, turn)
     order = {role: index for index, role in enumerate(scenario.role_ids)}
     ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.key))
-    play = _Play(scenario, state, env, seed, turn)
+    play = _Play(scenario, state, env, seed, turn, record)
     for move in ordered:
         play.resolve(move)
     state = play.after_moves()
-    state, rule_events, rule_narrative, rule_draws = _run_rules(scenario, state, seed, turn)
+    state, rule_events, rule_narrative, rule_draws = _run_rules(scenario, state, seed, turn, record)
     ending = _ending(scenario, state, turn)
     state = state.evolve(
         turn=turn, opened=max(state.opened, turn), ending=ending.id if ending else None
@@ -205,7 +214,13 @@ class _Play:
     """The moves phase of one turn: checks, rolls and changes, against one snapshot."""
 
     def __init__(
-        self, scenario: Scenario, state: State, env: Environment, seed: int | str, turn: int
+        self,
+        scenario: Scenario,
+        state: State,
+        env: Environment,
+        seed: int | str,
+        turn: int,
+        record: bool,
     ) -> None:
         self.scenario, self.state, self.env, self.seed, self.turn = (
             scenario,
@@ -214,6 +229,7 @@ class _Play:
             seed,
             turn,
         )
+        self.record = record
         self.tally = Tally()
         self.seen_keys: Counter[str] = Counter()
         self.results: list[MoveResult] = []
@@ -257,6 +273,8 @@ class _Play:
         self._note_reveals(branch, move.role, params)
         if success and action.commit:
             self.committed.append((action.commit, move.role))
+        if not self.record:
+            return MoveResult(move, True, success, changes=tuple(changes), draw=draw)
         words = _template_values(self.scenario, move.role, params)
         return MoveResult(
             move,
@@ -307,6 +325,8 @@ class _Play:
     def _record(self, result: MoveResult) -> None:
         self.results.append(result)
         self.changes += result.changes
+        if not self.record:
+            return
         if result.public:
             self.narrative.append(result.public)
         kind = "move.resolved" if result.accepted else "move.rejected"
@@ -377,7 +397,7 @@ def _check_ruling_change(scenario: Scenario, change: StateChange) -> None:
 
 
 def _run_rules(
-    scenario: Scenario, state: State, seed: int | str, turn: int
+    scenario: Scenario, state: State, seed: int | str, turn: int, record: bool
 ) -> tuple[State, list[EngineEvent], list[str], list[Draw]]:
     env = environment(scenario, state, turn)
     changes: list[StateChange] = []
@@ -418,6 +438,11 @@ def _run_rules(
                 )
                 continue
             changes += made
+            if role:
+                reveals += [(target_name(t, role, {}), role) for t in branch.reveal]
+            reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
+            if not record:
+                continue
             words = _template_values(scenario, role, {})
             if branch.public:
                 narrative.append(render(branch.public, words))
@@ -434,9 +459,6 @@ def _run_rules(
                     },
                 )
             )
-            if role:
-                reveals += [(target_name(t, role, {}), role) for t in branch.reveal]
-            reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
     state = state.evolve(values=apply_changes(scenario, state.values, changes))
     for name, who in reveals:
         state = state.evolve(seen=widen_audience(state, [name], who))

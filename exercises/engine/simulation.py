@@ -46,7 +46,7 @@ def play_exercise(
             for role in scenario.role_ids
             for m in choose_moves(scenario, state, role, policy, seed, env)
         ]
-        state = adjudicate(scenario, state, moves, seed).state
+        state = adjudicate(scenario, state, moves, seed, record=False).state
         if state.ending is not None:
             break
     return state

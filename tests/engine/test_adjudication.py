@@ -559,3 +559,21 @@ def test_a_bot_makes_the_same_moves_for_the_same_seed(mini: Scenario, start: Sta
 
     assert runs[0] == runs[1]
     assert [m.action for m in runs[0]] == ["pause", "button", "eval"]
+
+
+def test_adjudicating_without_the_story_gives_the_same_state_and_draws() -> None:
+    from exercises.engine import choose_moves, load_bundled_scenarios
+
+    scenario = load_bundled_scenarios()["ai-pause"]
+    state = open_turn(scenario, initial_state(scenario), SEED).state
+    moves = [
+        m
+        for role in scenario.role_ids
+        for m in choose_moves(scenario, state, role, "all-labs-pause", SEED)
+    ]
+
+    told = adjudicate(scenario, state, moves, SEED)
+    silent = adjudicate(scenario, state, moves, SEED, record=False)
+
+    assert (silent.state, silent.draws) == (told.state, told.draws)
+    assert told.events and not silent.events
