@@ -1,4 +1,262 @@
 """Persistence for exercises: scenario snapshot, exercise, seat, turn, move, ruling, message, event.
 
-Nothing here yet.
+Models hold data and guarded state transitions; they change nothing on save. Every change to
+an exercise goes through `exercises.services`, which appends `Event` rows in the same
+transaction.
 """
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+
+from django.db import models
+
+
+class TransitionError(Exception):
+    """A state change the table of allowed transitions does not list."""
+
+
+def new_public_id() -> str:
+    return secrets.token_hex(8)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ScenarioSnapshot(models.Model):
+    """The exact scenario text an exercise started with: replay never reads a file again."""
+
+    scenario_id = models.CharField(max_length=48)
+    version = models.CharField(max_length=32)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.scenario_id} v{self.version} ({self.sha256[:8]})"
+
+
+class Exercise(models.Model):
+    class Status(models.TextChoices):
+        LOBBY = "lobby"
+        RUNNING = "running"
+        PAUSED = "paused"
+        FINISHED = "finished"
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.LOBBY: {Status.RUNNING, Status.FINISHED},
+        Status.RUNNING: {Status.PAUSED, Status.FINISHED},
+        Status.PAUSED: {Status.RUNNING, Status.FINISHED},
+        Status.FINISHED: set(),
+    }
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    name = models.CharField(max_length=200)
+    snapshot = models.ForeignKey(ScenarioSnapshot, on_delete=models.PROTECT)
+    seed = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.LOBBY)
+    turn_seconds = models.PositiveIntegerField(null=True, blank=True)
+    auto_advance = models.BooleanField(default=False)
+    # The engine's state after the last resolved turn (or the opening of the current one).
+    state = models.JSONField()
+    ending = models.CharField(max_length=48, blank=True)
+    # Seq of the last event appended; bumped in the same transaction as the event rows, so
+    # seq numbers are gapless per exercise.
+    last_seq = models.PositiveBigIntegerField(default=0)
+    paused_remaining = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_id})"
+
+    def check_transition(self, to: str) -> None:
+        if to not in self.TRANSITIONS[self.status]:
+            raise TransitionError(f"an exercise that is {self.status} cannot become {to}")
+
+
+class Seat(models.Model):
+    class Kind(models.TextChoices):
+        FACILITATOR = "facilitator"
+        OBSERVER = "observer"
+        ROLE = "role"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="seats")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    role = models.CharField(max_length=48, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    bot_policy = models.CharField(max_length=48, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["exercise", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} of {self.exercise_id}"
+
+    @property
+    def name(self) -> str:
+        """`facilitator`, `observer` or the role id: the seat's name in the API and links."""
+        return self.role if self.kind == self.Kind.ROLE else self.kind
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.bot_policy)
+
+
+class Turn(models.Model):
+    class Phase(models.TextChoices):
+        OPEN = "open"
+        ADJUDICATING = "adjudicating"
+        RESOLVED = "resolved"
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Phase.OPEN: {Phase.ADJUDICATING},
+        Phase.ADJUDICATING: {Phase.RESOLVED},
+        Phase.RESOLVED: set(),
+    }
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="turns")
+    number = models.PositiveIntegerField()
+    phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.OPEN)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a worker claims the adjudication; a sweeper re-queues claims that grew stale.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    # Roles that are in for this turn: their moves fill their limit, or they said they are done.
+    ready = models.JSONField(default=list)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    state_before = models.JSONField()
+    state_after = models.JSONField(null=True, blank=True)
+    narrative = models.JSONField(default=list)
+    draws = models.JSONField(default=list)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["exercise", "number"], name="one_turn_per_number")
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["phase", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"turn {self.number} of {self.exercise_id} ({self.phase})"
+
+
+class Move(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted"
+        WITHDRAWN = "withdrawn"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        REJECTED = "rejected"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="moves")
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="moves")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="moves")
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    role = models.CharField(max_length=48)
+    action = models.CharField(max_length=48)
+    params = models.JSONField(default=dict)
+    rationale = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    body_hash = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    result = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["seat", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="one_move_per_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.action} ({self.status})"
+
+
+class Ruling(models.Model):
+    """The facilitator's ruling on a free-form move: a chance to roll, or a fixed outcome."""
+
+    move = models.OneToOneField(Move, on_delete=models.CASCADE, related_name="ruling")
+    chance = models.FloatField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, blank=True)
+    narrative = models.TextField(blank=True)
+    failure_narrative = models.TextField(blank=True)
+    changes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"ruling on {self.move_id}"
+
+
+class ProbabilityVote(models.Model):
+    """A player's estimate of a free-form move's chance, shown to the facilitator."""
+
+    move = models.ForeignKey(Move, on_delete=models.CASCADE, related_name="votes")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE)
+    chance = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["move", "seat"], name="one_vote_per_seat")
+        ]
+
+
+class Message(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="messages")
+    turn = models.PositiveIntegerField()
+    sender = models.CharField(max_length=48)  # a role id, or `facilitator`
+    recipients = models.JSONField()  # role ids; every role for a message to all
+    to_all = models.BooleanField(default=False)
+    channel = models.CharField(max_length=48, blank=True)  # a met commitment's private channel
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.sender} to {'all' if self.to_all else self.recipients}"
+
+
+class Event(models.Model):
+    """One entry of an exercise's log: the truth for live updates, reconnects and replay.
+
+    `audience` is `{"all": true}`, `{"roles": [...]}` or `{}` (facilitator only); the
+    facilitator sees every event. `redacted` is what the roles outside `roles` see of it, if
+    anything (a move's submission is announced to all, its content only to its role).
+    """
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=48)
+    turn = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField(default=dict)
+    audience = models.JSONField(default=dict)
+    redacted = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["exercise", "seq"], name="gapless_seq")
+        ]
+        ordering: ClassVar[list[str]] = ["exercise", "seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.type}"
+
+    def as_dict(self, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "type": self.type,
+            "turn": self.turn,
+            "at": self.at.isoformat(),
+            "data": self.data if data is None else data,
+        }

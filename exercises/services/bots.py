@@ -1,0 +1,56 @@
+"""Bots play the seats the facilitator gives them, through the same road as players."""
+
+from __future__ import annotations
+
+from exercises import engine
+from exercises.models import Exercise, Move, Seat
+
+from . import events
+from .errors import ServiceError
+from .scenarios import scenario_of, state_of
+
+
+def schedule_bots(exercise: Exercise) -> None:
+    """Once the current transaction commits, let the bots of this exercise move."""
+    if exercise.seats.exclude(bot_policy="").filter(revoked_at=None).exists():
+        from exercises.tasks import play_bots
+
+        events.enqueue_on_commit(play_bots, exercise.public_id)
+
+
+def play_bots(public_id: str) -> int:
+    """Submit the moves of every bot seat that has not moved this turn; return how many."""
+    from .moves import declare_ready, submit_move
+    from .turns import current_turn
+
+    exercise = Exercise.objects.select_related("snapshot").get(public_id=public_id)
+    turn = current_turn(exercise)
+    if turn is None or turn.phase != turn.Phase.OPEN or exercise.status != "running":
+        return 0
+    scenario = scenario_of(exercise)
+    state = state_of(exercise)
+    made = 0
+    for seat in exercise.seats.exclude(bot_policy="").filter(revoked_at=None, kind="role"):
+        if seat.role in turn.ready or Move.objects.filter(turn=turn, seat=seat).exists():
+            continue
+        key_base = f"bot-{turn.number}-{seat.role}"
+        moves = engine.choose_moves(scenario, state, seat.role, seat.bot_policy, exercise.seed)
+        try:
+            for index, move in enumerate(moves):
+                submit_move(
+                    seat,
+                    move.action,
+                    dict(move.params),
+                    move.text,
+                    f"{key_base}-{index}",
+                    as_bot=True,
+                )
+                made += 1
+            declare_ready(seat, as_bot=True)
+        except ServiceError:
+            continue  # the turn closed under it, or the state moved on: next turn, then
+    return made
+
+
+def is_bot(seat: Seat) -> bool:
+    return seat.is_bot

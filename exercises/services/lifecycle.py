@@ -1,0 +1,392 @@
+"""Creating and joining exercises, and the facilitator's commands.
+
+Every write starts by locking the exercise row (`locked`), so writes to one exercise are
+serialised: on PostgreSQL by the row lock, on SQLite by the immediate transaction every atomic
+block opens (settings). Checks made after the lock cannot be invalidated before commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from exercises.engine import (
+    Scenario,
+    StateChange,
+    initial_state,
+    load_bundled_scenarios,
+)
+from exercises.engine.effects import apply_changes
+from exercises.models import Exercise, ScenarioSnapshot, Seat, TransitionError, hash_token
+
+from . import events
+from .errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from .scenarios import scenario_of, state_of
+
+
+@dataclass(frozen=True)
+class Created:
+    exercise: Exercise
+    tokens: dict[str, str]  # seat name -> token, shown once
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits
+
+
+def snapshot_for(scenario: Scenario) -> ScenarioSnapshot:
+    sha = hashlib.sha256(scenario.source.encode()).hexdigest()
+    snapshot, _ = ScenarioSnapshot.objects.get_or_create(
+        sha256=sha,
+        defaults={
+            "scenario_id": scenario.id,
+            "version": str(scenario.version),
+            "title": scenario.title,
+            "text": scenario.source,
+        },
+    )
+    return snapshot
+
+
+def bundled(scenario_id: str) -> Scenario:
+    try:
+        return load_bundled_scenarios()[scenario_id]
+    except KeyError:
+        raise NotFound(f"there is no scenario {scenario_id!r}") from None
+
+
+def create_exercise(
+    scenario: Scenario,
+    name: str,
+    *,
+    seed: str | None = None,
+    turn_seconds: int | None = None,
+    bots: dict[str, str] | None = None,
+    auto_advance: bool = False,
+) -> Created:
+    """A new exercise in the lobby, with a seat and a fresh token for every role."""
+    bots = bots or {}
+    for role, policy in bots.items():
+        if role not in scenario.role_ids:
+            raise Invalid(f"there is no role {role!r} to give a bot")
+        if policy not in scenario.policies:
+            raise Invalid(f"{scenario.id} has no policy {policy!r}")
+    if not name.strip():
+        raise Invalid("an exercise needs a name")
+    if turn_seconds is not None and turn_seconds < 1:
+        raise Invalid("turn_seconds must be at least 1")
+    with transaction.atomic():
+        exercise = Exercise.objects.create(
+            name=name.strip()[:200],
+            snapshot=snapshot_for(scenario),
+            seed=seed or secrets.token_hex(8),
+            turn_seconds=turn_seconds,
+            auto_advance=auto_advance,
+            state=initial_state(scenario).to_dict(),
+        )
+        tokens = {}
+        for kind, role in [
+            ("facilitator", ""),
+            ("observer", ""),
+            *[("role", r) for r in scenario.role_ids],
+        ]:
+            token = new_token()
+            Seat.objects.create(
+                exercise=exercise,
+                kind=kind,
+                role=role,
+                token_hash=hash_token(token),
+                bot_policy=bots.get(role, ""),
+            )
+            tokens[role or kind] = token
+        events.append(
+            exercise,
+            "exercise.created",
+            {"name": exercise.name, "scenario": scenario.id, "bots": sorted(bots)},
+            turn=0,
+            audience=events.EVERYONE,
+        )
+    return Created(exercise, tokens)
+
+
+def authenticate(public_id: str, token: str | None) -> Seat:
+    """The seat this token opens in this exercise: 401 without a valid token, 403 for a seat
+    of another exercise, 404 when the exercise does not exist."""
+    if not token:
+        raise Unauthorized("a seat token is needed")
+    seat = Seat.objects.select_related("exercise").filter(token_hash=hash_token(token)).first()
+    if seat is None or seat.revoked_at is not None:
+        raise Unauthorized("this token does not open any seat")
+    if seat.exercise.public_id != public_id:
+        if not Exercise.objects.filter(public_id=public_id).exists():
+            raise NotFound("there is no such exercise")
+        raise Forbidden("this token is for another exercise")
+    return seat
+
+
+def seat_by_token(token: str) -> Seat:
+    seat = Seat.objects.select_related("exercise").filter(token_hash=hash_token(token)).first()
+    if seat is None or seat.revoked_at is not None:
+        raise Unauthorized("this link does not open any seat")
+    return seat
+
+
+def join(seat: Seat) -> Seat:
+    """Mark the seat as joined (first use of its link or token)."""
+    if seat.joined_at is not None:
+        return seat
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        updated = Seat.objects.filter(pk=seat.pk, joined_at=None).update(joined_at=timezone.now())
+        if updated:
+            events.append(
+                exercise,
+                "seat.joined",
+                {"seat": seat.name},
+                turn=current_turn_number(exercise),
+                audience=events.FACILITATOR_ONLY,
+            )
+    seat.refresh_from_db()
+    return seat
+
+
+def locked(public_id: str) -> Exercise:
+    """The exercise, locked for the rest of the transaction."""
+    try:
+        return (
+            Exercise.objects.select_for_update().select_related("snapshot").get(public_id=public_id)
+        )
+    except Exercise.DoesNotExist:
+        raise NotFound("there is no such exercise") from None
+
+
+def current_turn_number(exercise: Exercise) -> int:
+    return exercise.turns.order_by("-number").values_list("number", flat=True).first() or 0
+
+
+def require_facilitator(seat: Seat) -> None:
+    if seat.kind != Seat.Kind.FACILITATOR:
+        raise Forbidden("only the facilitator steers the exercise")
+
+
+def transition(exercise: Exercise, to: str) -> None:
+    try:
+        exercise.check_transition(to)
+    except TransitionError as exc:
+        raise Conflict(str(exc)) from exc
+    exercise.status = to
+
+
+def start(seat: Seat) -> None:
+    from .turns import open_turn
+
+    require_facilitator(seat)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        transition(exercise, Exercise.Status.RUNNING)
+        exercise.save(update_fields=["status"])
+        events.append(exercise, "exercise.started", {}, turn=0, audience=events.EVERYONE)
+        open_turn(exercise)
+
+
+def pause(seat: Seat) -> None:
+    require_facilitator(seat)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        transition(exercise, Exercise.Status.PAUSED)
+        turn = exercise.turns.order_by("-number").first()
+        if turn and turn.deadline and turn.phase == turn.Phase.OPEN:
+            # The clock stops: what was left is given back on resume.
+            exercise.paused_remaining = max(0.0, (turn.deadline - timezone.now()).total_seconds())
+            turn.deadline = None
+            turn.save(update_fields=["deadline"])
+        exercise.save(update_fields=["status", "paused_remaining"])
+        events.append(
+            exercise,
+            "exercise.paused",
+            {},
+            turn=current_turn_number(exercise),
+            audience=events.EVERYONE,
+        )
+
+
+def resume(seat: Seat) -> None:
+    require_facilitator(seat)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        transition(exercise, Exercise.Status.RUNNING)
+        turn = exercise.turns.order_by("-number").first()
+        deadline = None
+        if turn and exercise.paused_remaining is not None and turn.phase == turn.Phase.OPEN:
+            turn.deadline = timezone.now() + timedelta(seconds=exercise.paused_remaining)
+            turn.save(update_fields=["deadline"])
+            deadline = turn.deadline.isoformat()
+        exercise.paused_remaining = None
+        exercise.save(update_fields=["status", "paused_remaining"])
+        events.append(
+            exercise,
+            "exercise.resumed",
+            {"deadline": deadline},
+            turn=current_turn_number(exercise),
+            audience=events.EVERYONE,
+        )
+
+
+def extend(seat: Seat, seconds: int) -> None:
+    require_facilitator(seat)
+    if not 1 <= seconds <= 7 * 24 * 3600:
+        raise Invalid("seconds must be between 1 and 604800")
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        turn = exercise.turns.order_by("-number").first()
+        if turn is None or turn.phase != turn.Phase.OPEN:
+            raise Conflict("no turn is open")
+        base = max(turn.deadline or timezone.now(), timezone.now())
+        turn.deadline = base + timedelta(seconds=seconds)
+        turn.save(update_fields=["deadline"])
+        events.append(
+            exercise,
+            "turn.extended",
+            {"deadline": turn.deadline.isoformat()},
+            turn=turn.number,
+            audience=events.EVERYONE,
+        )
+
+
+def finish(seat: Seat) -> None:
+    require_facilitator(seat)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        finish_locked(exercise, ending=None)
+
+
+def finish_locked(exercise: Exercise, ending: str | None) -> None:
+    transition(exercise, Exercise.Status.FINISHED)
+    exercise.ending = ending or exercise.ending
+    exercise.save(update_fields=["status", "ending"])
+    events.append(
+        exercise,
+        "exercise.finished",
+        {"ending": ending},
+        turn=current_turn_number(exercise),
+        audience=events.EVERYONE,
+    )
+
+
+def inject(
+    seat: Seat,
+    inject_id: str | None,
+    title: str | None,
+    text: str | None,
+    to: list[str] | None = None,
+) -> None:
+    """A scripted inject from the scenario, or an ad-hoc one the facilitator writes."""
+    require_facilitator(seat)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        scenario = scenario_of(exercise)
+        if inject_id:
+            spec = next((i for i in scenario.spec.injects if i.id == inject_id), None)
+            if spec is None:
+                raise Invalid(f"the scenario has no inject {inject_id!r}")
+            title, text = spec.title, spec.text
+            to = scenario.resolve_roles(spec.to) if spec.to else None
+            if spec.effects.set or spec.effects.add:
+                _apply_inject_effects(exercise, scenario, spec)
+        if not title or not text:
+            raise Invalid("an ad-hoc inject needs a title and a text")
+        for role in to or []:
+            if role not in scenario.role_ids:
+                raise Invalid(f"there is no role {role!r}")
+        audience = events.to_roles(*to) if to else events.EVERYONE
+        events.append(
+            exercise,
+            "inject",
+            {"inject": inject_id, "title": title, "text": text},
+            turn=current_turn_number(exercise),
+            audience=audience,
+        )
+
+
+def _apply_inject_effects(exercise: Exercise, scenario: Scenario, spec: Any) -> None:
+    from exercises.engine.effects import branch_changes
+    from exercises.engine.state import environment
+
+    state = state_of(exercise)
+    env = environment(scenario, state, state.turn + 1)
+    changes = branch_changes(scenario, spec.effects, env, None, {}, f"inject {spec.id}")
+    values = apply_changes(scenario, state.values, changes)
+    exercise.state = state.evolve(values=values).to_dict()
+    exercise.save(update_fields=["state"])
+
+
+def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:
+    """The facilitator overrules the rules: a variable set by hand, with the reason recorded."""
+    require_facilitator(seat)
+    if not reason or not reason.strip():
+        raise Invalid("setting a value needs a reason")
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        scenario = scenario_of(exercise)
+        var = scenario.variables.get(variable)
+        if var is None:
+            raise Invalid(f"there is no variable {variable!r}")
+        if var.type == "bool" and not isinstance(value, bool):
+            raise Invalid(f"{variable} is true or false")
+        if var.type != "bool" and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise Invalid(f"{variable} is a number")
+        state = state_of(exercise)
+        change = StateChange(variable, value=value, reason=reason)
+        new = state.evolve(values=apply_changes(scenario, state.values, [change]))
+        exercise.state = new.to_dict()
+        exercise.save(update_fields=["state"])
+        events.append(
+            exercise,
+            "state.set",
+            {"variable": variable, "value": new.values[variable], "reason": reason},
+            turn=current_turn_number(exercise),
+            audience=events.FACILITATOR_ONLY,
+        )
+
+
+def replace_seat(seat: Seat, role: str, bot_policy: str | None) -> str | None:
+    """Give an absent player's role to a bot (`bot_policy`), or to a new player (a new token,
+    returned once; the old token stops working)."""
+    require_facilitator(seat)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        scenario = scenario_of(exercise)
+        if role not in scenario.role_ids:
+            raise Invalid(f"there is no role {role!r}")
+        if bot_policy and bot_policy not in scenario.policies:
+            raise Invalid(f"{scenario.id} has no policy {bot_policy!r}")
+        old = Seat.objects.get(exercise=exercise, kind=Seat.Kind.ROLE, role=role, revoked_at=None)
+        token = None
+        if bot_policy:
+            old.bot_policy = bot_policy
+            old.save(update_fields=["bot_policy"])
+        else:
+            token = new_token()
+            old.revoked_at = timezone.now()
+            old.save(update_fields=["revoked_at"])
+            Seat.objects.create(
+                exercise=exercise, kind=Seat.Kind.ROLE, role=role, token_hash=hash_token(token)
+            )
+        events.append(
+            exercise,
+            "seat.replaced",
+            {"role": role, "bot": bot_policy or None},
+            turn=current_turn_number(exercise),
+            audience=events.FACILITATOR_ONLY,
+        )
+        if bot_policy:
+            from .bots import schedule_bots
+
+            schedule_bots(exercise)
+    return token

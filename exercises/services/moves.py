@@ -1,0 +1,285 @@
+"""Moves: submit, replace, withdraw, say you are done; rulings and probability votes.
+
+Checks run in the order the API documents: permission, idempotent replay, turn open, then the
+scenario's rules. All of them run after the exercise lock is taken, so a move checked as
+"turn open" cannot land after the turn was closed: the close waits for the lock, or the move
+sees the turn closed and gets a 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from exercises import engine
+from exercises.models import Exercise, Move, ProbabilityVote, Ruling, Seat, Turn
+
+from . import events
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .lifecycle import locked, require_facilitator
+from .projection import move_dict
+from .scenarios import scenario_of, state_of
+from .turns import close_if_everyone_is_in, current_turn
+
+
+def body_hash(action: str, params: dict[str, Any], rationale: str) -> str:
+    body = json.dumps(
+        {"action": action, "params": params, "rationale": rationale},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def require_role(seat: Seat, *, as_bot: bool = False) -> None:
+    if seat.kind != Seat.Kind.ROLE:
+        raise Forbidden("only a role's seat moves for that role")
+    if seat.is_bot and not as_bot:
+        raise Forbidden(f"{seat.role} is played by a bot")
+
+
+def submit_move(
+    seat: Seat,
+    action: str,
+    params: dict[str, Any],
+    rationale: str = "",
+    idempotency_key: str = "",
+    *,
+    as_bot: bool = False,
+) -> tuple[Move, bool]:
+    """The move and whether it was created now (False: a replay of the same key)."""
+    require_role(seat, as_bot=as_bot)
+    digest = body_hash(action, params, rationale)
+    try:
+        with transaction.atomic():
+            return _submit_locked(seat, action, params, rationale, idempotency_key, digest)
+    except IntegrityError:
+        # Two requests with one key raced past the lookup; the constraint let one in.
+        existing = Move.objects.get(seat=seat, idempotency_key=idempotency_key)
+        return _replay(existing, digest), False
+
+
+def _submit_locked(
+    seat: Seat, action: str, params: dict[str, Any], rationale: str, key: str, digest: str
+) -> tuple[Move, bool]:
+    exercise = locked(seat.exercise.public_id)
+    if key:
+        existing = Move.objects.filter(seat=seat, idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, digest), False
+    turn = _open_turn(exercise)
+    scenario = scenario_of(exercise)
+    earlier = [
+        engine.Move(m.role, m.action, m.params, text=m.rationale)
+        for m in _live_moves(turn, seat.role)
+    ]
+    candidate = engine.Move(seat.role, action, params, text=rationale)
+    try:
+        checked = engine.check_move(scenario, state_of(exercise), candidate, earlier)
+    except engine.Rejected as exc:
+        raise Invalid(str(exc), code="move_rejected") from exc
+    move = Move.objects.create(
+        exercise=exercise,
+        turn=turn,
+        seat=seat,
+        role=seat.role,
+        action=action,
+        params=checked,
+        rationale=rationale,
+        idempotency_key=key,
+        body_hash=digest,
+    )
+    events.append(
+        exercise,
+        "move.submitted",
+        move_dict(move),
+        turn=turn.number,
+        audience=events.to_roles(seat.role),
+        redacted={"role": seat.role},
+    )
+    _update_ready(exercise, turn, seat.role, scenario)
+    return move, True
+
+
+def _replay(existing: Move, digest: str) -> Move:
+    if existing.body_hash != digest:
+        raise Conflict(
+            "this idempotency key was already used for a different move",
+            code="idempotency_conflict",
+        )
+    return existing
+
+
+def _open_turn(exercise: Exercise) -> Turn:
+    if exercise.status != Exercise.Status.RUNNING:
+        raise Conflict(f"the exercise is {exercise.status}", code="not_open")
+    turn = current_turn(exercise)
+    if turn is None or turn.phase != Turn.Phase.OPEN:
+        raise Conflict("the turn is not open for moves", code="not_open")
+    return turn
+
+
+def _live_moves(turn: Turn, role: str) -> list[Move]:
+    return list(turn.moves.filter(role=role, status=Move.Status.SUBMITTED).order_by("id"))
+
+
+def _counted(scenario: Any, moves: list[Move]) -> int:
+    free = {a.id for a in scenario.actions if a.free}
+    return sum(1 for m in moves if m.action not in free)
+
+
+def _update_ready(exercise: Exercise, turn: Turn, role: str, scenario: Any) -> None:
+    """A role whose moves fill its limit is in; one that withdrew a move is out again."""
+    full = _counted(scenario, _live_moves(turn, role)) >= scenario.spec.moves_per_turn
+    _set_ready(exercise, turn, role, full)
+
+
+def _set_ready(exercise: Exercise, turn: Turn, role: str, ready: bool) -> None:
+    current = set(turn.ready)
+    if (role in current) == ready:
+        return
+    turn.ready = sorted(current | {role}) if ready else sorted(current - {role})
+    turn.save(update_fields=["ready"])
+    events.append(
+        exercise,
+        "role.ready" if ready else "role.unready",
+        {"role": role},
+        turn=turn.number,
+        audience=events.EVERYONE,
+    )
+    if ready:
+        close_if_everyone_is_in(exercise, turn)
+
+
+def declare_ready(seat: Seat, *, as_bot: bool = False) -> None:
+    """The role has made all the moves it will make this turn."""
+    require_role(seat, as_bot=as_bot)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        turn = _open_turn(exercise)
+        _set_ready(exercise, turn, seat.role, True)
+
+
+def withdraw_move(seat: Seat, move_id: str) -> Move:
+    require_role(seat)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        move = Move.objects.filter(exercise=exercise, public_id=move_id).first()
+        if move is None or move.role != seat.role:
+            raise NotFound("there is no such move of yours")
+        turn = _open_turn(exercise)
+        if move.turn_id != turn.pk or move.status != Move.Status.SUBMITTED:
+            raise Conflict("only a move of the open turn can be withdrawn", code="not_open")
+        move.status = Move.Status.WITHDRAWN
+        move.save(update_fields=["status"])
+        events.append(
+            exercise,
+            "move.withdrawn",
+            {"id": move.public_id, "role": move.role},
+            turn=turn.number,
+            audience=events.to_roles(move.role),
+            redacted={"role": move.role},
+        )
+        _set_ready(exercise, turn, seat.role, False)
+    return move
+
+
+def _free_form_move(exercise: Exercise, move_id: str) -> tuple[Move, Turn]:
+    move = Move.objects.filter(exercise=exercise, public_id=move_id).first()
+    if move is None or move.action != engine.FREE_FORM:
+        raise NotFound("there is no such free-form move")
+    turn = _open_turn(exercise)
+    if move.turn_id != turn.pk or move.status != Move.Status.SUBMITTED:
+        raise Conflict("the move is not in the open turn", code="not_open")
+    return move, turn
+
+
+def rule_on_move(
+    seat: Seat,
+    move_id: str,
+    *,
+    chance: float | None = None,
+    outcome: str | None = None,
+    narrative: str = "",
+    failure_narrative: str = "",
+    changes: list[dict[str, Any]] | None = None,
+) -> Ruling:
+    """The facilitator's ruling: a chance the server rolls at adjudication, or an outcome."""
+    require_facilitator(seat)
+    if (chance is None) == (outcome is None):
+        raise Invalid("give either a chance or an outcome")
+    if chance is not None and (not math.isfinite(chance) or not 0 <= chance <= 1):
+        raise Invalid("chance must be between 0 and 1")
+    if outcome is not None and outcome not in ("success", "failure"):
+        raise Invalid("outcome must be success or failure")
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        move, turn = _free_form_move(exercise, move_id)
+        checked = _check_changes(exercise, changes or [])
+        ruling, _ = Ruling.objects.update_or_create(
+            move=move,
+            defaults={
+                "chance": chance,
+                "outcome": outcome or "",
+                "narrative": narrative,
+                "failure_narrative": failure_narrative,
+                "changes": checked,
+            },
+        )
+        events.append(
+            exercise,
+            "ruling.made",
+            {"move": move.public_id, "role": move.role, "chance": chance, "outcome": outcome},
+            turn=turn.number,
+            audience=events.to_roles(move.role),
+        )
+        close_if_everyone_is_in(exercise, turn)
+    return ruling
+
+
+def _check_changes(exercise: Exercise, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    scenario = scenario_of(exercise)
+    checked = []
+    for change in changes:
+        if not isinstance(change, dict) or not isinstance(change.get("variable"), str):
+            raise Invalid("each change needs a variable")
+        reason = change.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise Invalid(f"the change to {change['variable']} needs a reason")
+        unknown = set(change) - {"variable", "value", "delta", "reason"}
+        if unknown:
+            raise Invalid(f"a change has no field {sorted(unknown)[0]!r}")
+        state_change = engine.StateChange(
+            change["variable"], value=change.get("value"), delta=change.get("delta"), reason=reason
+        )
+        try:
+            engine.adjudication._check_ruling_change(scenario, state_change)
+        except engine.Rejected as exc:
+            raise Invalid(str(exc)) from exc
+        checked.append({k: v for k, v in change.items() if v is not None})
+    return checked
+
+
+def vote(seat: Seat, move_id: str, chance: float) -> ProbabilityVote:
+    """A player's estimate of a free-form move's chance; the facilitator sees every vote."""
+    require_role(seat)
+    if isinstance(chance, bool) or not isinstance(chance, int | float) or not 0 <= chance <= 1:
+        raise Invalid("chance must be a number between 0 and 1")
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        move, turn = _free_form_move(exercise, move_id)
+        cast, _ = ProbabilityVote.objects.update_or_create(
+            move=move, seat=seat, defaults={"chance": float(chance)}
+        )
+        events.append(
+            exercise,
+            "vote.cast",
+            {"move": move.public_id, "role": seat.role, "chance": float(chance)},
+            turn=turn.number,
+            audience=events.FACILITATOR_ONLY,
+        )
+    return cast

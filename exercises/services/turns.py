@@ -1,0 +1,295 @@
+"""The turn lifecycle: open, then adjudicating, then resolved, then the next turn.
+
+A turn closes when its deadline passes (the sweeper), when every role is in (bots included)
+and every free-form move has its ruling, or when the facilitator closes it. Adjudication is
+a Celery task that takes a turn id, claims the turn with one conditional UPDATE, and writes
+the results and their events in one transaction; a second run, or a run after a worker died
+half way, finds the turn resolved or its claim superseded and changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from exercises import engine
+from exercises.engine import OBSERVER, State, visible_values
+from exercises.models import Exercise, Move, Seat, Turn
+
+from . import events
+from .errors import Conflict
+from .lifecycle import current_turn_number, finish_locked, locked, require_facilitator
+from .scenarios import scenario_of, state_of
+
+
+def lease_seconds() -> float:
+    return float(getattr(settings, "WARGAME_ADJUDICATION_LEASE", 30))
+
+
+def open_turn(exercise: Exercise) -> Turn:
+    """Open the next turn; the caller holds the exercise lock."""
+    scenario = scenario_of(exercise)
+    number = current_turn_number(exercise) + 1
+    opening = engine.open_turn(scenario, state_of(exercise), exercise.seed)
+    exercise.state = opening.state.to_dict()
+    exercise.save(update_fields=["state"])
+    deadline = None
+    if exercise.turn_seconds:
+        deadline = timezone.now() + timedelta(seconds=exercise.turn_seconds)
+    turn = Turn.objects.create(
+        exercise=exercise, number=number, deadline=deadline, state_before=exercise.state
+    )
+    events.append(
+        exercise,
+        "turn.opened",
+        {"number": number, "deadline": deadline.isoformat() if deadline else None},
+        turn=number,
+        audience=events.EVERYONE,
+    )
+    for event in opening.events:
+        audience = events.EVERYONE if event.audience == "all" else events.to_roles(*event.audience)
+        events.append(exercise, "inject", dict(event.data), turn=number, audience=audience)
+    from .bots import schedule_bots
+
+    schedule_bots(exercise)
+    return turn
+
+
+def current_turn(exercise: Exercise) -> Turn | None:
+    return exercise.turns.order_by("-number").first()
+
+
+def close_turn(seat: Seat) -> None:
+    require_facilitator(seat)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        turn = current_turn(exercise)
+        if turn is None or turn.phase != Turn.Phase.OPEN:
+            raise Conflict("no turn is open")
+        close_locked(exercise, turn, "facilitator")
+
+
+def close_locked(exercise: Exercise, turn: Turn, reason: str) -> bool:
+    """Move an open turn to adjudication and queue the task; False if it was not open."""
+    closed = Turn.objects.filter(pk=turn.pk, phase=Turn.Phase.OPEN).update(
+        phase=Turn.Phase.ADJUDICATING, closed_at=timezone.now()
+    )
+    if not closed:
+        return False
+    turn.phase = Turn.Phase.ADJUDICATING
+    events.append(
+        exercise,
+        "turn.closed",
+        {"number": turn.number, "reason": reason},
+        turn=turn.number,
+        audience=events.EVERYONE,
+    )
+    from exercises.tasks import adjudicate_turn
+
+    events.enqueue_on_commit(adjudicate_turn, turn.pk)
+    return True
+
+
+def close_if_everyone_is_in(exercise: Exercise, turn: Turn) -> bool:
+    """Close without waiting once every role is in and every free-form move is ruled on."""
+    if exercise.status != Exercise.Status.RUNNING or turn.phase != Turn.Phase.OPEN:
+        return False
+    roles = scenario_of(exercise).role_ids
+    if set(roles) - set(turn.ready):
+        return False
+    unruled = turn.moves.filter(
+        action=engine.FREE_FORM, status=Move.Status.SUBMITTED, ruling=None
+    ).exists()
+    return not unruled and close_locked(exercise, turn, "everyone is in")
+
+
+def open_next_turn(seat: Seat) -> None:
+    require_facilitator(seat)
+    with transaction.atomic():
+        exercise = locked(seat.exercise.public_id)
+        if exercise.status != Exercise.Status.RUNNING:
+            raise Conflict(f"the exercise is {exercise.status}")
+        turn = current_turn(exercise)
+        if turn is None or turn.phase != Turn.Phase.RESOLVED:
+            raise Conflict("the current turn is not resolved yet")
+        open_turn(exercise)
+
+
+def adjudicate(turn_id: int) -> bool:
+    """Claim and adjudicate one turn. True if this call resolved it."""
+    claim = secrets.token_hex(8)
+    now = timezone.now()
+    stale = now - timedelta(seconds=lease_seconds())
+    claimed = Turn.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
+        pk=turn_id,
+        phase=Turn.Phase.ADJUDICATING,
+    ).update(claimed_at=now, claim=claim)
+    if not claimed:
+        return False  # resolved already, or another worker holds a fresh claim
+    with transaction.atomic():
+        turn = Turn.objects.select_related("exercise").get(pk=turn_id)
+        exercise = locked(turn.exercise.public_id)
+        turn = Turn.objects.select_for_update().get(pk=turn_id)
+        if turn.phase != Turn.Phase.ADJUDICATING or turn.claim != claim:
+            return False
+        _pause_for_tests()
+        _resolve(exercise, turn)
+    return True
+
+
+def _pause_for_tests() -> None:
+    # Lets a test kill a worker while it holds a claim, mid-transaction.
+    delay = float(getattr(settings, "WARGAME_TEST_ADJUDICATION_DELAY", 0) or 0)
+    if delay:
+        import time
+
+        time.sleep(delay)
+
+
+def _resolve(exercise: Exercise, turn: Turn) -> None:
+    scenario = scenario_of(exercise)
+    state = state_of(exercise)
+    moves = list(turn.moves.filter(status=Move.Status.SUBMITTED).select_related("ruling"))
+    by_id = {m.public_id: m for m in moves}
+    outcome = engine.adjudicate(scenario, state, [_engine_move(m) for m in moves], exercise.seed)
+    for result in outcome.results:
+        move = by_id[result.move.id]
+        move.status = (
+            Move.Status.REJECTED
+            if not result.accepted
+            else Move.Status.SUCCEEDED
+            if result.success
+            else Move.Status.FAILED
+        )
+        move.result = result.to_dict()
+        move.save(update_fields=["status", "result"])
+    turn.phase = Turn.Phase.RESOLVED
+    turn.resolved_at = timezone.now()
+    turn.state_after = outcome.state.to_dict()
+    turn.narrative = list(outcome.narrative)
+    turn.draws = [d.to_dict() for d in outcome.draws]
+    turn.save()
+    exercise.state = outcome.state.to_dict()
+    exercise.save(update_fields=["state"])
+    _record(exercise, turn, outcome)
+    if outcome.ending or turn.number >= scenario.turns:
+        finish_locked(exercise, outcome.ending or _final_ending(scenario, outcome.state))
+    elif exercise.auto_advance and exercise.status == Exercise.Status.RUNNING:
+        open_turn(exercise)
+
+
+def _final_ending(scenario: Any, state: State) -> str | None:
+    return state.ending
+
+
+def _engine_move(move: Move) -> engine.Move:
+    ruling = None
+    if move.action == engine.FREE_FORM and hasattr(move, "ruling"):
+        ruling = _engine_ruling(move.ruling)
+    return engine.Move(
+        move.role, move.action, move.params, text=move.rationale, id=move.public_id, ruling=ruling
+    )
+
+
+def _engine_ruling(ruling: Any) -> engine.Ruling:
+    changes = tuple(
+        engine.StateChange(
+            c["variable"], value=c.get("value"), delta=c.get("delta"), reason=c.get("reason", "")
+        )
+        for c in ruling.changes
+    )
+    success = engine.RulingBranch(ruling.narrative, ruling.narrative, changes)
+    failure = engine.RulingBranch(ruling.failure_narrative, ruling.failure_narrative, ())
+    if ruling.chance is not None:
+        return engine.Ruling(chance=ruling.chance, success=success, failure=failure)
+    return engine.Ruling(outcome=ruling.outcome, success=success, failure=failure)
+
+
+def _record(exercise: Exercise, turn: Turn, outcome: engine.Outcome) -> None:
+    scenario = scenario_of(exercise)
+    number = turn.number
+    for role in scenario.role_ids:
+        results = [r.to_dict() for r in outcome.results_for(role)]
+        notices = [
+            dict(e.data) for e in outcome.events if e.type == "rule.fired" and e.audience == (role,)
+        ]
+        if results or notices:
+            events.append(
+                exercise,
+                "role.outcome",
+                {"results": results, "notices": notices},
+                turn=number,
+                audience=events.to_roles(role),
+            )
+    for event in outcome.events:
+        if event.type.startswith("commitment."):
+            data = dict(event.data)
+            if event.type in ("commitment.met", "commitment.joined"):
+                data["channel"] = data["commitment"]
+            audience = (
+                events.FACILITATOR_ONLY
+                if event.audience == "facilitator"
+                else events.to_roles(*event.audience)
+            )
+            events.append(exercise, event.type, data, turn=number, audience=audience)
+        elif event.type in ("rule.error",) or (
+            event.type == "rule.fired" and event.audience == "facilitator"
+        ):
+            events.append(
+                exercise,
+                event.type,
+                dict(event.data),
+                turn=number,
+                audience=events.FACILITATOR_ONLY,
+            )
+    public = visible_values(scenario, outcome.state, OBSERVER)
+    events.append(
+        exercise,
+        "turn.adjudicated",
+        {
+            "number": number,
+            "narrative": list(outcome.narrative),
+            "state": public,
+            "ending": outcome.ending,
+        },
+        turn=number,
+        audience=events.EVERYONE,
+    )
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """Close turns whose deadline has passed; re-queue adjudications that were lost.
+
+    Runs every few seconds: in the server process in embedded mode, under Celery beat in
+    production. Deadlines live in the database, so a restart loses none.
+    """
+    from exercises.tasks import adjudicate_turn
+
+    now = now or timezone.now()
+    closed = 0
+    due = Turn.objects.filter(
+        phase=Turn.Phase.OPEN, deadline__lte=now, exercise__status=Exercise.Status.RUNNING
+    )
+    for turn_id, public_id in due.values_list("pk", "exercise__public_id"):
+        with transaction.atomic():
+            exercise = locked(public_id)
+            turn = Turn.objects.get(pk=turn_id)
+            if turn.deadline and turn.deadline <= now and exercise.status == "running":
+                closed += close_locked(exercise, turn, "deadline")
+    stale = now - timedelta(seconds=lease_seconds())
+    lost = Turn.objects.filter(phase=Turn.Phase.ADJUDICATING).filter(
+        Q(claimed_at__isnull=True, closed_at__lt=now - timedelta(seconds=5))
+        | Q(claimed_at__lt=stale)
+    )
+    requeued = 0
+    for turn_id in lost.values_list("pk", flat=True):
+        adjudicate_turn.delay(turn_id)
+        requeued += 1
+    return {"closed": closed, "requeued": requeued}
