@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from exercises import engine
-from exercises.engine import OBSERVER, State, visible_values
+from exercises.engine import OBSERVER, visible_values
 from exercises.models import Exercise, Move, Seat, Turn
 
 from . import events
@@ -179,14 +179,12 @@ def _resolve(exercise: Exercise, turn: Turn) -> None:
     exercise.state = outcome.state.to_dict()
     exercise.save(update_fields=["state"])
     _record(exercise, turn, outcome)
+    if exercise.status == Exercise.Status.FINISHED:
+        return  # the facilitator ended it while this turn was being adjudicated
     if outcome.ending or turn.number >= scenario.turns:
-        finish_locked(exercise, outcome.ending or _final_ending(scenario, outcome.state))
+        finish_locked(exercise, outcome.ending)
     elif exercise.auto_advance and exercise.status == Exercise.Status.RUNNING:
         open_turn(exercise)
-
-
-def _final_ending(scenario: Any, state: State) -> str | None:
-    return state.ending
 
 
 def _engine_move(move: Move) -> engine.Move:
