@@ -1,0 +1,62 @@
+"""The Django view behind every route of the table, running the checks in the documented order:
+route and method, authentication (401/403/404), body size (413), JSON shape (400); then the
+use case, which checks permission (403), idempotent replay, turn open (409) and the rules (400).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from exercises.services.errors import ServiceError
+
+from . import auth, body
+from .errors import error_json, error_response
+from .table import Call, Route
+
+View = Callable[..., HttpResponse]
+
+
+def view_for(routes: Sequence[Route]) -> View:
+    """One view for one path: it picks the route by method."""
+    by_method = {route.method: route for route in routes}
+    allowed = ", ".join(sorted(by_method))
+
+    # CSRF is checked by `auth.caller`, for session-authenticated requests only.
+    @csrf_exempt
+    def view(request: HttpRequest, **args: str) -> HttpResponse:
+        route = by_method.get(request.method or "")
+        if route is None:
+            response = error_json(
+                405, "method_not_allowed", f"{request.method} is not allowed here; use {allowed}"
+            )
+            response["Allow"] = allowed
+            return response
+        try:
+            reply = route.handler(parse(route, request, args))
+        except ServiceError as exc:
+            return error_response(exc)
+        response = JsonResponse(reply.body, status=reply.status)
+        response["Cache-Control"] = "no-store"  # a seat's view holds its secrets
+        return response
+
+    return view
+
+
+def parse(route: Route, request: HttpRequest, args: dict[str, str]) -> Call:
+    seat = auth.caller(request, args["id"]) if route.auth else None
+    parsed: Any = None
+    if route.request is not None:
+        parsed = body.validate(route.request, body.parse_json(body.read_body(request)))
+    else:
+        body.check_size(request)
+    query = body.validate_query(route.query, request) if route.query is not None else None
+    return Call(request, seat, args, parsed, query)
+
+
+@csrf_exempt
+def no_route(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return error_json(404, "no_route", f"there is no API route {request.path}")

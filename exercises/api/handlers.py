@@ -1,0 +1,127 @@
+"""One function per route: call one use case, shape what it returns. No game logic here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+
+from exercises.models import Message, Ruling
+from exercises.services import lifecycle, messages, moves, projection, turns
+
+from . import schemas as s
+from .table import Call, Reply
+
+
+def exercise_view(call: Call) -> Reply:
+    return Reply(200, projection.exercise_view(call.caller))
+
+
+def submit_move(call: Call) -> Reply:
+    body = call.body_as(s.MoveRequest)
+    move, created = moves.submit_move(
+        call.caller, body.action, body.params, body.rationale, body.idempotency_key
+    )
+    return Reply(201 if created else 200, projection.move_dict(move))
+
+
+def withdraw_move(call: Call) -> Reply:
+    move = moves.withdraw_move(call.caller, call.args["move"])
+    return Reply(200, projection.move_dict(move))
+
+
+def declare_ready(call: Call) -> Reply:
+    moves.declare_ready(call.caller)
+    return Reply(200, {"ok": True})
+
+
+def vote(call: Call) -> Reply:
+    body = call.body_as(s.VoteRequest)
+    cast = moves.vote(call.caller, call.args["move"], body.chance)
+    return Reply(200, {"move": call.args["move"], "chance": cast.chance})
+
+
+def events(call: Call) -> Reply:
+    query = call.query_as(s.EventsQuery)
+    return Reply(200, {"events": projection.events_for(call.caller, query.since)})
+
+
+def post_message(call: Call) -> Reply:
+    body = call.body_as(s.MessageRequest)
+    message = messages.post_message(call.caller, body.to or [], body.body, body.channel)
+    return Reply(201, message_dict(message))
+
+
+def message_dict(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "turn": message.turn,
+        "from": message.sender,
+        "to": "all" if message.to_all else message.recipients,
+        "channel": message.channel or None,
+        "body": message.body,
+    }
+
+
+def rule_on_move(call: Call) -> Reply:
+    body = call.body_as(s.RulingRequest)
+    ruling = moves.rule_on_move(
+        call.caller,
+        body.move,
+        chance=body.chance,
+        outcome=body.outcome,
+        narrative=body.narrative,
+        failure_narrative=body.failure_narrative,
+        changes=[c.model_dump(exclude_none=True) for c in body.changes or []],
+    )
+    return Reply(200, ruling_dict(body.move, ruling))
+
+
+def ruling_dict(move_id: str, ruling: Ruling) -> dict[str, Any]:
+    return {
+        "move": move_id,
+        "chance": ruling.chance,
+        "outcome": ruling.outcome or None,
+        "narrative": ruling.narrative,
+        "failure_narrative": ruling.failure_narrative,
+        "changes": ruling.changes,
+    }
+
+
+def control(call: Call) -> Reply:
+    command = call.body_as(s.ControlRequest).root
+    return COMMANDS[type(command)](call, command)
+
+
+def _done(run: Callable[..., Any]) -> Callable[[Call, Any], Reply]:
+    """A command that answers `{"ok": true}` once the use case has run."""
+
+    def command(call: Call, body: Any) -> Reply:
+        run(call.caller, body)
+        return Reply(200, {"ok": True})
+
+    return command
+
+
+def replace_seat(call: Call, body: Any) -> Reply:
+    token = lifecycle.replace_seat(call.caller, body.role, body.bot_policy)
+    if token is None:
+        return Reply(200, {"ok": True})
+    # The new player's link, shown this once: only its hash is stored.
+    url = call.request.build_absolute_uri(reverse("join", args=[token]))
+    return Reply(200, {"token": token, "url": url})
+
+
+COMMANDS: dict[type[Any], Callable[[Call, Any], Reply]] = {
+    s.Start: _done(lambda seat, _: lifecycle.start(seat)),
+    s.CloseTurn: _done(lambda seat, _: turns.close_turn(seat)),
+    s.OpenNextTurn: _done(lambda seat, _: turns.open_next_turn(seat)),
+    s.Pause: _done(lambda seat, _: lifecycle.pause(seat)),
+    s.Resume: _done(lambda seat, _: lifecycle.resume(seat)),
+    s.Finish: _done(lambda seat, _: lifecycle.finish(seat)),
+    s.Extend: _done(lambda seat, b: lifecycle.extend(seat, b.seconds)),
+    s.Inject: _done(lambda seat, b: lifecycle.inject(seat, b.inject, b.title, b.text, b.to)),
+    s.SetState: _done(lambda seat, b: lifecycle.set_state(seat, b.variable, b.value, b.reason)),
+    s.ReplaceSeat: replace_seat,
+}

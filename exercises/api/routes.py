@@ -1,0 +1,136 @@
+"""Every route of the API, in one table: the URL patterns and the OpenAPI document come from it."""
+
+from __future__ import annotations
+
+from . import handlers as h
+from . import schemas as s
+from .openapi import document
+from .table import Call, Reply, Route
+
+ANY_SEAT = "any seat of the exercise"
+A_ROLE = "a role's seat (not a bot's)"
+FACILITATOR = "the facilitator"
+MOVE = "the move, as `{id, turn, role, action, params, rationale, status}`"
+
+
+def openapi(call: Call) -> Reply:
+    return Reply(200, document(ROUTES))
+
+
+ROUTES: list[Route] = [
+    Route(
+        "GET",
+        "/openapi.json",
+        "openapi",
+        "This document",
+        "anyone",
+        openapi,
+        200,
+        "The OpenAPI 3.1 document of this API.",
+        errors=(),
+        auth=False,
+    ),
+    Route(
+        "GET",
+        "/exercises/{id}",
+        "getExercise",
+        "The exercise as the caller's seat sees it",
+        ANY_SEAT,
+        h.exercise_view,
+        200,
+        "`name`, `scenario`, `status`, `turn`, `me` (seat, briefing, private state, actions, "
+        "moves), the public `state`, `roles` and `last_seq`.",
+        errors=(401, 403, 404),
+    ),
+    Route(
+        "POST",
+        "/exercises/{id}/moves",
+        "submitMove",
+        "Submit a move for the caller's role",
+        A_ROLE,
+        h.submit_move,
+        201,
+        f"Created: {MOVE}. Resending the same idempotency key and body answers 200 with the "
+        "same move; the same key with another body is a 409.",
+        request=s.MoveRequest,
+        extra_statuses={200: "An idempotent replay: the move the key created."},
+    ),
+    Route(
+        "DELETE",
+        "/exercises/{id}/moves/{move}",
+        "withdrawMove",
+        "Withdraw one of the caller's moves while the turn is open",
+        "the move's role",
+        h.withdraw_move,
+        200,
+        f"The withdrawn move: {MOVE}.",
+    ),
+    Route(
+        "POST",
+        "/exercises/{id}/ready",
+        "declareReady",
+        "Say the caller's role has made all its moves this turn",
+        A_ROLE,
+        h.declare_ready,
+        200,
+        '`{"ok": true}`. The turn closes once every role is in.',
+    ),
+    Route(
+        "POST",
+        "/exercises/{id}/moves/{move}/votes",
+        "voteOnMove",
+        "Estimate the chance that a free-form move succeeds",
+        A_ROLE,
+        h.vote,
+        200,
+        "`{move, chance}`: the caller's vote (a second vote replaces the first).",
+        request=s.VoteRequest,
+    ),
+    Route(
+        "GET",
+        "/exercises/{id}/events",
+        "listEvents",
+        "The events the caller may see after `since`",
+        ANY_SEAT,
+        h.events,
+        200,
+        "`{events: [{seq, type, turn, at, data}]}`, ascending by the exercise-wide `seq`.",
+        query=s.EventsQuery,
+        errors=(400, 401, 403, 404),
+    ),
+    Route(
+        "POST",
+        "/exercises/{id}/messages",
+        "postMessage",
+        "Send a message to some roles, to all, or on a commitment's channel",
+        "a role's seat or the facilitator (not the observer)",
+        h.post_message,
+        201,
+        "The message: `{id, turn, from, to, channel, body}`.",
+        request=s.MessageRequest,
+    ),
+    Route(
+        "POST",
+        "/exercises/{id}/control",
+        "control",
+        "A facilitator command: start, close or open a turn, pause, resume, finish, extend, "
+        "inject, set a variable, replace a seat",
+        FACILITATOR,
+        h.control,
+        200,
+        '`{"ok": true}`; `replace_seat` without a bot answers `{token, url}` for the new '
+        "player, shown this once.",
+        request=s.ControlRequest,
+    ),
+    Route(
+        "POST",
+        "/exercises/{id}/rulings",
+        "ruleOnMove",
+        "Rule on a free-form move: a chance the server rolls, or an outcome",
+        FACILITATOR,
+        h.rule_on_move,
+        200,
+        "The ruling: `{move, chance, outcome, narrative, failure_narrative, changes}`.",
+        request=s.RulingRequest,
+    ),
+]

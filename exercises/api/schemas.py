@@ -1,0 +1,160 @@
+"""Request bodies and query strings, as pydantic models: the API's input contract.
+
+Bodies are strict (no "3" for 3) and closed (`extra="forbid"`); their JSON Schemas go into the
+OpenAPI document unchanged. Rules of the game (which actions exist, what a params object may
+hold) are the scenario's, checked by the use cases, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+
+# Free text is bounded by the 64 KiB body limit (and messages by their own).
+Text = str
+Name = Annotated[str, Field(min_length=1, max_length=48)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+class MoveRequest(Body):
+    """A move for the caller's role in the open turn."""
+
+    action: Name = Field(description="An action id from `me.actions`, or `free_form`.")
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="As the action's params schema in `me.actions` says."
+    )
+    rationale: Text = Field("", description="Why; required for a free-form move.")
+    idempotency_key: str = Field(
+        "",
+        max_length=200,
+        description="Any string unique to this move: resending it returns the same move.",
+    )
+
+
+class VoteRequest(Body):
+    """The caller's estimate that a free-form move succeeds."""
+
+    chance: float = Field(ge=0, le=1)
+
+
+class MessageRequest(Body):
+    """A message to some roles, to all, or on a met commitment's private channel."""
+
+    to: list[Name] | Literal["all"] | None = Field(
+        None, description='Role ids, or "all"; leave out when writing on a channel.'
+    )
+    body: str = Field(min_length=1, max_length=10_000)
+    channel: Name | None = Field(None, description="A met commitment's id.")
+
+    @model_validator(mode="after")
+    def _to_or_channel(self) -> MessageRequest:
+        if self.to is None and self.channel is None:
+            raise ValueError('give "to" (role ids or "all") or a "channel"')
+        return self
+
+
+class Change(Body):
+    variable: Name
+    value: bool | int | float | None = None
+    delta: int | float | None = None
+    reason: Text
+
+
+class RulingRequest(Body):
+    """Rule on a free-form move: a chance the server rolls at adjudication, or an outcome."""
+
+    move: Name = Field(description="The free-form move's id.")
+    chance: float | None = Field(None, ge=0, le=1)
+    outcome: Literal["success", "failure"] | None = None
+    narrative: Text = ""
+    failure_narrative: Text = ""
+    changes: list[Change] | None = Field(None, description="State changes on success.")
+
+    @model_validator(mode="after")
+    def _chance_or_outcome(self) -> RulingRequest:
+        if (self.chance is None) == (self.outcome is None):
+            raise ValueError('give either "chance" or "outcome"')
+        return self
+
+
+class Start(Body):
+    command: Literal["start"]
+
+
+class CloseTurn(Body):
+    command: Literal["close_turn"]
+
+
+class OpenNextTurn(Body):
+    command: Literal["open_next_turn"]
+
+
+class Pause(Body):
+    command: Literal["pause"]
+
+
+class Resume(Body):
+    command: Literal["resume"]
+
+
+class Finish(Body):
+    command: Literal["finish"]
+
+
+class Extend(Body):
+    command: Literal["extend"]
+    seconds: int = Field(ge=1, le=7 * 24 * 3600)
+
+
+class Inject(Body):
+    """A scripted inject by id, or an ad-hoc one with a title and a text."""
+
+    command: Literal["inject"]
+    inject: Name | None = None
+    title: Text | None = None
+    text: Text | None = None
+    to: list[Name] | None = Field(None, description="Role ids; everyone when left out.")
+
+
+class SetState(Body):
+    command: Literal["set_state"]
+    variable: Name
+    value: bool | int | float
+    reason: Text
+
+
+class ReplaceSeat(Body):
+    """Give a role to a bot, or to a new player: without `bot_policy`, a new token, shown once."""
+
+    command: Literal["replace_seat"]
+    role: Name
+    bot_policy: Name | None = None
+
+
+Command = Annotated[
+    Start
+    | CloseTurn
+    | OpenNextTurn
+    | Pause
+    | Resume
+    | Finish
+    | Extend
+    | Inject
+    | SetState
+    | ReplaceSeat,
+    Field(discriminator="command"),
+]
+
+
+class ControlRequest(RootModel[Command]):
+    """One facilitator command."""
+
+
+class EventsQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    since: int = Field(0, ge=0, le=2**62, description="The last exercise-wide seq seen.")

@@ -1,0 +1,64 @@
+"""What a route is, what a handler receives and what it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.http import HttpRequest
+from pydantic import BaseModel
+
+from exercises.models import Seat
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One parsed, authenticated request."""
+
+    request: HttpRequest
+    seat: Seat | None  # None only on the public routes
+    args: dict[str, str]  # path parameters
+    body: BaseModel | None = None
+    query: BaseModel | None = None
+
+    @property
+    def caller(self) -> Seat:
+        assert self.seat is not None, "an authenticated route"
+        return self.seat
+
+    def body_as(self, model: type[M]) -> M:
+        assert isinstance(self.body, model)
+        return self.body
+
+    def query_as(self, model: type[M]) -> M:
+        assert isinstance(self.query, model)
+        return self.query
+
+
+Handler = Callable[[Call], Reply]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # as in OpenAPI, under /api/v1: "/exercises/{id}/moves"
+    name: str  # the operationId
+    summary: str
+    who: str  # who may call it, for people
+    handler: Handler
+    status: int  # on success
+    response: str  # what the success body is
+    request: type[BaseModel] | None = None  # the JSON body
+    query: type[BaseModel] | None = None
+    errors: tuple[int, ...] = (400, 401, 403, 404, 409, 413)
+    auth: bool = True
+    extra_statuses: dict[int, str] = field(default_factory=dict)

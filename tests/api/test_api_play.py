@@ -1,0 +1,191 @@
+"""The routes doing their work: moves, withdrawals, votes, rulings, messages, events, control."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from exercises.models import Exercise, Ruling, Turn
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tests.api.conftest import Api, Game, Response
+
+pytestmark = pytest.mark.django_db
+
+
+def control(api: Api, game: Game, command: str, **fields: Any) -> Response:
+    return api.post(
+        game.url("/control"), game.tokens["facilitator"], {"command": command, **fields}
+    )
+
+
+def test_a_move_is_returned_in_the_documented_shape(api: Api, game: Game) -> None:
+    response = api.post(
+        game.url("/moves"),
+        game.tokens["anthropic"],
+        {"action": "share_evidence_back_channel", "params": {"lab": "openai"}, "rationale": "r"},
+    )
+
+    move = api.json(response)
+    assert response.status_code == 201
+    assert set(move) == {"id", "turn", "role", "action", "params", "rationale", "status"}
+    assert (move["turn"], move["role"], move["status"]) == (1, "anthropic", "submitted")
+    assert move["params"] == {"lab": "openai"}
+
+
+def test_bad_params_are_a_400_saying_which(api: Api, game: Game) -> None:
+    response = api.post(
+        game.url("/moves"),
+        game.tokens["anthropic"],
+        {"action": "share_evidence_back_channel", "params": {"lab": "anthropic"}},
+    )
+
+    assert response.status_code == 400
+    assert api.error_of(response)["code"] == "move_rejected"
+
+
+def test_a_withdrawn_move_comes_back_withdrawn(api: Api, game: Game) -> None:
+    move = api.json(
+        api.post(game.url("/moves"), game.tokens["anthropic"], {"action": "continue_scaling"})
+    )
+
+    response = api.delete(game.url(f"/moves/{move['id']}"), game.tokens["anthropic"])
+    again = api.delete(game.url(f"/moves/{move['id']}"), game.tokens["anthropic"])
+
+    assert response.status_code == 200
+    assert api.json(response)["status"] == "withdrawn"
+    assert again.status_code == 409
+
+
+def test_moves_wait_for_the_exercise_to_start(api: Api, new_game: Callable[..., Game]) -> None:
+    lobby = new_game(start=False)
+
+    response = api.post(
+        lobby.url("/moves"), lobby.tokens["anthropic"], {"action": "continue_scaling"}
+    )
+    started = control(api, lobby, "start")
+
+    assert response.status_code == 409
+    assert started.status_code == 200
+    assert api.get(lobby.url(), lobby.tokens["observer"]).json()["turn"]["number"] == 1
+
+
+def test_votes_and_a_ruling_on_a_free_form_move(api: Api, game: Game) -> None:
+    move = api.json(
+        api.post(
+            game.url("/moves"),
+            game.tokens["anthropic"],
+            {"action": "free_form", "rationale": "We ask."},
+        )
+    )
+    vote = api.post(game.url(f"/moves/{move['id']}/votes"), game.tokens["openai"], {"chance": 0.25})
+
+    pending = api.get(game.url(), game.tokens["facilitator"]).json()["rulings_pending"]
+    ruling = api.post(
+        game.url("/rulings"),
+        game.tokens["facilitator"],
+        {
+            "move": move["id"],
+            "outcome": "success",
+            "narrative": "They listen.",
+            "changes": [{"variable": "public_concern", "delta": 5, "reason": "A good speech."}],
+        },
+    )
+
+    assert vote.status_code == 200
+    assert api.json(vote) == {"move": move["id"], "chance": 0.25}
+    assert pending[0]["votes"] == [{"role": "openai", "chance": 0.25}]
+    assert ruling.status_code == 200
+    assert api.json(ruling)["outcome"] == "success"
+    assert Ruling.objects.get(move__public_id=move["id"]).changes == [
+        {"variable": "public_concern", "delta": 5, "reason": "A good speech."}
+    ]
+
+
+def test_a_ruling_on_a_move_that_does_not_exist_is_a_404(api: Api, game: Game) -> None:
+    response = api.post(
+        game.url("/rulings"), game.tokens["facilitator"], {"move": "nope", "chance": 0.5}
+    )
+
+    assert response.status_code == 404
+
+
+def test_messages_reach_only_their_recipients(api: Api, game: Game) -> None:
+    sent = api.post(game.url("/messages"), game.tokens["openai"], {"to": ["gdm"], "body": "Psst."})
+
+    def bodies(seat: str) -> list[str]:
+        events = api.get(game.url("/events"), game.tokens[seat]).json()["events"]
+        return [e["data"]["body"] for e in events if e["type"] == "message.posted"]
+
+    assert sent.status_code == 201
+    assert api.json(sent) == {
+        "id": api.json(sent)["id"],
+        "turn": 1,
+        "from": "openai",
+        "to": ["gdm"],
+        "channel": None,
+        "body": "Psst.",
+    }
+    assert (bodies("gdm"), bodies("openai"), bodies("anthropic")) == (["Psst."], ["Psst."], [])
+
+
+def test_events_since_n_are_the_later_ones_in_order(api: Api, game: Game) -> None:
+    token = game.tokens["observer"]
+    everything = api.get(game.url("/events"), token).json()["events"]
+
+    later = api.get(game.url(f"/events?since={everything[1]['seq']}"), token).json()["events"]
+
+    seqs = [e["seq"] for e in everything]
+    assert seqs == sorted(seqs)
+    assert later == [e for e in everything if e["seq"] > everything[1]["seq"]]
+    assert set(everything[0]) == {"seq", "type", "turn", "at", "data"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_turn_is_closed_adjudicated_and_the_next_opened_by_the_facilitator(
+    api: Api, game: Game
+) -> None:
+    api.post(game.url("/moves"), game.tokens["anthropic"], {"action": "continue_scaling"})
+
+    closed = control(api, game, "close_turn")
+    resolved = api.get(game.url(), game.tokens["observer"]).json()["turn"]["phase"]
+    opened = control(api, game, "open_next_turn")
+
+    assert closed.status_code == 200
+    assert resolved == "resolved"
+    assert opened.status_code == 200
+    assert api.get(game.url(), game.tokens["observer"]).json()["turn"]["number"] == 2
+
+
+def test_the_facilitator_steers_the_exercise(api: Api, game: Game) -> None:
+    assert control(api, game, "extend", seconds=60).status_code == 200
+    assert Turn.objects.get(exercise__public_id=game.id).deadline is not None
+    assert control(api, game, "pause").status_code == 200
+    assert control(api, game, "pause").status_code == 409
+    assert control(api, game, "resume").status_code == 200
+    assert control(api, game, "inject", inject="red_team_report").status_code == 200
+    assert control(api, game, "inject", title="News", text="A leak.", to=["gdm"]).status_code == 200
+    assert (
+        control(
+            api, game, "set_state", variable="public_concern", value=55, reason="A poll."
+        ).status_code
+        == 200
+    )
+    assert api.get(game.url(), game.tokens["observer"]).json()["state"]["public_concern"] == 55
+    assert control(api, game, "replace_seat", role="meta", bot_policy="no-pause").json() == {
+        "ok": True
+    }
+    assert control(api, game, "finish").status_code == 200
+    assert Exercise.objects.get(public_id=game.id).status == "finished"
+
+
+def test_an_ad_hoc_inject_reaches_only_its_roles(api: Api, game: Game) -> None:
+    control(api, game, "inject", title="News", text="SECRET-NEWS", to=["gdm"])
+
+    def sees(seat: str) -> bool:
+        return "SECRET-NEWS" in api.get(game.url("/events"), game.tokens[seat]).content.decode()
+
+    assert (sees("gdm"), sees("openai"), sees("observer")) == (True, False, False)
