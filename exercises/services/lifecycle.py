@@ -8,6 +8,7 @@ block opens (settings). Checks made after the lock cannot be invalidated before 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -166,6 +167,19 @@ def locked(public_id: str) -> Exercise:
         raise NotFound("there is no such exercise") from None
 
 
+def locked_for(seat: Seat, *, as_bot: bool = False) -> Exercise:
+    """The exercise, locked, once the seat is known to still be the caller's: a request may
+    have waited for the lock while its seat was revoked or given to a bot."""
+    exercise = locked(seat.exercise.public_id)
+    fresh = Seat.objects.get(pk=seat.pk)
+    if fresh.revoked_at is not None:
+        raise Unauthorized("this seat has been given to someone else")
+    if fresh.bot_policy and not as_bot:
+        raise Forbidden(f"{fresh.role} is played by a bot")
+    seat.bot_policy = fresh.bot_policy
+    return exercise
+
+
 def current_turn_number(exercise: Exercise) -> int:
     return exercise.turns.order_by("-number").values_list("number", flat=True).first() or 0
 
@@ -236,6 +250,19 @@ def resume(seat: Seat) -> None:
             turn=current_turn_number(exercise),
             audience=events.EVERYONE,
         )
+        _catch_up(exercise, turn)
+
+
+def _catch_up(exercise: Exercise, turn: Any) -> None:
+    """What a pause held back: a turn that resolved meanwhile advances, bots that were given
+    seats meanwhile move."""
+    from .bots import schedule_bots
+    from .turns import open_turn
+
+    if turn is not None and turn.phase == turn.Phase.RESOLVED and exercise.auto_advance:
+        open_turn(exercise)  # schedules the bots itself
+    else:
+        schedule_bots(exercise)
 
 
 def extend(seat: Seat, seconds: int) -> None:
@@ -247,6 +274,18 @@ def extend(seat: Seat, seconds: int) -> None:
         turn = exercise.turns.order_by("-number").first()
         if turn is None or turn.phase != turn.Phase.OPEN:
             raise Conflict("no turn is open")
+        if exercise.status == Exercise.Status.PAUSED:
+            # The clock is stopped: the extension is added to the time given back on resume.
+            exercise.paused_remaining = (exercise.paused_remaining or 0.0) + seconds
+            exercise.save(update_fields=["paused_remaining"])
+            events.append(
+                exercise,
+                "turn.extended",
+                {"seconds": seconds, "deadline": None},
+                turn=turn.number,
+                audience=events.EVERYONE,
+            )
+            return
         base = max(turn.deadline or timezone.now(), timezone.now())
         turn.deadline = base + timedelta(seconds=seconds)
         turn.save(update_fields=["deadline"])
@@ -341,6 +380,8 @@ def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:
             raise Invalid(f"{variable} is true or false")
         if var.type != "bool" and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise Invalid(f"{variable} is a number")
+        if var.type != "bool" and not math.isfinite(value):
+            raise Invalid(f"{variable} must be a finite number")
         state = state_of(exercise)
         change = StateChange(variable, value=value, reason=reason)
         new = state.evolve(values=apply_changes(scenario, state.values, [change]))

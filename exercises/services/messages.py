@@ -9,7 +9,7 @@ from exercises.models import Exercise, Message, Seat
 
 from . import events
 from .errors import Forbidden, Invalid
-from .lifecycle import current_turn_number, locked
+from .lifecycle import current_turn_number, locked_for
 from .scenarios import scenario_of, state_of
 
 MAX_BODY = 10_000
@@ -24,7 +24,7 @@ def post_message(seat: Seat, to: list[str] | str, body: str, channel: str | None
     if len(body) > MAX_BODY:
         raise Invalid(f"a message is at most {MAX_BODY} characters")
     with transaction.atomic():
-        exercise = locked(seat.exercise.public_id)
+        exercise = locked_for(seat)
         scenario = scenario_of(exercise)
         if channel:
             recipients = _channel_members(exercise, channel, sender)

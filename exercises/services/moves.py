@@ -20,7 +20,7 @@ from exercises.models import Exercise, Move, ProbabilityVote, Ruling, Seat, Turn
 
 from . import events
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .lifecycle import locked, require_facilitator
+from .lifecycle import locked, locked_for, require_facilitator
 from .projection import move_dict
 from .scenarios import scenario_of, state_of
 from .turns import close_if_everyone_is_in, current_turn
@@ -56,7 +56,7 @@ def submit_move(
     digest = body_hash(action, params, rationale)
     try:
         with transaction.atomic():
-            return _submit_locked(seat, action, params, rationale, idempotency_key, digest)
+            return _submit_locked(as_bot, seat, action, params, rationale, idempotency_key, digest)
     except IntegrityError:
         # Two requests with one key raced past the lookup; the constraint let one in.
         existing = Move.objects.get(seat=seat, idempotency_key=idempotency_key)
@@ -64,9 +64,15 @@ def submit_move(
 
 
 def _submit_locked(
-    seat: Seat, action: str, params: dict[str, Any], rationale: str, key: str, digest: str
+    as_bot: bool,
+    seat: Seat,
+    action: str,
+    params: dict[str, Any],
+    rationale: str,
+    key: str,
+    digest: str,
 ) -> tuple[Move, bool]:
-    exercise = locked(seat.exercise.public_id)
+    exercise = locked_for(seat, as_bot=as_bot)
     if key:
         existing = Move.objects.filter(seat=seat, idempotency_key=key).first()
         if existing is not None:
@@ -159,7 +165,7 @@ def declare_ready(seat: Seat, *, as_bot: bool = False) -> None:
     """The role has made all the moves it will make this turn."""
     require_role(seat, as_bot=as_bot)
     with transaction.atomic():
-        exercise = locked(seat.exercise.public_id)
+        exercise = locked_for(seat, as_bot=as_bot)
         turn = _open_turn(exercise)
         _set_ready(exercise, turn, seat.role, True)
 
@@ -167,7 +173,7 @@ def declare_ready(seat: Seat, *, as_bot: bool = False) -> None:
 def withdraw_move(seat: Seat, move_id: str) -> Move:
     require_role(seat)
     with transaction.atomic():
-        exercise = locked(seat.exercise.public_id)
+        exercise = locked_for(seat)
         move = Move.objects.filter(exercise=exercise, public_id=move_id).first()
         if move is None or move.role != seat.role:
             raise NotFound("there is no such move of yours")
@@ -270,7 +276,7 @@ def vote(seat: Seat, move_id: str, chance: float) -> ProbabilityVote:
     if isinstance(chance, bool) or not isinstance(chance, int | float) or not 0 <= chance <= 1:
         raise Invalid("chance must be a number between 0 and 1")
     with transaction.atomic():
-        exercise = locked(seat.exercise.public_id)
+        exercise = locked_for(seat)
         move, turn = _free_form_move(exercise, move_id)
         cast, _ = ProbabilityVote.objects.update_or_create(
             move=move, seat=seat, defaults={"chance": float(chance)}

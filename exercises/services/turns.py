@@ -180,7 +180,11 @@ def _resolve(exercise: Exercise, turn: Turn) -> None:
     exercise.save(update_fields=["state"])
     _record(exercise, turn, outcome)
     if exercise.status == Exercise.Status.FINISHED:
-        return  # the facilitator ended it while this turn was being adjudicated
+        # The facilitator ended it while this turn was being adjudicated; keep its ending.
+        if outcome.ending and not exercise.ending:
+            exercise.ending = outcome.ending
+            exercise.save(update_fields=["ending"])
+        return
     if outcome.ending or turn.number >= scenario.turns:
         finish_locked(exercise, outcome.ending)
     elif exercise.auto_advance and exercise.status == Exercise.Status.RUNNING:

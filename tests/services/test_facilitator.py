@@ -36,11 +36,6 @@ def test_a_bot_given_a_role_keeps_playing_it_on_later_turns(cast: Cast) -> None:
     assert cast.moves(role="openai", turn=cast.turn())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a bot given a role during a pause never plays the open turn: play_bots "
-    "returns at once while paused and resume() does not schedule the bots again",
-)
 def test_a_bot_given_a_role_during_a_pause_plays_once_the_exercise_resumes(cast: Cast) -> None:
     lifecycle.pause(cast.facilitator)
     lifecycle.replace_seat(cast.facilitator, "openai", "no-pause")
@@ -67,11 +62,6 @@ def test_giving_a_role_a_new_token_revokes_the_old_one(cast: Cast) -> None:
     assert Seat.objects.filter(exercise=seat.exercise, role="openai", revoked_at=None).count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: submit_move checks the seat loaded before the exercise lock; a request "
-    "authenticated just before its seat was revoked still lands a move",
-)
 def test_a_seat_revoked_while_its_request_waits_for_the_lock_cannot_move(cast: Cast) -> None:
     # given a request that authenticated as openai, then waited while the seat was replaced
     in_flight = cast.openai
@@ -155,12 +145,6 @@ def test_set_state_rejects_unknown_variables_and_wrong_types(
     assert (cast.exercise().state, cast.seqs()) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: set_state checks the type but not finiteness: NaN fails in coerce with "
-    "ValueError, NaN or infinity in a float variable fails at save with IntegrityError "
-    "(SQLite) or DataError (PostgreSQL): a 500 instead of Invalid",
-)
 @pytest.mark.parametrize(
     ("variable", "value"),
     [

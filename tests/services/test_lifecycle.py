@@ -187,11 +187,6 @@ def test_extend_moves_the_deadline_later(create: Callable[..., Cast], clock: Clo
     assert extended.data["deadline"] == (deadline + timedelta(seconds=120)).isoformat()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: extend() during a pause sets a running deadline that resume() overwrites "
-    "with paused_remaining, so the extension is lost",
-)
 def test_an_extension_given_during_a_pause_survives_the_resume(
     create: Callable[..., Cast], clock: Clock
 ) -> None:
@@ -300,11 +295,6 @@ def test_a_turn_that_ends_the_exercise_resolves_even_if_the_facilitator_finished
     assert cast.exercise().status == Exercise.Status.FINISHED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: resume() does not open the next turn of an auto_advance exercise whose turn "
-    "was resolved during the pause (_resolve skips open_turn unless running)",
-)
 def test_auto_advance_opens_the_next_turn_on_resume_if_the_turn_resolved_during_a_pause(
     create: Callable[..., Cast], held: Queue
 ) -> None:
