@@ -21,4 +21,4 @@ RUN useradd --system --create-home wargame && chown wargame /app
 USER wargame
 
 EXPOSE 8000
-CMD ["uvicorn", "wargame.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "off"]
+CMD ["uvicorn", "wargame.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "on"]

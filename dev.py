@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """The one entry point for developers.
 
-    python3 dev.py serve [--host HOST] [--port PORT] [uvicorn options...]
+    python3 dev.py serve [--host HOST] [--port PORT] [--no-demo] [uvicorn options...]
     python3 dev.py test [pytest arguments...]
 
 Both commands first make sure `.venv` exists and holds the project (`pip install -e '.[dev]'`,
 run again only when pyproject.toml changed since the last install), then run inside it.
 
-serve   apply migrations, then run the ASGI server (uvicorn) on http://127.0.0.1:8000/
-test    ruff check, ruff format --check, mypy, then pytest; stops at the first failure
+serve   apply migrations, create a demo exercise and print its links, then run the ASGI
+        server (uvicorn) on http://127.0.0.1:8000/
+test    ruff check, ruff format --check, mypy, then pytest; stops at the first failure. When
+        WARGAME_TEST_DATABASE_URL is set, pytest runs a second time on that PostgreSQL server.
 
 Only the standard library is used here: this file runs before anything is installed.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -79,28 +82,51 @@ def run(args: Sequence[str]) -> int:
     return subprocess.run([sys.executable, *args], cwd=ROOT, check=False).returncode
 
 
-def prepare_demo(url: str) -> None:
-    """The place to set up a demo exercise before the server starts.
+DEMO_NAME = "Demo: The Pause"
+DEMO_PLAYERS = ("anthropic", "openai")  # people play these; bots (no-pause) play the rest
+DEMO_LINKS = ("facilitator", "observer", *DEMO_PLAYERS)
 
-    For now it only says where the scenario library is.
+
+def prepare_demo(url: str) -> None:
+    """Create a fresh `ai-pause` demo exercise and print the links to its seats.
+
+    A fresh one every run: tokens are stored hashed, so the links of an earlier demo cannot
+    be shown again (the earlier exercises stay, and their links keep working).
     """
     print(f"Scenario library: {url}", flush=True)
+    command = ["manage.py", "create_exercise", "ai-pause", "--name", DEMO_NAME]
+    command += ["--players", ",".join(DEMO_PLAYERS), "--bot-policy", "no-pause"]
+    command += ["--turn-seconds", "600", "--base-url", url.rstrip("/"), "--json"]
+    result = subprocess.run(
+        [sys.executable, *command], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        print(f"dev.py: no demo exercise: {result.stderr.strip()}", file=sys.stderr, flush=True)
+        return
+    seats = json.loads(result.stdout)["seats"]
+    print(f"\n{DEMO_NAME}: bots play every role but {' and '.join(DEMO_PLAYERS)}.")
+    print("Open the facilitator link to start it; turns close after 10 minutes.")
+    for seat in DEMO_LINKS:
+        print(f"  {seat:<12} {seats[seat]['url']}")
+    print(flush=True)
 
 
 def serve(args: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="dev.py serve", description="Run the server.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--no-demo", action="store_true", help="create no demo exercise")
     options, uvicorn_args = parser.parse_known_args(args)
     status = run(["manage.py", "migrate", "--noinput"])
     if status != 0:
         return status
     host = f"[{options.host}]" if ":" in options.host else options.host
     url = f"http://{host}:{options.port}/"
-    prepare_demo(url)
+    if not options.no_demo:
+        prepare_demo(url)
     print(f"==> serving on {url} (Ctrl-C to stop)", flush=True)
-    # Channels' router has no lifespan handler; saying so spares a confusing startup line.
-    command = ["-m", "uvicorn", "wargame.asgi:application", "--lifespan", "off"]
+    # The application answers lifespan events: it starts the deadline sweeper at startup.
+    command = ["-m", "uvicorn", "wargame.asgi:application", "--lifespan", "on"]
     command += ["--host", options.host, "--port", str(options.port), *uvicorn_args]
     os.chdir(ROOT)
     os.execv(sys.executable, [sys.executable, *command])
@@ -116,6 +142,14 @@ def test(args: Sequence[str]) -> int:
         status = run(check)
         if status != 0:
             return status
+    status = run(["-m", "pytest", *args])
+    postgres = os.environ.get("WARGAME_TEST_DATABASE_URL", "").strip()
+    if status != 0 or not postgres or os.environ.get("DATABASE_URL", "").strip():
+        return status
+    # The same suite on PostgreSQL: pytest-django creates its test database (`test_<name>`)
+    # on that server. The production-process tests run only in this pass.
+    print(f"==> DATABASE_URL={postgres} (WARGAME_TEST_DATABASE_URL)", flush=True)
+    os.environ["DATABASE_URL"] = postgres
     return run(["-m", "pytest", *args])
 
 

@@ -1,6 +1,8 @@
 """ASGI entry point: `uvicorn wargame.asgi:application`.
 
-HTTP only for now; the WebSocket routes join the router here.
+HTTP only for now; the WebSocket routes join the router here. In the embedded mode (no
+REDIS_URL) the application also sweeps turn deadlines every second (exercises/runtime.py);
+with Redis, Celery beat does that instead.
 """
 
 import os
@@ -14,6 +16,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
 # Set Django up before anything imports models (consumers will, once they exist).
 django_application = get_asgi_application()
 
+from exercises.runtime import Runtime, Sweeper, embedded_sweeper_wanted  # noqa: E402
+
 # uvicorn serves no static files of its own, so Django's handler serves /static/ in every mode:
 # the few small files here do not need more. A proxy in front may serve STATIC_ROOT instead.
-application = ProtocolTypeRouter({"http": ASGIStaticFilesHandler(django_application)})
+router = ProtocolTypeRouter({"http": ASGIStaticFilesHandler(django_application)})
+
+application = Runtime(router, Sweeper() if embedded_sweeper_wanted() else None)

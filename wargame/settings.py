@@ -35,6 +35,16 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def env_float(name: str, default: float) -> float:
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     """A comma-separated list; blank items are dropped."""
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
@@ -160,3 +170,20 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Celery beat (production) sends the deadline sweep every 2 seconds; embedded mode runs the same
+# sweep in the server process (exercises/runtime.py). A sweep nobody picked up within its period
+# is dropped rather than run late: the next one does the same work.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "sweep-turn-deadlines": {
+        "task": "exercises.tasks.sweep",
+        "schedule": 2.0,
+        "options": {"expires": 2.0},
+    }
+}
+
+# A worker's claim on an adjudication: after this many seconds without a result the sweep
+# re-queues the turn and another worker may take it over (the first one died, presumably).
+WARGAME_ADJUDICATION_LEASE = env_float("WARGAME_ADJUDICATION_LEASE", 30.0)
+# Tests only: seconds a worker sleeps while holding a claim, so a test can kill it there.
+WARGAME_TEST_ADJUDICATION_DELAY = env_float("WARGAME_TEST_ADJUDICATION_DELAY", 0.0)

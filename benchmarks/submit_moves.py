@@ -1,0 +1,217 @@
+"""Accepted moves per second through the HTTP API, with 20 concurrent clients.
+
+    python benchmarks/submit_moves.py [--clients 20] [--seconds 10] [--exercises 100]
+
+The embedded default, as `dev.py serve` runs it: a uvicorn subprocess on a free port, a fresh
+SQLite file, the in-memory channel layer, Celery tasks run eagerly; debug off, as in
+production. Each client keeps one HTTP/1.1 connection open and POSTs to
+`/api/v1/exercises/{id}/moves` as fast as the answers come back.
+
+How 20 clients keep submitting accepted moves: `ai-pause` allows 2 moves a turn per role, but
+`press_pause_button` is a free action (it does not count towards the limit) open to the four
+lab CEOs, and a role may press it again, so no turn ever fills up and closes. The cost of a
+submission grows with the moves its role already has in the turn (the rules check reads them
+all), so one seat pressing thousands of times would measure that growth rather than the
+server; a real role makes a handful of moves a turn. The clients therefore play many
+exercises at once (`--exercises`, 4 lab seats each, created and started before the server
+starts), each client going round its own share of the seats: a seat gets a few moves, as in
+a real turn. Every move is a new one (its own idempotency key), so each POST goes through the
+whole road: the bearer token, the exercise lock, the rules check, the move and its event, the
+publish to the channel layer.
+
+Prints accepted moves a second and the latency percentiles against the targets (at least
+300 a second, p99 under 100 ms). Not a test: figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_PER_SECOND = 300
+TARGET_P99_MS = 100.0
+LABS = ("anthropic", "openai", "gdm", "meta")
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def add(self, status: int, latency_ms: float) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if status == 201:
+            self.latencies_ms.append(latency_ms)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured time")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds not measured")
+    parser.add_argument("--exercises", type=int, default=100, help="each gives 4 lab seats")
+    options = parser.parse_args()
+    if options.clients > 4 * options.exercises:
+        parser.error("each client needs a lab seat of its own: raise --exercises")
+
+    with tempfile.TemporaryDirectory(prefix="wargame-bench-") as tmp:
+        env = server_environment(Path(tmp) / "bench.sqlite3")
+        seats = prepare(env, options.exercises)
+        port = free_port()
+        server = start_server(env, port)
+        try:
+            wait_for(f"http://127.0.0.1:{port}")
+            shares = [seats[i :: options.clients] for i in range(options.clients)]
+            tally = asyncio.run(load(port, shares, options.warmup, options.seconds))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    report(tally, options.seconds, options.clients, len(seats))
+    return 0
+
+
+def prepare(env: dict[str, str], exercises: int) -> list[tuple[str, str]]:
+    """Migrate the fresh database and start the exercises; the lab seats (id, token)."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from exercises.services import lifecycle
+
+    call_command("migrate", "--noinput", verbosity=0)
+    scenario = lifecycle.bundled("ai-pause")
+    seats = []
+    for n in range(exercises):
+        created = lifecycle.create_exercise(scenario, f"Benchmark {n}")
+        public_id = created.exercise.public_id
+        lifecycle.start(lifecycle.authenticate(public_id, created.tokens["facilitator"]))
+        seats += [(public_id, created.tokens[lab]) for lab in LABS]
+    return seats
+
+
+def server_environment(sqlite: Path) -> dict[str, str]:
+    own = ("DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY")
+    env = {k: v for k, v in os.environ.items() if k not in own}
+    env.update(
+        WARGAME_SQLITE_PATH=str(sqlite),
+        DJANGO_SETTINGS_MODULE="wargame.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+    )
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "uvicorn", "wargame.asgi:application", "--lifespan", "on"]
+    command += ["--port", str(port), "--no-access-log", "--log-level", "warning"]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def wait_for(base: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+async def load(
+    port: int, shares: list[list[tuple[str, str]]], warmup: float, seconds: float
+) -> Tally:
+    tally = Tally()
+    measure_from = time.perf_counter() + warmup
+    stop_at = measure_from + seconds
+    await asyncio.gather(*(client(port, share, tally, measure_from, stop_at) for share in shares))
+    return tally
+
+
+async def client(
+    port: int, seats: list[tuple[str, str]], tally: Tally, measure_from: float, stop_at: float
+) -> None:
+    """One program playing its seats in turn: POST a new move, wait for the answer, again."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    n = 0
+    try:
+        while (now := time.perf_counter()) < stop_at:
+            public_id, token = seats[n % len(seats)]
+            n += 1
+            body = json.dumps(
+                {"action": "press_pause_button", "params": {}, "idempotency_key": f"bench-{n}"}
+            ).encode()
+            head = (
+                f"POST /api/v1/exercises/{public_id}/moves HTTP/1.1\r\n"
+                f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
+            writer.write(head.encode() + body)
+            status = await read_response(reader)
+            if now >= measure_from:
+                tally.add(status, (time.perf_counter() - now) * 1000)
+    finally:
+        writer.close()
+
+
+async def read_response(reader: asyncio.StreamReader) -> int:
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return status
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round((len(ordered) - 1) * pct / 100))]
+
+
+def report(tally: Tally, seconds: float, clients: int, seats: int) -> None:
+    accepted = len(tally.latencies_ms)
+    if not accepted:
+        print(f"no move was accepted; answers: {tally.statuses}")
+        return
+    rate = accepted / seconds
+    p50, p99 = statistics.median(tally.latencies_ms), percentile(tally.latencies_ms, 99)
+    rate_ok = "met" if rate >= TARGET_PER_SECOND else "MISSED"
+    p99_ok = "met" if p99 < TARGET_P99_MS else "MISSED"
+    print(
+        f"{clients} clients on {seats} lab seats, {seconds:g} s measured, answers: {tally.statuses}"
+    )
+    print(f"accepted moves: {rate:.0f}/s (target at least {TARGET_PER_SECOND}/s: {rate_ok})")
+    print(
+        f"latency of an accepted move: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+        f"max {max(tally.latencies_ms):.1f} ms (target p99 under {TARGET_P99_MS:g} ms: {p99_ok})"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

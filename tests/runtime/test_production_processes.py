@@ -1,0 +1,200 @@
+"""The production shape run by hand: this test process is the web process, a Celery worker
+(and a beat) run as subprocesses, all on PostgreSQL and Redis, as docker-compose.yml starts
+them.
+
+How the processes share one database: pytest-django creates its test database on the
+PostgreSQL server named by `DATABASE_URL` (`test_<name>`), and the `deployment` fixture hands
+the workers a `DATABASE_URL` built from the connection the test itself uses, so they read and
+write exactly the rows the test sees. The tests use `transactional_db`: the services commit
+for real, as the worker needs, and the tables are emptied afterwards. Redis is
+`WARGAME_TEST_REDIS_URL` (db 15 in CI), flushed before and after each test.
+
+These tests therefore run only in the PostgreSQL pass of `python3 dev.py test` (the one that
+sets `DATABASE_URL=$WARGAME_TEST_DATABASE_URL`) and skip in the SQLite pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from channels.layers import get_channel_layer
+
+from exercises import engine
+from exercises.models import Event, Exercise, Move, Seat, Turn
+from exercises.services import events, lifecycle, moves, turns
+from exercises.services.errors import ServiceError
+from exercises.services.scenarios import scenario_of, state_of
+from exercises.tasks import adjudicate_turn
+from tests.runtime.conftest import Deployment, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HUMANS = ("anthropic", "openai")
+FINAL = (Move.Status.SUCCEEDED, Move.Status.FAILED, Move.Status.REJECTED)
+
+
+class Doorbells:
+    """Listens to an exercise's group on the Redis channel layer, in a thread of its own."""
+
+    def __init__(self, public_id: str) -> None:
+        self.group = events.group_name(public_id)
+        self.seqs: list[int] = []
+        self.joined = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._listen()), daemon=True)
+
+    async def _listen(self) -> None:
+        layer = get_channel_layer()
+        assert layer is not None
+        channel = await layer.new_channel()
+        await layer.group_add(self.group, channel)
+        self.joined.set()
+        while not self._stop.is_set():
+            try:
+                message = await asyncio.wait_for(layer.receive(channel), timeout=0.2)
+            except TimeoutError:
+                continue
+            self.seqs.append(message["seq"])
+        await layer.group_discard(self.group, channel)
+        await layer.flush()
+
+    def __enter__(self) -> Doorbells:
+        self._thread.start()
+        assert self.joined.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+
+@pytest.fixture
+def no_adjudication_here(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Records (and refuses) any adjudication in the test process: only workers adjudicate."""
+    calls: list[int] = []
+
+    def refuse(exercise: Exercise, turn: Turn) -> None:
+        calls.append(turn.pk)
+        raise AssertionError("the web process adjudicated a turn")
+
+    monkeypatch.setattr(turns, "_resolve", refuse)
+    yield calls
+
+
+def seat(created: lifecycle.Created, name: str) -> Seat:
+    return lifecycle.authenticate(created.exercise.public_id, created.tokens[name])
+
+
+def play_humans(created: lifecycle.Created) -> None:
+    """The two people's moves for the open turn, chosen as a careful lab would."""
+    exercise = Exercise.objects.select_related("snapshot").get(pk=created.exercise.pk)
+    scenario, state = scenario_of(exercise), state_of(exercise)
+    for role in HUMANS:
+        player = seat(created, role)
+        for index, move in enumerate(
+            engine.choose_moves(scenario, state, role, "all-labs-pause", exercise.seed)
+        ):
+            try:
+                moves.submit_move(player, move.action, dict(move.params), move.text, f"{index}")
+            except ServiceError:
+                continue  # the rules say no this turn; a person would pick something else
+        moves.declare_ready(player)
+
+
+def resolved(turn_id: int) -> bool:
+    return Turn.objects.filter(pk=turn_id, phase=Turn.Phase.RESOLVED).exists()
+
+
+def adjudications(exercise: Exercise) -> Counter[int]:
+    return Counter(
+        Event.objects.filter(exercise=exercise, type="turn.adjudicated").values_list(
+            "turn", flat=True
+        )
+    )
+
+
+def test_a_whole_exercise_is_adjudicated_by_the_worker_once_per_turn(
+    deployment: Deployment, no_adjudication_here: list[int]
+) -> None:
+    # given a worker, and an exercise in which bots play six roles and people two
+    deployment.start_worker()
+    scenario = lifecycle.bundled("ai-pause")
+    bots = {role: "no-pause" for role in scenario.role_ids if role not in HUMANS}
+    created = lifecycle.create_exercise(scenario, "Production shape", seed="7", bots=bots)
+    facilitator = seat(created, "facilitator")
+    exercise = created.exercise
+
+    # when it is played to its end: the worker moves the bots and adjudicates every turn
+    with Doorbells(exercise.public_id) as doorbells:
+        lifecycle.start(facilitator)
+        played = 0
+        while True:
+            play_humans(created)
+            turn = Turn.objects.get(exercise=exercise, number=played + 1)
+            wait_until(functools.partial(resolved, turn.pk))
+            # A redelivered task (acks_late) or a sweep re-queues it: it must change nothing.
+            adjudicate_turn.delay(turn.pk)
+            turns.sweep()
+            played += 1
+            if Exercise.objects.get(pk=exercise.pk).status == Exercise.Status.FINISHED:
+                break
+            turns.open_next_turn(facilitator)
+        last_seq = Exercise.objects.get(pk=exercise.pk).last_seq
+        wait_until(lambda: last_seq in doorbells.seqs)
+
+    # then every turn was adjudicated exactly once, by the worker, and every move settled
+    wait_until(lambda: "exercises.tasks.adjudicate_turn" in deployment.processes[0].output())
+    assert played >= 3, played
+    assert no_adjudication_here == []
+    assert adjudications(exercise) == dict.fromkeys(range(1, played + 1), 1)
+    assert not Move.objects.filter(exercise=exercise, status=Move.Status.SUBMITTED).exists()
+    assert Move.objects.filter(exercise=exercise, role__in=HUMANS).exists()
+    assert Move.objects.filter(exercise=exercise, seat__bot_policy="no-pause").exists()
+    seqs = list(Event.objects.filter(exercise=exercise).values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    # and the doorbells of the web process and of the worker all reached the channel layer
+    assert set(doorbells.seqs) >= set(range(seqs[1], seqs[-1] + 1))
+    assert "could not publish" not in deployment.processes[0].output()
+
+
+def test_a_turn_whose_worker_died_mid_adjudication_is_resolved_once_by_another(
+    deployment: Deployment, no_adjudication_here: list[int]
+) -> None:
+    # given a worker that sleeps for 5 s inside the adjudication, holding its claim
+    doomed = deployment.start_worker(WARGAME_TEST_ADJUDICATION_DELAY="5")
+    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Crash", seed="3")
+    facilitator = seat(created, "facilitator")
+    lifecycle.start(facilitator)
+    play_humans(created)
+    turn = Turn.objects.get(exercise=created.exercise, number=1)
+
+    # when the facilitator closes the turn and the worker dies while it holds the claim
+    turns.close_turn(facilitator)
+    first_claim = wait_until(
+        lambda: Turn.objects.filter(pk=turn.pk).exclude(claimed_at=None).values("claim").first()
+    )
+    doomed.kill()
+    assert Turn.objects.get(pk=turn.pk).phase == Turn.Phase.ADJUDICATING
+
+    # and another worker with a 3 s lease comes up, and beat sends the sweep every 2 s
+    rescuer = deployment.start_worker(WARGAME_ADJUDICATION_LEASE="3")
+    deployment.start_beat()
+    wait_until(lambda: resolved(turn.pk), timeout=30)
+
+    # then the turn was resolved once, by the second claim, and nothing of the first remains
+    resolved_turn = Turn.objects.get(pk=turn.pk)
+    assert resolved_turn.claim != first_claim["claim"]
+    assert no_adjudication_here == []
+    assert adjudications(created.exercise) == {1: 1}
+    outcomes = Event.objects.filter(exercise=created.exercise, type="role.outcome")
+    assert sorted(outcomes.values_list("audience__roles__0", flat=True)) == sorted(HUMANS)
+    statuses = Move.objects.filter(turn=turn).values_list("status", flat=True)
+    assert statuses and all(status in FINAL for status in statuses)
+    exercise = Exercise.objects.get(pk=created.exercise.pk)
+    assert exercise.state == resolved_turn.state_after
+    assert "requeued': 1" in rescuer.output()

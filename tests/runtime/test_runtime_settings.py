@@ -1,0 +1,75 @@
+"""The runtime's settings: the adjudication lease, the test delay and beat's sweep schedule.
+
+Each case reads the settings in a fresh interpreter, since they are read once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+OWN = ("WARGAME_ADJUDICATION_LEASE", "WARGAME_TEST_ADJUDICATION_DELAY")
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+from wargame.celery import app
+
+print(json.dumps({
+    "lease": settings.WARGAME_ADJUDICATION_LEASE,
+    "delay": settings.WARGAME_TEST_ADJUDICATION_DELAY,
+    "beat": {name: [e["task"], e["schedule"]] for name, e in app.conf.beat_schedule.items()},
+}))
+"""
+
+
+def run_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {name: value for name, value in os.environ.items() if name not in OWN}
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "wargame.settings", **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def load_settings(**env: str) -> dict[str, Any]:
+    result = run_settings(**env)
+    assert result.returncode == 0, result.stderr
+    settings: dict[str, Any] = json.loads(result.stdout)
+    return settings
+
+
+def test_a_claim_lasts_30_seconds_and_nothing_sleeps_by_default() -> None:
+    settings = load_settings()
+
+    assert settings["lease"] == 30.0
+    assert settings["delay"] == 0.0
+
+
+def test_the_lease_and_the_test_delay_come_from_the_environment() -> None:
+    settings = load_settings(WARGAME_ADJUDICATION_LEASE="3", WARGAME_TEST_ADJUDICATION_DELAY="5")
+
+    assert settings["lease"] == 3.0
+    assert settings["delay"] == 5.0
+
+
+def test_a_lease_that_is_not_a_number_is_a_configuration_error() -> None:
+    result = run_settings(WARGAME_ADJUDICATION_LEASE="soon")
+
+    assert result.returncode != 0
+    assert "WARGAME_ADJUDICATION_LEASE must be a number, not 'soon'" in result.stderr
+
+
+def test_beat_sends_the_deadline_sweep_every_two_seconds() -> None:
+    settings = load_settings()
+
+    assert list(settings["beat"].values()) == [["exercises.tasks.sweep", 2.0]]
