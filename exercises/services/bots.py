@@ -23,7 +23,7 @@ def play_bots(public_id: str) -> int:
     from .moves import declare_ready, submit_move
     from .turns import current_turn
 
-    exercise = Exercise.objects.select_related("snapshot").get(public_id=public_id)
+    exercise = Exercise.objects.get(public_id=public_id)
     turn = current_turn(exercise)
     if turn is None or turn.phase != turn.Phase.OPEN or exercise.status != "running":
         return 0

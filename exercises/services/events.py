@@ -9,7 +9,9 @@ sent after commit only rings the doorbell; clients read the events from the log.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -40,8 +42,13 @@ def append(
 ) -> Event:
     """Add one event to the log. Must run inside the transaction that made the change."""
     assert transaction.get_connection().in_atomic_block, "events belong to a transaction"
-    Exercise.objects.filter(pk=exercise.pk).update(last_seq=F("last_seq") + 1)
-    seq = Exercise.objects.values_list("last_seq", flat=True).get(pk=exercise.pk)
+    # The caller locked the exercise row, so its last_seq is current: one conditional UPDATE
+    # claims the next seq. Should it not be current after all, take it the slow, safe way.
+    seq = exercise.last_seq + 1
+    claimed = Exercise.objects.filter(pk=exercise.pk, last_seq=seq - 1).update(last_seq=seq)
+    if not claimed:
+        Exercise.objects.filter(pk=exercise.pk).update(last_seq=F("last_seq") + 1)
+        seq = Exercise.objects.values_list("last_seq", flat=True).get(pk=exercise.pk)
     exercise.last_seq = seq
     event = Event.objects.create(
         exercise=exercise,
@@ -54,6 +61,27 @@ def append(
     )
     publish_on_commit(exercise.public_id, seq)
     return event
+
+
+_sqlite_writers = threading.RLock()
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """A transaction for a use case that writes.
+
+    SQLite allows one writer at a time and makes the others sleep-poll for the lock, which
+    under concurrent requests gives seconds of latency; so writers in this process queue on a
+    lock instead. Re-entrant, because eager Celery tasks run on commit in the same thread.
+    PostgreSQL needs nothing more than the row locks the use cases take.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    with _sqlite_writers, transaction.atomic():
+        yield
 
 
 def group_name(public_id: str) -> str:

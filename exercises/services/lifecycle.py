@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from exercises.engine import (
@@ -82,7 +81,7 @@ def create_exercise(
         raise Invalid("an exercise needs a name")
     if turn_seconds is not None and turn_seconds < 1:
         raise Invalid("turn_seconds must be at least 1")
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = Exercise.objects.create(
             name=name.strip()[:200],
             snapshot=snapshot_for(scenario),
@@ -142,7 +141,7 @@ def join(seat: Seat) -> Seat:
     """Mark the seat as joined (first use of its link or token)."""
     if seat.joined_at is not None:
         return seat
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         updated = Seat.objects.filter(pk=seat.pk, joined_at=None).update(joined_at=timezone.now())
         if updated:
@@ -160,9 +159,7 @@ def join(seat: Seat) -> Seat:
 def locked(public_id: str) -> Exercise:
     """The exercise, locked for the rest of the transaction."""
     try:
-        return (
-            Exercise.objects.select_for_update().select_related("snapshot").get(public_id=public_id)
-        )
+        return Exercise.objects.select_for_update().get(public_id=public_id)
     except Exercise.DoesNotExist:
         raise NotFound("there is no such exercise") from None
 
@@ -201,7 +198,7 @@ def start(seat: Seat) -> None:
     from .turns import open_turn
 
     require_facilitator(seat)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         transition(exercise, Exercise.Status.RUNNING)
         exercise.save(update_fields=["status"])
@@ -211,7 +208,7 @@ def start(seat: Seat) -> None:
 
 def pause(seat: Seat) -> None:
     require_facilitator(seat)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         transition(exercise, Exercise.Status.PAUSED)
         turn = exercise.turns.order_by("-number").first()
@@ -232,7 +229,7 @@ def pause(seat: Seat) -> None:
 
 def resume(seat: Seat) -> None:
     require_facilitator(seat)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         transition(exercise, Exercise.Status.RUNNING)
         turn = exercise.turns.order_by("-number").first()
@@ -269,7 +266,7 @@ def extend(seat: Seat, seconds: int) -> None:
     require_facilitator(seat)
     if not 1 <= seconds <= 7 * 24 * 3600:
         raise Invalid("seconds must be between 1 and 604800")
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         turn = exercise.turns.order_by("-number").first()
         if turn is None or turn.phase != turn.Phase.OPEN:
@@ -300,7 +297,7 @@ def extend(seat: Seat, seconds: int) -> None:
 
 def finish(seat: Seat) -> None:
     require_facilitator(seat)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         finish_locked(exercise, ending=None)
 
@@ -327,7 +324,7 @@ def inject(
 ) -> None:
     """A scripted inject from the scenario, or an ad-hoc one the facilitator writes."""
     require_facilitator(seat)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         scenario = scenario_of(exercise)
         if inject_id:
@@ -370,7 +367,7 @@ def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:
     require_facilitator(seat)
     if not reason or not reason.strip():
         raise Invalid("setting a value needs a reason")
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         scenario = scenario_of(exercise)
         var = scenario.variables.get(variable)
@@ -400,7 +397,7 @@ def replace_seat(seat: Seat, role: str, bot_policy: str | None) -> str | None:
     """Give an absent player's role to a bot (`bot_policy`), or to a new player (a new token,
     returned once; the old token stops working)."""
     require_facilitator(seat)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         scenario = scenario_of(exercise)
         if role not in scenario.role_ids:

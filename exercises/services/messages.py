@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from exercises.engine import FACILITATOR, Scenario
 from exercises.models import Exercise, Message, Seat
 
@@ -23,7 +21,7 @@ def post_message(seat: Seat, to: list[str] | str, body: str, channel: str | None
         raise Invalid("a message needs a body")
     if len(body) > MAX_BODY:
         raise Invalid(f"a message is at most {MAX_BODY} characters")
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked_for(seat)
         scenario = scenario_of(exercise)
         if channel:

@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from exercises import engine
 from exercises.models import Exercise, Move, ProbabilityVote, Ruling, Seat, Turn
@@ -55,7 +55,7 @@ def submit_move(
     require_role(seat, as_bot=as_bot)
     digest = body_hash(action, params, rationale)
     try:
-        with transaction.atomic():
+        with events.write_transaction():
             return _submit_locked(as_bot, seat, action, params, rationale, idempotency_key, digest)
     except IntegrityError:
         # Two requests with one key raced past the lookup; the constraint let one in.
@@ -79,10 +79,8 @@ def _submit_locked(
             return _replay(existing, digest), False
     turn = _open_turn(exercise)
     scenario = scenario_of(exercise)
-    earlier = [
-        engine.Move(m.role, m.action, m.params, text=m.rationale)
-        for m in _live_moves(turn, seat.role)
-    ]
+    live = _live_moves(turn, seat.role)
+    earlier = [engine.Move(m.role, m.action, m.params, text=m.rationale) for m in live]
     candidate = engine.Move(seat.role, action, params, text=rationale)
     try:
         checked = engine.check_move(scenario, state_of(exercise), candidate, earlier)
@@ -107,7 +105,7 @@ def _submit_locked(
         audience=events.to_roles(seat.role),
         redacted={"role": seat.role},
     )
-    _update_ready(exercise, turn, seat.role, scenario)
+    _update_ready(exercise, turn, seat.role, scenario, [*live, move])
     return move, True
 
 
@@ -138,9 +136,11 @@ def _counted(scenario: Any, moves: list[Move]) -> int:
     return sum(1 for m in moves if m.action not in free)
 
 
-def _update_ready(exercise: Exercise, turn: Turn, role: str, scenario: Any) -> None:
-    """A role whose moves fill its limit is in; one that withdrew a move is out again."""
-    full = _counted(scenario, _live_moves(turn, role)) >= scenario.spec.moves_per_turn
+def _update_ready(
+    exercise: Exercise, turn: Turn, role: str, scenario: Any, live: list[Move]
+) -> None:
+    """A role whose moves fill its limit is in."""
+    full = _counted(scenario, live) >= scenario.spec.moves_per_turn
     _set_ready(exercise, turn, role, full)
 
 
@@ -164,7 +164,7 @@ def _set_ready(exercise: Exercise, turn: Turn, role: str, ready: bool) -> None:
 def declare_ready(seat: Seat, *, as_bot: bool = False) -> None:
     """The role has made all the moves it will make this turn."""
     require_role(seat, as_bot=as_bot)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked_for(seat, as_bot=as_bot)
         turn = _open_turn(exercise)
         _set_ready(exercise, turn, seat.role, True)
@@ -172,7 +172,7 @@ def declare_ready(seat: Seat, *, as_bot: bool = False) -> None:
 
 def withdraw_move(seat: Seat, move_id: str) -> Move:
     require_role(seat)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked_for(seat)
         move = Move.objects.filter(exercise=exercise, public_id=move_id).first()
         if move is None or move.role != seat.role:
@@ -222,7 +222,7 @@ def rule_on_move(
         raise Invalid("chance must be between 0 and 1")
     if outcome is not None and outcome not in ("success", "failure"):
         raise Invalid("outcome must be success or failure")
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         move, turn = _free_form_move(exercise, move_id)
         checked = _check_changes(exercise, changes or [])
@@ -275,7 +275,7 @@ def vote(seat: Seat, move_id: str, chance: float) -> ProbabilityVote:
     require_role(seat)
     if isinstance(chance, bool) or not isinstance(chance, int | float) or not 0 <= chance <= 1:
         raise Invalid("chance must be a number between 0 and 1")
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked_for(seat)
         move, turn = _free_form_move(exercise, move_id)
         cast, _ = ProbabilityVote.objects.update_or_create(

@@ -9,13 +9,15 @@ from exercises.models import Exercise, ScenarioSnapshot
 
 
 @functools.lru_cache(maxsize=64)
-def _load(sha256: str, text: str) -> Scenario:
-    return load_scenario_text(text, f"snapshot {sha256[:8]}")
+def _load(snapshot_id: int) -> Scenario:
+    # Snapshots never change, so the id is enough of a key; the text (tens of KB) is read
+    # from the database only the first time.
+    snapshot = ScenarioSnapshot.objects.get(pk=snapshot_id)
+    return load_scenario_text(snapshot.text, f"snapshot {snapshot.sha256[:8]}")
 
 
 def scenario_of(exercise: Exercise) -> Scenario:
-    snapshot: ScenarioSnapshot = exercise.snapshot
-    return _load(snapshot.sha256, snapshot.text)
+    return _load(exercise.snapshot_id)
 
 
 def state_of(exercise: Exercise) -> State:

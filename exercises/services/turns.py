@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -67,7 +66,7 @@ def current_turn(exercise: Exercise) -> Turn | None:
 
 def close_turn(seat: Seat) -> None:
     require_facilitator(seat)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         turn = current_turn(exercise)
         if turn is None or turn.phase != Turn.Phase.OPEN:
@@ -111,7 +110,7 @@ def close_if_everyone_is_in(exercise: Exercise, turn: Turn) -> bool:
 
 def open_next_turn(seat: Seat) -> None:
     require_facilitator(seat)
-    with transaction.atomic():
+    with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         if exercise.status != Exercise.Status.RUNNING:
             raise Conflict(f"the exercise is {exercise.status}")
@@ -133,7 +132,7 @@ def adjudicate(turn_id: int) -> bool:
     ).update(claimed_at=now, claim=claim)
     if not claimed:
         return False  # resolved already, or another worker holds a fresh claim
-    with transaction.atomic():
+    with events.write_transaction():
         turn = Turn.objects.select_related("exercise").get(pk=turn_id)
         exercise = locked(turn.exercise.public_id)
         turn = Turn.objects.select_for_update().get(pk=turn_id)
@@ -280,7 +279,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         phase=Turn.Phase.OPEN, deadline__lte=now, exercise__status=Exercise.Status.RUNNING
     )
     for turn_id, public_id in due.values_list("pk", "exercise__public_id"):
-        with transaction.atomic():
+        with events.write_transaction():
             exercise = locked(public_id)
             turn = Turn.objects.get(pk=turn_id)
             if turn.deadline and turn.deadline <= now and exercise.status == "running":
