@@ -105,9 +105,16 @@ def prepare_demo(url: str) -> None:
         return
     seats = json.loads(result.stdout)["seats"]
     print(f"\n{DEMO_NAME}: bots play every role but {' and '.join(DEMO_PLAYERS)}.")
-    print("Open the facilitator link to start it; turns close after 10 minutes.")
+    print("Each link binds its seat to a browser session; a program sends the token after")
+    print("/join/ as 'Authorization: Bearer <token>'. Turns close after 10 minutes.")
     for seat in DEMO_LINKS:
         print(f"  {seat:<12} {seats[seat]['url']}")
+    exercise = json.loads(result.stdout)["id"]
+    # Until the facilitator console exists, the exercise is started through the API.
+    print(f"Start it: POST {url.rstrip('/')}/api/v1/exercises/{exercise}/control with the")
+    print(
+        """  facilitator's token and {"command": "start"} (README: "Playing over the HTTP API")."""
+    )
     print(flush=True)
 
 
