@@ -1,11 +1,15 @@
-"""Management commands, and the one helper they share: finding a scenario by file or id."""
+"""Management commands, and what they share: finding and loading a scenario by file or id."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from exercises.engine import ScenarioLoadError, load_bundled_scenarios
+from django.core.management.base import CommandError
+
+from exercises.engine import Scenario, ScenarioLoadError, load_bundled_scenarios, load_scenario
 from exercises.engine.loader import BUNDLED
+
+USAGE_ERROR = 2
 
 
 class UnknownScenario(LookupError):
@@ -34,3 +38,17 @@ def scenario_path(ref: str) -> Path:
 def bundled_ids() -> str:
     ids = sorted(p.stem for p in BUNDLED.glob("*.y*ml"))
     return "bundled: " + (", ".join(ids) if ids else "none")
+
+
+def usage_error(message: str) -> CommandError:
+    return CommandError(message, returncode=USAGE_ERROR)
+
+
+def load(ref: str) -> Scenario:
+    """The scenario `ref` names, or a usage error saying why it cannot be had."""
+    try:
+        return load_scenario(scenario_path(ref))
+    except UnknownScenario as exc:
+        raise usage_error(str(exc)) from exc
+    except ScenarioLoadError as exc:
+        raise usage_error(f"the scenario does not load:\n{exc}") from exc

@@ -12,15 +12,14 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from exercises.engine import Scenario, ScenarioLoadError, load_scenario
-from exercises.management import UnknownScenario, scenario_path
+from exercises.engine import Scenario
+from exercises.management import load, usage_error
 from exercises.services import lifecycle
 from exercises.services.errors import ServiceError
 
-USAGE_ERROR = 2
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
@@ -78,19 +77,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary, indent=2))
         else:
             self.stdout.write(readable(created, summary, scenario, bots, policy))
-
-
-def usage_error(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE_ERROR)
-
-
-def load(ref: str) -> Scenario:
-    try:
-        return load_scenario(scenario_path(ref))
-    except UnknownScenario as exc:
-        raise usage_error(str(exc)) from exc
-    except ScenarioLoadError as exc:
-        raise usage_error(f"the scenario does not load:\n{exc}") from exc
 
 
 def split(text: str) -> list[str]:

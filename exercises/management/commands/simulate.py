@@ -13,13 +13,11 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from exercises.engine import Scenario, ScenarioLoadError, UnknownPolicy, load_scenario, simulate
-from exercises.management import UnknownScenario, scenario_path
-
-USAGE_ERROR = 2
+from exercises.engine import Scenario, UnknownPolicy, simulate
+from exercises.management import load, usage_error
 
 
 class Command(BaseCommand):
@@ -68,19 +66,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=2), ending="\n")
         else:
             self.stdout.write(table(scenario, result, seed))
-
-
-def usage_error(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE_ERROR)
-
-
-def load(ref: str) -> Scenario:
-    try:
-        return load_scenario(scenario_path(ref))
-    except UnknownScenario as exc:
-        raise usage_error(str(exc)) from exc
-    except ScenarioLoadError as exc:
-        raise usage_error(f"the scenario does not load:\n{exc}") from exc
 
 
 def parse_seed(text: str) -> int | str:
