@@ -1,1 +1,17 @@
 """Shared fixtures for the test suite (pytest-django supplies `client`, `db` and friends)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from exercises.api import throttle
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    # Seat ids come back after a test's rollback; one test's spent allowance is not the next's.
+    throttle._buckets.clear()
+    yield
+    throttle._buckets.clear()

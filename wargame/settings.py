@@ -185,5 +185,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 # A worker's claim on an adjudication: after this many seconds without a result the sweep
 # re-queues the turn and another worker may take it over (the first one died, presumably).
 WARGAME_ADJUDICATION_LEASE = env_float("WARGAME_ADJUDICATION_LEASE", 30.0)
+# Requests a seat may make through the API: this many a second on average, in bursts of up to
+# WARGAME_API_BURST; more get a 429 (exercises/api/throttle.py).
+WARGAME_API_RATE = env_float("WARGAME_API_RATE", 30.0)
+WARGAME_API_BURST = env_float("WARGAME_API_BURST", 120.0)
 # Tests only: seconds a worker sleeps while holding a claim, so a test can kill it there.
 WARGAME_TEST_ADJUDICATION_DELAY = env_float("WARGAME_TEST_ADJUDICATION_DELAY", 0.0)

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from exercises.services.errors import ServiceError
 
-from . import auth, body
+from . import auth, body, throttle
 from .errors import error_json, error_response
 from .table import Call, Route
 
@@ -48,6 +48,8 @@ def view_for(routes: Sequence[Route]) -> View:
 
 def parse(route: Route, request: HttpRequest, args: dict[str, str]) -> Call:
     seat = auth.caller(request, args["id"]) if route.auth else None
+    if seat is not None:
+        throttle.take(seat.pk)
     parsed: Any = None
     if route.request is not None:
         parsed = body.validate(route.request, body.parse_json(body.read_body(request)))

@@ -16,7 +16,11 @@ class ApiError(ServiceError):
 
 
 def error_response(error: ServiceError) -> JsonResponse:
-    return error_json(error.status, error.code, error.message)
+    response = error_json(error.status, error.code, error.message)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def error_json(status: int, code: str, message: str) -> JsonResponse:
@@ -50,6 +54,7 @@ ERROR_STATUSES = {
     409: "The exercise or turn is not in a state that allows this, or the idempotency key "
     "was used for a different body.",
     413: "The body is larger than 64 KiB.",
+    429: "The seat sent too many requests; Retry-After says how many seconds to wait.",
 }
 
 

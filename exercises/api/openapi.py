@@ -120,7 +120,8 @@ def responses(route: Route) -> dict[str, Any]:
             "description": text,
             "content": {"application/json": {"schema": {"type": "object"}}},
         }
-    for status in route.errors:
+    throttled = (429,) if route.auth else ()  # the rate limit counts a seat's requests
+    for status in (*route.errors, *throttled):
         out[str(status)] = {"$ref": f"#/components/responses/{status}"}
     return out
 
