@@ -139,7 +139,12 @@ def _roles(exercise: Exercise, scenario: Any, turn: Turn | None) -> list[dict[st
         submitted = set(
             turn.moves.exclude(status=Move.Status.WITHDRAWN).values_list("role", flat=True)
         )
-    return [{"id": r.id, "name": r.name, "submitted": r.id in submitted} for r in scenario.roles]
+    ready = set(turn.ready) if turn is not None else set()
+    # `submitted`: has a move in this turn; `ready`: is in (the turn closes when all are).
+    return [
+        {"id": r.id, "name": r.name, "submitted": r.id in submitted, "ready": r.id in ready}
+        for r in scenario.roles
+    ]
 
 
 def _rulings_pending(turn: Turn | None) -> list[dict[str, Any]]:

@@ -132,3 +132,15 @@ def test_an_exercise_played_by_bots_alone_with_auto_advance_runs_to_its_end(
     closes = cast.events("turn.closed")
     assert {e.data["reason"] for e in closes} == {"everyone is in"}
     assert cast.seqs() == list(range(1, exercise.last_seq + 1))
+
+
+def test_the_view_says_who_has_moved_and_who_is_in(with_bots: Cast) -> None:
+    from exercises.services import projection
+
+    moves.submit_move(with_bots.seat("anthropic"), "run_safety_evals", {})
+
+    roles = {r["id"]: r for r in projection.exercise_view(with_bots.observer)["roles"]}
+
+    assert (roles["anthropic"]["submitted"], roles["anthropic"]["ready"]) == (True, False)
+    assert (roles["openai"]["submitted"], roles["openai"]["ready"]) == (False, False)
+    assert (roles["gdm"]["submitted"], roles["gdm"]["ready"]) == (True, True)
