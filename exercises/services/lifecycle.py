@@ -181,6 +181,13 @@ def current_turn_number(exercise: Exercise) -> int:
     return exercise.turns.order_by("-number").values_list("number", flat=True).first() or 0
 
 
+def tell_everyone(exercise: Exercise, type: str, data: dict[str, Any]) -> None:
+    """An event every seat sees, about the current turn."""
+    events.append(
+        exercise, type, data, turn=current_turn_number(exercise), audience=events.EVERYONE
+    )
+
+
 def require_facilitator(seat: Seat) -> None:
     if seat.kind != Seat.Kind.FACILITATOR:
         raise Forbidden("only the facilitator steers the exercise")
@@ -218,13 +225,7 @@ def pause(seat: Seat) -> None:
             turn.deadline = None
             turn.save(update_fields=["deadline"])
         exercise.save(update_fields=["status", "paused_remaining"])
-        events.append(
-            exercise,
-            "exercise.paused",
-            {},
-            turn=current_turn_number(exercise),
-            audience=events.EVERYONE,
-        )
+        tell_everyone(exercise, "exercise.paused", {})
 
 
 def resume(seat: Seat) -> None:
@@ -240,13 +241,7 @@ def resume(seat: Seat) -> None:
             deadline = turn.deadline.isoformat()
         exercise.paused_remaining = None
         exercise.save(update_fields=["status", "paused_remaining"])
-        events.append(
-            exercise,
-            "exercise.resumed",
-            {"deadline": deadline},
-            turn=current_turn_number(exercise),
-            audience=events.EVERYONE,
-        )
+        tell_everyone(exercise, "exercise.resumed", {"deadline": deadline})
         _catch_up(exercise, turn)
 
 
@@ -306,13 +301,7 @@ def finish_locked(exercise: Exercise, ending: str | None) -> None:
     transition(exercise, Exercise.Status.FINISHED)
     exercise.ending = ending or exercise.ending
     exercise.save(update_fields=["status", "ending"])
-    events.append(
-        exercise,
-        "exercise.finished",
-        {"ending": ending},
-        turn=current_turn_number(exercise),
-        audience=events.EVERYONE,
-    )
+    tell_everyone(exercise, "exercise.finished", {"ending": ending})
 
 
 def inject(

@@ -174,12 +174,7 @@ def withdraw_move(seat: Seat, move_id: str) -> Move:
     require_role(seat)
     with events.write_transaction():
         exercise = locked_for(seat)
-        move = Move.objects.filter(exercise=exercise, public_id=move_id).first()
-        if move is None or move.role != seat.role:
-            raise NotFound("there is no such move of yours")
-        turn = _open_turn(exercise)
-        if move.turn_id != turn.pk or move.status != Move.Status.SUBMITTED:
-            raise Conflict("only a move of the open turn can be withdrawn", code="not_open")
+        move, turn = _move_in_open_turn(exercise, move_id, role=seat.role)
         move.status = Move.Status.WITHDRAWN
         move.save(update_fields=["status"])
         events.append(
@@ -194,13 +189,18 @@ def withdraw_move(seat: Seat, move_id: str) -> Move:
     return move
 
 
-def _free_form_move(exercise: Exercise, move_id: str) -> tuple[Move, Turn]:
+def _move_in_open_turn(
+    exercise: Exercise, move_id: str, *, role: str | None = None, free_form: bool = False
+) -> tuple[Move, Turn]:
+    """A live move of the open turn: of `role` only, or a free-form one, when asked."""
     move = Move.objects.filter(exercise=exercise, public_id=move_id).first()
-    if move is None or move.action != engine.FREE_FORM:
-        raise NotFound("there is no such free-form move")
+    if move is None or (role and move.role != role):
+        raise NotFound("there is no such move" + (" of yours" if role else ""))
+    if free_form and move.action != engine.FREE_FORM:
+        raise NotFound("that move is not a free-form move")
     turn = _open_turn(exercise)
     if move.turn_id != turn.pk or move.status != Move.Status.SUBMITTED:
-        raise Conflict("the move is not in the open turn", code="not_open")
+        raise Conflict("the move is not a live move of the open turn", code="not_open")
     return move, turn
 
 
@@ -224,7 +224,7 @@ def rule_on_move(
         raise Invalid("outcome must be success or failure")
     with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
-        move, turn = _free_form_move(exercise, move_id)
+        move, turn = _move_in_open_turn(exercise, move_id, free_form=True)
         checked = _check_changes(exercise, changes or [])
         ruling, _ = Ruling.objects.update_or_create(
             move=move,
@@ -277,7 +277,7 @@ def vote(seat: Seat, move_id: str, chance: float) -> ProbabilityVote:
         raise Invalid("chance must be a number between 0 and 1")
     with events.write_transaction():
         exercise = locked_for(seat)
-        move, turn = _free_form_move(exercise, move_id)
+        move, turn = _move_in_open_turn(exercise, move_id, free_form=True)
         cast, _ = ProbabilityVote.objects.update_or_create(
             move=move, seat=seat, defaults={"chance": float(chance)}
         )
