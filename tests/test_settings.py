@@ -3,14 +3,12 @@
 Each case imports the settings in a fresh interpreter, since they are read once per process.
 """
 
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests import fresh_interpreter
+from tests.fresh_interpreter import ROOT
 
 CONFIGURATION = (
     "DATABASE_URL",
@@ -41,23 +39,13 @@ print(json.dumps({
 
 
 def run_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {name: value for name, value in os.environ.items() if name not in CONFIGURATION}
-    clean["DJANGO_SETTINGS_MODULE"] = "wargame.settings"
-    return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
-        env={**clean, **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return fresh_interpreter.run(PRINT_SETTINGS, unset=CONFIGURATION, **env)
 
 
 def load_settings(**env: str) -> dict[str, Any]:
-    result = run_settings(**env)
-    assert result.returncode == 0, result.stderr
-    settings: dict[str, Any] = json.loads(result.stdout)
+    settings: dict[str, Any] = fresh_interpreter.run_json(
+        PRINT_SETTINGS, unset=CONFIGURATION, **env
+    )
     return settings
 
 

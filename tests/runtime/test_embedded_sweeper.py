@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Mapping
 from datetime import timedelta
@@ -29,6 +25,7 @@ from exercises import runtime
 from exercises.models import Event, Turn
 from exercises.runtime import Runtime, Sweeper
 from exercises.services import events, lifecycle, turns
+from tests import fresh_interpreter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -178,18 +175,9 @@ print(json.dumps(type(wargame.asgi.application.sweeper).__name__))
 
 
 def asgi_sweeper(**env: str) -> str:
-    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-    result = subprocess.run(
-        [sys.executable, "-c", PRINT_SWEEPER],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "wargame.settings", **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    name: str = fresh_interpreter.run_json(
+        PRINT_SWEEPER, unset=("REDIS_URL", "DATABASE_URL"), **env
     )
-    assert result.returncode == 0, result.stderr
-    name: str = json.loads(result.stdout)
     return name
 
 

@@ -5,14 +5,11 @@ Each case reads the settings in a fresh interpreter, since they are read once pe
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import fresh_interpreter
+
 OWN = ("WARGAME_ADJUDICATION_LEASE", "WARGAME_TEST_ADJUDICATION_DELAY")
 
 PRINT_SETTINGS = """
@@ -29,22 +26,11 @@ print(json.dumps({
 
 
 def run_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {name: value for name, value in os.environ.items() if name not in OWN}
-    return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "wargame.settings", **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return fresh_interpreter.run(PRINT_SETTINGS, unset=OWN, **env)
 
 
 def load_settings(**env: str) -> dict[str, Any]:
-    result = run_settings(**env)
-    assert result.returncode == 0, result.stderr
-    settings: dict[str, Any] = json.loads(result.stdout)
+    settings: dict[str, Any] = fresh_interpreter.run_json(PRINT_SETTINGS, unset=OWN, **env)
     return settings
 
 
