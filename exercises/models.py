@@ -18,6 +18,11 @@ class TransitionError(Exception):
     """A state change the table of allowed transitions does not list."""
 
 
+def check_transition(table: dict[str, set[str]], current: str, to: str, what: str) -> None:
+    if to not in table[current]:
+        raise TransitionError(f"{what} that is {current} cannot become {to}")
+
+
 def new_public_id() -> str:
     return secrets.token_hex(8)
 
@@ -74,8 +79,7 @@ class Exercise(models.Model):
         return f"{self.name} ({self.public_id})"
 
     def check_transition(self, to: str) -> None:
-        if to not in self.TRANSITIONS[self.status]:
-            raise TransitionError(f"an exercise that is {self.status} cannot become {to}")
+        check_transition(self.TRANSITIONS, self.status, to, "an exercise")
 
 
 class Seat(models.Model):
@@ -146,6 +150,9 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"turn {self.number} of {self.exercise_id} ({self.phase})"
+
+    def check_transition(self, to: str) -> None:
+        check_transition(self.TRANSITIONS, self.phase, to, "a turn")
 
 
 class Move(models.Model):

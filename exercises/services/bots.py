@@ -20,8 +20,8 @@ def schedule_bots(exercise: Exercise) -> None:
 
 def play_bots(public_id: str) -> int:
     """Submit the moves of every bot seat that has not moved this turn; return how many."""
+    from .lifecycle import current_turn
     from .moves import declare_ready, submit_move
-    from .turns import current_turn
 
     exercise = Exercise.objects.get(public_id=public_id)
     turn = current_turn(exercise)

@@ -23,7 +23,7 @@ from exercises.engine import (
     load_bundled_scenarios,
 )
 from exercises.engine.effects import apply_changes
-from exercises.models import Exercise, ScenarioSnapshot, Seat, TransitionError, hash_token
+from exercises.models import Exercise, ScenarioSnapshot, Seat, TransitionError, Turn, hash_token
 
 from . import events
 from .errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -177,6 +177,10 @@ def locked_for(seat: Seat, *, as_bot: bool = False) -> Exercise:
     return exercise
 
 
+def current_turn(exercise: Exercise) -> Turn | None:
+    return exercise.turns.order_by("-number").first()
+
+
 def current_turn_number(exercise: Exercise) -> int:
     return exercise.turns.order_by("-number").values_list("number", flat=True).first() or 0
 
@@ -218,7 +222,7 @@ def pause(seat: Seat) -> None:
     with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         transition(exercise, Exercise.Status.PAUSED)
-        turn = exercise.turns.order_by("-number").first()
+        turn = current_turn(exercise)
         if turn and turn.deadline and turn.phase == turn.Phase.OPEN:
             # The clock stops: what was left is given back on resume.
             exercise.paused_remaining = max(0.0, (turn.deadline - timezone.now()).total_seconds())
@@ -233,7 +237,7 @@ def resume(seat: Seat) -> None:
     with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         transition(exercise, Exercise.Status.RUNNING)
-        turn = exercise.turns.order_by("-number").first()
+        turn = current_turn(exercise)
         deadline = None
         if turn and exercise.paused_remaining is not None and turn.phase == turn.Phase.OPEN:
             turn.deadline = timezone.now() + timedelta(seconds=exercise.paused_remaining)
@@ -263,7 +267,7 @@ def extend(seat: Seat, seconds: int) -> None:
         raise Invalid("seconds must be between 1 and 604800")
     with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
-        turn = exercise.turns.order_by("-number").first()
+        turn = current_turn(exercise)
         if turn is None or turn.phase != turn.Phase.OPEN:
             raise Conflict("no turn is open")
         if exercise.status == Exercise.Status.PAUSED:

@@ -20,10 +20,10 @@ from exercises.models import Exercise, Move, ProbabilityVote, Ruling, Seat, Turn
 
 from . import events
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .lifecycle import locked, locked_for, require_facilitator
+from .lifecycle import current_turn, locked, locked_for, require_facilitator
 from .projection import move_dict
 from .scenarios import scenario_of, state_of
-from .turns import close_if_everyone_is_in, current_turn
+from .turns import close_if_everyone_is_in
 
 
 def body_hash(action: str, params: dict[str, Any], rationale: str) -> str:

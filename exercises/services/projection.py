@@ -14,6 +14,7 @@ from exercises.engine import FACILITATOR, OBSERVER, params_schema, visible_value
 from exercises.engine.state import visible_commitments
 from exercises.models import Event, Exercise, Move, Seat, Turn
 
+from .lifecycle import current_turn
 from .scenarios import scenario_of, state_of
 
 
@@ -68,7 +69,7 @@ def exercise_view(seat: Seat) -> dict[str, Any]:
     scenario = scenario_of(exercise)
     state = state_of(exercise)
     who = viewer(seat)
-    turn = exercise.turns.order_by("-number").first()
+    turn = current_turn(exercise)
     public = visible_values(scenario, state, OBSERVER)
     view: dict[str, Any] = {
         "id": exercise.public_id,

@@ -23,7 +23,13 @@ from exercises.models import Exercise, Move, Seat, Turn
 
 from . import events
 from .errors import Conflict
-from .lifecycle import current_turn_number, finish_locked, locked, require_facilitator
+from .lifecycle import (
+    current_turn,
+    current_turn_number,
+    finish_locked,
+    locked,
+    require_facilitator,
+)
 from .scenarios import scenario_of, state_of
 
 
@@ -60,10 +66,6 @@ def open_turn(exercise: Exercise) -> Turn:
     return turn
 
 
-def current_turn(exercise: Exercise) -> Turn | None:
-    return exercise.turns.order_by("-number").first()
-
-
 def close_turn(seat: Seat) -> None:
     require_facilitator(seat)
     with events.write_transaction():
@@ -76,6 +78,10 @@ def close_turn(seat: Seat) -> None:
 
 def close_locked(exercise: Exercise, turn: Turn, reason: str) -> bool:
     """Move an open turn to adjudication and queue the task; False if it was not open."""
+    if turn.phase != Turn.Phase.OPEN:
+        return False
+    turn.check_transition(Turn.Phase.ADJUDICATING)
+    # Conditional: of two closers racing (deadline and facilitator), one changes the row.
     closed = Turn.objects.filter(pk=turn.pk, phase=Turn.Phase.OPEN).update(
         phase=Turn.Phase.ADJUDICATING, closed_at=timezone.now()
     )
@@ -169,6 +175,7 @@ def _resolve(exercise: Exercise, turn: Turn) -> None:
         )
         move.result = result.to_dict()
         move.save(update_fields=["status", "result"])
+    turn.check_transition(Turn.Phase.RESOLVED)
     turn.phase = Turn.Phase.RESOLVED
     turn.resolved_at = timezone.now()
     turn.state_after = outcome.state.to_dict()
