@@ -1,6 +1,6 @@
 """ASGI entry point: `uvicorn wargame.asgi:application`.
 
-HTTP only for now; the WebSocket routes join the router here. In the embedded mode (no
+HTTP, and the live stream's WebSocket routes (exercises/live/). In the embedded mode (no
 REDIS_URL) the application also sweeps turn deadlines every second (exercises/runtime.py);
 with Redis, Celery beat does that instead.
 """
@@ -16,10 +16,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
 # Set Django up before anything imports models (consumers will, once they exist).
 django_application = get_asgi_application()
 
+from exercises.live.routing import websocket_application  # noqa: E402
 from exercises.runtime import Runtime, Sweeper, embedded_sweeper_wanted  # noqa: E402
 
 # uvicorn serves no static files of its own, so Django's handler serves /static/ in every mode:
 # the few small files here do not need more. A proxy in front may serve STATIC_ROOT instead.
-router = ProtocolTypeRouter({"http": ASGIStaticFilesHandler(django_application)})
+router = ProtocolTypeRouter(
+    {
+        "http": ASGIStaticFilesHandler(django_application),
+        # The Origin of cookie handshakes is checked by the consumer (exercises/live/auth.py):
+        # bearer handshakes from programs carry none.
+        "websocket": websocket_application(),
+    }
+)
 
 application = Runtime(router, Sweeper() if embedded_sweeper_wanted() else None)

@@ -189,5 +189,8 @@ WARGAME_ADJUDICATION_LEASE = env_float("WARGAME_ADJUDICATION_LEASE", 30.0)
 # WARGAME_API_BURST; more get a 429 (exercises/api/throttle.py).
 WARGAME_API_RATE = env_float("WARGAME_API_RATE", 30.0)
 WARGAME_API_BURST = env_float("WARGAME_API_BURST", 120.0)
+# Every server process compares each exercise it streams with the log this often, to find an
+# event whose channel-layer message was lost at the end of the log (exercises/live/feed.py).
+WARGAME_LIVE_CHECK_SECONDS = env_float("WARGAME_LIVE_CHECK_SECONDS", 2.0)
 # Tests only: seconds a worker sleeps while holding a claim, so a test can kill it there.
 WARGAME_TEST_ADJUDICATION_DELAY = env_float("WARGAME_TEST_ADJUDICATION_DELAY", 0.0)

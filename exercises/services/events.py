@@ -3,7 +3,8 @@
 Seq numbers are assigned by bumping `Exercise.last_seq` with an UPDATE in the same transaction
 as the event rows: on PostgreSQL the row lock orders concurrent writers, on SQLite the
 immediate transaction does, so seqs are gapless and never reused. The channel-layer message
-sent after commit only rings the doorbell; clients read the events from the log.
+sent after commit rings the doorbell, carrying the stored event so that server processes need
+not read it back; a client that misses one catches up from the log by seq.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def append(
         audience=audience,
         redacted=redacted,
     )
-    publish_on_commit(exercise.public_id, seq)
+    publish_on_commit(exercise.public_id, doorbell(event))
     return event
 
 
@@ -88,20 +89,34 @@ def group_name(public_id: str) -> str:
     return f"exercise.{public_id}"
 
 
-def publish_on_commit(public_id: str, seq: int) -> None:
-    transaction.on_commit(lambda: _ring(public_id, seq))
+def doorbell(event: Event) -> dict[str, Any]:
+    """The channel-layer message for a stored event.
+
+    It carries the event as stored, audience included, so that every server process can
+    project it for its own sockets without reading it back (exercises/live/). The row stays the
+    truth: a process that misses a message, or gets one without `event`, reads the log.
+    """
+    return {
+        "type": "exercise.event",
+        "seq": event.seq,
+        "event": event.as_dict(),
+        "audience": event.audience,
+        "redacted": event.redacted,
+    }
 
 
-def _ring(public_id: str, seq: int) -> None:
+def publish_on_commit(public_id: str, message: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: _ring(public_id, message))
+
+
+def _ring(public_id: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(
-            group_name(public_id), {"type": "exercise.event", "seq": seq}
-        )
+        async_to_sync(layer.group_send)(group_name(public_id), message)
     except Exception:  # a lost doorbell is recovered by `resume`; the log is the truth
-        log.warning("could not publish event %s of %s", seq, public_id, exc_info=True)
+        log.warning("could not publish event %s of %s", message["seq"], public_id, exc_info=True)
 
 
 def enqueue_on_commit(task: Any, *args: Any) -> None:

@@ -29,15 +29,27 @@ def viewer(seat: Seat) -> str:
 
 def event_for(seat: Seat, event: Event) -> dict[str, Any] | None:
     """The event as `seat` may see it, or None when it may not see it at all."""
-    if seat.kind == Seat.Kind.FACILITATOR:
-        return event.as_dict()
-    audience = event.audience or {}
-    if audience.get("all") or (
-        seat.kind == Seat.Kind.ROLE and seat.role in audience.get("roles", [])
-    ):
-        return event.as_dict()
-    if event.redacted is not None:
-        return event.as_dict(event.redacted)
+    return shown_to(viewer(seat), event.as_dict(), event.audience, event.redacted)
+
+
+def shown_to(
+    who: str,
+    event: dict[str, Any],
+    audience: dict[str, Any] | None,
+    redacted: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    """`event` (`Event.as_dict()`) as the viewer `who` may see it, or None.
+
+    Pure, so the live stream can project an event it received over the channel layer for
+    every viewer without reading it back from the database; `event_for` is this on a row.
+    """
+    if who == FACILITATOR:
+        return event
+    audience = audience or {}
+    if audience.get("all") or (who != OBSERVER and who in audience.get("roles", [])):
+        return event
+    if redacted is not None:
+        return {**event, "data": redacted}
     return None
 
 

@@ -1,0 +1,71 @@
+"""Who a WebSocket handshake is: a bearer header (programs) or the browser session's seat.
+
+A browser sends its cookies with a WebSocket handshake to any site, whichever page opened it
+(cross-site WebSocket hijacking), and the same-origin policy does not apply to WebSockets. So
+a handshake that relies on the session cookie must come from one of our own pages: its Origin
+must be an allowed host. A bearer handshake carries no ambient credential and needs no Origin
+(programs send none). Tokens in the query string are never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+
+from exercises.api.auth import SESSION_SEATS, bearer_token
+from exercises.models import Seat
+from exercises.services import lifecycle
+from exercises.services.errors import Forbidden, Unauthorized
+
+
+def header(scope: Mapping[str, Any], name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def origin_allowed(origin: str | None) -> bool:
+    if not origin:
+        return False
+    domain, _ = split_domain_port(urlsplit(origin).netloc)
+    return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+
+
+def _handshake_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
+    """The seat the handshake is for, marked joined on first use; raises a ServiceError."""
+    authorization = header(scope, b"authorization")
+    if authorization is not None:
+        seat = lifecycle.authenticate(public_id, bearer_token(authorization))
+    elif settings.SESSION_COOKIE_NAME not in scope.get("cookies", {}):
+        raise Unauthorized("a seat token is needed, as 'Authorization: Bearer <token>'")
+    elif not origin_allowed(header(scope, b"origin")):
+        # Checked before the session is even read, so a foreign page learns nothing of it.
+        raise Forbidden("a handshake with a session cookie must come from this site")
+    else:
+        seat = _session_seat(scope, public_id)
+    return lifecycle.join(seat) if seat.joined_at is None else seat
+
+
+def _session_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
+    session = scope.get("session")
+    seats: dict[str, Any] = session.get(SESSION_SEATS, {}) if session is not None else {}
+    seat_pk = seats.get(public_id)
+    if seat_pk is None:
+        raise Unauthorized("a seat token is needed (or open your /join/ link in this browser)")
+    seat = (
+        Seat.objects.select_related("exercise")
+        .filter(pk=seat_pk, exercise__public_id=public_id, revoked_at=None)
+        .first()
+    )
+    if seat is None:
+        raise Unauthorized("this browser's seat was given to someone else; ask for a new link")
+    return seat
+
+
+handshake_seat = database_sync_to_async(_handshake_seat)

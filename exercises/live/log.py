@@ -1,0 +1,46 @@
+"""The database reads of the live stream: resuming a socket and filling a gap in a feed.
+
+Everything comes back as channel-layer doorbells (`events.doorbell`), so events read from the
+log and events heard live take the same road to the sockets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from exercises.models import Event, Exercise, Seat
+from exercises.services.events import doorbell
+
+PAGE = 500
+
+
+@dataclass(frozen=True)
+class Page:
+    doorbells: list[dict[str, Any]]
+    last_seq: int  # the exercise's, when the page was read
+    full: bool  # there may be more after it
+
+
+def _read(public_id: str, after: int, through: int | None = None) -> Page:
+    rows = Event.objects.filter(exercise__public_id=public_id, seq__gt=after)
+    if through is not None:
+        rows = rows.filter(seq__lte=through)
+    page = [doorbell(event) for event in rows.order_by("seq")[:PAGE]]
+    last_seq = Exercise.objects.values_list("last_seq", flat=True).get(public_id=public_id)
+    return Page(page, last_seq, full=len(page) == PAGE)
+
+
+def _last_seq(public_id: str) -> int:
+    return Exercise.objects.values_list("last_seq", flat=True).get(public_id=public_id)
+
+
+def _revoked(seat_pk: int) -> bool:
+    return Seat.objects.filter(pk=seat_pk).exclude(revoked_at=None).exists()
+
+
+read = database_sync_to_async(_read)
+last_seq = database_sync_to_async(_last_seq)
+revoked = database_sync_to_async(_revoked)

@@ -1,0 +1,189 @@
+"""One socket's place in the log: every event it may see after `since`, in order, once.
+
+`last_seen` is the exercise-wide seq up to which the socket has been given everything it may
+see. An event with the next seq goes out (or is skipped, when not for this viewer); an event at
+or below `last_seen` was given already; one beyond the next means something was missed, and the
+stream reads the log from `last_seen` while holding back what it hears meanwhile. The log is
+read only to resume and to fill such a gap; live events come from the feed.
+
+Every frame goes out through one outbox and one writer task, so the backlog, live events and
+errors keep their order and a slow client holds up nobody else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from exercises.models import Seat
+from exercises.services.projection import viewer
+
+from . import log as event_log
+from .frames import NOT_SHOWN, Frames
+
+logger = logging.getLogger(__name__)
+
+# Close codes: 4000 + the HTTP status of the same refusal, and the standard ones.
+UNAUTHORIZED, FORBIDDEN, NOT_FOUND, REVOKED = 4401, 4403, 4404, 4410
+INTERNAL_ERROR, TRY_AGAIN_LATER = 1011, 1013
+# A client that cannot keep up is dropped rather than buffered without end; it resumes.
+OUTBOX_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Close:
+    code: int
+    reason: str
+
+
+def error_frame(code: str, message: str) -> str:
+    return json.dumps({"type": "error", "error": {"code": code, "message": message}})
+
+
+Send = Callable[[Any], Awaitable[None]]  # the ASGI send of the socket
+
+
+class Stream:
+    def __init__(self, seat: Seat, public_id: str, send: Send) -> None:
+        self.seat = seat
+        self.public_id = public_id
+        self.who = viewer(seat)
+        self.last_seen: int | None = None  # None until the client resumes
+        self.closed = False
+        self._send = send
+        self._catching_up = False
+        self._held: list[Frames] = []
+        self._outbox: collections.deque[str | Close] = collections.deque()
+        self._writing = False
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- from the client
+
+    def resume(self, since: int) -> None:
+        if self.last_seen is not None or self._catching_up:
+            self.error("already_resumed", "this socket has resumed already; reconnect to resume")
+            return
+        self.last_seen = since
+        self._start_catching_up(resuming=True)
+
+    # -- from the feed
+
+    def offer(self, frames: Frames) -> None:
+        if self.closed or self.last_seen is None:
+            return  # not resumed: the resume will read this one from the log
+        if self._catching_up:
+            self._held.append(frames)
+            return
+        self._take(frames)
+
+    # -- the log
+
+    def _take(self, frames: Frames) -> None:
+        assert self.last_seen is not None
+        if frames.seq <= self.last_seen:
+            return
+        if frames.seq > self.last_seen + 1:
+            self._held.append(frames)
+            self._start_catching_up()
+            return
+        self.last_seen = frames.seq
+        frame = frames.for_viewer(self.who)
+        if frame is not NOT_SHOWN:
+            self._emit(frame)
+        if self.seat.kind == Seat.Kind.ROLE and frames.may_revoke(self.seat.role):
+            self._spawn(self._close_if_revoked())
+
+    def _start_catching_up(self, resuming: bool = False) -> None:
+        self._catching_up = True
+        self._spawn(self._catch_up(resuming))
+
+    async def _catch_up(self, resuming: bool) -> None:
+        try:
+            if resuming and await event_log.revoked(self.seat.pk):
+                self.close(REVOKED, "seat_revoked", "this seat was given to someone else")
+                return
+            while self._catching_up and not self.closed:
+                await self._read_log(resuming)
+                resuming = False
+        except Exception:
+            logger.exception("live stream of %s: could not read the log", self.public_id)
+            self.close(INTERNAL_ERROR, "unavailable", "the event log could not be read")
+
+    async def _read_log(self, resuming: bool) -> None:
+        assert self.last_seen is not None
+        page = await event_log.read(self.public_id, self.last_seen)
+        if resuming and self.last_seen > page.last_seq:
+            self.error("bad_since", f"since is after the last event ({page.last_seq})")
+            self.last_seen, self._catching_up, self._held = None, False, []
+            return
+        for doorbell in page.doorbells:
+            self._take(Frames(doorbell))
+        if page.full:
+            return  # read on
+        held, self._held = sorted(self._held, key=lambda f: f.seq), []
+        for index, frames in enumerate(held):
+            if frames.seq > self.last_seen + 1:
+                self._held = held[index:]  # heard, but what comes before it is not: read on
+                return
+            self._take(frames)
+        self._catching_up = False
+
+    async def _close_if_revoked(self) -> None:
+        if await event_log.revoked(self.seat.pk):
+            self.close(REVOKED, "seat_revoked", "this seat was given to someone else")
+
+    # -- to the client
+
+    def error(self, code: str, message: str) -> None:
+        self._emit(error_frame(code, message))
+
+    def close(self, code: int, error: str, message: str) -> None:
+        if self.closed:
+            return
+        self.error(error, message)
+        self._emit(Close(code, message[:120]))
+        self.closed = True
+
+    def _emit(self, item: str | Close) -> None:
+        if self.closed:
+            return
+        if len(self._outbox) >= OUTBOX_LIMIT and not isinstance(item, Close):
+            self.closed = True
+            self._outbox.clear()
+            item = Close(TRY_AGAIN_LATER, "too far behind; resume from the last seq you saw")
+        self._outbox.append(item)
+        if not self._writing:
+            self._writing = True
+            self._spawn(self._write())
+
+    async def _write(self) -> None:
+        try:
+            while self._outbox:
+                item = self._outbox.popleft()
+                if isinstance(item, Close):
+                    await self._send({"type": "websocket.close", **vars(item)})
+                    self._outbox.clear()
+                    return
+                await self._send({"type": "websocket.send", "text": item})
+        except Exception:  # the client went away: the consumer hears of it and cleans up
+            logger.debug("live stream of %s: send failed", self.public_id, exc_info=True)
+            self._outbox.clear()
+            self.closed = True
+        finally:
+            self._writing = False
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def stop(self) -> None:
+        self.closed = True
+        self._outbox.clear()
+        for task in list(self._tasks):
+            task.cancel()
