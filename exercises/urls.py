@@ -1,10 +1,33 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from exercises import views
+from exercises.pages import lobby
+from exercises.pages import views as live
 
 app_name = "exercises"
 
 urlpatterns = [
     path("", views.scenario_library, name="scenario_library"),
     path("scenarios/<slug:scenario_id>/", views.scenario_detail, name="scenario_detail"),
+    path("lobby/", lobby.lobby, name="lobby"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="exercises/lobby/login.html",
+            next_page="exercises:lobby",
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path(
+        "accounts/logout/",
+        auth_views.LogoutView.as_view(next_page="exercises:scenario_library"),
+        name="logout",
+    ),
+    path("exercises/<str:public_id>/", live.exercise_home, name="exercise"),
+    path("exercises/<str:public_id>/play/", live.player, name="player"),
+    path("exercises/<str:public_id>/console/", live.console, name="console"),
+    path("exercises/<str:public_id>/watch/", live.observer, name="observer"),
+    path("exercises/<str:public_id>/page.json", live.page_json, name="page_data"),
 ]

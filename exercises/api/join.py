@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from exercises.services import lifecycle
@@ -16,7 +16,12 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     try:
         seat = lifecycle.join(lifecycle.seat_by_token(token))
     except ServiceError:
-        raise Http404("This link does not open any seat.") from None
+        context = {
+            "title": "This link opens no seat",
+            "message": "The link is wrong, or its seat was given to someone else since. "
+            "Ask the facilitator for a new one.",
+        }
+        return render(request, "exercises/live/no_seat.html", context, status=404)
     auth.bind_seat(request, seat)
-    # The live pages come in a later issue; until then the browser lands on its JSON view.
-    return redirect(reverse("api:getExercise", args=[seat.exercise.public_id]))
+    # The exercise's address sends each kind of seat to its page.
+    return redirect(reverse("exercises:exercise", args=[seat.exercise.public_id]))

@@ -63,10 +63,10 @@ def test_joining_binds_the_seat_to_the_browser_session(game: Game) -> None:
     browser = Client(enforce_csrf_checks=True)
 
     joined = browser.get(f"/join/{game.tokens['openai']}")
-    view = browser.get(joined["Location"])
+    view = browser.get(game.url())
 
     assert joined.status_code == 302
-    assert joined["Location"] == game.url()
+    assert joined["Location"] == f"/exercises/{game.id}/"
     assert view.status_code == 200
     assert view.json()["me"]["seat"] == "openai"
     assert Seat.objects.get(exercise__public_id=game.id, role="openai").joined_at

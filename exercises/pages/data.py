@@ -1,0 +1,125 @@
+"""What a live page starts from, and reloads after events: the seat's view and more.
+
+The view is the API's (`projection.exercise_view`); the rest is what a page needs besides:
+each variable's label and bounds, the values over the turns (filtered per turn by the same
+engine rule as the view), and for the facilitator the seats, injects and bot policies.
+A role never receives anything here that its API view would not show it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from exercises.engine import FACILITATOR, Scenario, State, Variable, visible_values
+from exercises.models import Exercise, Seat, Turn
+from exercises.services import projection
+from exercises.services.scenarios import scenario_of, state_of
+
+SEAT_ORDER = {Seat.Kind.FACILITATOR: 0, Seat.Kind.OBSERVER: 1, Seat.Kind.ROLE: 2}
+
+
+def page_data(seat: Seat) -> dict[str, Any]:
+    exercise: Exercise = seat.exercise
+    scenario = scenario_of(exercise)
+    who = projection.viewer(seat)
+    data: dict[str, Any] = {
+        "exercise": exercise.public_id,
+        "seat": seat.name,
+        "kind": seat.kind,
+        "server_now": timezone.now().isoformat(),
+        "view": projection.exercise_view(seat),
+        "variables": variables_seen(scenario, state_of(exercise), who),
+        "history": history(exercise, scenario, who),
+        "turn_label": scenario.turn_label,
+        "turns": scenario.turns,
+        "free_form": scenario.spec.free_form,
+        "commitments": commitment_labels(scenario, who),
+    }
+    if who == FACILITATOR:
+        data["seats"] = seats(exercise, scenario)
+        data["injects"] = injects(scenario)
+        data["policies"] = sorted(scenario.policies)
+    return data
+
+
+def variable_meta(variable: Variable) -> dict[str, Any]:
+    return {
+        "label": variable.label or variable.key,
+        "description": variable.description,
+        "unit": variable.unit,
+        "type": variable.type,
+        "min": variable.min,
+        "max": variable.max,
+        "visibility": variable.visibility,
+        "owner": variable.owner,
+    }
+
+
+def variables_seen(scenario: Scenario, state: State, who: str) -> dict[str, dict[str, Any]]:
+    """Label, unit, bounds and visibility of each variable the viewer sees now."""
+    shown = visible_values(scenario, state, who)
+    return {name: variable_meta(var) for name, var in scenario.variables.items() if name in shown}
+
+
+def history(exercise: Exercise, scenario: Scenario, who: str) -> list[dict[str, Any]]:
+    """`[{turn, values}]`: the values before turn 1, then after each resolved turn.
+
+    Each point is filtered by what the viewer could see in that state, so a variable revealed
+    in turn 3 has no earlier points for a role.
+    """
+    turns = list(
+        Turn.objects.filter(exercise=exercise)
+        .order_by("number")
+        .values_list("number", "state_before", "state_after")
+    )
+    first = turns[0][1] if turns else exercise.state
+    points = [(0, first)]
+    points += [(number, after) for number, _, after in turns if after is not None]
+    return [
+        {"turn": number, "values": visible_values(scenario, State.from_dict(state), who)}
+        for number, state in points
+    ]
+
+
+def commitment_labels(scenario: Scenario, who: str) -> dict[str, dict[str, str]]:
+    """The commitments the viewer may know of (the facilitator all, a role its own)."""
+    return {
+        c.id: {"label": c.label, "description": c.description}
+        for c in scenario.commitments
+        if who == FACILITATOR or who in scenario.resolve_roles(c.roles)
+    }
+
+
+def seats(exercise: Exercise, scenario: Scenario) -> list[dict[str, Any]]:
+    """The seats in use: who has joined, who is a bot. Tokens are stored hashed: no links."""
+    order = {role: i for i, role in enumerate(scenario.role_ids)}
+    rows = sorted(
+        exercise.seats.filter(revoked_at=None),
+        key=lambda s: (SEAT_ORDER[Seat.Kind(s.kind)], order.get(s.role, 0)),
+    )
+    names = scenario.role_names
+    return [
+        {
+            "name": s.name,
+            "kind": s.kind,
+            "label": names.get(s.role, s.name.capitalize()),
+            "joined": s.joined_at is not None,
+            "bot": s.bot_policy or None,
+        }
+        for s in rows
+    ]
+
+
+def injects(scenario: Scenario) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": i.id,
+            "title": i.title,
+            "text": i.text,
+            "at_turn": i.at_turn,
+            "to": scenario.resolve_roles(i.to) if i.to else None,
+        }
+        for i in scenario.spec.injects
+    ]

@@ -1,0 +1,118 @@
+"""The lobby: a signed-in operator creates an exercise from a scenario and gets its links.
+
+Operators are Django users (`manage.py createsuperuser`, or users added in the admin). The
+exercise is made by the same use case as `manage.py create_exercise`. Tokens are stored
+hashed, so the links are shown once, in the answer to the form, and never cached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from exercises.engine import Scenario, load_bundled_scenarios
+from exercises.models import Exercise
+from exercises.services import lifecycle
+from exercises.services.errors import ServiceError
+
+
+class ExerciseForm(forms.Form):
+    scenario = forms.CharField(widget=forms.HiddenInput)
+    name = forms.CharField(max_length=200, label="Name of the exercise")
+    turn_minutes = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=7 * 24 * 60,
+        label="Minutes per turn",
+        help_text="Leave empty for no deadline: the facilitator closes each turn.",
+    )
+    auto_advance = forms.BooleanField(
+        required=False, label="Open the next turn as soon as one is resolved"
+    )
+    bots = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Roles played by a bot",
+    )
+    policy = forms.ChoiceField(required=False, label="The bots' policy")
+
+    def __init__(self, scenario: Scenario, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{scenario.id}-%s")
+        super().__init__(*args, **kwargs)
+        self.scenario_spec = scenario
+        self.fields["scenario"].initial = scenario.id
+        self.fields["name"].initial = scenario.title
+        bots = self.fields["bots"]
+        assert isinstance(bots, forms.MultipleChoiceField)
+        bots.choices = [(role.id, role.name) for role in scenario.roles]
+        policy = self.fields["policy"]
+        assert isinstance(policy, forms.ChoiceField)
+        policy.choices = [(name, name) for name in scenario.policies]
+
+
+def scenarios() -> list[Scenario]:
+    return sorted(load_bundled_scenarios().values(), key=lambda s: s.title.casefold())
+
+
+def lobby_page(
+    request: HttpRequest, forms_by_id: dict[str, ExerciseForm], status: int = 200
+) -> HttpResponse:
+    recent = Exercise.objects.select_related("snapshot").order_by("-created_at")[:20]
+    context = {"forms": list(forms_by_id.values()), "recent": recent}
+    return render(request, "exercises/lobby/lobby.html", context, status=status)
+
+
+@login_required
+@never_cache
+def lobby(request: HttpRequest) -> HttpResponse:
+    forms_by_id = {s.id: ExerciseForm(s) for s in scenarios()}
+    if request.method != "POST":
+        return lobby_page(request, forms_by_id)
+    scenario = load_bundled_scenarios().get(request.POST.get("scenario", ""))
+    if scenario is None:
+        return lobby_page(request, forms_by_id, status=400)
+    form = forms_by_id[scenario.id] = ExerciseForm(scenario, request.POST)
+    if not form.is_valid():
+        return lobby_page(request, forms_by_id, status=400)
+    try:
+        created = create(scenario, form.cleaned_data)
+    except ServiceError as exc:
+        form.add_error(None, str(exc))
+        return lobby_page(request, forms_by_id, status=400)
+    return created_page(request, scenario, created)
+
+
+def create(scenario: Scenario, data: dict[str, Any]) -> lifecycle.Created:
+    minutes = data.get("turn_minutes")
+    policy = data.get("policy") or next(iter(scenario.policies), "")
+    return lifecycle.create_exercise(
+        scenario,
+        data["name"],
+        turn_seconds=minutes * 60 if minutes else None,
+        bots=dict.fromkeys(data.get("bots") or [], policy),
+        auto_advance=bool(data.get("auto_advance")),
+    )
+
+
+def created_page(
+    request: HttpRequest, scenario: Scenario, created: lifecycle.Created
+) -> HttpResponse:
+    names = {"facilitator": "Facilitator", "observer": "Observer", **scenario.role_names}
+    bots = set(created.exercise.seats.exclude(bot_policy="").values_list("role", flat=True))
+    links = [
+        {
+            "seat": seat,
+            "label": names.get(seat, seat),
+            "url": request.build_absolute_uri(reverse("join", args=[token])),
+            "bot": seat in bots,
+        }
+        for seat, token in created.tokens.items()
+    ]
+    context = {"exercise": created.exercise, "scenario": scenario, "links": links}
+    return render(request, "exercises/lobby/created.html", context)

@@ -1,0 +1,317 @@
+// The facilitator console: run the turns, rule on free-form moves, inject, set values, manage
+// seats, and read everything, the full event log included. Forms are built once (or once per
+// move to rule on) and never re-rendered, so drafts survive live updates.
+"use strict";
+
+(function () {
+  const W = window.Wargame;
+  const { data, h, fill, $, api, act } = W;
+
+  const control = (body, done) => api("POST", "/control", body).then((answer) => {
+    if (done) W.notify(done);
+    return answer;
+  });
+
+  // ---- controls --------------------------------------------------------------------------
+
+  const COMMANDS = {
+    start: { done: "The exercise has started.", when: (v) => v.status === "lobby" },
+    close_turn: { done: "The turn is closed.", when: (v) => v.status !== "finished" && v.turn && v.turn.phase === "open" },
+    open_next_turn: { done: "The next turn is open.", when: (v) => v.status === "running" && v.turn && v.turn.phase === "resolved" },
+    pause: { done: "Paused.", when: (v) => v.status === "running" },
+    resume: { done: "Resumed.", when: (v) => v.status === "paused" },
+    finish: { done: "The exercise is finished.", when: (v) => v.status !== "finished" },
+  };
+
+  function buildControls() {
+    for (const button of document.querySelectorAll("[data-command]")) {
+      const command = button.dataset.command;
+      button.addEventListener("click", () => {
+        if (command === "finish" && !window.confirm("Finish the exercise for everyone? This cannot be undone.")) return;
+        act(button, () => api("POST", "/control", { command }), COMMANDS[command].done);
+      });
+    }
+    const extend = $("extend-form");
+    W.keepDraft(extend.elements.namedItem("minutes"), "extend");
+    extend.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const seconds = Math.round(Number(extend.elements.namedItem("minutes").value) * 60);
+      act(extend.querySelector("button"), () => api("POST", "/control", { command: "extend", seconds }), "The deadline is later.");
+    });
+  }
+
+  function showControls() {
+    const view = data.view;
+    for (const button of document.querySelectorAll("[data-command]")) {
+      button.disabled = !COMMANDS[button.dataset.command].when(view);
+    }
+    $("extend-form").querySelector("button").disabled = !(view.turn && view.turn.phase === "open" && view.status !== "finished");
+  }
+
+  // ---- seats -----------------------------------------------------------------------------
+
+  function seatRow(seat, roles) {
+    const role = roles.find((r) => r.id === seat.name);
+    const turn = role ? (role.ready ? "in" : role.submitted ? "has moved" : "not yet") : "";
+    const tools = h("div", { class: "seat-tools" });
+    const out = h("div", { class: "new-link", hidden: true });
+    if (seat.kind === "role") {
+      const policy = h("select", { id: `bot-${seat.name}`, "aria-label": `Bot policy for ${seat.label}` },
+        data.policies.map((p) => h("option", { value: p }, p)));
+      W.append(tools, [
+        h("button", {
+          type: "button", class: "button small",
+          onclick: (e) => newLink(e.target, seat, out),
+        }, "New link"),
+        data.policies.length ? [policy, h("button", {
+          type: "button", class: "button small",
+          onclick: (e) => act(e.target, () => api("POST", "/control", { command: "replace_seat", role: seat.name, bot_policy: policy.value }), `A bot (${policy.value}) plays ${seat.label}.`),
+        }, "Give to a bot")] : null,
+      ]);
+    }
+    return h("tr", { "data-seat": seat.name },
+      h("th", { scope: "row" }, seat.label),
+      h("td", {}, seat.joined ? "joined" : "not yet"),
+      h("td", {}, turn),
+      h("td", {}, seat.bot ? `bot: ${seat.bot}` : seat.kind === "role" ? "a person" : ""),
+      h("td", {}, tools, out));
+  }
+
+  async function newLink(button, seat, out) {
+    if (!window.confirm(`Give ${seat.label} a new link? The old one stops working.`)) return;
+    const answer = await act(button, () => api("POST", "/control", { command: "replace_seat", role: seat.name }), `${seat.label} has a new link.`);
+    if (!answer || !answer.url) return;
+    newLinks[seat.name] = answer.url;
+    showLink(seat, out, answer.url);
+  }
+
+  const newLinks = {}; // shown until the page is left: the server keeps only a hash
+
+  function showLink(seat, out, url) {
+    const id = `new-link-${seat.name}`;
+    fill(out,
+      h("label", { for: id }, "New link (shown only now): "),
+      h("input", { id, type: "text", readonly: true, value: url, class: "link-field" }));
+    out.hidden = false;
+  }
+
+  let seatsShown = "";
+
+  function showSeats() {
+    // Redrawn only when something changed, so a control in it keeps the focus meanwhile.
+    const key = JSON.stringify([data.seats, data.view.roles]);
+    if (key === seatsShown) return;
+    seatsShown = key;
+    const rows = data.seats.map((seat) => seatRow(seat, data.view.roles));
+    fill($("seats"), h("div", { class: "table-scroll" }, h("table", { class: "seat-table" },
+      h("thead", {}, h("tr", {}, ["Seat", "Joined", "This turn", "Played by", "Tools"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, rows))));
+    for (const [name, url] of Object.entries(newLinks)) {
+      const row = $("seats").querySelector(`[data-seat="${CSS.escape(name)}"]`);
+      const seat = data.seats.find((s) => s.name === name);
+      if (row && seat) showLink(seat, row.querySelector(".new-link"), url);
+    }
+  }
+
+  // ---- rulings ---------------------------------------------------------------------------
+
+  const rulingForms = new Map();
+
+  function rulingForm(move) {
+    const p = `rule-${move.id}`;
+    const chance = h("input", { type: "radio", name: "kind", value: "chance", id: `${p}-chance`, checked: true });
+    const outcome = h("input", { type: "radio", name: "kind", value: "outcome", id: `${p}-outcome` });
+    const percent = h("input", { type: "number", name: "percent", id: `${p}-percent`, min: 0, max: 100, step: 1, value: 50 });
+    const result = h("select", { name: "result", id: `${p}-result` },
+      h("option", { value: "success" }, "It succeeds"), h("option", { value: "failure" }, "It fails"));
+    const narrative = h("textarea", { name: "narrative", id: `${p}-narrative`, rows: 2 });
+    const failure = h("textarea", { name: "failure", id: `${p}-failure`, rows: 2 });
+    const votes = h("p", { class: "meta votes" });
+    const form = h("form", { class: "ruling", "data-move": move.id },
+      h("p", { class: "item-title" }, `${W.whoName(move.role)}: free-form move`),
+      h("p", { class: "text" }, move.rationale),
+      votes,
+      h("fieldset", {}, h("legend", {}, "Ruling"),
+        h("p", { class: "field checkbox" }, chance, " ", h("label", { for: chance.id }, "Roll a chance")),
+        h("p", { class: "field" }, h("label", { for: percent.id }, "Chance of success (%)"), percent),
+        h("p", { class: "field checkbox" }, outcome, " ", h("label", { for: outcome.id }, "Decide the outcome")),
+        h("p", { class: "field" }, h("label", { for: result.id }, "Outcome"), result)),
+      h("p", { class: "field" }, h("label", { for: narrative.id }, "Narrative on success (public)"), narrative),
+      h("p", { class: "field" }, h("label", { for: failure.id }, "Narrative on failure (public)"), failure),
+      h("button", { type: "submit", class: "button primary" }, "Rule"));
+    for (const field of form.elements) {
+      if (field.name) W.keepDraft(field, `${p}:${field.id}`);
+    }
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const body = { move: move.id, narrative: narrative.value, failure_narrative: failure.value };
+      if (chance.checked) body.chance = Number(percent.value) / 100;
+      else body.outcome = result.value;
+      act(form.querySelector("button"), () => api("POST", "/rulings", body), "Ruling recorded.").then((ok) => {
+        if (ok) W.clearDrafts(form);
+      });
+    });
+    form.votes = votes;
+    return form;
+  }
+
+  function showRulings() {
+    const box = $("rulings");
+    const pending = data.view.rulings_pending || [];
+    for (const [id, form] of rulingForms) {
+      if (!pending.some((m) => m.id === id)) {
+        form.remove();
+        rulingForms.delete(id);
+      }
+    }
+    for (const move of pending) {
+      let form = rulingForms.get(move.id);
+      if (!form) rulingForms.set(move.id, form = rulingForm(move));
+      const votes = move.votes.map((v) => `${W.whoName(v.role)} ${Math.round(v.chance * 100)}%`);
+      form.votes.textContent = votes.length
+        ? `Players' estimates: ${votes.join(", ")}; mean ${Math.round(move.mean * 100)}%.`
+        : "No estimates from the players yet.";
+      box.append(form);
+    }
+    const empty = box.querySelector(".empty");
+    if (pending.length && empty) empty.remove();
+    if (!pending.length && !empty) box.append(h("p", { class: "empty" }, "None waiting."));
+  }
+
+  // ---- moves this turn, from the log -----------------------------------------------------
+
+  const turnMoves = new Map();
+
+  function trackMoves(event) {
+    const d = event.data || {};
+    if (event.type === "turn.opened") turnMoves.clear();
+    else if (event.type === "move.submitted" && d.id) turnMoves.set(d.id, d);
+    else if (event.type === "move.withdrawn") turnMoves.delete(d.id);
+    else return;
+    const list = $("turn-moves");
+    const items = [...turnMoves.values()].map((m) => h("li", { class: "move" },
+      h("p", { class: "move-head" }, h("strong", {}, W.whoName(m.role)), `: ${m.action === "free_form" ? "free-form move" : m.action}`),
+      Object.keys(m.params || {}).length ? h("p", { class: "meta" }, JSON.stringify(m.params)) : null,
+      m.rationale ? h("p", { class: "text" }, m.rationale) : null));
+    fill(list, items.length ? items : h("li", { class: "empty" }, "No moves yet."));
+  }
+
+  // ---- messages and injects --------------------------------------------------------------
+
+  function roleBoxes(container, prefix) {
+    fill(container, data.view.roles.map((r) => h("li", {},
+      h("input", { type: "checkbox", name: "role", value: r.id, id: `${prefix}-${r.id}` }), " ",
+      h("label", { for: `${prefix}-${r.id}` }, r.name))));
+  }
+
+  const ticked = (form) => [...form.querySelectorAll('input[name="role"]:checked')].map((b) => b.value);
+
+  function buildMessages() {
+    roleBoxes($("message-targets"), "to");
+    const form = $("message-form");
+    for (const field of form.querySelectorAll("input, textarea")) W.keepDraft(field, `message:${field.id}`);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const body = form.elements.namedItem("body");
+      const to = ticked(form);
+      const sent = await act(form.querySelector('button[type="submit"]'), () => api("POST", "/messages", { to: to.length ? to : "all", body: body.value }), "Message sent.");
+      if (sent) {
+        body.value = "";
+        sessionStorage.removeItem(body.dataset.draft);
+      }
+    });
+  }
+
+  function buildInjects() {
+    fill($("scenario-injects"), data.injects.length ? data.injects.map((inj) => h("li", { class: "item" },
+      h("p", { class: "item-title" }, inj.title,
+        h("span", { class: "meta" }, inj.at_turn ? ` · scripted for ${W.turnName(inj.at_turn).toLowerCase()}` : " · on a condition",
+          inj.to ? ` · to ${W.recipients(inj.to)}` : "")),
+      h("p", { class: "text" }, inj.text),
+      h("button", {
+        type: "button", class: "button small",
+        onclick: (e) => act(e.target, () => api("POST", "/control", { command: "inject", inject: inj.id }), `Inject “${inj.title}” sent.`),
+      }, "Send now"))) : h("li", { class: "empty" }, "The scenario has none."));
+    roleBoxes($("inject-targets"), "inject-to");
+    const form = $("inject-form");
+    for (const field of form.querySelectorAll("input, textarea")) W.keepDraft(field, `inject:${field.id}`);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const to = ticked(form);
+      const body = { command: "inject", title: form.elements.namedItem("title").value, text: form.elements.namedItem("text").value };
+      if (to.length) body.to = to;
+      const sent = await act(form.querySelector('button[type="submit"]'), () => api("POST", "/control", body), "Inject sent.");
+      if (sent) {
+        W.clearDrafts(form);
+        form.reset();
+      }
+    });
+  }
+
+  // ---- state -----------------------------------------------------------------------------
+
+  function buildSetForm() {
+    const form = $("set-form");
+    const select = form.elements.namedItem("variable");
+    fill(select, Object.keys(data.variables).map((name) => h("option", { value: name }, `${W.variableLabel(name)} (${name})`)));
+    for (const field of form.elements) if (field.name) W.keepDraft(field, `set:${field.name}`);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const raw = form.elements.namedItem("value").value.trim();
+      const value = raw === "true" ? true : raw === "false" ? false : Number(raw);
+      if (typeof value === "number" && (raw === "" || !isFinite(value))) {
+        W.notify("Not done: the value must be a number, true or false.", "error");
+        return;
+      }
+      const body = { command: "set_state", variable: select.value, value, reason: form.elements.namedItem("reason").value };
+      const done = await act(form.querySelector("button"), () => api("POST", "/control", body), `${W.variableLabel(select.value)} is set.`);
+      if (done) {
+        form.elements.namedItem("value").value = "";
+        form.elements.namedItem("reason").value = "";
+        W.clearDrafts(form);
+      }
+    });
+  }
+
+  function showState() {
+    const globals = Object.keys(data.variables).filter((n) => !data.variables[n].owner);
+    W.chartGrid($("state-charts"), globals);
+    W.stateTable($("state"), data.view.state, { showNames: true, showVisibility: true });
+  }
+
+  // ---- log and story ---------------------------------------------------------------------
+
+  const actionLabel = (id) => (id === "free_form" ? "Free-form move" : id);
+
+  function onEvent(event) {
+    $("event-log").append(h("tr", {},
+      h("td", { class: "number" }, event.seq),
+      h("td", { class: "number" }, event.turn),
+      h("td", {}, h("code", {}, event.type)),
+      h("td", {}, h("pre", {}, JSON.stringify(event.data, null, 1)))));
+    trackMoves(event);
+    let items = W.storyItems(event, actionLabel);
+    if (event.type === "role.outcome") {
+      items = items.map((li) => {
+        const first = (event.data.results || [])[0] || (event.data.notices || [])[0] || {};
+        li.querySelector(".item-title").prepend(`${W.whoName(first.role || "")} · `);
+        return li;
+      });
+    }
+    if (items.length) W.append(W.turnSection($("results"), event.turn), items);
+  }
+
+  buildControls();
+  buildMessages();
+  buildInjects();
+  buildSetForm();
+  W.startMessages($("messages"));
+  W.handlers.event.push(onEvent);
+  W.handlers.data.push(() => {
+    showControls();
+    showSeats();
+    showRulings();
+    showState();
+  });
+  W.start();
+})();

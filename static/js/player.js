@@ -1,0 +1,324 @@
+// The player's page: the role's actions as forms, its moves, messages, results and the world.
+// Forms are built once and never re-rendered, so what a player is typing survives every
+// update; their drafts are also kept in sessionStorage for reloads.
+"use strict";
+
+(function () {
+  const W = window.Wargame;
+  const { data, h, fill, $, api, act } = W;
+  const me = data.view.me;
+  const FREE_FORM = "free_form";
+
+  const actionLabels = Object.fromEntries(me.actions.map((a) => [a.id, a.label]));
+  actionLabels[FREE_FORM] = "Free-form move";
+  const actionLabel = (id) => actionLabels[id] || id;
+
+  const canMove = () => data.view.status === "running" && data.view.turn && data.view.turn.phase === "open";
+
+  // ---- actions ---------------------------------------------------------------------------
+
+  function costWords(cost) {
+    return Object.entries(cost || {}).map(([key, amount]) => {
+      const name = key.startsWith("me.") ? `${me.role.id}.${key.slice(3)}` : key;
+      const meta = data.variables[name];
+      const what = meta ? meta.label : key;
+      return typeof amount === "number" ? `${W.formatValue(amount, meta)} of ${what}` : `${what} (${amount})`;
+    });
+  }
+
+  const forms = {};
+
+  function actionCard(action) {
+    const prefix = `act-${action.id}`;
+    const schema = action.params || { properties: {} };
+    const required = new Set(schema.required || []);
+    const form = h("form", { class: "action-form", "data-action": action.id, novalidate: true });
+    for (const [name, prop] of Object.entries(schema.properties || {})) {
+      form.append(W.paramField(prefix, name, prop, required.has(name)));
+    }
+    const free = action.id === FREE_FORM;
+    const why = h("textarea", { id: `${prefix}-why`, name: "rationale", rows: free ? 4 : 2, required: free, maxlength: 20000 });
+    form.append(
+      h("p", { class: "field" },
+        h("label", { for: why.id }, free ? "What do you do, and why should it work?" : "Why (optional, the facilitator sees it)"),
+        why),
+      h("p", { class: "replacing", hidden: true },
+        "This replaces an earlier move. ",
+        h("button", { type: "button", class: "link-button", onclick: () => cancelReplace(form) }, "Keep the earlier move")),
+      h("p", {}, h("button", { type: "submit", class: "button primary submit" }, free ? "Submit the free-form move" : "Submit this move")));
+    for (const field of form.elements) {
+      if (field.name) W.keepDraft(field, `${prefix}:${field.name}`);
+    }
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submit(form, action);
+    });
+    forms[action.id] = form;
+    const costs = costWords(action.cost);
+    return h("details", { class: "action", id: prefix },
+      h("summary", {},
+        h("span", { class: "action-label" }, action.label),
+        action.free ? h("span", { class: "badge" }, "free") : null,
+        costs.length ? h("span", { class: "action-cost" }, `costs ${costs.join(", ")}`) : null),
+      action.description ? h("p", {}, action.description) : null,
+      costs.length ? h("p", { class: "meta" }, h("strong", {}, "Costs: "), costs.join(", ")) : null,
+      action.requires && action.requires.length
+        ? h("div", { class: "needs" }, h("p", { class: "meta" }, h("strong", {}, "Needs: "), "refused with one of these reasons when its conditions do not hold:"),
+          h("ul", { class: "meta" }, action.requires.map((r) => h("li", {}, r))))
+        : null,
+      form);
+  }
+
+  async function submit(form, action) {
+    if (!canMove()) {
+      W.notify("Not done: the turn is not open for moves.", "error");
+      return;
+    }
+    const rationale = form.elements.namedItem("rationale").value;
+    if (action.id === FREE_FORM && !rationale.trim()) {
+      W.notify("Not done: say what your free-form move is.", "error");
+      form.elements.namedItem("rationale").focus();
+      return;
+    }
+    const button = form.querySelector(".submit");
+    const replacing = form.dataset.replacing;
+    const body = {
+      action: action.id,
+      params: W.paramValues(form, action.params || {}),
+      rationale,
+      idempotency_key: form.dataset.key || (form.dataset.key = W.newKey()),
+    };
+    const done = await act(button, async () => {
+      if (replacing) {
+        await api("DELETE", `/moves/${replacing}`).catch((error) => {
+          if (error.status !== 409 && error.status !== 404) throw error;
+        });
+        delete form.dataset.replacing;
+      }
+      return api("POST", "/moves", body);
+    }, replacing ? "Move replaced." : "Move submitted.");
+    if (done) {
+      delete form.dataset.key;
+      W.clearDrafts(form);
+      form.reset();
+      cancelReplace(form);
+    }
+  }
+
+  function replace(move) {
+    const form = forms[move.action];
+    if (!form) return;
+    form.dataset.replacing = move.id;
+    W.setParamValues(form, move.params);
+    const why = form.elements.namedItem("rationale");
+    why.value = move.rationale || "";
+    why.dispatchEvent(new Event("input"));
+    form.querySelector(".replacing").hidden = false;
+    const card = form.closest("details");
+    card.open = true;
+    card.scrollIntoView({ block: "start" });
+    (form.querySelector("input, select, textarea") || why).focus();
+  }
+
+  function cancelReplace(form) {
+    delete form.dataset.replacing;
+    form.querySelector(".replacing").hidden = true;
+  }
+
+  function buildActions() {
+    const list = $("actions");
+    const cards = me.actions.map(actionCard);
+    if (data.free_form) {
+      cards.push(actionCard({
+        id: FREE_FORM,
+        label: "Free-form move",
+        description: "Anything the listed actions do not cover. The facilitator rules on it: an outcome, or a chance the server rolls.",
+        params: { properties: {} },
+        cost: {},
+        requires: [],
+      }));
+    }
+    fill(list, cards);
+  }
+
+  // ---- this turn's moves -----------------------------------------------------------------
+
+  const moveItems = new Map();
+
+  function moveItem(move) {
+    const vote = h("input", { type: "number", id: `vote-${move.id}`, min: 0, max: 100, step: 1, inputmode: "numeric" });
+    W.keepDraft(vote, `vote:${move.id}`);
+    const li = h("li", { class: "move", "data-move": move.id },
+      h("p", { class: "move-head" }, h("strong", { class: "move-action" }), " ", h("span", { class: "badge move-status" })),
+      h("p", { class: "move-params meta" }),
+      h("p", { class: "move-text text" }),
+      h("p", { class: "move-buttons" },
+        h("button", { type: "button", class: "button small", onclick: () => replace(move) }, "Replace"),
+        " ",
+        h("button", {
+          type: "button", class: "button small danger",
+          onclick: (e) => act(e.target, () => api("DELETE", `/moves/${move.id}`), "Move withdrawn."),
+        }, "Withdraw")),
+      move.action === FREE_FORM
+        ? h("form", {
+          class: "vote-form",
+          onsubmit: (e) => {
+            e.preventDefault();
+            const chance = Number(vote.value) / 100;
+            act(e.target.querySelector("button"), () => api("POST", `/moves/${move.id}/votes`, { chance }), "Estimate sent to the facilitator.");
+          },
+        },
+        h("label", { for: vote.id }, "Your estimate of its chance (%)"), " ", vote, " ",
+        h("button", { type: "submit", class: "button small" }, "Send estimate"))
+        : null);
+    return li;
+  }
+
+  function paramsWords(params) {
+    return Object.entries(params || {}).map(([k, v]) => `${k}: ${W.whoName(String(v))}`).join(", ");
+  }
+
+  function showMoves() {
+    const list = $("my-moves");
+    const moves = data.view.me.moves || [];
+    for (const [id, li] of moveItems) {
+      if (!moves.some((m) => m.id === id)) {
+        li.remove();
+        moveItems.delete(id);
+      }
+    }
+    for (const move of moves) {
+      let li = moveItems.get(move.id);
+      if (!li) {
+        li = moveItem(move);
+        moveItems.set(move.id, li);
+      }
+      li.querySelector(".move-action").textContent = actionLabel(move.action);
+      li.querySelector(".move-status").textContent = move.status;
+      li.querySelector(".move-params").textContent = paramsWords(move.params);
+      li.querySelector(".move-text").textContent = move.rationale || "";
+      for (const button of li.querySelectorAll("button")) button.disabled = !canMove();
+      list.append(li); // keeps the order of the view
+    }
+    const empty = list.querySelector(".empty");
+    if (moves.length && empty) empty.remove();
+    if (!moves.length && !empty) list.append(h("li", { class: "empty" }, "No moves yet."));
+  }
+
+  function showTurn() {
+    const view = data.view;
+    const open = canMove();
+    for (const button of document.querySelectorAll(".action-form .submit")) button.disabled = !open;
+    const mine = view.roles.find((r) => r.id === me.role.id) || {};
+    $("ready").disabled = !open || mine.ready;
+    $("ready").textContent = mine.ready ? "You are in for this turn" : "I have made all my moves";
+    $("turn-help").textContent = open
+      ? "The turn is open: submit, replace or withdraw moves until it closes."
+      : view.status === "lobby" ? "The facilitator has not started the exercise yet."
+        : view.status === "finished" ? `The exercise is over${view.ending ? ` (ending: ${view.ending})` : ""}.`
+          : "The turn is closed for moves.";
+    fill($("roles"), view.roles.map((r) => h("li", { class: r.ready ? "in" : r.submitted ? "moved" : "" },
+      h("span", {}, r.id === me.role.id ? `${r.name} (you)` : r.name), " ",
+      h("span", { class: "badge" }, r.ready ? "in" : r.submitted ? "has moved" : "not yet"))));
+  }
+
+  // ---- messages --------------------------------------------------------------------------
+
+  function buildMessageForm() {
+    const targets = $("message-targets");
+    const everyone = h("input", { type: "radio", name: "to", value: "all", id: "to-all", checked: true });
+    const some = h("input", { type: "radio", name: "to", value: "some", id: "to-some" });
+    const boxes = data.view.roles.filter((r) => r.id !== me.role.id).map((r) =>
+      h("li", {}, h("input", { type: "checkbox", name: "role", value: r.id, id: `to-${r.id}` }), " ",
+        h("label", { for: `to-${r.id}` }, r.name)));
+    fill(targets,
+      h("p", { class: "field checkbox" }, everyone, " ", h("label", { for: "to-all" }, "Everyone")),
+      h("p", { class: "field checkbox" }, some, " ", h("label", { for: "to-some" }, "Only the roles I tick")),
+      h("ul", { class: "checks role-boxes" }, boxes),
+      h("div", { id: "channel-targets" }));
+    const form = $("message-form");
+    for (const field of form.querySelectorAll("input, textarea")) {
+      W.keepDraft(field, `message:${field.id}`);
+    }
+    form.addEventListener("change", (e) => {
+      if (e.target.name === "role" && e.target.checked) {
+        some.checked = true;
+        some.dispatchEvent(new Event("change"));
+      }
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      send(form);
+    });
+  }
+
+  function showChannels() {
+    const box = $("channel-targets");
+    for (const [id, c] of Object.entries(me.commitments || {})) {
+      const current = (data.view.me.commitments || {})[id] || c;
+      if (!current.met || box.querySelector(`[value="${CSS.escape(id)}"]`)) continue;
+      const label = (data.commitments[id] || {}).label || id;
+      const radio = h("input", { type: "radio", name: "to", value: id, id: `to-channel-${id}`, "data-channel": "1" });
+      box.append(h("p", { class: "field checkbox channel-option" }, radio, " ",
+        h("label", { for: radio.id }, `Private channel: ${label}`)));
+      W.keepDraft(radio, `message:${radio.id}`);
+    }
+  }
+
+  async function send(form) {
+    const body = form.elements.namedItem("body");
+    if (!body.value.trim()) {
+      W.notify("Not sent: write a message first.", "error");
+      body.focus();
+      return;
+    }
+    const chosen = form.querySelector('input[name="to"]:checked');
+    const payload = { body: body.value };
+    if (chosen && chosen.dataset.channel) payload.channel = chosen.value;
+    else if (chosen && chosen.value === "some") {
+      payload.to = [...form.querySelectorAll('input[name="role"]:checked')].map((b) => b.value);
+      if (!payload.to.length) {
+        W.notify("Not sent: tick at least one role.", "error");
+        return;
+      }
+    } else payload.to = "all";
+    const sent = await act(form.querySelector('button[type="submit"]'), () => api("POST", "/messages", payload), "Message sent.");
+    if (sent) {
+      body.value = "";
+      sessionStorage.removeItem(body.dataset.draft);
+    }
+  }
+
+  // ---- results ---------------------------------------------------------------------------
+
+  function onEvent(event) {
+    const results = $("results");
+    let items = W.storyItems(event, actionLabel);
+    if (event.type === "ruling.made") {
+      const d = event.data;
+      items = [W.item("ruling", "The facilitator ruled on your free-form move",
+        d.outcome ? `Outcome: ${d.outcome}.` : `It will be rolled at ${Math.round(d.chance * 100)}% when the turn is adjudicated.`)];
+    }
+    if (items.length) W.append(W.turnSection(results, event.turn), items);
+  }
+
+  function showState() {
+    W.stateTable($("private-state"), data.view.me.private_state || {});
+    W.chartGrid($("public-charts"), Object.keys(data.view.state));
+    W.stateTable($("public-state"), data.view.state);
+  }
+
+  buildActions();
+  buildMessageForm();
+  $("ready").addEventListener("click", (e) =>
+    act(e.target, () => api("POST", "/ready"), "You are in for this turn."));
+  W.startMessages($("messages"));
+  W.handlers.event.push(onEvent);
+  W.handlers.data.push(() => {
+    showTurn();
+    showMoves();
+    showChannels();
+    showState();
+  });
+  W.start();
+})();
