@@ -387,7 +387,7 @@
 
   /** An inline SVG line chart of one variable over the turns. */
   function chart(name, options) {
-    const opts = Object.assign({ width: 260, height: 110, axes: true }, options || {});
+    const opts = Object.assign({ width: 300, height: 96, axes: true }, options || {});
     const meta = data.variables[name] || {};
     const points = series(name);
     const pad = opts.axes ? { l: 34, r: 8, t: 8, b: 20 } : { l: 2, r: 2, t: 3, b: 3 };
