@@ -71,7 +71,7 @@
     }
     return h("tr", { "data-seat": seat.name },
       h("th", { scope: "row" }, seat.label),
-      h("td", {}, seat.joined ? "joined" : "not yet"),
+      h("td", {}, seat.bot ? "(a bot)" : seat.joined ? "joined" : "not yet"),
       h("td", {}, turn),
       h("td", {}, seat.bot ? `bot: ${seat.bot}` : seat.kind === "role" ? "a person" : ""),
       h("td", {}, tools, out));

@@ -6,13 +6,14 @@ document.addEventListener("click", (event) => {
   const field = document.getElementById(button.dataset.copy);
   if (!field) return;
   field.select();
-  const done = () => {
-    button.textContent = "Copied";
-    setTimeout(() => { button.textContent = "Copy"; }, 2000);
+  const said = (text) => {
+    button.textContent = text;
+    setTimeout(() => { button.textContent = "Copy"; }, 2500);
   };
   if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(field.value).then(done, () => {});
+    navigator.clipboard.writeText(field.value).then(() => said("Copied"), () => said("Press Ctrl+C"));
   } else {
-    done(); // selected: the user copies it with the keyboard
+    // Plain http on another host: no clipboard API; the link is selected for the keyboard.
+    said(document.execCommand && document.execCommand("copy") ? "Copied" : "Press Ctrl+C");
   }
 });

@@ -6,6 +6,7 @@ OpenAI on a phone. Each test writes screenshots of its pages into `screenshots/`
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
@@ -70,6 +71,14 @@ def test_a_facilitator_and_two_players_play_two_turns_with_a_ruling_and_a_privat
     for page in (console, lab, phone):
         expect(page.locator("#status")).to_contain_text("Month 1 of 12 (open)")
 
+    # the facilitator pauses, resumes and gives the turn five more minutes
+    console.get_by_role("button", name="Pause").click()
+    expect(lab.locator("#countdown")).to_contain_text("Paused")
+    console.get_by_role("button", name="Resume").click()
+    expect(lab.locator("#status")).to_contain_text("Running")
+    console.get_by_role("button", name="Extend").click()
+    expect(phone.locator("#countdown")).to_contain_text(re.compile(r"[45]:\d\d left"))
+
     # Anthropic makes a free-form move and estimates its chance; OpenAI acts and is in
     submit_free_form(lab, XSS)
     expect(lab.locator("#my-moves")).to_contain_text(XSS)
@@ -118,12 +127,21 @@ def test_a_facilitator_and_two_players_play_two_turns_with_a_ruling_and_a_privat
     expect(lab.locator("#notice")).to_contain_text("Move replaced")
     expect(lab.locator("#my-moves .move")).to_have_count(1)
     expect(lab.locator("#my-moves")).to_contain_text("count: 2")
+    # both press the pause button (a free action): a private channel opens for the two
+    submit_action(lab, "press_pause_button")
+    submit_action(phone, "press_pause_button")
     lab.get_by_role("button", name="I have made all my moves").click()
     phone.get_by_role("button", name="I have made all my moves").click()
     for page in (console, lab, phone):
         expect(page.locator("#status")).to_contain_text("Month 2 of 12 (resolved)")
         expect(page.locator("#results [data-turn='2']")).to_contain_text("What happened")
     expect(lab.locator("#results [data-turn='2']")).to_contain_text("Add alignment datasets")
+    expect(lab.locator("#results")).to_contain_text("The pause button: a private channel is open")
+    lab.get_by_label("Private channel: The pause button").check()
+    lab.fill("#message-body", "Just us two here.")
+    lab.get_by_role("button", name="Send", exact=True).click()
+    expect(phone.locator("#messages")).to_contain_text("on the channel “The pause button”")
+    expect(phone.locator("#messages")).to_contain_text("Just us two here.")
 
     facilitator.screenshot("console-laptop")
     anthropic.screenshot("player-laptop")

@@ -112,6 +112,13 @@ def test_an_operator_signs_in_creates_an_exercise_and_opens_its_console(
     expect(page.locator(".live-head h1")).to_have_text("Made in the lobby")
     expect(page.locator("#seats")).to_contain_text("bot: evidence-first")
     expect(page.locator("#status")).to_contain_text("In the lobby")
+
+    # and a role can be given a new link there, shown once
+    page.on("dialog", lambda dialog: dialog.accept())
+    row = page.locator("#seats tr", has_text="Meta AI (head)")
+    row.get_by_role("button", name="New link").click()
+    expect(row.get_by_label("New link (shown only now):")).to_have_value(re.compile("/join/"))
+    operator.screenshot("console-new-link")
     assert people.errors() == []
 
 
