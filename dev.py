@@ -109,12 +109,8 @@ def prepare_demo(url: str) -> None:
     print("/join/ as 'Authorization: Bearer <token>'. Turns close after 10 minutes.")
     for seat in DEMO_LINKS:
         print(f"  {seat:<12} {seats[seat]['url']}")
-    exercise = json.loads(result.stdout)["id"]
-    # Until the facilitator console exists, the exercise is started through the API.
-    print(f"Start it: POST {url.rstrip('/')}/api/v1/exercises/{exercise}/control with the")
-    print(
-        """  facilitator's token and {"command": "start"} (README: "Playing over the HTTP API")."""
-    )
+    print("Open the facilitator's link to start it from the console; each player's link")
+    print("opens that role's page. Operators make more exercises in the lobby (README).")
     print(flush=True)
 
 
