@@ -36,6 +36,7 @@ def page_data(seat: Seat) -> dict[str, Any]:
         "turns": scenario.turns,
         "free_form": scenario.spec.free_form,
         "commitments": commitment_labels(scenario, who),
+        "ending": ending(scenario, exercise.ending),
     }
     if who == FACILITATOR:
         data["seats"] = seats(exercise, scenario)
@@ -81,6 +82,12 @@ def history(exercise: Exercise, scenario: Scenario, who: str) -> list[dict[str, 
         {"turn": number, "values": visible_values(scenario, State.from_dict(state), who)}
         for number, state in points
     ]
+
+
+def ending(scenario: Scenario, ending_id: str) -> dict[str, str] | None:
+    """The ending the exercise reached, once it has: everyone may read it."""
+    spec = next((e for e in scenario.endings if e.id == ending_id), None)
+    return {"id": spec.id, "title": spec.title, "text": spec.text} if spec else None
 
 
 def commitment_labels(scenario: Scenario, who: str) -> dict[str, dict[str, str]]:

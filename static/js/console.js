@@ -52,7 +52,7 @@
 
   function seatRow(seat, roles) {
     const role = roles.find((r) => r.id === seat.name);
-    const turn = role ? (role.ready ? "in" : role.submitted ? "has moved" : "not yet") : "";
+    const turn = role && data.view.turn ? (role.ready ? "in" : role.submitted ? "has moved" : "not yet") : "";
     const tools = h("div", { class: "seat-tools" });
     const out = h("div", { class: "new-link", hidden: true });
     if (seat.kind === "role") {
@@ -69,11 +69,12 @@
         }, "Give to a bot")] : null,
       ]);
     }
+    // data-label: the column's name, shown before each cell where a phone stacks the rows.
     return h("tr", { "data-seat": seat.name },
       h("th", { scope: "row" }, seat.label),
-      h("td", {}, seat.bot ? "(a bot)" : seat.joined ? "joined" : "not yet"),
-      h("td", {}, turn),
-      h("td", {}, seat.bot ? `bot: ${seat.bot}` : seat.kind === "role" ? "a person" : ""),
+      h("td", { "data-label": "Joined" }, seat.bot ? "(a bot)" : seat.joined ? "joined" : "not yet"),
+      h("td", { "data-label": "This turn" }, turn),
+      h("td", { "data-label": "Played by" }, seat.bot ? `bot: ${seat.bot}` : seat.kind === "role" ? "a person" : ""),
       h("td", {}, tools, out));
   }
 

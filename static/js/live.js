@@ -513,7 +513,8 @@
         return [item("commitment", `${d.label}: a private channel is open`, d.text,
           `With: ${(d.members || []).map(whoName).join(", ")}`)];
       case "exercise.finished":
-        return [item("ending", "The exercise is over", d.ending ? `Ending: ${d.ending}` : null)];
+        // The ending's title and text come with the page's data, reloaded after this event.
+        return [item("ending", "The exercise is over", h("p", { class: "text ending-text" }))];
       case "exercise.paused":
         return [item("status", "The facilitator paused the exercise")];
       case "exercise.resumed":
@@ -608,7 +609,15 @@
 
   // ---- start -----------------------------------------------------------------------------
 
+  function showEnding() {
+    const end = data.ending;
+    for (const el of document.querySelectorAll(".ending-text")) {
+      el.textContent = end ? `${end.title}. ${end.text}`.trim() : "";
+    }
+  }
+
   async function start() {
+    handlers.data.push(showEnding);
     startStatus();
     startClock();
     for (const fn of handlers.data) fn(data);

@@ -197,7 +197,9 @@
       li.querySelector(".move-status").textContent = move.status;
       li.querySelector(".move-params").textContent = paramsWords(move.params);
       li.querySelector(".move-text").textContent = move.rationale || "";
-      for (const button of li.querySelectorAll("button")) button.disabled = !canMove();
+      // Replace, withdraw and estimates are for live moves of the open turn only.
+      const live = canMove() && move.status === "submitted";
+      for (const part of li.querySelectorAll(".move-buttons, .vote-form")) part.hidden = !live;
       list.append(li); // keeps the order of the view
     }
     const empty = list.querySelector(".empty");

@@ -65,6 +65,13 @@ def test_a_move_holding_markup_shows_as_text_on_every_page(server: Server, peopl
     assert_shown_as_text(watch, "#results", f"Story {XSS}")
     assert_shown_as_text(watch, "#results", f"Leak {XSS}")
     observer.screenshot("observer-phone")
+
+    # and when the facilitator finishes the exercise, every page says so
+    console.once("dialog", lambda dialog: dialog.accept())
+    console.get_by_role("button", name="Finish").click()
+    for page in (console, watch, people.people[1].page):
+        expect(page.locator("#results")).to_contain_text("The exercise is over")
+        expect(page.locator("#countdown")).to_have_text("Finished")
     assert people.errors() == []
 
 
@@ -119,6 +126,10 @@ def test_an_operator_signs_in_creates_an_exercise_and_opens_its_console(
     row.get_by_role("button", name="New link").click()
     expect(row.get_by_label("New link (shown only now):")).to_have_value(re.compile("/join/"))
     operator.screenshot("console-new-link")
+    page.set_viewport_size({"width": 390, "height": 844})
+    operator.screenshot("console-phone")
+    page.goto(server.url + "/lobby/")
+    operator.screenshot("lobby-phone")
     assert people.errors() == []
 
 
