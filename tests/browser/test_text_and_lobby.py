@@ -126,6 +126,17 @@ def test_an_operator_signs_in_creates_an_exercise_and_opens_its_console(
     row.get_by_role("button", name="New link").click()
     expect(row.get_by_label("New link (shown only now):")).to_have_value(re.compile("/join/"))
     operator.screenshot("console-new-link")
+
+    # a role given to a bot, a hidden value set with a reason
+    row.get_by_label("Bot policy for Meta AI (head)").select_option("no-pause")
+    row.get_by_role("button", name="Give to a bot").click()
+    expect(page.locator("#seats tr", has_text="Meta AI (head)")).to_contain_text("bot: no-pause")
+    page.get_by_label("Variable").select_option("misalignment_risk")
+    page.get_by_label("New value").fill("61")
+    page.get_by_label("Reason (recorded in the log)").fill("The red team's new findings")
+    page.get_by_role("button", name="Set the value").click()
+    expect(page.locator("#event-log")).to_contain_text("The red team's new findings")
+    expect(page.locator("#state tr", has_text="misalignment_risk")).to_contain_text("61")
     page.set_viewport_size({"width": 390, "height": 844})
     operator.screenshot("console-phone")
     page.goto(server.url + "/lobby/")
