@@ -193,6 +193,7 @@
 
   /** Read the log over HTTP from the last seq seen: whatever the socket missed. */
   function catchUp() {
+    if (connection.stopped) return Promise.resolve();
     if (catching) {
       catchAgain = true;
       return catching;
@@ -224,6 +225,7 @@
   }
 
   async function refresh() {
+    if (connection.stopped) return;
     try {
       const fresh = await request("GET", data.urls.page);
       Object.assign(data, fresh);
@@ -299,11 +301,11 @@
       if (connection.socket !== socket) return;
       connection.socket = null;
       connection.open = false;
-      if (close.code >= 4000 && close.code < 4500) {
-        // The server refused this seat: find out whether it is still ours.
-        refresh();
-      }
-      lost();
+      // 4401: no seat (any more); 4410: the seat was given to someone else; 4403, 4404:
+      // refused for good. Anything else is a dropped connection: reconnect and resume.
+      if (close.code === 4401 || close.code === 4410) seatLost();
+      else if (close.code === 4403 || close.code === 4404) refused(close.reason);
+      else lost();
     });
   }
 
@@ -319,12 +321,22 @@
     if (!pollTimer) pollTimer = setInterval(catchUp, 5000);
   }
 
-  function seatLost() {
+  function stop() {
     connection.stopped = true;
+    clearTimeout(refreshTimer);
     clearTimeout(retryTimer);
     clearInterval(pollTimer);
     if (connection.socket) connection.socket.close();
+  }
+
+  function seatLost() {
+    stop();
     banner("This browser's seat was given to someone else. Ask the facilitator for a new link.", "error");
+  }
+
+  function refused(reason) {
+    stop();
+    banner(`The server refused the live updates${reason ? `: ${reason}` : ""}. Reload the page to try again.`, "error");
   }
 
   window.addEventListener("online", () => {

@@ -52,3 +52,25 @@ def test_a_player_whose_connection_is_cut_catches_up_when_it_is_back(
     page.reload()
     expect(page.locator("#message-body")).to_have_value("A draft that must survive")
     assert people.errors() == []
+
+
+def test_a_player_whose_seat_is_given_to_someone_else_is_told_so(
+    server: Server, people: People
+) -> None:
+    exercise = server.create_exercise("--name", "Revoked", "--players", "anthropic,openai")
+    exercise.control("start")
+    openai = people.new("openai", phone=True)
+    page = openai.page
+    page.goto(exercise.join_url("openai"))
+    page.wait_for_function("() => window.wargameConnection && window.wargameConnection.open")
+
+    new_link = exercise.control("replace_seat", role="openai")
+
+    expect(page.locator("#connection")).to_contain_text("given to someone else")
+    assert page.evaluate("window.wargameConnection.stopped") is True
+    openai.screenshot("player-seat-revoked")
+    # the new link opens the seat in another browser
+    successor = people.new("successor")
+    successor.page.goto(new_link["url"])
+    expect(successor.page.locator("#status")).to_contain_text("Month 1 of 12 (open)")
+    assert people.errors() == []
