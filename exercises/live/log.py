@@ -37,10 +37,18 @@ def _last_seq(public_id: str) -> int:
     return Exercise.objects.values_list("last_seq", flat=True).get(public_id=public_id)
 
 
+def _last_seqs(public_ids: list[str]) -> dict[str, int]:
+    rows = Exercise.objects.filter(public_id__in=public_ids).values_list("public_id", "last_seq")
+    return dict(rows)
+
+
 def _revoked(seat_pk: int) -> bool:
     return Seat.objects.filter(pk=seat_pk).exclude(revoked_at=None).exists()
 
 
-read = database_sync_to_async(_read)
-last_seq = database_sync_to_async(_last_seq)
-revoked = database_sync_to_async(_revoked)
+# Not thread-sensitive: these reads touch no state of a request, and in Channels' one
+# thread-sensitive thread they would queue behind each other and everything else there.
+read = database_sync_to_async(_read, thread_sensitive=False)
+last_seq = database_sync_to_async(_last_seq, thread_sensitive=False)
+last_seqs = database_sync_to_async(_last_seqs, thread_sensitive=False)
+revoked = database_sync_to_async(_revoked, thread_sensitive=False)

@@ -21,15 +21,25 @@ class Doorbells:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.lose: set[int] = set()
         self.lost: list[int] = []
-        ring = events._ring
+        self.hold: set[int] = set()
+        self.held: list[tuple[str, dict[str, Any]]] = []
+        self.ring = events._ring
 
         def lossy_ring(public_id: str, message: dict[str, Any]) -> None:
             if message["seq"] in self.lose:
                 self.lost.append(message["seq"])
-                return
-            ring(public_id, message)
+            elif message["seq"] in self.hold:
+                self.held.append((public_id, message))
+            else:
+                self.ring(public_id, message)
 
         monkeypatch.setattr(events, "_ring", lossy_ring)
+
+    def release(self) -> None:
+        """Ring the held doorbells now, late."""
+        for public_id, message in self.held:
+            self.ring(public_id, message)
+        self.held = []
 
 
 @pytest.fixture
@@ -63,6 +73,26 @@ def test_an_event_whose_message_was_lost_comes_before_the_next_one(
 
     play(scenario)
     assert len(doorbells.lost) == 1
+
+
+def test_a_message_that_arrives_after_the_next_one_is_put_back_in_order(
+    game: Game, doorbells: Doorbells, slow_checks: None
+) -> None:
+    async def scenario() -> None:
+        socket = await connect(game, "openai", since=await act(game.last_seq))
+        # when the first of two events' messages is overtaken by the second's (two processes)
+        doorbells.hold.add(await act(game.last_seq) + 1)
+        await act(game.say, "anthropic", ["openai"], "First.")
+        await act(game.inject, "Second")
+        await act(doorbells.release)
+        # then the client gets them in order, once
+        frames = await socket.take(2)
+        assert frames[0]["data"]["body"] == "First."
+        assert frames[1]["data"]["title"] == "Second"
+        assert await socket.silent()
+        await socket.close()
+
+    play(scenario)
 
 
 def test_a_lost_message_at_the_end_of_the_log_arrives_with_the_periodic_check(
