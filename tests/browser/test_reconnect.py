@@ -64,6 +64,8 @@ def test_a_player_whose_seat_is_given_to_someone_else_is_told_so(
     page.goto(exercise.join_url("openai"))
     page.wait_for_function("() => window.wargameConnection && window.wargameConnection.open")
 
+    # A request the page has in flight when its seat goes may rightly meet a 401.
+    openai.tolerated.append(re.compile(r"status of 401"))
     new_link = exercise.control("replace_seat", role="openai")
 
     expect(page.locator("#connection")).to_contain_text("given to someone else")
