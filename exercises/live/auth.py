@@ -10,11 +10,13 @@ must be an allowed host. A bearer handshake carries no ambient credential and ne
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from typing import Any
 from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
 from exercises.api.auth import SESSION_SEATS, bearer_token
@@ -42,7 +44,7 @@ def _handshake_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
     authorization = header(scope, b"authorization")
     if authorization is not None:
         seat = lifecycle.authenticate(public_id, bearer_token(authorization))
-    elif settings.SESSION_COOKIE_NAME not in scope.get("cookies", {}):
+    elif session_key(scope) is None:
         raise Unauthorized("a seat token is needed, as 'Authorization: Bearer <token>'")
     elif not origin_allowed(header(scope, b"origin")):
         # Checked before the session is even read, so a foreign page learns nothing of it.
@@ -52,9 +54,15 @@ def _handshake_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
     return lifecycle.join(seat) if seat.joined_at is None else seat
 
 
+def session_key(scope: Mapping[str, Any]) -> str | None:
+    return parse_cookie(header(scope, b"cookie") or "").get(settings.SESSION_COOKIE_NAME)
+
+
 def _session_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
-    session = scope.get("session")
-    seats: dict[str, Any] = session.get(SESSION_SEATS, {}) if session is not None else {}
+    # Read here rather than by Channels' session middleware, whose wrapper would look at the
+    # session again on every frame the socket is sent, for nothing: a socket never writes it.
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key(scope))
+    seats: dict[str, Any] = store.get(SESSION_SEATS, {})
     seat_pk = seats.get(public_id)
     if seat_pk is None:
         raise Unauthorized("a seat token is needed (or open your /join/ link in this browser)")

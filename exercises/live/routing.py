@@ -1,22 +1,23 @@
-"""The WebSocket routes, with the session the cookie names (browsers) in the scope."""
+"""The WebSocket routes.
+
+No session middleware: the handshake reads the session the cookie names itself
+(`auth.py`), once, and Channels' session wrapper would otherwise look at the session again on
+every frame sent.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from channels.routing import URLRouter
-from channels.sessions import SessionMiddlewareStack
 from django.urls import path
 
 from .consumer import ExerciseConsumer
-
-if TYPE_CHECKING:
-    from channels.utils import _ChannelApplication
 
 # Django's path() is typed for views; Channels' URLRouter takes ASGI applications too.
 _consumer: Any = ExerciseConsumer.as_asgi()
 websocket_urlpatterns: list[Any] = [path("ws/exercises/<str:public_id>/", _consumer)]
 
 
-def websocket_application() -> _ChannelApplication:
-    return SessionMiddlewareStack(URLRouter(websocket_urlpatterns))
+def websocket_application() -> URLRouter:
+    return URLRouter(websocket_urlpatterns)

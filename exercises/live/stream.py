@@ -6,8 +6,9 @@ or below `last_seen` was given already; one beyond the next means something was 
 stream reads the log from `last_seen` while holding back what it hears meanwhile. The log is
 read only to resume and to fill such a gap; live events come from the feed.
 
-Every frame goes out through one outbox and one writer task, so the backlog, live events and
-errors keep their order and a slow client holds up nobody else.
+Frames go out in order, and a slow client holds up nobody else: a frame is written at once
+when nothing is waiting before it, else it joins the socket's outbox, which one writer task
+empties.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import asyncio
 import collections
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,42 @@ UNAUTHORIZED, FORBIDDEN, NOT_FOUND, REVOKED = 4401, 4403, 4404, 4410
 INTERNAL_ERROR, TRY_AGAIN_LATER = 1011, 1013
 # A client that cannot keep up is dropped rather than buffered without end; it resumes.
 OUTBOX_LIMIT = 2000
+
+
+SENT: Any = object()
+
+
+def start(sending: Awaitable[None]) -> Any:
+    """Run a send up to its first wait: SENT if it finished without one, else what it awaits.
+
+    Sending a frame to a client whose buffer has room never waits (the server writes it to the
+    transport at once), so a broadcast that gave every send a task of its own would pay for a
+    task per delivery for nothing: only a send that has to wait gets one (`finish`).
+    """
+    if not isinstance(sending, Coroutine):
+        return sending  # some other awaitable: let a task await it
+    try:
+        return sending.send(None)
+    except StopIteration:
+        return SENT
+
+
+async def finish(sending: Awaitable[None], waiting: Any) -> None:
+    """Run a send that `start` began to its end, waking it each time what it awaits is done."""
+    if not isinstance(sending, Coroutine):
+        await sending
+        return
+    try:
+        while True:
+            if isinstance(waiting, asyncio.Future):
+                await asyncio.wait([waiting])
+            else:
+                await asyncio.sleep(0)  # a bare yield
+            waiting = sending.send(None)
+    except StopIteration:
+        return
+    finally:
+        sending.close()  # no-op once it has finished; unwinds it if this task is cancelled
 
 
 @dataclass(frozen=True)
@@ -152,17 +189,33 @@ class Stream:
     def _emit(self, item: str | Close) -> None:
         if self.closed:
             return
+        if self._writing or isinstance(item, Close):
+            self._queue(item)
+            return
+        sending = self._send({"type": "websocket.send", "text": item})
+        try:
+            waiting = start(sending)
+        except Exception:
+            self._lost()
+            return
+        if waiting is not SENT:  # the client's buffer is full: finish in a task, queue the rest
+            self._writing = True
+            self._spawn(self._write(sending, waiting))
+
+    def _queue(self, item: str | Close) -> None:
         if len(self._outbox) >= OUTBOX_LIMIT and not isinstance(item, Close):
-            self.closed = True
             self._outbox.clear()
             item = Close(TRY_AGAIN_LATER, "too far behind; resume from the last seq you saw")
+            self.closed = True
         self._outbox.append(item)
         if not self._writing:
             self._writing = True
             self._spawn(self._write())
 
-    async def _write(self) -> None:
+    async def _write(self, sending: Awaitable[None] | None = None, waiting: Any = None) -> None:
         try:
+            if sending is not None:
+                await finish(sending, waiting)
             while self._outbox:
                 item = self._outbox.popleft()
                 if isinstance(item, Close):
@@ -170,12 +223,16 @@ class Stream:
                     self._outbox.clear()
                     return
                 await self._send({"type": "websocket.send", "text": item})
-        except Exception:  # the client went away: the consumer hears of it and cleans up
-            logger.debug("live stream of %s: send failed", self.public_id, exc_info=True)
-            self._outbox.clear()
-            self.closed = True
+        except Exception:
+            self._lost()
         finally:
             self._writing = False
+
+    def _lost(self) -> None:
+        # The client went away: the consumer hears of it and cleans up.
+        logger.debug("live stream of %s: send failed", self.public_id, exc_info=True)
+        self._outbox.clear()
+        self.closed = True
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coroutine)
