@@ -85,6 +85,8 @@ def test_a_facilitator_and_two_players_play_two_turns_with_a_ruling_and_a_privat
     lab.locator("#my-moves input[type=number]").fill("60")
     lab.get_by_role("button", name="Send estimate").click()
     expect(lab.locator("#notice")).to_contain_text("Estimate sent")
+    open_action(lab, "run_safety_evals")
+    lab.fill("#act-run_safety_evals-why", "A draft, typed while the world moves")
     submit_action(phone, "mobilize_crisis_team")
     expect(phone.locator("#my-moves")).to_contain_text("Put more staff on the crisis")
     phone.get_by_role("button", name="I have made all my moves").click()
@@ -114,6 +116,10 @@ def test_a_facilitator_and_two_players_play_two_turns_with_a_ruling_and_a_privat
         expect(page.locator("#status")).to_contain_text("Month 1 of 12 (resolved)")
         expect(page.locator("#results")).to_contain_text("Anthropic's gambit buys a week.")
     expect(lab.locator("#results")).to_contain_text("Free-form move: succeeded")
+    # a draft typed before all these updates is still there, untouched
+    expect(lab.locator("#act-run_safety_evals-why")).to_have_value(
+        "A draft, typed while the world moves"
+    )
     expect(phone.locator("#results")).to_contain_text("Put more staff on the crisis")
 
     # turn 2: Anthropic replaces a move, both players are in, the turn closes by itself
