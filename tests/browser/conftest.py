@@ -46,16 +46,20 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 # Variables of the test process the server must not inherit: it runs in the embedded mode.
 NOT_INHERITED = ("DATABASE_URL", "REDIS_URL", "WARGAME_SQLITE_PATH", "DJANGO_SETTINGS_MODULE")
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)",
-        allow_module_level=True,
-    )
-if os.environ.get("DATABASE_URL", "").strip():
-    pytest.skip(
-        "the browser tests run in the SQLite pass only (the server has its own database)",
-        allow_module_level=True,
-    )
+
+def skip_reason() -> str | None:
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)"
+    if os.environ.get("DATABASE_URL", "").strip():
+        return "the browser tests run in the SQLite pass only (the server has its own database)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def can_run() -> None:
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -120,7 +124,7 @@ class Exercise:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(can_run: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("browser-server")
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env.update(
@@ -163,7 +167,7 @@ def wait_for_server(live: Server, process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(can_run: None) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
         yield chromium
