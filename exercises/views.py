@@ -1,4 +1,4 @@
-"""HTML pages: the scenario library.
+"""HTML pages: the scenario library (and, on it, the exercises this browser holds seats in).
 
 Everything shown comes from the engine's public API. These pages show what every player may know
 before an exercise starts; a role's briefing and hidden state stay out of them.
@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from exercises.api import auth
 from exercises.engine import Scenario, load_bundled_scenarios
+from exercises.models import Seat
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,17 @@ class VariableRow:
 
 def scenario_library(request: HttpRequest) -> HttpResponse:
     scenarios = sorted(load_bundled_scenarios().values(), key=lambda s: s.title.casefold())
-    return render(request, "exercises/scenario_library.html", {"scenarios": scenarios})
+    context = {"scenarios": scenarios, "my_seats": seats_held(request)}
+    return render(request, "exercises/scenario_library.html", context)
+
+
+def seats_held(request: HttpRequest) -> list[Seat]:
+    """The seats this browser holds (it opened their join links), newest exercise first."""
+    held = request.session.get(auth.SESSION_SEATS, {}) if hasattr(request, "session") else {}
+    rows = Seat.objects.select_related("exercise__snapshot").filter(
+        pk__in=held.values(), revoked_at=None
+    )
+    return sorted(rows, key=lambda seat: seat.exercise.created_at, reverse=True)
 
 
 def scenario_detail(request: HttpRequest, scenario_id: str) -> HttpResponse:

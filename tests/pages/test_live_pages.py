@@ -175,3 +175,18 @@ def test_markup_in_an_exercise_name_is_escaped_in_the_page(client: Client) -> No
 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_front_page_lists_the_exercises_this_browser_holds_seats_in(
+    created: lifecycle.Created,
+) -> None:
+    browser = browser_of(created, "openai")
+    stranger = Client()
+
+    mine = browser.get("/").content.decode()
+    theirs = stranger.get("/").content.decode()
+
+    assert "Your exercises" in mine
+    assert f'href="/exercises/{created.exercise.public_id}/"' in mine
+    assert "your seat: openai" in mine
+    assert "Your exercises" not in theirs
