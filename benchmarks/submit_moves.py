@@ -51,6 +51,7 @@ LABS = ("anthropic", "openai", "gdm", "meta")
 class Tally:
     latencies_ms: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
+    server_cpu_seconds: float | None = None
 
     def add(self, status: int, latency_ms: float) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
@@ -76,7 +77,7 @@ def main() -> int:
         try:
             wait_for(f"http://127.0.0.1:{port}")
             shares = [seats[i :: options.clients] for i in range(options.clients)]
-            tally = asyncio.run(load(port, shares, options.warmup, options.seconds))
+            tally = asyncio.run(load(port, shares, options.warmup, options.seconds, server.pid))
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -143,13 +144,33 @@ def wait_for(base: str, timeout: float = 30) -> None:
 
 
 async def load(
-    port: int, shares: list[list[tuple[str, str]]], warmup: float, seconds: float
+    port: int, shares: list[list[tuple[str, str]]], warmup: float, seconds: float, pid: int
 ) -> Tally:
     tally = Tally()
     measure_from = time.perf_counter() + warmup
     stop_at = measure_from + seconds
-    await asyncio.gather(*(client(port, share, tally, measure_from, stop_at) for share in shares))
+    clients = [client(port, share, tally, measure_from, stop_at) for share in shares]
+    await asyncio.gather(*clients, cpu_time(pid, tally, measure_from, stop_at))
     return tally
+
+
+async def cpu_time(pid: int, tally: Tally, start: float, stop: float) -> None:
+    """The server's CPU seconds over the measured time: unlike the rate, this hardly moves
+    when other programs load the machine, so it tells what a quiet machine would give."""
+    await asyncio.sleep(start - time.perf_counter())
+    before = process_cpu_seconds(pid)
+    await asyncio.sleep(stop - time.perf_counter())
+    after = process_cpu_seconds(pid)
+    if before is not None and after is not None:
+        tally.server_cpu_seconds = after - before
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    try:  # Linux: user and system time are fields 14 and 15 of /proc/<pid>/stat
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def client(
@@ -211,6 +232,12 @@ def report(tally: Tally, seconds: float, clients: int, seats: int) -> None:
         f"latency of an accepted move: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
         f"max {max(tally.latencies_ms):.1f} ms (target p99 under {TARGET_P99_MS:g} ms: {p99_ok})"
     )
+    if tally.server_cpu_seconds is not None:
+        per_move = tally.server_cpu_seconds / accepted * 1000
+        print(
+            f"server CPU: {per_move:.2f} ms per accepted move, so about {1000 / per_move:.0f} "
+            f"moves a second on one idle core ({os.getloadavg()[0]:.1f} load average now)"
+        )
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ from asgiref.typing import ASGI3Application, ASGIReceiveCallable, ASGISendCallab
 from django.conf import settings
 from django.db import close_old_connections
 
+from exercises.services.events import ring_from
+
 log = logging.getLogger(__name__)
 
 SweepFunction = Callable[[], Mapping[str, int]]
@@ -104,6 +106,7 @@ class Runtime:
     async def __call__(
         self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
     ) -> None:
+        ring_from(asyncio.get_running_loop())
         if scope["type"] == "lifespan":
             await self.lifespan(receive, send)
             return

@@ -16,6 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
 # Set Django up before anything imports models (consumers will, once they exist).
 django_application = get_asgi_application()
 
+from exercises.api.asgi import ApiApplication  # noqa: E402
 from exercises.live.routing import websocket_application  # noqa: E402
 from exercises.runtime import Runtime, Sweeper, embedded_sweeper_wanted  # noqa: E402
 
@@ -23,7 +24,9 @@ from exercises.runtime import Runtime, Sweeper, embedded_sweeper_wanted  # noqa:
 # the few small files here do not need more. A proxy in front may serve STATIC_ROOT instead.
 router = ProtocolTypeRouter(
     {
-        "http": ASGIStaticFilesHandler(django_application),
+        # The API runs on its own long-lived threads (exercises/api/asgi.py); pages and
+        # static files go through Django's handler.
+        "http": ApiApplication(ASGIStaticFilesHandler(django_application)),
         # The Origin of cookie handshakes is checked by the consumer (exercises/live/auth.py):
         # bearer handshakes from programs carry none.
         "websocket": websocket_application(),

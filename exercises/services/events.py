@@ -9,6 +9,7 @@ not read it back; a client that misses one catches up from the log by seq.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -109,13 +110,44 @@ def publish_on_commit(public_id: str, message: dict[str, Any]) -> None:
     transaction.on_commit(lambda: _ring(public_id, message))
 
 
+_server_loop: asyncio.AbstractEventLoop | None = None
+_sending: set[asyncio.Task[None]] = set()
+
+
+def ring_from(loop: asyncio.AbstractEventLoop) -> None:
+    """Send this process's doorbells from `loop`, the ASGI server's, without waiting for them.
+
+    A use case runs in a worker thread and rings on commit, while it still holds the SQLite
+    writers' lock: waiting there for the loop to send would make every other writer wait too.
+    """
+    global _server_loop
+    _server_loop = loop
+
+
 def _ring(public_id: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    try:
+    loop = _server_loop
+    if loop is not None and loop.is_running():
+        loop.call_soon_threadsafe(_send_soon, layer, public_id, message)
+        return
+    try:  # a Celery worker or a command: no server loop here, so send and wait
         async_to_sync(layer.group_send)(group_name(public_id), message)
     except Exception:  # a lost doorbell is recovered by `resume`; the log is the truth
+        log.warning("could not publish event %s of %s", message["seq"], public_id, exc_info=True)
+
+
+def _send_soon(layer: Any, public_id: str, message: dict[str, Any]) -> None:
+    task = asyncio.ensure_future(_send(layer, public_id, message))
+    _sending.add(task)  # the loop keeps only a weak reference to its tasks
+    task.add_done_callback(_sending.discard)
+
+
+async def _send(layer: Any, public_id: str, message: dict[str, Any]) -> None:
+    try:
+        await layer.group_send(group_name(public_id), message)
+    except Exception:  # as above: the log is the truth
         log.warning("could not publish event %s of %s", message["seq"], public_id, exc_info=True)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from exercises.engine import (
@@ -25,7 +26,7 @@ from exercises.engine import (
 from exercises.engine.effects import apply_changes
 from exercises.models import Exercise, ScenarioSnapshot, Seat, TransitionError, Turn, hash_token
 
-from . import events
+from . import events, rows
 from .errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from .scenarios import scenario_of, state_of
 
@@ -120,7 +121,7 @@ def authenticate(public_id: str, token: str | None) -> Seat:
     of another exercise, 404 when the exercise does not exist."""
     if not token:
         raise Unauthorized("a seat token is needed")
-    seat = Seat.objects.select_related("exercise").filter(token_hash=hash_token(token)).first()
+    seat = rows.seat_by_token_hash(hash_token(token))
     if seat is None or seat.revoked_at is not None:
         raise Unauthorized("this token does not open any seat")
     if seat.exercise.public_id != public_id:
@@ -131,7 +132,7 @@ def authenticate(public_id: str, token: str | None) -> Seat:
 
 
 def seat_by_token(token: str) -> Seat:
-    seat = Seat.objects.select_related("exercise").filter(token_hash=hash_token(token)).first()
+    seat = rows.seat_by_token_hash(hash_token(token))
     if seat is None or seat.revoked_at is not None:
         raise Unauthorized("this link does not open any seat")
     return seat
@@ -167,14 +168,48 @@ def locked(public_id: str) -> Exercise:
 def locked_for(seat: Seat, *, as_bot: bool = False) -> Exercise:
     """The exercise, locked, once the seat is known to still be the caller's: a request may
     have waited for the lock while its seat was revoked or given to a bot."""
-    exercise = locked(seat.exercise.public_id)
-    fresh = Seat.objects.get(pk=seat.pk)
-    if fresh.revoked_at is not None:
+    fresh = _locked_seat(seat)
+    _check_still_yours(seat, fresh.revoked_at is not None, fresh.bot_policy, as_bot=as_bot)
+    return fresh.exercise
+
+
+def locked_with_turn(seat: Seat, *, as_bot: bool = False) -> tuple[Exercise, Turn | None]:
+    """`locked_for` and `current_turn` together: in one query on SQLite, where the immediate
+    transaction already holds the only write lock, since moves are the hottest write."""
+    if connection.vendor == "sqlite":
+        found = rows.current_turn_of_seat(seat.pk)
+        if found is not None:
+            turn, revoked, bot_policy = found
+            _check_still_yours(seat, revoked, bot_policy, as_bot=as_bot)
+            return turn.exercise, turn
+    exercise = locked_for(seat, as_bot=as_bot)
+    return exercise, current_turn(exercise)
+
+
+def _check_still_yours(seat: Seat, revoked: bool, bot_policy: str, *, as_bot: bool) -> None:
+    if revoked:
         raise Unauthorized("this seat has been given to someone else")
-    if fresh.bot_policy and not as_bot:
-        raise Forbidden(f"{fresh.role} is played by a bot")
-    seat.bot_policy = fresh.bot_policy
-    return exercise
+    if bot_policy and not as_bot:
+        raise Forbidden(f"{seat.role} is played by a bot")
+    seat.bot_policy = bot_policy
+
+
+def _locked_seat(seat: Seat) -> Seat:
+    """The seat as it is now, with its exercise locked."""
+    if connection.vendor == "sqlite":
+        # The immediate transaction already holds SQLite's one write lock, so nothing can
+        # change under this read: one query gives the fresh seat and its exercise.
+        fresh = Seat.objects.select_related("exercise").filter(pk=seat.pk).first()
+    else:
+        # On PostgreSQL the seat is read after the exercise lock is granted: read in the
+        # same statement, it would be the version from before the wait, missing a revocation.
+        exercise = locked(seat.exercise.public_id)
+        fresh = Seat.objects.filter(pk=seat.pk).first()
+        if fresh is not None:
+            fresh.exercise = exercise
+    if fresh is None:
+        raise Unauthorized("this seat no longer exists")
+    return fresh
 
 
 def current_turn(exercise: Exercise) -> Turn | None:

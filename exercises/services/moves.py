@@ -18,9 +18,9 @@ from django.db import IntegrityError
 from exercises import engine
 from exercises.models import Exercise, Move, ProbabilityVote, Ruling, Seat, Turn
 
-from . import events
+from . import events, rows
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .lifecycle import current_turn, locked, locked_for, require_facilitator
+from .lifecycle import current_turn, locked, locked_for, locked_with_turn, require_facilitator
 from .projection import move_dict
 from .scenarios import scenario_of, state_of
 from .turns import close_if_everyone_is_in
@@ -72,18 +72,15 @@ def _submit_locked(
     key: str,
     digest: str,
 ) -> tuple[Move, bool]:
-    exercise = locked_for(seat, as_bot=as_bot)
-    if key:
-        existing = Move.objects.filter(seat=seat, idempotency_key=key).first()
-        if existing is not None:
-            return _replay(existing, digest), False
-    turn = _open_turn(exercise)
+    exercise, turn = locked_with_turn(seat, as_bot=as_bot)
+    existing, live = _replay_and_live(seat, key, turn)
+    if existing is not None:
+        return _replay(existing, digest), False
+    turn = _check_open(exercise, turn)
     scenario = scenario_of(exercise)
-    live = _live_moves(turn, seat.role)
-    earlier = [engine.Move(m.role, m.action, m.params, text=m.rationale) for m in live]
     candidate = engine.Move(seat.role, action, params, text=rationale)
     try:
-        checked = engine.check_move(scenario, state_of(exercise), candidate, earlier)
+        checked = engine.check_move(scenario, state_of(exercise), candidate, live)
     except engine.Rejected as exc:
         raise Invalid(str(exc), code="move_rejected") from exc
     move = Move.objects.create(
@@ -105,7 +102,7 @@ def _submit_locked(
         audience=events.to_roles(seat.role),
         redacted={"role": seat.role},
     )
-    _update_ready(exercise, turn, seat.role, scenario, [*live, move])
+    _update_ready(exercise, turn, seat.role, scenario, [m.action for m in live] + [action])
     return move, True
 
 
@@ -119,28 +116,46 @@ def _replay(existing: Move, digest: str) -> Move:
 
 
 def _open_turn(exercise: Exercise) -> Turn:
+    return _check_open(exercise, current_turn(exercise))
+
+
+def _check_open(exercise: Exercise, turn: Turn | None) -> Turn:
     if exercise.status != Exercise.Status.RUNNING:
         raise Conflict(f"the exercise is {exercise.status}", code="not_open")
-    turn = current_turn(exercise)
     if turn is None or turn.phase != Turn.Phase.OPEN:
         raise Conflict("the turn is not open for moves", code="not_open")
     return turn
 
 
-def _live_moves(turn: Turn, role: str) -> list[Move]:
-    return list(turn.moves.filter(role=role, status=Move.Status.SUBMITTED).order_by("id"))
+def _replay_and_live(
+    seat: Seat, key: str, turn: Turn | None
+) -> tuple[Move | None, list[engine.Move]]:
+    """The move this seat already made with this key, if any, and the role's live moves in
+    the turn as the engine sees them. One query, since a submission is the hottest write
+    there is and a role may have many live moves."""
+    if turn is None:
+        return Move.objects.filter(seat=seat, idempotency_key=key).first() if key else None, []
+    replayed, live = None, []
+    for row in rows.live_moves_and_key(turn.pk, seat.role, seat.pk, key):
+        pk, seat_pk, used_key, turn_pk, status, action, params, rationale = row
+        if key and seat_pk == seat.pk and used_key == key:
+            replayed = pk
+        if turn_pk == turn.pk and status == Move.Status.SUBMITTED:
+            live.append(engine.Move(seat.role, action, params, text=rationale))
+    existing = None if replayed is None else Move.objects.select_related("turn").get(pk=replayed)
+    return existing, live
 
 
-def _counted(scenario: Any, moves: list[Move]) -> int:
+def _counted(scenario: Any, actions: list[str]) -> int:
     free = {a.id for a in scenario.actions if a.free}
-    return sum(1 for m in moves if m.action not in free)
+    return sum(1 for action in actions if action not in free)
 
 
 def _update_ready(
-    exercise: Exercise, turn: Turn, role: str, scenario: Any, live: list[Move]
+    exercise: Exercise, turn: Turn, role: str, scenario: Any, live_actions: list[str]
 ) -> None:
     """A role whose moves fill its limit is in."""
-    full = _counted(scenario, live) >= scenario.spec.moves_per_turn
+    full = _counted(scenario, live_actions) >= scenario.spec.moves_per_turn
     _set_ready(exercise, turn, role, full)
 
 

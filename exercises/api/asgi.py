@@ -1,0 +1,138 @@
+"""The API's own road from the ASGI server to Django: a few long-lived threads.
+
+Django's ASGI handler gives every request a thread of its own and hops between the event loop
+and that thread for every middleware, so each request also opens a new database connection
+(connections belong to threads). On this project's hottest call, a move submission, that cost
+as much as the use case itself. Here the whole request, middleware included, runs in one hop on
+one of a few threads that live as long as the process and keep their database connection.
+Everything that is not under `/api/` goes to Django's own handler.
+
+The request still goes through Django's `BaseHandler` with the project's middleware and the
+request signals, so it behaves as it would under Django's handler.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from io import BytesIO
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from asgiref.typing import (
+    ASGI3Application,
+    ASGIReceiveCallable,
+    ASGISendCallable,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Scope,
+)
+from django.conf import settings
+from django.core import signals
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.base import BaseHandler
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.http import HttpResponseBase
+from django.urls import set_script_prefix
+
+from .errors import MAX_BODY
+
+THREAD_NAME = "wargame-api"
+# Python runs one thread at a time, and SQLite takes one writer at a time: more threads than
+# this only add switching. They help while one waits for PostgreSQL or a lock.
+THREADS = 4
+
+Headers = list[tuple[bytes, bytes]]
+
+
+def keep_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """A connection opened by an API thread stays open between requests.
+
+    CONN_MAX_AGE stays 0 for everything else: under Django's handler every request has a new
+    thread, and a connection kept there would never be used again. An API thread is used
+    again, so its connection is closed only when it is broken (Django checks that at the
+    start and end of every request).
+    """
+    if threading.current_thread().name.startswith(THREAD_NAME):
+        connection.close_at = None
+
+
+connection_created.connect(keep_connection)
+
+
+class ApiApplication:
+    """Serves `/api/` on the thread pool and hands everything else to `fallback`."""
+
+    def __init__(self, fallback: ASGI3Application, threads: int = THREADS) -> None:
+        self.fallback = fallback
+        self.handler = BaseHandler()
+        self.handler.load_middleware(is_async=False)
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix=THREAD_NAME)
+        self.respond = sync_to_async(self._respond, thread_sensitive=False, executor=self.pool)
+
+    async def __call__(
+        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.fallback(scope, receive, send)
+            return
+        body = await read_body(receive)
+        if body is None:  # the client went away before it finished sending
+            return
+        status, headers, content = await self.respond(scope, body)
+        start: HTTPResponseStartEvent = {
+            "type": "http.response.start",
+            "status": status,
+            "headers": headers,
+            "trailers": False,
+        }
+        await send(start)
+        done: HTTPResponseBodyEvent = {
+            "type": "http.response.body",
+            "body": content,
+            "more_body": False,
+        }
+        await send(done)
+
+    def _respond(self, scope: Scope, body: bytes) -> tuple[int, Headers, bytes]:
+        set_script_prefix(settings.FORCE_SCRIPT_NAME or str(scope.get("root_path") or "/"))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request = ASGIRequest(scope, BytesIO(body))
+        response = self.handler.get_response(request)
+        response._handler_class = self.__class__  # type: ignore[attr-defined]
+        try:
+            return response.status_code, headers_of(response), content_of(response)
+        finally:
+            response.close()  # sends request_finished
+
+
+async def read_body(receive: ASGIReceiveCallable) -> bytes | None:
+    """The request body, cut one byte past the API's limit: enough for the 413."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk: bytes = message.get("body", b"")  # type: ignore[assignment]
+        if size <= MAX_BODY:
+            chunks.append(chunk)
+            size += len(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)[: MAX_BODY + 1]
+
+
+def headers_of(response: HttpResponseBase) -> Headers:
+    headers = [(name.encode("ascii"), value.encode("latin-1")) for name, value in response.items()]
+    for cookie in response.cookies.values():
+        headers.append((b"set-cookie", cookie.output(header="").strip().encode("ascii")))
+    return headers
+
+
+def content_of(response: HttpResponseBase) -> bytes:
+    if not response.streaming:
+        return response.content  # type: ignore[attr-defined,no-any-return]
+    chunks: Iterable[bytes] = response
+    return b"".join(chunks)
