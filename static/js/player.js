@@ -53,6 +53,8 @@
       event.preventDefault();
       submit(form, action);
     });
+    // A key names one body: an edited move is another move, with a key of its own.
+    form.addEventListener("input", () => { delete form.dataset.key; });
     forms[action.id] = form;
     const costs = costWords(action.cost);
     return h("details", { class: "action", id: prefix },

@@ -196,6 +196,25 @@ class Person:
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+# Every field named, every id once, every chart described: what a screen reader needs first.
+UNNAMED = """() => {
+  const problems = [];
+  const ids = new Map();
+  for (const el of document.querySelectorAll("[id]")) ids.set(el.id, (ids.get(el.id) || 0) + 1);
+  for (const [id, n] of ids) if (n > 1) problems.push(`id ${id} is used ${n} times`);
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    const named = (el.labels && el.labels.length) || el.getAttribute("aria-label")
+      || el.getAttribute("aria-labelledby");
+    if (!named) problems.push(`${el.tagName.toLowerCase()}#${el.id || el.name} has no label`);
+  }
+  for (const el of document.querySelectorAll("svg[role=img]")) {
+    if (!el.getAttribute("aria-label")) problems.push("a chart has no description");
+  }
+  if (!document.querySelector("main h1")) problems.push("no h1 in main");
+  return problems;
+}"""
+
+
 class People:
     def __init__(self, browser: Browser) -> None:
         self.browser = browser
@@ -212,6 +231,12 @@ class People:
         page.on("pageerror", lambda error: person.errors.append(f"{name}: {error}"))
         self.people.append(person)
         return person
+
+    @staticmethod
+    def accessibility_problems(page: Page) -> list[str]:
+        """Duplicate ids, fields without a label, charts without a description, no h1."""
+        problems: list[str] = page.evaluate(UNNAMED)
+        return problems
 
     def errors(self) -> list[str]:
         return [error for person in self.people for error in person.errors]

@@ -152,6 +152,8 @@ def test_a_facilitator_and_two_players_play_two_turns_with_a_ruling_and_a_privat
     facilitator.screenshot("console-laptop")
     anthropic.screenshot("player-laptop")
     openai.screenshot("player-phone")
+    for page in (console, lab, phone):
+        assert people.accessibility_problems(page) == []
     assert lab.evaluate("window.__xss") is None
     assert console.evaluate("window.__xss") is None
     assert people.errors() == []

@@ -65,6 +65,7 @@ def test_a_move_holding_markup_shows_as_text_on_every_page(server: Server, peopl
     assert_shown_as_text(watch, "#results", f"Story {XSS}")
     assert_shown_as_text(watch, "#results", f"Leak {XSS}")
     observer.screenshot("observer-phone")
+    assert people.accessibility_problems(watch) == []
 
     # and when the facilitator finishes the exercise, every page says so
     console.once("dialog", lambda dialog: dialog.accept())
@@ -100,6 +101,7 @@ def test_an_operator_signs_in_creates_an_exercise_and_opens_its_console(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Lobby", exact=True)).to_be_visible()
     operator.screenshot("lobby-laptop")
+    assert people.accessibility_problems(page) == []
 
     # an exercise of The Pause, with a bot for Google DeepMind
     card = page.locator("section.card", has=page.get_by_role("heading", name="The Pause"))
