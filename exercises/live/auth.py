@@ -76,4 +76,6 @@ def _session_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
     return seat
 
 
-handshake_seat = database_sync_to_async(_handshake_seat)
+# Off Channels' one thread-sensitive thread: a thousand browsers reconnecting at once
+# authenticate side by side instead of one after another.
+handshake_seat = database_sync_to_async(_handshake_seat, thread_sensitive=False)

@@ -22,15 +22,21 @@ class Page:
     doorbells: list[dict[str, Any]]
     last_seq: int  # the exercise's, when the page was read
     full: bool  # there may be more after it
+    revoked: bool = False  # the seat asked about was given to someone else
 
 
-def _read(public_id: str, after: int, through: int | None = None) -> Page:
+def _read(
+    public_id: str, after: int, through: int | None = None, seat_pk: int | None = None
+) -> Page:
+    """Events after `after` (up to `through`); with `seat_pk`, whether that seat was revoked
+    too: a socket's resume is one trip to the database."""
     rows = Event.objects.filter(exercise__public_id=public_id, seq__gt=after)
     if through is not None:
         rows = rows.filter(seq__lte=through)
     page = [doorbell(event) for event in rows.order_by("seq")[:PAGE]]
     last_seq = Exercise.objects.values_list("last_seq", flat=True).get(public_id=public_id)
-    return Page(page, last_seq, full=len(page) == PAGE)
+    revoked = seat_pk is not None and _revoked(seat_pk)
+    return Page(page, last_seq, full=len(page) == PAGE, revoked=revoked)
 
 
 def _last_seq(public_id: str) -> int:

@@ -141,9 +141,6 @@ class Stream:
 
     async def _catch_up(self, resuming: bool) -> None:
         try:
-            if resuming and await event_log.revoked(self.seat.pk):
-                self.close(REVOKED, "seat_revoked", "this seat was given to someone else")
-                return
             while self._catching_up and not self.closed:
                 await self._read_log(resuming)
                 resuming = False
@@ -153,7 +150,12 @@ class Stream:
 
     async def _read_log(self, resuming: bool) -> None:
         assert self.last_seen is not None
-        page = await event_log.read(self.public_id, self.last_seen)
+        # A resume also asks whether the seat was revoked since the handshake.
+        seat_pk = self.seat.pk if resuming else None
+        page = await event_log.read(self.public_id, self.last_seen, seat_pk=seat_pk)
+        if page.revoked:
+            self.close(REVOKED, "seat_revoked", "this seat was given to someone else")
+            return
         if resuming and self.last_seen > page.last_seq:
             self.error("bad_since", f"since is after the last event ({page.last_seq})")
             self.last_seen, self._catching_up, self._held = None, False, []
