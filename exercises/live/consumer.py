@@ -38,8 +38,6 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self) -> None:
-        # Accepted first, so a refused client learns why: an error frame and a close code.
-        await self.accept()
         public_id: str = self.scope["url_route"]["kwargs"]["public_id"]
         try:
             seat = await handshake_seat(self.scope, public_id)
@@ -54,8 +52,12 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             await self.refuse(INTERNAL_ERROR, "unavailable", "the live stream is unavailable")
             return
         self.stream = stream
+        # Accepted once the seat is known, marked joined and followed: a client that is in, is.
+        await self.accept()
 
     async def refuse(self, code: int, error: str, message: str) -> None:
+        # Accepted, then closed, so that the client learns why: an error frame and a code.
+        await self.accept()
         await self.send(text_data=error_frame(error, message))
         await self.close(code=code, reason=message[:120])
 

@@ -142,11 +142,18 @@ class Stream:
     async def _catch_up(self, resuming: bool) -> None:
         try:
             while self._catching_up and not self.closed:
+                await self._room_for_a_page()
                 await self._read_log(resuming)
                 resuming = False
         except Exception:
             logger.exception("live stream of %s: could not read the log", self.public_id)
             self.close(INTERNAL_ERROR, "unavailable", "the event log could not be read")
+
+    async def _room_for_a_page(self) -> None:
+        # A slow client reading a long backlog: the next page is read once it has taken most of
+        # the last one, rather than piling the whole log into its outbox (and past the limit).
+        while len(self._outbox) > event_log.PAGE and not self.closed:
+            await asyncio.sleep(0.05)
 
     async def _read_log(self, resuming: bool) -> None:
         assert self.last_seen is not None
