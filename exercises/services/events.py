@@ -23,6 +23,8 @@ from django.db.models import F
 
 from exercises.models import Event, Exercise
 
+from . import rows
+
 log = logging.getLogger(__name__)
 
 EVERYONE: dict[str, Any] = {"all": True}
@@ -47,19 +49,20 @@ def append(
     # The caller locked the exercise row, so its last_seq is current: one conditional UPDATE
     # claims the next seq. Should it not be current after all, take it the slow, safe way.
     seq = exercise.last_seq + 1
-    claimed = Exercise.objects.filter(pk=exercise.pk, last_seq=seq - 1).update(last_seq=seq)
-    if not claimed:
+    if not rows.claim_seq(exercise.pk, seq):
         Exercise.objects.filter(pk=exercise.pk).update(last_seq=F("last_seq") + 1)
         seq = Exercise.objects.values_list("last_seq", flat=True).get(pk=exercise.pk)
     exercise.last_seq = seq
-    event = Event.objects.create(
-        exercise=exercise,
-        seq=seq,
-        type=type,
-        turn=turn,
-        data=data,
-        audience=audience,
-        redacted=redacted,
+    event = rows.insert(
+        Event(
+            exercise=exercise,
+            seq=seq,
+            type=type,
+            turn=turn,
+            data=data,
+            audience=audience,
+            redacted=redacted,
+        )
     )
     publish_on_commit(exercise.public_id, doorbell(event))
     return event

@@ -83,16 +83,18 @@ def _submit_locked(
         checked = engine.check_move(scenario, state_of(exercise), candidate, live)
     except engine.Rejected as exc:
         raise Invalid(str(exc), code="move_rejected") from exc
-    move = Move.objects.create(
-        exercise=exercise,
-        turn=turn,
-        seat=seat,
-        role=seat.role,
-        action=action,
-        params=checked,
-        rationale=rationale,
-        idempotency_key=key,
-        body_hash=digest,
+    move = rows.insert(
+        Move(
+            exercise=exercise,
+            turn=turn,
+            seat=seat,
+            role=seat.role,
+            action=action,
+            params=checked,
+            rationale=rationale,
+            idempotency_key=key,
+            body_hash=digest,
+        )
     )
     events.append(
         exercise,

@@ -7,7 +7,10 @@ lookup, against 100 to run it). Here the column lists come from the models' meta
 is written once per process, and rows become model instances through the converters and the
 `Model.from_db` the ORM itself uses, so callers get the ORM's own objects.
 
-Only reads live here; every write still goes through the ORM.
+The two writes every submission makes, its move and its event, are here too: `insert` does
+what `save()` does for a new row (field defaults, `auto_now_add`, the fields' own conversion to
+the database) without compiling an INSERT each time. No model here has save signals or a
+custom `save()`; one that gets them must not be inserted through this module.
 """
 
 from __future__ import annotations
@@ -78,6 +81,46 @@ def load(row: Sequence[Any], *tables: Table) -> list[Model]:
         instances.append(table.load(row[start : start + len(table)]))
         start += len(table)
     return instances
+
+
+def insert(instance: M) -> M:
+    """Write a new instance as one INSERT and give it its primary key."""
+    model = type(instance)
+    fields = _insertable(model)
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    row = fetch_one(_insert_sql(model, connection.vendor), values)
+    assert row is not None
+    instance.pk = row[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+@cache
+def _insertable(model: type[Model]) -> list[Field[Any, Any]]:
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
+@cache
+def _insert_sql(model: type[Model], vendor: str) -> str:
+    quote = connection.ops.quote_name
+    fields = _insertable(model)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    places = ", ".join(["%s"] * len(fields))
+    primary_key = quote(str(model._meta.pk.column))
+    table = quote(str(model._meta.db_table))
+    return f"INSERT INTO {table} ({columns}) VALUES ({places}) RETURNING {primary_key}"
+
+
+def claim_seq(exercise_pk: int, seq: int) -> bool:
+    """Move the exercise's `last_seq` from `seq - 1` to `seq`; False if it was not `seq - 1`."""
+    table = connection.ops.quote_name(str(Exercise._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = %s WHERE id = %s AND last_seq = %s",
+            [seq, exercise_pk, seq - 1],
+        )
+        return bool(cursor.rowcount == 1)
 
 
 def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
