@@ -166,7 +166,9 @@ def wait_for_server(live: Server, process: subprocess.Popen[bytes]) -> None:
     pytest.fail("the server did not answer within 60 s")
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's synchronous API holds an event loop of its own
+# while it runs, and the tests after these ones run event loops of theirs (asyncio.run).
+@pytest.fixture(scope="module")
 def browser(can_run: None) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
