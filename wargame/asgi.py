@@ -5,6 +5,7 @@ REDIS_URL) the application also sweeps turn deadlines every second (exercises/ru
 with Redis, Celery beat does that instead.
 """
 
+import gc
 import os
 
 from channels.routing import ProtocolTypeRouter
@@ -34,3 +35,8 @@ router = ProtocolTypeRouter(
 )
 
 application = Runtime(router, Sweeper() if embedded_sweeper_wanted() else None)
+
+# What was built to start the server lives as long as the process: moved out of the garbage
+# collector's sight, it no longer makes each full collection walk some 100,000 objects, a
+# pause of about 45 ms here that every request then in flight waits out.
+gc.freeze()
