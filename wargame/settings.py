@@ -119,7 +119,11 @@ def _sqlite_database() -> dict[str, Any]:
 
 DATABASE_URL = env_str("DATABASE_URL")
 DATABASES: dict[str, dict[str, Any]] = {
-    "default": dict(dj_database_url.parse(DATABASE_URL)) if DATABASE_URL else _sqlite_database()
+    # The API's threads keep their connection between requests (exercises/api/asgi.py): check
+    # it before reuse, so a database that restarted costs a reconnect, not a failed request.
+    "default": dict(dj_database_url.parse(DATABASE_URL, conn_health_checks=True))
+    if DATABASE_URL
+    else _sqlite_database()
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
