@@ -143,6 +143,9 @@
     for (const field of form.elements) {
       if (field.name) W.keepDraft(field, `${p}:${field.id}`);
     }
+    // Until the facilitator types a chance, it follows the players' mean estimate.
+    if (sessionStorage.getItem(percent.dataset.draft) !== null) percent.dataset.touched = "1";
+    percent.addEventListener("input", (e) => { if (e.isTrusted) percent.dataset.touched = "1"; });
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const body = { move: move.id, narrative: narrative.value, failure_narrative: failure.value };
@@ -172,6 +175,8 @@
       form.votes.textContent = votes.length
         ? `Players' estimates: ${votes.join(", ")}; mean ${Math.round(move.mean * 100)}%.`
         : "No estimates from the players yet.";
+      const percent = form.elements.namedItem("percent");
+      if (move.mean !== null && !percent.dataset.touched) percent.value = Math.round(move.mean * 100);
       box.append(form);
     }
     const empty = box.querySelector(".empty");

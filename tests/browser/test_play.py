@@ -105,6 +105,7 @@ def test_a_facilitator_and_two_players_play_two_turns_with_a_ruling_and_a_privat
     ruling = console.locator("#rulings form.ruling")
     expect(ruling).to_contain_text(XSS)
     expect(ruling).to_contain_text("mean 60%")
+    expect(ruling.get_by_label("Chance of success (%)")).to_have_value("60")
     ruling.locator("input[value=outcome]").check()
     ruling.locator("select[name=result]").select_option("success")
     ruling.locator("textarea[name=narrative]").fill("Anthropic's gambit buys a week.")
