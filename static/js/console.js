@@ -184,6 +184,19 @@
     if (!pending.length && !empty) box.append(h("p", { class: "empty" }, "None waiting."));
   }
 
+  // ---- commitments -----------------------------------------------------------------------
+
+  function showCommitments() {
+    const all = Object.entries(data.view.commitments || {});
+    if (!all.length) return;
+    fill($("commitments"), all.map(([id, c]) => h("li", { class: "item" },
+      h("p", { class: "item-title" }, (data.commitments[id] || {}).label || id, " ",
+        h("span", { class: "badge" }, c.met ? "met: the channel is open" : "not met")),
+      h("p", { class: "text" }, c.committed.length
+        ? `Signalled by ${c.committed.map(W.whoName).join(", ")}.`
+        : "Nobody has signalled yet."))));
+  }
+
   // ---- moves this turn, from the log -----------------------------------------------------
 
   const turnMoves = new Map();
@@ -317,6 +330,7 @@
     showControls();
     showSeats();
     showRulings();
+    showCommitments();
     showState();
   });
   W.start();

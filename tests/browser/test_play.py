@@ -144,6 +144,9 @@ def test_a_facilitator_and_two_players_play_two_turns_with_a_ruling_and_a_privat
         expect(page.locator("#results [data-turn='2']")).to_contain_text("What happened")
     expect(lab.locator("#results [data-turn='2']")).to_contain_text("Add alignment datasets")
     expect(lab.locator("#results")).to_contain_text("The pause button: a private channel is open")
+    expect(console.locator("#commitments")).to_contain_text(
+        "Signalled by Anthropic (CEO), OpenAI (CEO)"
+    )
     lab.get_by_label("Private channel: The pause button").check()
     lab.fill("#message-body", "Just us two here.")
     lab.get_by_role("button", name="Send", exact=True).click()
