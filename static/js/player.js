@@ -13,7 +13,7 @@
   actionLabels[FREE_FORM] = "Free-form move";
   const actionLabel = (id) => actionLabels[id] || id;
 
-  const canMove = () => data.view.status === "running" && data.view.turn && data.view.turn.phase === "open";
+  const canMove = () => !data.view.me.bot && data.view.status === "running" && data.view.turn && data.view.turn.phase === "open";
 
   // ---- actions ---------------------------------------------------------------------------
 
@@ -216,8 +216,9 @@
     const mine = view.roles.find((r) => r.id === me.role.id) || {};
     $("ready").disabled = !open || mine.ready;
     $("ready").textContent = mine.ready ? "You are in for this turn" : "I have made all my moves";
-    $("turn-help").textContent = open
-      ? "The turn is open: submit, replace or withdraw moves until it closes."
+    $("turn-help").textContent = view.me.bot
+      ? `The facilitator has given this role to a bot (${view.me.bot}): it makes the moves now.`
+      : open ? "The turn is open: submit, replace or withdraw moves until it closes."
       : view.status === "lobby" ? "The facilitator has not started the exercise yet."
         : view.status === "finished" ? `The exercise is over${view.ending ? ` (ending: ${view.ending})` : ""}.`
           : "The turn is closed for moves.";

@@ -76,3 +76,21 @@ def test_a_player_whose_seat_is_given_to_someone_else_is_told_so(
     successor.page.goto(new_link["url"])
     expect(successor.page.locator("#status")).to_contain_text("Month 1 of 12 (open)")
     assert people.errors() == []
+
+
+def test_a_player_whose_role_is_given_to_a_bot_sees_it_and_can_no_longer_move(
+    server: Server, people: People
+) -> None:
+    exercise = server.create_exercise("--name", "Bot", "--players", "anthropic,openai")
+    exercise.control("start")
+    anthropic = people.new("anthropic")
+    page = anthropic.page
+    page.goto(exercise.join_url("anthropic"))
+    page.wait_for_function("() => window.wargameConnection && window.wargameConnection.open")
+    expect(page.locator("#act-free_form button.submit")).to_be_enabled()
+
+    exercise.control("replace_seat", role="anthropic", bot_policy="no-pause")
+
+    expect(page.locator("#turn-help")).to_contain_text("given this role to a bot (no-pause)")
+    expect(page.locator("#act-free_form button.submit")).to_be_disabled()
+    assert people.errors() == []
