@@ -14,12 +14,13 @@ import asyncio
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -107,14 +108,21 @@ def other_game(transactional_db: None) -> Game:
     return _new_game()
 
 
+def flush_layer() -> None:
+    layer = get_channel_layer()
+    assert layer is not None
+    # In a thread of its own: it needs an event loop, whatever this thread holds.
+    flushing = threading.Thread(target=lambda: asyncio.run(layer.flush()))
+    flushing.start()
+    flushing.join()
+
+
 @pytest.fixture(autouse=True)
 def fresh_layer() -> Iterator[None]:
     # The in-memory layer outlives each test's event loop: start and end with it empty.
-    layer = get_channel_layer()
-    assert layer is not None
-    async_to_sync(layer.flush)()
+    flush_layer()
     yield
-    async_to_sync(layer.flush)()
+    flush_layer()
 
 
 class Socket:
