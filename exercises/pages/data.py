@@ -42,6 +42,7 @@ def page_data(seat: Seat) -> dict[str, Any]:
         data["seats"] = seats(exercise, scenario)
         data["injects"] = injects(scenario)
         data["policies"] = sorted(scenario.policies)
+        data["action_labels"] = {action.id: action.label for action in scenario.actions}
     return data
 
 

@@ -209,7 +209,7 @@
     else return;
     const list = $("turn-moves");
     const items = [...turnMoves.values()].map((m) => h("li", { class: "move" },
-      h("p", { class: "move-head" }, h("strong", {}, W.whoName(m.role)), `: ${m.action === "free_form" ? "free-form move" : m.action}`),
+      h("p", { class: "move-head" }, h("strong", {}, W.whoName(m.role)), `: ${actionLabel(m.action)}`),
       Object.keys(m.params || {}).length ? h("p", { class: "meta" }, JSON.stringify(m.params)) : null,
       m.rationale ? h("p", { class: "text" }, m.rationale) : null));
     fill(list, items.length ? items : h("li", { class: "empty" }, "No moves yet."));
@@ -300,7 +300,7 @@
 
   // ---- log and story ---------------------------------------------------------------------
 
-  const actionLabel = (id) => (id === "free_form" ? "Free-form move" : id);
+  const actionLabel = (id) => (id === "free_form" ? "Free-form move" : data.action_labels[id] || id);
 
   function onEvent(event) {
     $("event-log").append(h("tr", {},

@@ -91,6 +91,9 @@ def test_a_facilitator_and_two_players_play_two_turns_with_a_ruling_and_a_privat
     expect(phone.locator("#my-moves")).to_contain_text("Put more staff on the crisis")
     phone.get_by_role("button", name="I have made all my moves").click()
     expect(console.locator("#seats")).to_contain_text("in")
+    expect(console.locator("#turn-moves")).to_contain_text(
+        "OpenAI (CEO): Put more staff on the crisis"
+    )
 
     # a private message from OpenAI to Anthropic
     phone.check("#to-some")
