@@ -139,6 +139,19 @@ def test_an_operator_signs_in_creates_an_exercise_and_opens_its_console(
     page.get_by_role("button", name="Set the value").click()
     expect(page.locator("#event-log")).to_contain_text("The red team's new findings")
     expect(page.locator("#state tr", has_text="misalignment_risk")).to_contain_text("61")
+
+    # injects: one of the scenario's, and one written here for two roles
+    page.locator("#scenario-injects li", has_text="Red-team report").get_by_role(
+        "button", name="Send now"
+    ).click()
+    expect(page.locator("#results")).to_contain_text("Inject: Red-team report")
+    page.get_by_label("Title").fill("Leaked memo")
+    page.get_by_label("Text", exact=True).fill("A memo about the pause leaks to the press.")
+    page.locator("#inject-targets").get_by_label("OpenAI (CEO)").check()
+    page.locator("#inject-targets").get_by_label("US Congress").check()
+    page.get_by_role("button", name="Send the inject").click()
+    expect(page.locator("#results")).to_contain_text("Inject: Leaked memo")
+    expect(page.locator("#event-log")).to_contain_text("A memo about the pause leaks")
     page.set_viewport_size({"width": 390, "height": 844})
     operator.screenshot("console-phone")
     page.goto(server.url + "/lobby/")
