@@ -210,7 +210,7 @@
     const list = $("turn-moves");
     const items = [...turnMoves.values()].map((m) => h("li", { class: "move" },
       h("p", { class: "move-head" }, h("strong", {}, W.whoName(m.role)), `: ${actionLabel(m.action)}`),
-      Object.keys(m.params || {}).length ? h("p", { class: "meta" }, JSON.stringify(m.params)) : null,
+      Object.keys(m.params || {}).length ? h("p", { class: "meta" }, W.paramsWords(m.params)) : null,
       m.rationale ? h("p", { class: "text" }, m.rationale) : null));
     fill(list, items.length ? items : h("li", { class: "empty" }, "No moves yet."));
   }

@@ -176,10 +176,6 @@
     return li;
   }
 
-  function paramsWords(params) {
-    return Object.entries(params || {}).map(([k, v]) => `${k}: ${W.whoName(String(v))}`).join(", ");
-  }
-
   function showMoves() {
     const list = $("my-moves");
     const moves = data.view.me.moves || [];
@@ -197,7 +193,7 @@
       }
       li.querySelector(".move-action").textContent = actionLabel(move.action);
       li.querySelector(".move-status").textContent = move.status;
-      li.querySelector(".move-params").textContent = paramsWords(move.params);
+      li.querySelector(".move-params").textContent = W.paramsWords(move.params);
       li.querySelector(".move-text").textContent = move.rationale || "";
       // Replace, withdraw and estimates are for live moves of the open turn only.
       const live = canMove() && move.status === "submitted";

@@ -142,8 +142,13 @@
     }
   }
 
+  /** A move's params in words: `lab: Anthropic (CEO), count: 2`. */
+  function paramsWords(params) {
+    return Object.entries(params || {}).map(([k, v]) => `${k}: ${whoName(String(v))}`).join(", ");
+  }
+
   Object.assign(W, {
-    turnSection, storyItems, item, messageItem, startMessages, paramField, paramValues,
+    paramsWords, turnSection, storyItems, item, messageItem, startMessages, paramField, paramValues,
     setParamValues,
   });
 })();
