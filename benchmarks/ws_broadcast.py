@@ -555,19 +555,26 @@ class Follower:
     port: int
     frames: list[dict[str, Any]] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-    finished: asyncio.Event = field(default_factory=asyncio.Event)
+    marks: dict[str, asyncio.Event] = field(default_factory=dict)
+
+    def address(self) -> tuple[str, dict[str, str]]:
+        url = f"ws://127.0.0.1:{self.port}/ws/exercises/{self.exercise.public_id}/"
+        return url, {"Authorization": f"Bearer {self.exercise.tokens[self.seat]}"}
+
+    def mark(self, title: str) -> asyncio.Event:
+        """Set once the inject called `title` has come."""
+        return self.marks.setdefault(title, asyncio.Event())
 
     def heard(self, text: bytes, at: float) -> None:
         self.times.append(at)
         frame = json.loads(text)
         self.frames.append(frame)
         if frame.get("type") == "inject":
-            title = frame["data"]["title"]
-            if title == "ready":
-                self.ready.set()
-            elif title == "end":
-                self.finished.set()
+            self.mark(frame["data"]["title"]).set()
+
+    def resume(self) -> str:
+        since = self.frames[-1]["seq"] if self.frames else 0
+        return json.dumps({"type": "resume", "since": since})
 
 
 def fan_out(options: argparse.Namespace) -> int:
@@ -581,39 +588,50 @@ def fan_out(options: argparse.Namespace) -> int:
             return asyncio.run(fan_out_run(ports, exercises, options.rounds))
 
 
+async def connect(followers: list[Follower]) -> list[Client]:
+    """Connect every follower, each resuming from the last seq it got."""
+    sockets = await open_clients([follower.address() for follower in followers])
+    for follower, ws in zip(followers, sockets, strict=True):
+        ws.on_text = follower.heard
+    await asyncio.gather(*(ws.send(f.resume()) for f, ws in zip(followers, sockets, strict=True)))
+    return sockets
+
+
+async def everyone_heard(followers: list[Follower], title: str, timeout: float) -> None:
+    with suppress(TimeoutError):  # the final check says who missed what
+        waits = (follower.mark(title).wait() for follower in followers)
+        await asyncio.wait_for(asyncio.gather(*waits), timeout)
+
+
 async def fan_out_run(ports: list[int], exercises: list[Exercise], rounds: int) -> int:
     followers = [
         Follower(exercise, seat, ports[(e * len(SEATS) + s) % len(ports)])
         for e, exercise in enumerate(exercises)
         for s, seat in enumerate(SEATS)
     ]
-    sockets = await open_clients(
-        [
-            (
-                f"ws://127.0.0.1:{f.port}/ws/exercises/{f.exercise.public_id}/",
-                {"Authorization": f"Bearer {f.exercise.tokens[f.seat]}"},
-            )
-            for f in followers
-        ]
-    )
-    for follower, ws in zip(followers, sockets, strict=True):
-        ws.on_text = follower.heard
-    connected = time.perf_counter()
-    await resume_all(sockets)
+    began = time.perf_counter()
+    sockets = await connect(followers)
     await run_jobs(ports, commands(exercises, 0, last="ready"))
-    await asyncio.wait_for(asyncio.gather(*(f.ready.wait() for f in followers)), 300)
-    print(
-        f"{len(followers)} clients resumed from 0 and caught up in "
-        f"{time.perf_counter() - connected:.1f} s",
-        flush=True,
-    )
+    await everyone_heard(followers, "ready", 300)
+    print(f"{len(followers)} clients connected, resumed from 0 and caught up in ", end="")
+    print(f"{time.perf_counter() - began:.1f} s", flush=True)
+
     sent: dict[tuple[str, str], float] = {}
     started = time.perf_counter()
     await run_jobs(ports, commands(exercises, rounds), sent)
     await run_jobs(ports, commands(exercises, 0, last="end"))
-    with suppress(TimeoutError):  # the check below says who missed what
-        await asyncio.wait_for(asyncio.gather(*(f.finished.wait() for f in followers)), 120)
+    await everyone_heard(followers, "end", 120)
     elapsed = time.perf_counter() - started
+    await asyncio.gather(*(ws.close() for ws in sockets))
+
+    # All of them lose their connection; events happen meanwhile; all come back at once.
+    await run_jobs(ports, commands(exercises, 1, label="away"))
+    began = time.perf_counter()
+    sockets = await connect(followers)
+    await run_jobs(ports, commands(exercises, 0, last="back"))
+    await everyone_heard(followers, "back", 300)
+    print(f"{len(followers)} clients reconnected at once, resumed from their last seq and ", end="")
+    print(f"caught up in {time.perf_counter() - began:.1f} s", flush=True)
     await asyncio.gather(*(ws.close() for ws in sockets))
     return await check_followers(ports, followers, sent, elapsed)
 
@@ -621,7 +639,9 @@ async def fan_out_run(ports: list[int], exercises: list[Exercise], rounds: int) 
 Job = tuple[str, str, str, dict[str, Any] | None, tuple[str, str] | None]
 
 
-def commands(exercises: list[Exercise], rounds: int, last: str = "") -> list[Job]:
+def commands(
+    exercises: list[Exercise], rounds: int, last: str = "", label: str = "round"
+) -> list[Job]:
     """An inject (everyone sees it) and a private message a round, in every exercise.
 
     Round by round across the exercises, so that requests in flight together are mostly for
@@ -635,9 +655,9 @@ def commands(exercises: list[Exercise], rounds: int, last: str = "") -> list[Job
             if n < 0:
                 jobs.append(("POST", f"{api}/control", facilitator, inject(last), None))
                 continue
-            key = (exercise.public_id, f"round {n}")
+            key = (exercise.public_id, f"{label} {n}")
             jobs.append(("POST", f"{api}/control", facilitator, inject(key[1]), key))
-            message = {"to": ["openai"], "body": f"secret {n}"}
+            message = {"to": ["openai"], "body": f"{label}: a secret {n}"}
             jobs.append(("POST", f"{api}/messages", anthropic, message, None))
     return jobs
 
@@ -698,7 +718,8 @@ async def check_followers(
     ]
     print(
         f"{len(followers)} clients of {len(followers) // len(SEATS)} exercises on "
-        f"{len(ports)} processes (Redis pub/sub): {delivered:,} frames in {elapsed:.1f} s"
+        f"{len(ports)} processes (Redis pub/sub): {delivered:,} frames in all; the live "
+        f"rounds took {elapsed:.1f} s"
     )
     if latencies:
         print(

@@ -50,6 +50,7 @@ class Feed:
         self._grace: asyncio.TimerHandle | None = None
         self._filling = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self.stopped = False
 
     async def start(self) -> None:
         self._layer = get_channel_layer()
@@ -64,10 +65,11 @@ class Feed:
     async def join_group(self) -> None:
         # Again on every check: the in-memory layer forgets group members after a day, and
         # joining again changes nothing where the member is still there.
-        if self._layer is not None:
+        if self._layer is not None and not self.stopped:
             await self._layer.group_add(group_name(self.public_id), self._channel)
 
     async def stop(self) -> None:
+        self.stopped = True
         if self._grace is not None:
             self._grace.cancel()
         for task in list(self._tasks):
@@ -120,7 +122,8 @@ class Feed:
             self.fill_soon(through=max(self._early))
 
     def fill_soon(self, through: int | None = None) -> None:
-        self._spawn(self.fill(through))
+        if not self.stopped:
+            self._spawn(self.fill(through))
 
     async def fill(self, through: int | None = None) -> None:
         """Pass on the events after `last_seq` (up to `through`) read from the log."""
@@ -216,6 +219,8 @@ class Hub:
             return
         last_seqs = await event_log.last_seqs([feed.public_id for feed in started])
         for feed in started:
+            if feed.stopped:  # its last socket left while the log was read
+                continue
             await feed.join_group()
             if last_seqs.get(feed.public_id, 0) > feed.last_seq:
                 feed.fill_soon()
