@@ -14,14 +14,13 @@ request signals, so it behaves as it would under Django's handler.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from asgiref.typing import (
-    ASGI3Application,
     ASGIReceiveCallable,
     ASGISendCallable,
     HTTPResponseBodyEvent,
@@ -45,6 +44,8 @@ THREAD_NAME = "wargame-api"
 THREADS = 4
 
 Headers = list[tuple[bytes, bytes]]
+# Django's and Channels' ASGI applications type their arguments more loosely than asgiref does.
+Application = Callable[[Any, Any, Any], Awaitable[None]]
 
 
 def keep_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
@@ -65,7 +66,7 @@ connection_created.connect(keep_connection)
 class ApiApplication:
     """Serves `/api/` on the thread pool and hands everything else to `fallback`."""
 
-    def __init__(self, fallback: ASGI3Application, threads: int = THREADS) -> None:
+    def __init__(self, fallback: Application, threads: int = THREADS) -> None:
         self.fallback = fallback
         self.handler = BaseHandler()
         self.handler.load_middleware(is_async=False)
