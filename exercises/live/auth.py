@@ -14,7 +14,6 @@ from importlib import import_module
 from typing import Any
 from urllib.parse import urlsplit
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
@@ -23,6 +22,8 @@ from exercises.api.auth import SESSION_SEATS, bearer_token
 from exercises.models import Seat
 from exercises.services import lifecycle
 from exercises.services.errors import Forbidden, Unauthorized
+
+from .log import on_the_pool
 
 
 def header(scope: Mapping[str, Any], name: bytes) -> str | None:
@@ -76,6 +77,6 @@ def _session_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
     return seat
 
 
-# Off Channels' one thread-sensitive thread: a thousand browsers reconnecting at once
-# authenticate side by side instead of one after another.
-handshake_seat = database_sync_to_async(_handshake_seat, thread_sensitive=False)
+# On the live stream's threads, which keep their connection (log.py): a thousand browsers
+# reconnecting at once do not open a thousand connections.
+handshake_seat = on_the_pool(_handshake_seat)

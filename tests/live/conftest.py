@@ -25,6 +25,7 @@ from asgiref.testing import ApplicationCommunicator
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from exercises.live.log import close_connections
 from exercises.models import Event, Exercise, Seat
 from exercises.services import lifecycle, messages, moves, projection
 
@@ -123,6 +124,8 @@ def fresh_layer() -> Iterator[None]:
     flush_layer()
     yield
     flush_layer()
+    # The stream's threads keep their database connections; the test database must go.
+    close_connections()
 
 
 class Socket:
