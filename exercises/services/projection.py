@@ -54,12 +54,26 @@ def shown_to(
 
 
 def events_for(seat: Seat, since: int, limit: int = 1000) -> list[dict[str, Any]]:
-    rows = Event.objects.filter(exercise_id=seat.exercise_id, seq__gt=since).order_by("seq")
+    """Up to `limit` events the seat may see after `since`, oldest first.
+
+    The log is read a page at a time until `limit` are found or it ends: a seat sees a
+    subsequence, so one page of rows may hold none of its events while later pages do, and a
+    client that got an empty answer would take itself to be up to date.
+    """
+    rows = Event.objects.filter(exercise_id=seat.exercise_id).order_by("seq")
     out: list[dict[str, Any]] = []
-    for event in rows[:limit]:
-        shown = event_for(seat, event)
-        if shown is not None:
-            out.append(shown)
+    after = since
+    while len(out) < limit:
+        page = list(rows.filter(seq__gt=after)[:limit])
+        for event in page:
+            shown = event_for(seat, event)
+            if shown is not None:
+                out.append(shown)
+                if len(out) == limit:
+                    break
+        if len(page) < limit:
+            break
+        after = page[-1].seq
     return out
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from exercises.models import Exercise, Ruling, Turn
+from exercises.services import events
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -142,6 +143,22 @@ def test_events_since_n_are_the_later_ones_in_order(api: Api, game: Game) -> Non
     assert seqs == sorted(seqs)
     assert later == [e for e in everything if e["seq"] > everything[1]["seq"]]
     assert set(everything[0]) == {"seq", "type", "turn", "at", "data"}
+
+
+def test_events_a_seat_may_see_are_found_past_a_long_run_it_may_not(api: Api, game: Game) -> None:
+    # given: 1,500 facilitator-only events, then one for everyone
+    exercise = Exercise.objects.get(public_id=game.id)
+    with events.write_transaction():
+        for n in range(1500):
+            events.append(exercise, "note", {"n": n}, turn=1, audience=events.FACILITATOR_ONLY)
+        events.append(exercise, "inject", {"title": "Later"}, turn=1, audience=events.EVERYONE)
+
+    # when
+    seen = api.get(game.url("/events?since=0"), game.tokens["observer"]).json()["events"]
+
+    # then
+    assert seen[-1]["data"] == {"title": "Later"}
+    assert not any(e["type"] == "note" for e in seen)
 
 
 @pytest.mark.django_db(transaction=True)
