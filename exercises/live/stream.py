@@ -130,7 +130,7 @@ class Stream:
             return
         self.last_seen = frames.seq
         frame = frames.for_viewer(self.who)
-        if frame is not NOT_SHOWN:
+        if frame != NOT_SHOWN:
             self._emit(frame)
         if self.seat.kind == Seat.Kind.ROLE and frames.may_revoke(self.seat.role):
             self._spawn(self._close_if_revoked())
@@ -175,6 +175,8 @@ class Stream:
         for index, frames in enumerate(held):
             if frames.seq > self.last_seen + 1:
                 self._held = held[index:]  # heard, but what comes before it is not: read on
+                if not page.doorbells:
+                    await asyncio.sleep(0.1)  # not in the log yet: do not spin on it
                 return
             self._take(frames)
         self._catching_up = False
