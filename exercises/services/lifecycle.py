@@ -449,7 +449,8 @@ def replace_seat(seat: Seat, role: str, bot_policy: str | None) -> str | None:
             "seat.replaced",
             {"role": role, "bot": bot_policy or None},
             turn=current_turn_number(exercise),
-            audience=events.FACILITATOR_ONLY,
+            # The role's player learns it at once, not from the bot's first move.
+            audience=events.to_roles(role),
         )
         if bot_policy:
             from .bots import schedule_bots

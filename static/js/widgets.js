@@ -50,6 +50,10 @@
       case "exercise.finished":
         // The ending's title and text come with the page's data, reloaded after this event.
         return [item("ending", "The exercise is over", h("p", { class: "text ending-text" }))];
+      case "seat.replaced":
+        return [item("status", d.bot
+          ? `${whoName(d.role)} is now played by a bot (${d.bot})`
+          : `${whoName(d.role)} was given to a new player`)];
       case "exercise.paused":
         return [item("status", "The facilitator paused the exercise")];
       case "exercise.resumed":

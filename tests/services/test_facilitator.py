@@ -24,7 +24,7 @@ def test_giving_a_role_to_a_bot_makes_the_bot_move(cast: Cast) -> None:
     assert "openai" in cast.turn().ready
     [replaced] = cast.events("seat.replaced")
     assert replaced.data == {"role": "openai", "bot": "no-pause"}
-    assert replaced.audience == {}  # facilitator only
+    assert replaced.audience == {"roles": ["openai"]}  # and the facilitator
 
 
 def test_a_bot_given_a_role_keeps_playing_it_on_later_turns(cast: Cast) -> None:
