@@ -21,7 +21,12 @@ def exercise_view(call: Call) -> Reply:
 def submit_move(call: Call) -> Reply:
     body = call.body_as(s.MoveRequest)
     move, created = moves.submit_move(
-        call.caller, body.action, body.params, body.rationale, body.idempotency_key
+        call.caller,
+        body.action,
+        body.params,
+        body.rationale,
+        body.idempotency_key,
+        replaces=body.replaces,
     )
     return Reply(201 if created else 200, projection.move_dict(move))
 

@@ -33,6 +33,14 @@ class MoveRequest(Body):
         max_length=200,
         description="Any string unique to this move: resending it returns the same move.",
     )
+    replaces: str = Field(
+        "",
+        max_length=32,
+        description=(
+            "The id of one of your live moves this one replaces: it is withdrawn in the same "
+            "step, and kept when this move is refused."
+        ),
+    )
 
 
 class VoteRequest(Body):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError
@@ -26,9 +27,12 @@ from .scenarios import scenario_of, state_of
 from .turns import close_if_everyone_is_in
 
 
-def body_hash(action: str, params: dict[str, Any], rationale: str) -> str:
+def body_hash(action: str, params: dict[str, Any], rationale: str, replaces: str = "") -> str:
+    # `replaces` only when given, so that the hashes of moves that replace nothing stay as
+    # they were stored.
+    extra = {"replaces": replaces} if replaces else {}
     body = json.dumps(
-        {"action": action, "params": params, "rationale": rationale},
+        {"action": action, "params": params, "rationale": rationale, **extra},
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -49,38 +53,57 @@ def submit_move(
     rationale: str = "",
     idempotency_key: str = "",
     *,
+    replaces: str = "",
     as_bot: bool = False,
 ) -> tuple[Move, bool]:
-    """The move and whether it was created now (False: a replay of the same key)."""
+    """The move and whether it was created now (False: a replay of the same key).
+
+    With `replaces`, the role's live move of that id is withdrawn in the same transaction:
+    when the new move is refused, the old one stays.
+    """
     require_role(seat, as_bot=as_bot)
-    digest = body_hash(action, params, rationale)
+    digest = body_hash(action, params, rationale, replaces)
+    proposal = Proposal(action, params, rationale, idempotency_key, digest, replaces)
     try:
         with events.write_transaction():
-            return _submit_locked(as_bot, seat, action, params, rationale, idempotency_key, digest)
+            return _submit_locked(seat, proposal, as_bot=as_bot)
     except IntegrityError:
         # Two requests with one key raced past the lookup; the constraint let one in.
         existing = Move.objects.get(seat=seat, idempotency_key=idempotency_key)
         return _replay(existing, digest), False
 
 
-def _submit_locked(
-    as_bot: bool,
-    seat: Seat,
-    action: str,
-    params: dict[str, Any],
-    rationale: str,
-    key: str,
-    digest: str,
-) -> tuple[Move, bool]:
+@dataclass(frozen=True)
+class Proposal:
+    action: str
+    params: dict[str, Any]
+    rationale: str
+    key: str
+    digest: str
+    replaces: str
+
+
+def _submit_locked(seat: Seat, proposal: Proposal, *, as_bot: bool) -> tuple[Move, bool]:
+    action, params, rationale, key = (
+        proposal.action,
+        proposal.params,
+        proposal.rationale,
+        proposal.key,
+    )
     exercise, turn = locked_with_turn(seat, as_bot=as_bot)
     existing, live = _replay_and_live(seat, key, turn)
     if existing is not None:
-        return _replay(existing, digest), False
+        return _replay(existing, proposal.digest), False
     turn = _check_open(exercise, turn)
+    if proposal.replaces:
+        replaced = _withdraw(exercise, seat, proposal.replaces)
+        live = [(pk, move) for pk, move in live if pk != replaced.pk]
     scenario = scenario_of(exercise)
     candidate = engine.Move(seat.role, action, params, text=rationale)
     try:
-        checked = engine.check_move(scenario, state_of(exercise), candidate, live)
+        checked = engine.check_move(
+            scenario, state_of(exercise), candidate, [move for _, move in live]
+        )
     except engine.Rejected as exc:
         raise Invalid(str(exc), code="move_rejected") from exc
     move = rows.insert(
@@ -93,7 +116,7 @@ def _submit_locked(
             params=checked,
             rationale=rationale,
             idempotency_key=key,
-            body_hash=digest,
+            body_hash=proposal.digest,
         )
     )
     events.append(
@@ -104,7 +127,7 @@ def _submit_locked(
         audience=events.to_roles(seat.role),
         redacted={"role": seat.role},
     )
-    _update_ready(exercise, turn, seat.role, scenario, [m.action for m in live] + [action])
+    _update_ready(exercise, turn, seat.role, scenario, [m.action for _, m in live] + [action])
     return move, True
 
 
@@ -131,10 +154,10 @@ def _check_open(exercise: Exercise, turn: Turn | None) -> Turn:
 
 def _replay_and_live(
     seat: Seat, key: str, turn: Turn | None
-) -> tuple[Move | None, list[engine.Move]]:
+) -> tuple[Move | None, list[tuple[int, engine.Move]]]:
     """The move this seat already made with this key, if any, and the role's live moves in
-    the turn as the engine sees them. One query, since a submission is the hottest write
-    there is and a role may have many live moves."""
+    the turn (their primary keys, and as the engine sees them). One query, since a
+    submission is the hottest write there is and a role may have many live moves."""
     if turn is None:
         return Move.objects.filter(seat=seat, idempotency_key=key).first() if key else None, []
     replayed, live = None, []
@@ -143,7 +166,7 @@ def _replay_and_live(
         if key and seat_pk == seat.pk and used_key == key:
             replayed = pk
         if turn_pk == turn.pk and status == Move.Status.SUBMITTED:
-            live.append(engine.Move(seat.role, action, params, text=rationale))
+            live.append((pk, engine.Move(seat.role, action, params, text=rationale)))
     existing = None if replayed is None else Move.objects.select_related("turn").get(pk=replayed)
     return existing, live
 
@@ -191,18 +214,24 @@ def withdraw_move(seat: Seat, move_id: str) -> Move:
     require_role(seat)
     with events.write_transaction():
         exercise = locked_for(seat)
-        move, turn = _move_in_open_turn(exercise, move_id, role=seat.role)
-        move.status = Move.Status.WITHDRAWN
-        move.save(update_fields=["status"])
-        events.append(
-            exercise,
-            "move.withdrawn",
-            {"id": move.public_id, "role": move.role},
-            turn=turn.number,
-            audience=events.to_roles(move.role),
-            redacted={"role": move.role},
-        )
-        _set_ready(exercise, turn, seat.role, False)
+        move = _withdraw(exercise, seat, move_id)
+        _set_ready(exercise, move.turn, seat.role, False)
+    return move
+
+
+def _withdraw(exercise: Exercise, seat: Seat, move_id: str) -> Move:
+    move, turn = _move_in_open_turn(exercise, move_id, role=seat.role)
+    move.status = Move.Status.WITHDRAWN
+    move.save(update_fields=["status"])
+    events.append(
+        exercise,
+        "move.withdrawn",
+        {"id": move.public_id, "role": move.role},
+        turn=turn.number,
+        audience=events.to_roles(move.role),
+        redacted={"role": move.role},
+    )
+    move.turn = turn
     return move
 
 

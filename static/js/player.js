@@ -90,15 +90,10 @@
       rationale,
       idempotency_key: form.dataset.key || (form.dataset.key = W.newKey()),
     };
-    const done = await act(button, async () => {
-      if (replacing) {
-        await api("DELETE", `/moves/${replacing}`).catch((error) => {
-          if (error.status !== 409 && error.status !== 404) throw error;
-        });
-        delete form.dataset.replacing;
-      }
-      return api("POST", "/moves", body);
-    }, replacing ? "Move replaced." : "Move submitted.");
+    // One request: the server withdraws the old move only if it accepts the new one.
+    if (replacing) body.replaces = replacing;
+    const done = await act(button, () => api("POST", "/moves", body),
+      replacing ? "Move replaced." : "Move submitted.");
     if (done) {
       delete form.dataset.key;
       W.clearDrafts(form);

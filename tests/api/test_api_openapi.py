@@ -111,7 +111,13 @@ def test_request_bodies_are_the_pydantic_models_schemas(api: Api) -> None:
 
     move = schemas["MoveRequest"]
     assert move["additionalProperties"] is False
-    assert set(move["properties"]) == {"action", "params", "rationale", "idempotency_key"}
+    assert set(move["properties"]) == {
+        "action",
+        "params",
+        "rationale",
+        "idempotency_key",
+        "replaces",
+    }
     control = schemas["ControlRequest"]
     assert control["discriminator"]["propertyName"] == "command"
     assert len(control["oneOf"]) == 10

@@ -61,6 +61,63 @@ def test_a_withdrawn_move_comes_back_withdrawn(api: Api, game: Game) -> None:
     assert again.status_code == 409
 
 
+def test_a_move_replaces_another_in_one_step_even_when_the_role_is_at_its_limit(
+    api: Api, game: Game
+) -> None:
+    # given: anthropic has made the two moves a turn allows
+    token = game.tokens["anthropic"]
+    first = api.json(api.post(game.url("/moves"), token, {"action": "continue_scaling"}))
+    api.post(game.url("/moves"), token, {"action": "mobilize_crisis_team"})
+    assert api.post(game.url("/moves"), token, {"action": "run_safety_evals"}).status_code == 400
+
+    # when
+    response = api.post(
+        game.url("/moves"), token, {"action": "run_safety_evals", "replaces": first["id"]}
+    )
+
+    # then
+    assert response.status_code == 201
+    view = api.json(api.get(game.url(), token))
+    live = {m["action"] for m in view["me"]["moves"] if m["status"] == "submitted"}
+    assert live == {"mobilize_crisis_team", "run_safety_evals"}
+
+
+def test_a_refused_replacement_keeps_the_move_it_would_have_replaced(api: Api, game: Game) -> None:
+    token = game.tokens["anthropic"]
+    first = api.json(api.post(game.url("/moves"), token, {"action": "continue_scaling"}))
+
+    refused = api.post(
+        game.url("/moves"),
+        token,
+        {
+            "action": "share_evidence_back_channel",
+            "params": {"lab": "anthropic"},
+            "replaces": first["id"],
+        },
+    )
+
+    assert refused.status_code == 400
+    view = api.json(api.get(game.url(), token))
+    assert [(m["id"], m["status"]) for m in view["me"]["moves"]] == [(first["id"], "submitted")]
+
+
+def test_a_move_cannot_replace_another_roles_move(api: Api, game: Game) -> None:
+    theirs = api.json(
+        api.post(game.url("/moves"), game.tokens["openai"], {"action": "continue_scaling"})
+    )
+
+    response = api.post(
+        game.url("/moves"),
+        game.tokens["anthropic"],
+        {"action": "continue_scaling", "replaces": theirs["id"]},
+    )
+
+    assert response.status_code == 404
+    assert api.json(api.get(game.url(), game.tokens["openai"]))["me"]["moves"][0]["status"] == (
+        "submitted"
+    )
+
+
 def test_moves_wait_for_the_exercise_to_start(api: Api, new_game: Callable[..., Game]) -> None:
     lobby = new_game(start=False)
 
