@@ -141,6 +141,9 @@ class Turn(models.Model):
     state_after = models.JSONField(null=True, blank=True)
     narrative = models.JSONField(default=list)
     draws = models.JSONField(default=list)
+    # The state adjudication started from: `state_before` plus whatever the facilitator
+    # changed while the turn was open (set_state, an inject's effects). Replay reads it.
+    state_at_close = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -267,3 +270,26 @@ class Event(models.Model):
             "at": self.at.isoformat(),
             "data": self.data if data is None else data,
         }
+
+
+class Note(models.Model):
+    """The facilitator's own writing: an observation during play (on a turn or an event), or
+    the debrief. Only the facilitator sees notes; the after-action report holds them."""
+
+    class Kind(models.TextChoices):
+        OBSERVATION = "observation"
+        DEBRIEF = "debrief"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="notes")
+    turn = models.PositiveIntegerField(null=True, blank=True)
+    event_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OBSERVATION)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["exercise", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.exercise_id}"

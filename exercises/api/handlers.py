@@ -8,7 +8,8 @@ from typing import Any
 from django.urls import reverse
 
 from exercises.models import Message, Ruling
-from exercises.services import lifecycle, messages, moves, projection, turns
+from exercises.services import lifecycle, messages, moves, notes, projection, turns
+from exercises.services.errors import NotFound
 
 from . import schemas as s
 from .table import Call, Reply
@@ -92,6 +93,30 @@ def ruling_dict(move_id: str, ruling: Ruling) -> dict[str, Any]:
         "failure_narrative": ruling.failure_narrative,
         "changes": ruling.changes,
     }
+
+
+def add_note(call: Call) -> Reply:
+    body = call.body_as(s.NoteRequest)
+    note = notes.add_note(
+        call.caller, body.text, kind=body.kind, turn=body.turn, event_seq=body.event_seq
+    )
+    return Reply(201, notes.note_dict(note))
+
+
+def edit_note(call: Call) -> Reply:
+    body = call.body_as(s.NoteEdit)
+    note = notes.edit_note(call.caller, _note_id(call), body.text, body.kind)
+    return Reply(200, notes.note_dict(note))
+
+
+def delete_note(call: Call) -> Reply:
+    return Reply(200, notes.delete_note(call.caller, _note_id(call)))
+
+
+def _note_id(call: Call) -> int:
+    if not call.args["note"].isdigit():
+        raise NotFound("there is no such note")
+    return int(call.args["note"])
 
 
 def control(call: Call) -> Reply:

@@ -17,6 +17,7 @@ PATH_PARAMETER = re.compile(r"{(\w+)}")
 PATH_DESCRIPTIONS = {
     "id": "The exercise's id.",
     "move": "The move's id.",
+    "note": "The note's id.",
 }
 
 

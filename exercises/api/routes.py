@@ -11,6 +11,7 @@ ANY_SEAT = "any seat of the exercise"
 A_ROLE = "a role's seat (not a bot's)"
 FACILITATOR = "the facilitator"
 MOVE = "the move, as `{id, turn, role, action, params, rationale, status}`"
+NOTE = "the note, as `{id, kind, turn, event_seq, text, created_at, updated_at}`"
 
 
 def openapi(call: Call) -> Reply:
@@ -132,5 +133,38 @@ ROUTES: list[Route] = [
         200,
         "The ruling: `{move, chance, outcome, narrative, failure_narrative, changes}`.",
         request=s.RulingRequest,
+    ),
+    Route(
+        "POST",
+        "/exercises/{id}/notes",
+        "addNote",
+        "Write a note: an observation on a turn or an event, or the debrief",
+        FACILITATOR,
+        h.add_note,
+        201,
+        f"Created: {NOTE}. Notes are the facilitator's only; `GET /exercises/{{id}}` lists "
+        "them under `notes` for the facilitator.",
+        request=s.NoteRequest,
+    ),
+    Route(
+        "PATCH",
+        "/exercises/{id}/notes/{note}",
+        "editNote",
+        "Change a note's text (and kind)",
+        FACILITATOR,
+        h.edit_note,
+        200,
+        f"The note: {NOTE}.",
+        request=s.NoteEdit,
+    ),
+    Route(
+        "DELETE",
+        "/exercises/{id}/notes/{note}",
+        "deleteNote",
+        "Delete a note",
+        FACILITATOR,
+        h.delete_note,
+        200,
+        f"The note as it was: {NOTE}.",
     ),
 ]

@@ -162,6 +162,23 @@ class ControlRequest(RootModel[Command]):
     """One facilitator command."""
 
 
+class NoteRequest(Body):
+    """A facilitator's note: an observation (on the current turn, a named turn or an event) or
+    the debrief."""
+
+    text: str = Field(min_length=1, max_length=20_000)
+    kind: Literal["observation", "debrief"] = "observation"
+    turn: int | None = Field(None, ge=0, description="The turn it is about; default: the current.")
+    event_seq: int | None = Field(None, ge=1, description="The event (its seq) it is attached to.")
+
+
+class NoteEdit(Body):
+    """A note's new text (and kind)."""
+
+    text: str = Field(min_length=1, max_length=20_000)
+    kind: Literal["observation", "debrief"] | None = None
+
+
 class EventsQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

@@ -15,6 +15,7 @@ from exercises.engine.state import visible_commitments
 from exercises.models import Event, Exercise, Move, Seat, Turn
 
 from .lifecycle import current_turn
+from .notes import notes_of
 from .scenarios import scenario_of, state_of
 
 
@@ -112,6 +113,7 @@ def exercise_view(seat: Seat) -> dict[str, Any]:
     if who == FACILITATOR:
         view["rulings_pending"] = _rulings_pending(turn)
         view["commitments"] = visible_commitments(scenario, state, FACILITATOR)
+        view["notes"] = notes_of(exercise)
     return view
 
 

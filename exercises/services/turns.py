@@ -178,6 +178,7 @@ def _resolve(exercise: Exercise, turn: Turn) -> None:
     turn.check_transition(Turn.Phase.RESOLVED)
     turn.phase = Turn.Phase.RESOLVED
     turn.resolved_at = timezone.now()
+    turn.state_at_close = state.to_dict()
     turn.state_after = outcome.state.to_dict()
     turn.narrative = list(outcome.narrative)
     turn.draws = [d.to_dict() for d in outcome.draws]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from exercises.api.routes import ROUTES
-from exercises.services import lifecycle, moves
+from exercises.services import lifecycle, moves, notes
 
 if TYPE_CHECKING:
     from tests.api.conftest import Api, Game
@@ -31,6 +31,9 @@ REQUESTS = {
     "message": ("POST", "/messages", {"to": "all", "body": "Hello."}),
     "control": ("POST", "/control", {"command": "pause"}),
     "ruling": ("POST", "/rulings", {"move": "{move}", "chance": 0.5}),
+    "note": ("POST", "/notes", {"text": "A note."}),
+    "edit note": ("PATCH", "/notes/{note}", {"text": "Changed."}),
+    "delete note": ("DELETE", "/notes/{note}", None),
 }
 
 # fmt: off
@@ -45,11 +48,14 @@ MATRIX = {
     "message":  (201,      201,   403,     201,        401,     403),
     "control":  (403,      403,   403,     200,        401,     403),
     "ruling":   (403,      403,   403,     200,        401,     403),
+    "note":     (403,      403,   403,     201,        401,     403),
+    "edit note": (403,     403,   403,     200,        401,     403),
+    "delete note": (403,   403,   403,     200,        401,     403),
 }
 # fmt: on
 
 CASES = [
-    pytest.param(route, caller, status, id=f"{route}-{caller.replace(' ', '-')}")
+    pytest.param(route, caller, status, id=f"{route}-{caller}".replace(" ", "-"))
     for route, statuses in MATRIX.items()
     for caller, status in zip(CALLERS, statuses, strict=True)
 ]
@@ -69,20 +75,24 @@ def free_form_move(game: Game) -> str:
     return move.public_id
 
 
+def a_note(game: Game) -> str:
+    seat = lifecycle.seat_by_token(game.tokens["facilitator"])
+    return str(notes.add_note(seat, "Anthropic hesitates.").pk)
+
+
 @pytest.mark.parametrize(("route", "caller", "status"), CASES)
 def test_only_the_documented_seats_may_call_each_route(
     api: Api, game: Game, other_game: Game, route: str, caller: str, status: int
 ) -> None:
     # given
-    move = free_form_move(game)
+    move, note = free_form_move(game), a_note(game)
     method, suffix, body = REQUESTS[route]
     if body is not None:
         body = {k: v.replace("{move}", move) if isinstance(v, str) else v for k, v in body.items()}
+    path = suffix.replace("{move}", move).replace("{note}", note)
 
     # when
-    response = api.call(
-        method, game.url(suffix.replace("{move}", move)), token_of(caller, game, other_game), body
-    )
+    response = api.call(method, game.url(path), token_of(caller, game, other_game), body)
 
     # then
     assert response.status_code == status, response.content
