@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from exercises.models import Message, Ruling
+from exercises.services import fork as forks
 from exercises.services import lifecycle, messages, moves, notes, projection, turns
 from exercises.services.errors import NotFound
 
@@ -143,6 +144,20 @@ def replace_seat(call: Call, body: Any) -> Reply:
     return Reply(200, {"token": token, "url": url})
 
 
+def fork(call: Call, body: Any) -> Reply:
+    created = forks.fork_exercise(
+        call.caller, body.turn, name=body.name, new_seed=body.new_seed, bots=body.bots
+    )
+    # The fork's links, shown this once: only their hashes are stored.
+    link = call.request.build_absolute_uri
+    seats = {
+        name: {"token": token, "url": link(reverse("join", args=[token]))}
+        for name, token in created.tokens.items()
+    }
+    new = created.exercise
+    return Reply(200, {"id": new.public_id, "name": new.name, "seats": seats})
+
+
 COMMANDS: dict[type[Any], Callable[[Call, Any], Reply]] = {
     s.Start: _done(lambda seat, _: lifecycle.start(seat)),
     s.CloseTurn: _done(lambda seat, _: turns.close_turn(seat)),
@@ -154,4 +169,5 @@ COMMANDS: dict[type[Any], Callable[[Call, Any], Reply]] = {
     s.Inject: _done(lambda seat, b: lifecycle.inject(seat, b.inject, b.title, b.text, b.to)),
     s.SetState: _done(lambda seat, b: lifecycle.set_state(seat, b.variable, b.value, b.reason)),
     s.ReplaceSeat: replace_seat,
+    s.Fork: fork,
 }

@@ -115,12 +115,13 @@ ROUTES: list[Route] = [
         "/exercises/{id}/control",
         "control",
         "A facilitator command: start, close or open a turn, pause, resume, finish, extend, "
-        "inject, set a variable, replace a seat",
+        "inject, set a variable, replace a seat, fork a new exercise from a resolved turn",
         FACILITATOR,
         h.control,
         200,
         '`{"ok": true}`; `replace_seat` without a bot answers `{token, url}` for the new '
-        "player, shown this once.",
+        'player, and `fork` `{id, name, seats: {<seat>: {token, url}}}` for the new '
+        "exercise, shown this once.",
         request=s.ControlRequest,
     ),
     Route(

@@ -143,6 +143,19 @@ class ReplaceSeat(Body):
     bot_policy: Name | None = None
 
 
+class Fork(Body):
+    """A new exercise that plays on from after a resolved turn of this one ("what if")."""
+
+    command: Literal["fork"]
+    turn: int = Field(ge=0, le=10_000, description="The resolved turn to go on from; 0: the start.")
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    new_seed: bool = Field(False, description="Roll new dice; by default the seed is kept.")
+    bots: dict[Name, Name] | None = Field(
+        None,
+        description="Role id to bot policy; left out: the bots this exercise has now.",
+    )
+
+
 Command = Annotated[
     Start
     | CloseTurn
@@ -153,7 +166,8 @@ Command = Annotated[
     | Extend
     | Inject
     | SetState
-    | ReplaceSeat,
+    | ReplaceSeat
+    | Fork,
     Field(discriminator="command"),
 ]
 

@@ -8,5 +8,5 @@ A socket authenticates (session cookie with an allowed Origin, or a bearer heade
 - `frames`: one stored event projected and encoded once per viewer.
 - `feed`: one channel-layer subscription per exercise per process, fanning out to its sockets.
 - `stream`: one socket's place in the log: never a gap, never a duplicate.
-- `consumer`: the Channels consumer tying them to the protocol.
+- `consumer`: the Channels consumer tying them to the protocol; `routing`: its URL.
 """

@@ -77,7 +77,7 @@ def history(exercise: Exercise, scenario: Scenario, who: str) -> list[dict[str, 
         .values_list("number", "state_before", "state_after")
     )
     first = turns[0][1] if turns else exercise.state
-    points = [(0, first)]
+    points = [(int(first.get("turn", 0)), first)]  # a fork starts after turn 0
     points += [(number, after) for number, _, after in turns if after is not None]
     return [
         {"turn": number, "values": visible_values(scenario, State.from_dict(state), who)}

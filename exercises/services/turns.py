@@ -40,8 +40,10 @@ def lease_seconds() -> float:
 def open_turn(exercise: Exercise) -> Turn:
     """Open the next turn; the caller holds the exercise lock."""
     scenario = scenario_of(exercise)
-    number = current_turn_number(exercise) + 1
-    opening = engine.open_turn(scenario, state_of(exercise), exercise.seed)
+    state = state_of(exercise)
+    # A fork starts after a turn of another exercise: its first turn is numbered on from there.
+    number = max(current_turn_number(exercise), state.turn) + 1
+    opening = engine.open_turn(scenario, state, exercise.seed)
     exercise.state = opening.state.to_dict()
     exercise.save(update_fields=["state"])
     deadline = None
