@@ -1,0 +1,82 @@
+"""Forking: a new exercise that starts from a resolved turn of an old one ("what if").
+
+The fork keeps the old exercise's scenario snapshot (the same row: replay never reads a file),
+starts from the state after the chosen turn, and keeps the seed unless asked for a new one.
+Its seats are the old one's roles with the same bots, or the bots the facilitator names, each
+with a fresh token shown once. Where it came from is recorded in both logs: the fork's
+`exercise.forked` event (everyone) and the old exercise's `exercise.forked_to` (facilitator).
+The fork is made by `lifecycle.create_exercise`, like any other exercise, then given its state.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from exercises.engine import Scenario, State, initial_state
+from exercises.models import Exercise, Seat, Turn
+
+from . import events, lifecycle
+from .errors import Conflict, Invalid
+from .scenarios import scenario_of
+
+
+def fork_exercise(
+    seat: Seat,
+    turn: int,
+    *,
+    name: str | None = None,
+    new_seed: bool = False,
+    bots: dict[str, str] | None = None,
+) -> lifecycle.Created:
+    """A new exercise in the lobby that plays on from after `turn` (0: from the start)."""
+    lifecycle.require_facilitator(seat)
+    old: Exercise = seat.exercise
+    scenario = scenario_of(old)
+    state = start_state(old, scenario, turn)
+    if bots is None:
+        bots = same_bots(old)
+    label = f"{scenario.turn_label} {turn}" if turn else "the start"
+    with events.write_transaction():
+        created = lifecycle.create_exercise(
+            scenario,
+            name or f"{old.name} (what if, from {label})",
+            seed=secrets.token_hex(8) if new_seed else old.seed,
+            turn_seconds=old.turn_seconds,
+            bots=bots,
+            auto_advance=old.auto_advance,
+        )
+        fork = created.exercise
+        fork.state = state.to_dict()
+        fork.save(update_fields=["state"])
+        origin = {"from": old.public_id, "name": old.name, "turn": turn, "new_seed": new_seed}
+        events.append(fork, "exercise.forked", origin, turn=0, audience=events.EVERYONE)
+        locked = lifecycle.locked(old.public_id)
+        events.append(
+            locked,
+            "exercise.forked_to",
+            {"to": fork.public_id, "name": fork.name, "turn": turn, "new_seed": new_seed},
+            turn=lifecycle.current_turn_number(locked),
+            audience=events.FACILITATOR_ONLY,
+        )
+    return created
+
+
+def start_state(old: Exercise, scenario: Scenario, turn: int) -> State:
+    """The state after `turn` of `old`, checked to leave something to play."""
+    if turn == 0:
+        return initial_state(scenario)
+    row = Turn.objects.filter(exercise=old, number=turn).first()
+    if row is None:
+        raise Invalid(f"there is no {scenario.turn_label} {turn}")
+    if row.phase != Turn.Phase.RESOLVED or row.state_after is None:
+        raise Conflict(f"{scenario.turn_label} {turn} is not resolved yet")
+    state = State.from_dict(row.state_after)
+    if state.ending is not None or turn >= scenario.turns:
+        raise Conflict(f"the exercise ended with {scenario.turn_label} {turn}: nothing to play")
+    return state
+
+
+def same_bots(old: Exercise) -> dict[str, str]:
+    """The roles bots play in `old` now, and their policies."""
+    seats = old.seats.filter(kind=Seat.Kind.ROLE, revoked_at=None).exclude(bot_policy="")
+    return {s.role: s.bot_policy for s in seats}
