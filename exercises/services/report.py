@@ -146,7 +146,7 @@ def _summary(export: dict[str, Any], scenario: Scenario | None, labels: Labels) 
         "seed": exercise.get("seed"),
         "forked_from": exercise.get("forked_from"),
         "turns": len(export.get("turns") or []),
-        "seats": [_seat(s, labels) for s in export.get("seats") or []],
+        "seats": [_seat(s, labels) for s in export.get("seats") or [] if not s.get("revoked_at")],
     }
 
 

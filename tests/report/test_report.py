@@ -1,0 +1,160 @@
+"""The after-action report: one self-contained HTML file, charts inline, user text escaped.
+
+`render_report` reads only the export it is given, so a seat's report is that seat's export
+rendered: the tests play two turns and render the export of each kind of seat.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from exercises.services import lifecycle, moves, notes, turns
+from exercises.services.report import render_report
+from tests.services.conftest import Cast
+
+XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+def export_shaped(**extra: Any) -> dict[str, Any]:
+    """An export as DESIGN.md's "Exports" describes it, small enough to read."""
+    values0 = {"frontier_capability": 10, "public_alarm": 1.5, "paused": False}
+    values1 = {"frontier_capability": 12, "public_alarm": 2.0, "paused": True}
+    state0, state1 = {"turn": 0, "values": values0}, {"turn": 1, "values": values1}
+    return {
+        "format_version": 1,
+        "exercise": {
+            "id": "abc",
+            "name": "Friday <b>drill</b>",
+            "scenario": {"id": "ai-pause", "version": "1"},
+        },
+        "seats": [
+            {"name": "facilitator"},
+            {"name": "anthropic"},
+            {"name": "gdm", "bot": "no-pause"},
+        ],
+        "initial_state": state0,
+        "turns": [
+            {
+                "number": 1,
+                "state_before": state0,
+                "moves": [
+                    {
+                        "id": "m1",
+                        "turn": 1,
+                        "role": "anthropic",
+                        "action": "free_form",
+                        "params": {},
+                        "rationale": f"We {XSS} stall",
+                        "status": "succeeded",
+                    },
+                ],
+                "rulings": [{"move": "m1", "chance": 0.4}],
+                "draws": [
+                    {
+                        "key": "m1",
+                        "role": "anthropic",
+                        "label": "We stall",
+                        "chance": 0.4,
+                        "roll": 0.21,
+                        "success": True,
+                    }
+                ],
+                "narrative": [f"The world {XSS} holds its breath."],
+                "state_after": state1,
+            }
+        ],
+        "events": [
+            {
+                "seq": 1,
+                "type": "exercise.created",
+                "turn": 0,
+                "at": "2026-11-22T09:00:00+00:00",
+                "data": {"name": "Friday"},
+            },
+            {
+                "seq": 2,
+                "type": "message.posted",
+                "turn": 1,
+                "at": "2026-11-22T09:05:00+00:00",
+                "data": {"from": "anthropic", "to": "all", "body": f"Hi {XSS}"},
+            },
+        ],
+        "messages": [{"turn": 1, "from": "anthropic", "to": "all", "body": f"Hi {XSS}"}],
+        **extra,
+    }
+
+
+def test_the_report_is_one_self_contained_file() -> None:
+    html = render_report(export_shaped())
+
+    assert html.startswith("<!doctype html>")
+    assert "<script" not in html.lower()
+    assert "<link" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "url(" not in html
+    assert "@media print" in html
+
+
+def test_every_variable_has_an_inline_svg_chart() -> None:
+    html = render_report(export_shaped())
+
+    for name in ("frontier_capability", "public_alarm", "paused"):
+        assert re.search(rf'<svg[^>]*data-variable="{name}"', html), name
+
+
+def test_markup_in_a_move_a_narrative_and_a_message_is_escaped() -> None:
+    html = render_report(export_shaped())
+
+    assert XSS not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Friday &lt;b&gt;drill&lt;/b&gt;" in html
+
+
+def test_it_holds_the_dice_the_notes_and_the_debrief() -> None:
+    notes_ = [
+        {"kind": "observation", "turn": 1, "event_seq": 2, "text": "They hesitated."},
+        {"kind": "debrief", "turn": None, "event_seq": None, "text": "Talk about the button."},
+    ]
+    html = render_report(export_shaped(notes=notes_))
+
+    assert "We stall" in html and "40%" in html and "0.210" in html
+    assert "They hesitated." in html
+    assert "Talk about the button." in html
+    assert "a bot (no-pause)" in html
+
+
+def two_turns(cast: Cast) -> None:
+    """Anthropic moves in secret and writes to OpenAI; the facilitator rules and notes."""
+    secret = moves.submit_move(cast.anthropic, "free_form", {}, "ANTHROPIC-SECRET plan", "k1")[0]
+    moves.rule_on_move(cast.facilitator, secret.public_id, chance=0.5, narrative="It works.")
+    from exercises.services import messages
+
+    messages.post_message(cast.anthropic, ["openai"], "PRIVATE-TO-OPENAI", None)
+    notes.add_note(cast.facilitator, "FACILITATOR-OBSERVATION")
+    turns.close_turn(cast.facilitator)
+    turns.open_next_turn(cast.facilitator)
+    moves.submit_move(cast.openai, "free_form", {}, "OPENAI-SECRET plan", "k2")
+    turns.close_turn(cast.facilitator)
+    notes.add_note(cast.facilitator, "FACILITATOR-DEBRIEF", kind="debrief")
+
+
+@pytest.mark.parametrize("seat", ["observer", "openai", "gdm", "anthropic", "facilitator"])
+def test_a_seats_report_holds_nothing_the_seat_did_not_see(cast: Cast, seat: str) -> None:
+    export = pytest.importorskip("exercises.services.export")
+    two_turns(cast)
+    seen = lifecycle.authenticate(cast.public_id, cast.tokens[seat])
+
+    html = render_report(export.export_for(seen))
+
+    shown = {
+        "ANTHROPIC-SECRET": seat in ("anthropic", "facilitator"),
+        "OPENAI-SECRET": seat in ("openai", "facilitator"),
+        "PRIVATE-TO-OPENAI": seat in ("anthropic", "openai", "facilitator"),
+        "FACILITATOR-OBSERVATION": seat == "facilitator",
+        "FACILITATOR-DEBRIEF": seat == "facilitator",
+    }
+    assert {secret: secret in html for secret in shown} == shown
+    assert "<script" not in html
