@@ -66,7 +66,7 @@ def game(transactional_db: None) -> Game:
 
 
 def move(api: Api, game: Game, role: str, action: str, rationale: str = "") -> dict[str, Any]:
-    body = {"action": action, "rationale": rationale, "idempotency_key": f"{role}-{action}"}
+    body = {"action": action, "rationale": rationale, "idempotency_key": f"{role}-{rationale}"}
     return dict(api.post(game.url("/moves"), game.tokens[role], body))
 
 

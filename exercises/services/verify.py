@@ -1,0 +1,133 @@
+"""Re-adjudicating an export: every resolved turn played again by the pure engine.
+
+Each turn starts from the state its adjudication started from (`state_at_close`: the opening
+state plus the facilitator's changes while it was open), takes the moves that were in play
+(every move not withdrawn, with the facilitator's ruling on a free-form one) and the seed, and
+must give the recorded state after, rolls, narrative and each move's result. Reads only the
+export, never the database: an export checks on a machine that never saw the exercise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from exercises import engine
+from exercises.engine import Scenario, ScenarioLoadError, State, load_scenario_text
+
+from .export import FORMAT_VERSION
+from .turns import _engine_ruling
+
+PLAYED = ("succeeded", "failed", "rejected")  # the statuses adjudication gives
+
+
+class Uncheckable(Exception):
+    """An export that cannot be re-adjudicated: a seat's (no seed), another format, broken."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    turn: int
+    what: str  # a variable's name, or which record (draws, narrative, a move's result)
+    recorded: Any
+    replayed: Any
+
+    def __str__(self) -> str:
+        return (
+            f"turn {self.turn}: {self.what}: recorded {self.recorded!r}, "
+            f"re-adjudicated {self.replayed!r}"
+        )
+
+
+def verify(export: Any) -> tuple[int, list[Difference]]:
+    """How many turns were re-adjudicated, and every difference from the record."""
+    scenario, seed = _checkable(export)
+    checked, differences = 0, []
+    for turn in export["turns"]:
+        if turn.get("phase") != "resolved":
+            continue
+        try:
+            differences += _turn(scenario, seed, turn)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Uncheckable(f"turn {turn.get('number')} is malformed: {exc!r}") from exc
+        checked += 1
+    return checked, differences
+
+
+def _checkable(export: Any) -> tuple[Scenario, str]:
+    if not isinstance(export, dict) or export.get("format_version") != FORMAT_VERSION:
+        raise Uncheckable(f"not an export in format version {FORMAT_VERSION}")
+    exercise = export.get("exercise") or {}
+    seed, scenario = exercise.get("seed"), exercise.get("scenario") or {}
+    text = scenario.get("text")
+    if seed is None or not text:
+        seat = export.get("exported_for")
+        raise Uncheckable(
+            f"this is the {seat}'s export, without the seed and the scenario text: "
+            "only the facilitator's export can be re-adjudicated"
+        )
+    if hashlib.sha256(text.encode()).hexdigest() != scenario.get("sha256"):
+        raise Uncheckable("the scenario text does not match its sha256: it was changed")
+    if not isinstance(export.get("turns"), list):
+        raise Uncheckable("the export has no list of turns")
+    try:
+        return load_scenario_text(text, "export"), str(seed)
+    except ScenarioLoadError as exc:
+        raise Uncheckable(f"the export's scenario does not load:\n{exc}") from exc
+
+
+def _turn(scenario: Scenario, seed: str, turn: dict[str, Any]) -> list[Difference]:
+    number = turn["number"]
+    start = State.from_dict(turn.get("state_at_close") or turn["state_before"])
+    rulings = {r["move"]: r for r in turn["rulings"]}
+    played = [m for m in turn["moves"] if m["status"] in PLAYED]
+    moves = [_engine_move(m, rulings.get(m["id"])) for m in played]
+    outcome = engine.adjudicate(scenario, start, moves, seed)
+    differences = _states(number, turn["state_after"], outcome.state.to_dict())
+    results = {r.move.id: r.to_dict() for r in outcome.results}
+    for move in played:
+        if move["result"] != results.get(move["id"]):
+            what = f"the result of {move['role']}'s move {move['id']}"
+            differences.append(Difference(number, what, move["result"], results.get(move["id"])))
+    draws = [d.to_dict() for d in outcome.draws]
+    if turn["draws"] != draws:
+        differences.append(Difference(number, "draws", turn["draws"], draws))
+    if turn["narrative"] != list(outcome.narrative):
+        differences.append(Difference(number, "narrative", turn["narrative"], outcome.narrative))
+    return differences
+
+
+def _engine_move(move: dict[str, Any], ruling: dict[str, Any] | None) -> engine.Move:
+    """The move as the server gave it to the engine (exercises/services/turns.py)."""
+    engine_ruling = None
+    if move["action"] == engine.FREE_FORM and ruling is not None:
+        engine_ruling = _engine_ruling(SimpleNamespace(**ruling))
+    return engine.Move(
+        move["role"],
+        move["action"],
+        move["params"],
+        text=move["rationale"],
+        id=move["id"],
+        ruling=engine_ruling,
+    )
+
+
+def _states(number: int, recorded: dict[str, Any], replayed: dict[str, Any]) -> list[Difference]:
+    """Variable by variable, then the rest of the engine's state (commitments, endings...)."""
+    out = []
+    before, after = recorded.get("values", {}), replayed["values"]
+    for name in sorted(set(before) | set(after)):
+        if _same(before.get(name), after.get(name)):
+            continue
+        out.append(Difference(number, name, before.get(name), after.get(name)))
+    for key in sorted((set(recorded) | set(replayed)) - {"values"}):
+        if recorded.get(key) != replayed.get(key):
+            out.append(Difference(number, f"state {key}", recorded.get(key), replayed.get(key)))
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    # 2 and 2.0 are one number (JSON does not tell them apart), but true is not 1.
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
