@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from exercises import views
-from exercises.pages import lobby
+from exercises.pages import lobby, replay
 from exercises.pages import views as live
 
 app_name = "exercises"
@@ -30,4 +30,5 @@ urlpatterns = [
     path("exercises/<str:public_id>/console/", live.console, name="console"),
     path("exercises/<str:public_id>/watch/", live.observer, name="observer"),
     path("exercises/<str:public_id>/page.json", live.page_json, name="page_data"),
+    path("exercises/<str:public_id>/replay/", replay.replay, name="replay"),
 ]

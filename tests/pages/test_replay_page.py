@@ -1,0 +1,63 @@
+"""The replay page through Django's test client: any seat opens it; it holds what the seat saw.
+
+The page carries the seat's turns (from its export) in a JSON script; the events come later
+from the API. These tests read the whole HTML: nothing of another role may appear in it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from exercises.services import lifecycle, moves, turns
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def played() -> lifecycle.Created:
+    made = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Replay", seed="r")
+    facilitator = lifecycle.seat_by_token(made.tokens["facilitator"])
+    lifecycle.start(facilitator)
+    openai = lifecycle.seat_by_token(made.tokens["openai"])
+    moves.submit_move(openai, "run_safety_evals", {}, "OPENAI-SECRET", "k")
+    turns.close_turn(facilitator)
+    return made
+
+
+def replay_of(made: lifecycle.Created, seat: str | None) -> tuple[int, str]:
+    browser = Client()
+    if seat:
+        browser.get(f"/join/{made.tokens[seat]}")
+    response = browser.get(f"/exercises/{made.exercise.public_id}/replay/")
+    return response.status_code, response.content.decode()
+
+
+def test_every_seat_opens_the_replay_and_a_browser_without_one_is_told_why(
+    played: lifecycle.Created,
+) -> None:
+    for seat in ("facilitator", "observer", "anthropic", "openai"):
+        status, html = replay_of(played, seat)
+        assert status == 200, seat
+        assert 'id="slider"' in html
+    status, html = replay_of(played, None)
+    assert status == 403
+    assert "You have no seat here" in html
+
+
+def test_a_roles_replay_holds_its_own_moves_and_not_another_roles(
+    played: lifecycle.Created,
+) -> None:
+    assert "OPENAI-SECRET" in replay_of(played, "openai")[1]
+    assert "OPENAI-SECRET" in replay_of(played, "facilitator")[1]
+    for seat in ("anthropic", "observer"):
+        html = replay_of(played, seat)[1]
+        assert "OPENAI-SECRET" not in html
+        assert "openai.evidence" not in html
+
+
+def test_the_live_pages_link_to_the_replay(played: lifecycle.Created) -> None:
+    browser = Client()
+    browser.get(f"/join/{played.tokens['observer']}")
+    html = browser.get(f"/exercises/{played.exercise.public_id}/watch/").content.decode()
+    assert f'href="/exercises/{played.exercise.public_id}/replay/"' in html
