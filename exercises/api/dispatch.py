@@ -15,7 +15,7 @@ from exercises.services.errors import ServiceError
 
 from . import auth, body, throttle
 from .errors import error_json, error_response
-from .table import Call, Route
+from .table import Call, Reply, Route
 
 View = Callable[..., HttpResponse]
 
@@ -39,11 +39,19 @@ def view_for(routes: Sequence[Route]) -> View:
             reply = route.handler(parse(route, request, args))
         except ServiceError as exc:
             return error_response(exc)
-        response = JsonResponse(reply.body, status=reply.status)
-        response["Cache-Control"] = "no-store"  # a seat's view holds its secrets
-        return response
+        return answer(reply)
 
     return view
+
+
+def answer(reply: Reply) -> HttpResponse:
+    response = (
+        JsonResponse(reply.body, status=reply.status)
+        if reply.text is None
+        else HttpResponse(reply.text, status=reply.status, headers=reply.headers)
+    )
+    response["Cache-Control"] = "no-store"  # a seat's view holds its secrets
+    return response
 
 
 def parse(route: Route, request: HttpRequest, args: dict[str, str]) -> Call:

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from exercises.models import Message, Ruling
+from exercises.services import export as exports
 from exercises.services import fork as forks
 from exercises.services import lifecycle, messages, moves, notes, projection, turns
 from exercises.services.errors import NotFound
@@ -52,6 +53,15 @@ def vote(call: Call) -> Reply:
 def events(call: Call) -> Reply:
     query = call.query_as(s.EventsQuery)
     return Reply(200, {"events": projection.events_for(call.caller, query.since)})
+
+
+def export(call: Call) -> Reply:
+    format = call.query_as(s.ExportQuery).format
+    data = exports.export_for(call.caller)
+    text, content_type = exports.render(data, format)
+    disposition = f'attachment; filename="{exports.filename(data, format)}"'
+    headers = {"Content-Type": content_type, "Content-Disposition": disposition}
+    return Reply(200, {}, text=text, headers=headers)
 
 
 def post_message(call: Call) -> Reply:

@@ -113,7 +113,10 @@ def responses(route: Route) -> dict[str, Any]:
     out: dict[str, Any] = {
         str(route.status): {
             "description": route.response,
-            "content": {"application/json": {"schema": {"type": "object"}}},
+            "content": {
+                kind: {"schema": {"type": "object" if kind.endswith("json") else "string"}}
+                for kind in route.content_types
+            },
         }
     }
     for status, text in route.extra_statuses.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from exercises.services.export import CONTENT_TYPES
+
 from . import handlers as h
 from . import schemas as s
 from .openapi import document
@@ -120,7 +122,7 @@ ROUTES: list[Route] = [
         h.control,
         200,
         '`{"ok": true}`; `replace_seat` without a bot answers `{token, url}` for the new '
-        'player, and `fork` `{id, name, seats: {<seat>: {token, url}}}` for the new '
+        "player, and `fork` `{id, name, seats: {<seat>: {token, url}}}` for the new "
         "exercise, shown this once.",
         request=s.ControlRequest,
     ),
@@ -167,5 +169,20 @@ ROUTES: list[Route] = [
         h.delete_note,
         200,
         f"The note as it was: {NOTE}.",
+    ),
+    Route(
+        "GET",
+        "/exercises/{id}/export",
+        "exportExercise",
+        "The exercise as the caller's seat may keep it: JSON, CSV or the HTML report",
+        ANY_SEAT,
+        h.export,
+        200,
+        "An attachment. `json`: the versioned export (docs/export-format.md), everything for "
+        "the facilitator and only what the seat saw for any other; `csv`: `turn,variable,value` "
+        "for the variables the seat may see; `html`: the after-action report.",
+        query=s.ExportQuery,
+        errors=(400, 401, 403, 404),
+        content_types=tuple(CONTENT_TYPES.values()),
     ),
 ]

@@ -193,6 +193,14 @@ class NoteEdit(Body):
     kind: Literal["observation", "debrief"] | None = None
 
 
+class ExportQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    format: Literal["json", "csv", "html"] = Field(
+        "json", description="json (docs/export-format.md), csv or html (the report)."
+    )
+
+
 class EventsQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

@@ -18,6 +18,9 @@ M = TypeVar("M", bound=BaseModel)
 class Reply:
     status: int
     body: dict[str, Any]
+    # A body that is not JSON (an export as CSV or HTML): its text and headers.
+    text: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,3 +65,4 @@ class Route:
     errors: tuple[int, ...] = (400, 401, 403, 404, 409, 413)
     auth: bool = True
     extra_statuses: dict[int, str] = field(default_factory=dict)
+    content_types: tuple[str, ...] = ("application/json",)  # of the success body

@@ -29,7 +29,7 @@ from exercises.models import Event, Exercise, Move, Note, Seat, Turn
 
 from .errors import Invalid
 from .notes import note_dict
-from .projection import event_for, move_dict, viewer
+from .projection import event_for, move_dict, result_for, viewer
 from .scenarios import scenario_of
 
 FORMAT_VERSION = 1
@@ -159,7 +159,7 @@ def _turn(turn: Turn, moves: list[Move], scenario: Scenario, who: str) -> dict[s
         "ready": list(turn.ready),
         "state_before": _state(scenario, turn.state_before, who),
         "state_after": _state(scenario, turn.state_after, who),
-        "moves": [_move(m, who) for m in moves],
+        "moves": [_move(m, scenario, turn, who) for m in moves],
         "rulings": [_ruling(m, who) for m in moves if hasattr(m, "ruling")],
         "narrative": list(turn.narrative),
         "draws": _draws(turn, moves, who),
@@ -169,8 +169,11 @@ def _turn(turn: Turn, moves: list[Move], scenario: Scenario, who: str) -> dict[s
     return out
 
 
-def _move(move: Move, who: str) -> dict[str, Any]:
-    out = {**move_dict(move), "result": move.result, "created_at": move.created_at.isoformat()}
+def _move(move: Move, scenario: Scenario, turn: Turn, who: str) -> dict[str, Any]:
+    result = move.result
+    if result is not None and turn.state_after is not None:
+        result = result_for(scenario, State.from_dict(turn.state_after), who, result)
+    out = {**move_dict(move), "result": result, "created_at": move.created_at.isoformat()}
     if who == FACILITATOR:
         out["votes"] = [
             {"role": v.seat.name, "chance": v.chance, "created_at": v.created_at.isoformat()}

@@ -34,6 +34,7 @@ REQUESTS = {
     "note": ("POST", "/notes", {"text": "A note."}),
     "edit note": ("PATCH", "/notes/{note}", {"text": "Changed."}),
     "delete note": ("DELETE", "/notes/{note}", None),
+    "export": ("GET", "/export", None),
 }
 
 # fmt: off
@@ -51,6 +52,7 @@ MATRIX = {
     "note":     (403,      403,   403,     201,        401,     403),
     "edit note": (403,     403,   403,     200,        401,     403),
     "delete note": (403,   403,   403,     200,        401,     403),
+    "export":   (200,      200,   200,     200,        401,     403),
 }
 # fmt: on
 

@@ -91,10 +91,10 @@ def test_no_role_or_observer_sees_another_roles_briefing_state_moves_or_messages
     shared_with_gdm = {"OPENAI-TO-GDM-only", "OPENAI-CHANNEL-to-gdm"}
     leaked = [s for s in secrets if s in seen["gdm"] and s not in shared_with_gdm]
     assert not leaked, f"gdm sees {leaked}"
-    # The search would have found them: openai sees every one, the facilitator all but the
-    # briefing (its view holds no briefings).
+    # The search would have found them: openai and the facilitator see every one (the
+    # facilitator's export holds the scenario text, briefings and all).
     assert [s for s in secrets if s not in seen["openai"]] == []
-    assert [s for s in secrets if s not in seen["facilitator"]] == [BRIEFING]
+    assert [s for s in secrets if s not in seen["facilitator"]] == []
     assert all(s in seen["gdm"] for s in shared_with_gdm)
 
 
