@@ -10,7 +10,7 @@ from __future__ import annotations
 from statistics import fmean
 from typing import Any
 
-from exercises.engine import FACILITATOR, OBSERVER, params_schema, visible_values
+from exercises.engine import FACILITATOR, OBSERVER, can_see, params_schema, visible_values
 from exercises.engine.state import visible_commitments
 from exercises.models import Event, Exercise, Move, Seat, Turn
 
@@ -76,6 +76,16 @@ def events_for(seat: Seat, since: int, limit: int = 1000) -> list[dict[str, Any]
             break
         after = page[-1].seq
     return out
+
+
+def result_for(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> dict[str, Any]:
+    """A move's result (`MoveResult.to_dict()`) as `who` may see it: without the changes to
+    variables it may not see in `state` (a lab's scaling also raises the hidden risk)."""
+    if who == FACILITATOR:
+        return result
+    changes = result.get("changes") or []
+    shown = [c for c in changes if can_see(scenario, state, who, c["variable"])]
+    return {**result, "changes": shown}
 
 
 def move_dict(move: Move) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from .lifecycle import (
     locked,
     require_facilitator,
 )
+from .projection import result_for
 from .scenarios import scenario_of, state_of
 
 
@@ -227,7 +228,10 @@ def _record(exercise: Exercise, turn: Turn, outcome: engine.Outcome) -> None:
     scenario = scenario_of(exercise)
     number = turn.number
     for role in scenario.role_ids:
-        results = [r.to_dict() for r in outcome.results_for(role)]
+        results = [
+            result_for(scenario, outcome.state, role, r.to_dict())
+            for r in outcome.results_for(role)
+        ]
         notices = [
             dict(e.data) for e in outcome.events if e.type == "rule.fired" and e.audience == (role,)
         ]
