@@ -144,10 +144,19 @@ def _summary(export: dict[str, Any], scenario: Scenario | None, labels: Labels) 
         "status": exercise.get("status", ""),
         "ending": _ending(export, scenario),
         "seed": exercise.get("seed"),
-        "forked_from": exercise.get("forked_from"),
+        "forked_from": _forked_from(events),
         "turns": len(export.get("turns") or []),
         "seats": [_seat(s, labels) for s in export.get("seats") or [] if not s.get("revoked_at")],
     }
+
+
+def _forked_from(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Where a fork came from, as its log recorded it (`exercise.forked`)."""
+    for event in events:
+        if event.get("type") == "exercise.forked":
+            data = event.get("data") or {}
+            return {"id": data.get("from"), "name": data.get("name"), "turn": data.get("turn")}
+    return None
 
 
 def _ending(export: dict[str, Any], scenario: Scenario | None) -> dict[str, str] | None:

@@ -126,6 +126,19 @@ def test_it_holds_the_dice_the_notes_and_the_debrief() -> None:
     assert "a bot (no-pause)" in html
 
 
+def test_a_forks_report_says_where_it_came_from() -> None:
+    forked = {"from": "abc123", "name": "Friday", "turn": 3, "new_seed": False}
+    export = export_shaped()
+    export["events"].append(
+        {"seq": 3, "type": "exercise.forked", "turn": 0, "at": "", "data": forked}
+    )
+
+    html = render_report(export)
+
+    assert "Forked from" in html
+    assert "“Friday” (abc123), after month 3" in html
+
+
 def two_turns(cast: Cast) -> None:
     """Anthropic moves in secret and writes to OpenAI; the facilitator rules and notes."""
     secret = moves.submit_move(cast.anthropic, "free_form", {}, "ANTHROPIC-SECRET plan", "k1")[0]
