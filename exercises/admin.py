@@ -13,6 +13,7 @@ from exercises.models import (
     Exercise,
     Message,
     Move,
+    Note,
     ProbabilityVote,
     Ruling,
     ScenarioSnapshot,
@@ -88,3 +89,10 @@ class EventAdmin(ReadOnly):
     list_display = ("exercise", "seq", "type", "turn", "at")
     list_filter = ("type",)
     search_fields = ("exercise__public_id",)
+
+
+@admin.register(Note)
+class NoteAdmin(ReadOnly):
+    list_display = ("exercise", "kind", "turn", "event_seq", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("exercise__public_id", "text")

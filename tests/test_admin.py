@@ -18,6 +18,7 @@ MODELS = [
     "probabilityvote",
     "message",
     "event",
+    "note",
 ]
 
 
