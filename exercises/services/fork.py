@@ -67,6 +67,10 @@ def start_state(old: Exercise, scenario: Scenario, turn: int) -> State:
         return initial_state(scenario)
     row = Turn.objects.filter(exercise=old, number=turn).first()
     if row is None:
+        # A fork's own start: the state after that turn of the exercise it came from.
+        origin = origin_of(old)
+        if origin is not None and origin[1] == turn:
+            return start_state(origin[0], scenario, turn)
         raise Invalid(f"there is no {scenario.turn_label} {turn}")
     if row.phase != Turn.Phase.RESOLVED or row.state_after is None:
         raise Conflict(f"{scenario.turn_label} {turn} is not resolved yet")
@@ -74,6 +78,15 @@ def start_state(old: Exercise, scenario: Scenario, turn: int) -> State:
     if state.ending is not None or turn >= scenario.turns:
         raise Conflict(f"the exercise ended with {scenario.turn_label} {turn}: nothing to play")
     return state
+
+
+def origin_of(exercise: Exercise) -> tuple[Exercise, int] | None:
+    """The exercise and turn a fork came from, as its log recorded it; None for others."""
+    event = exercise.events.filter(type="exercise.forked").first()
+    if event is None:
+        return None
+    origin = Exercise.objects.filter(public_id=event.data["from"]).first()
+    return (origin, int(event.data["turn"])) if origin is not None else None
 
 
 def same_bots(old: Exercise) -> dict[str, str]:

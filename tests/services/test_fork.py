@@ -112,6 +112,17 @@ def test_only_the_facilitator_forks_and_only_from_a_resolved_turn(played: Cast) 
     assert fork.fork_exercise(played.facilitator, 0).exercise.state["turn"] == 0
 
 
+def test_a_fork_of_a_fork_may_start_where_the_first_fork_started(played: Cast) -> None:
+    first = fork.fork_exercise(played.facilitator, 1)
+    facilitator = lifecycle.seat_by_token(first.tokens["facilitator"])
+
+    second = fork.fork_exercise(facilitator, 1)
+
+    assert second.exercise.state == played.turn(1).state_after
+    with pytest.raises(Invalid):
+        fork.fork_exercise(facilitator, 2)
+
+
 def test_the_fork_command_answers_the_new_links_once(played: Cast, client: Client) -> None:
     response = client.post(
         f"/api/v1/exercises/{played.public_id}/control",
