@@ -3,8 +3,10 @@
 Each turn starts from the state its adjudication started from (`state_at_close`: the opening
 state plus the facilitator's changes while it was open), takes the moves that were in play
 (every move not withdrawn, with the facilitator's ruling on a free-form one) and the seed, and
-must give the recorded state after, rolls, narrative and each move's result. Reads only the
-export, never the database: an export checks on a machine that never saw the exercise.
+must give the recorded state after, rolls, narrative and each move's result. Each turn's
+opening is played again too (the injects it fires), from the state the turn before left,
+where the log shows the facilitator changed nothing in between. Reads only the export, never
+the database: an export checks on a machine that never saw the exercise.
 """
 
 from __future__ import annotations
@@ -15,12 +17,20 @@ from types import SimpleNamespace
 from typing import Any
 
 from exercises import engine
-from exercises.engine import Scenario, ScenarioLoadError, State, load_scenario_text
+from exercises.engine import (
+    Scenario,
+    ScenarioLoadError,
+    State,
+    initial_state,
+    load_scenario_text,
+)
 
 from .export import FORMAT_VERSION
 from .turns import _engine_ruling
 
 PLAYED = ("succeeded", "failed", "rejected")  # the statuses adjudication gives
+# Events of the facilitator's changes to the state outside adjudication.
+BY_HAND = ("state.set", "inject")
 
 
 class Uncheckable(Exception):
@@ -45,15 +55,42 @@ def verify(export: Any) -> tuple[int, list[Difference]]:
     """How many turns were re-adjudicated, and every difference from the record."""
     scenario, seed = _checkable(export)
     checked, differences = 0, []
-    for turn in export["turns"]:
-        if turn.get("phase") != "resolved":
-            continue
-        try:
-            differences += _turn(scenario, seed, turn)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise Uncheckable(f"turn {turn.get('number')} is malformed: {exc!r}") from exc
-        checked += 1
+    try:
+        differences += _openings(scenario, seed, export)
+        for turn in export["turns"]:
+            if turn["phase"] == "resolved":
+                differences += _turn(scenario, seed, turn)
+                checked += 1
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise Uncheckable(f"the export is malformed: {exc!r}") from exc
     return checked, differences
+
+
+def _openings(scenario: Scenario, seed: str, export: dict[str, Any]) -> list[Difference]:
+    """Each turn's opening state, from the state after the turn before (the scenario's start
+    for turn 1; a fork's start is not in its export), when nothing was set by hand between."""
+    events = export["events"]
+    seqs = {(e["type"], e["turn"]): e["seq"] for e in events}
+    forked = any(e["type"] == "exercise.forked" for e in events)
+    before: dict[str, Any] | None = None if forked else initial_state(scenario).to_dict()
+    since = 0
+    out = []
+    for turn in export["turns"]:
+        opened = seqs.get(("turn.opened", turn["number"]))
+        if before is not None and opened is not None and not _by_hand(events, since, opened):
+            expected = engine.open_turn(scenario, State.from_dict(before), seed).state
+            found = _states(turn["number"], turn["state_before"], expected.to_dict())
+            out += [
+                Difference(d.turn, f"{d.what} at the opening", d.recorded, d.replayed)
+                for d in found
+            ]
+        before = turn["state_after"]
+        since = seqs.get(("turn.adjudicated", turn["number"]), 0)
+    return out
+
+
+def _by_hand(events: list[dict[str, Any]], after: int, before: int) -> bool:
+    return any(after < e["seq"] < before and e["type"] in BY_HAND for e in events)
 
 
 def _checkable(export: Any) -> tuple[Scenario, str]:

@@ -79,6 +79,19 @@ def test_a_changed_state_fails_verification_naming_the_turn_and_variable(
     assert "turn 2: frontier_capability: recorded" in said
 
 
+def test_a_changed_opening_state_fails_verification(played: str, tmp_path: Path) -> None:
+    # given
+    data = json.loads(played)
+    data["turns"][1]["state_before"]["values"]["public_concern"] += 5
+
+    # when
+    status, said = run("verify_exercise", write(tmp_path, data))
+
+    # then
+    assert status == 1
+    assert "turn 2: public_concern at the opening: recorded" in said
+
+
 def test_a_changed_move_fails_verification(played: str, tmp_path: Path) -> None:
     # given
     data = json.loads(played)
@@ -179,3 +192,21 @@ def test_export_names_an_unknown_exercise_or_seat(game: Game) -> None:
     assert run("export_exercise", "nope")[0] == 2
     status, said = run("export_exercise", game.id, "--seat", "nobody")
     assert status == 2 and "its seats: facilitator, observer, anthropic" in said
+
+
+def test_a_value_set_by_hand_while_a_turn_was_open_is_part_of_what_it_was_adjudicated_from(
+    played: str, tmp_path: Path
+) -> None:
+    # given: the facilitator set openai.evidence to 2 while turn 1 was open
+    data = json.loads(played)
+    turn = data["turns"][0]
+    assert turn["state_at_close"]["values"]["openai.evidence"] == 2
+    assert turn["state_before"]["values"]["openai.evidence"] != 2
+    turn["state_at_close"] = None  # re-adjudicate from the opening state instead
+
+    # when
+    status, said = run("verify_exercise", write(tmp_path, data))
+
+    # then
+    assert status == 1
+    assert "turn 1: openai.evidence: recorded 17, re-adjudicated 20" in said
