@@ -210,3 +210,29 @@ def test_a_value_set_by_hand_while_a_turn_was_open_is_part_of_what_it_was_adjudi
     # then
     assert status == 1
     assert "turn 1: openai.evidence: recorded 17, re-adjudicated 20" in said
+
+
+def test_a_forks_export_starts_after_the_turn_it_came_from_and_verifies(
+    api: Api, game: Game, played: str, tmp_path: Path
+) -> None:
+    # given: a fork from after turn 1, started and its first turn played
+    fork = api.post(
+        game.url("/control"), game.tokens["facilitator"], {"command": "fork", "turn": 1}
+    )
+    control, token = (
+        f"/api/v1/exercises/{fork['id']}/control",
+        fork["seats"]["facilitator"]["token"],
+    )
+    api.post(control, token, {"command": "start"})
+    api.post(control, token, {"command": "close_turn"})
+
+    # when
+    data = json.loads(export(fork["id"]))
+    table = export(fork["id"], "--format", "csv")
+
+    # then
+    assert [t["number"] for t in data["turns"]] == [2]
+    assert data["initial_state"]["turn"] == 1
+    assert {line.split(",")[0] for line in table.splitlines()[1:]} == {"1", "2"}
+    status, said = run("verify_exercise", write(tmp_path, data))
+    assert status == 0, said
