@@ -171,3 +171,5 @@ def test_a_seats_report_holds_nothing_the_seat_did_not_see(cast: Cast, seat: str
     }
     assert {secret: secret in html for secret in shown} == shown
     assert "<script" not in html
+    charted = set(re.findall(r'<svg[^>]*data-variable="([^"]+)"', html))
+    assert charted == set(export.export_for(seen)["initial_state"]["values"])
