@@ -144,6 +144,11 @@
     for (const e of point.upto) {
       if (e.turn !== point.turn) continue;
       const items = W.storyItems(e, actionLabel);
+      if (e.type === "role.outcome" && data.kind === "facilitator") {
+        // Every role's results are here: say whose each is, as the console does.
+        const first = (e.data.results || [])[0] || (e.data.notices || [])[0] || {};
+        for (const li of items) li.querySelector(".item-title").prepend(`${W.whoName(first.role || "")} · `);
+      }
       if (items.length) W.append(W.turnSection(box, e.turn), items);
     }
     if (!box.children.length) box.append(h("p", { class: "empty" }, "Nothing yet."));
