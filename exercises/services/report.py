@@ -25,7 +25,7 @@ from exercises.engine import (
 
 CHART_W, CHART_H = 320, 120
 NONE = "\N{EN DASH}"
-PAD_L, PAD_R, PAD_T, PAD_B = 40, 10, 10, 22
+PAD_L, PAD_R, PAD_T, PAD_B = 46, 10, 10, 22
 
 
 def render_report(export: dict[str, Any]) -> str:
@@ -139,8 +139,8 @@ def _summary(export: dict[str, Any], scenario: Scenario | None, labels: Labels) 
         "scenario": scenario.title if scenario else spec.get("id", ""),
         "scenario_id": spec.get("id", ""),
         "version": spec.get("version", ""),
-        "started": exercise.get("created_at") or (times[0] if times else ""),
-        "ended": exercise.get("finished_at") or (times[-1] if times else ""),
+        "started": when(exercise.get("created_at") or (times[0] if times else "")),
+        "ended": when(exercise.get("finished_at") or (times[-1] if times else "")),
         "status": exercise.get("status", ""),
         "ending": _ending(export, scenario),
         "seed": exercise.get("seed"),
@@ -176,7 +176,9 @@ def _ending(export: dict[str, Any], scenario: Scenario | None) -> dict[str, str]
 
 def _seat(seat: dict[str, Any], labels: Labels) -> dict[str, Any]:
     name = seat.get("name") or seat.get("role") or seat.get("kind") or ""
-    bot = seat.get("bot") or seat.get("bot_policy") or ""
+    # Only the facilitator's export says who is a bot; for other seats it is not known here.
+    known = "bot" in seat or "bot_policy" in seat
+    bot = (seat.get("bot") or seat.get("bot_policy") or "") if known else None
     label = labels.role(name)
     return {"name": name, "label": label[:1].upper() + label[1:], "bot": bot}
 
@@ -358,6 +360,21 @@ def _numeric(value: Any) -> bool:
     return isinstance(value, (int, float))
 
 
+def tick(value: float) -> str:
+    """An axis label short enough for the margin: 15280 as 15.3k, 100.0 as 100."""
+    if abs(value) >= 10_000:
+        return f"{value / 1000:.3g}k"
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.3g}"
+
+
+def when(at: Any) -> str:
+    """An ISO time as `2026-11-22 09:41 UTC` (times are stored in UTC)."""
+    text = str(at or "")
+    return f"{text[:10]} {text[11:16]} UTC" if len(text) >= 16 else text
+
+
 def svg_chart(
     name: str, labels: Labels, series: list[tuple[int, Any]], first: int, last: int
 ) -> str:
@@ -381,8 +398,8 @@ def svg_chart(
     unit = labels.unit(name)
     words = ", ".join(f"{labels.turn_label} {t}: {fmt(v, unit)}" for t, v in series)
     description = escape(f"{labels.variable(name)}: {words or 'no values'}")
-    top = "yes" if is_bool else fmt(hi)
-    bottom = "no" if is_bool else fmt(lo)
+    top = "yes" if is_bool else tick(hi)
+    bottom = "no" if is_bool else tick(lo)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-variable="{escape(name)}" '
         f'viewBox="0 0 {CHART_W} {CHART_H}" width="{CHART_W}" height="{CHART_H}" role="img" '
