@@ -61,3 +61,19 @@ def test_the_live_pages_link_to_the_replay(played: lifecycle.Created) -> None:
     browser.get(f"/join/{played.tokens['observer']}")
     html = browser.get(f"/exercises/{played.exercise.public_id}/watch/").content.decode()
     assert f'href="/exercises/{played.exercise.public_id}/replay/"' in html
+
+
+def test_the_replay_links_to_the_seats_own_report(played: lifecycle.Created) -> None:
+    browser = Client()
+    browser.get(f"/join/{played.tokens['anthropic']}")
+    public_id = played.exercise.public_id
+    html = browser.get(f"/exercises/{public_id}/replay/").content.decode()
+    link = f"/api/v1/exercises/{public_id}/export?format=html"
+    assert f'href="{link}"' in html
+
+    report = browser.get(link)
+
+    assert report.status_code == 200
+    assert report["Content-Type"].startswith("text/html")
+    assert "After-action report" in report.content.decode()
+    assert "OPENAI-SECRET" not in report.content.decode()
