@@ -13,9 +13,7 @@ request signals, so it behaves as it would under Django's handler.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from typing import Any
 
@@ -31,10 +29,10 @@ from django.conf import settings
 from django.core import signals
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.base import BaseHandler
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.signals import connection_created
 from django.http import HttpResponseBase
 from django.urls import set_script_prefix
+
+from exercises.pools import pool_keeping_connections
 
 from .errors import MAX_BODY
 
@@ -48,21 +46,6 @@ Headers = list[tuple[bytes, bytes]]
 Application = Callable[[Any, Any, Any], Awaitable[None]]
 
 
-def keep_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    """A connection opened by an API thread stays open between requests.
-
-    CONN_MAX_AGE stays 0 for everything else: under Django's handler every request has a new
-    thread, and a connection kept there would never be used again. An API thread is used
-    again, so its connection is closed only when it is broken (Django checks that at the
-    start and end of every request).
-    """
-    if threading.current_thread().name.startswith(THREAD_NAME):
-        connection.close_at = None
-
-
-connection_created.connect(keep_connection)
-
-
 class ApiApplication:
     """Serves `/api/` on the thread pool and hands everything else to `fallback`."""
 
@@ -70,7 +53,7 @@ class ApiApplication:
         self.fallback = fallback
         self.handler = BaseHandler()
         self.handler.load_middleware(is_async=False)
-        self.pool = ThreadPoolExecutor(threads, thread_name_prefix=THREAD_NAME)
+        self.pool = pool_keeping_connections(THREAD_NAME, threads)
         self.respond = sync_to_async(self._respond, thread_sensitive=False, executor=self.pool)
 
     async def __call__(

@@ -47,18 +47,7 @@ def bearer_token(header: str) -> str:
 
 
 def session_seat(request: HttpRequest, public_id: str) -> Seat:
-    seats: dict[str, Any] = request.session.get(SESSION_SEATS, {})
-    seat_pk = seats.get(public_id)
-    if seat_pk is None:
-        raise Unauthorized("a seat token is needed (or open your /join/ link in this browser)")
-    seat = (
-        Seat.objects.select_related("exercise")
-        .filter(pk=seat_pk, exercise__public_id=public_id, revoked_at=None)
-        .first()
-    )
-    if seat is None:
-        raise Unauthorized("this browser's seat was given to someone else; ask for a new link")
-    return seat
+    return lifecycle.seat_in_session(request.session.get(SESSION_SEATS, {}), public_id)
 
 
 def bind_seat(request: HttpRequest, seat: Seat) -> None:

@@ -63,18 +63,7 @@ def _session_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
     # Read here rather than by Channels' session middleware, whose wrapper would look at the
     # session again on every frame the socket is sent, for nothing: a socket never writes it.
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key(scope))
-    seats: dict[str, Any] = store.get(SESSION_SEATS, {})
-    seat_pk = seats.get(public_id)
-    if seat_pk is None:
-        raise Unauthorized("a seat token is needed (or open your /join/ link in this browser)")
-    seat = (
-        Seat.objects.select_related("exercise")
-        .filter(pk=seat_pk, exercise__public_id=public_id, revoked_at=None)
-        .first()
-    )
-    if seat is None:
-        raise Unauthorized("this browser's seat was given to someone else; ask for a new link")
-    return seat
+    return lifecycle.seat_in_session(store.get(SESSION_SEATS, {}), public_id)
 
 
 # On the live stream's threads, which keep their connection (log.py): a thousand browsers

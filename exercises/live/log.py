@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.signals import connection_created
 
 from exercises.models import Event, Exercise, Seat
+from exercises.pools import pool_keeping_connections
 from exercises.services.events import doorbell
 
 PAGE = 500
@@ -31,17 +29,7 @@ THREAD_NAME = "wargame-live"
 THREADS = 4
 
 T = TypeVar("T")
-_pool = ThreadPoolExecutor(THREADS, thread_name_prefix=THREAD_NAME)
-
-
-def keep_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    """A connection opened by one of the pool's threads stays open between calls; Django
-    still closes it when it breaks (`database_sync_to_async` checks before and after)."""
-    if threading.current_thread().name.startswith(THREAD_NAME):
-        connection.close_at = None
-
-
-connection_created.connect(keep_connection)
+_pool = pool_keeping_connections(THREAD_NAME, THREADS)
 
 
 def on_the_pool(work: Callable[..., T]) -> Callable[..., Any]:

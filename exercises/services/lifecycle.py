@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -135,6 +136,22 @@ def seat_by_token(token: str) -> Seat:
     seat = rows.seat_by_token_hash(hash_token(token))
     if seat is None or seat.revoked_at is not None:
         raise Unauthorized("this link does not open any seat")
+    return seat
+
+
+def seat_in_session(seats: Mapping[str, Any], public_id: str) -> Seat:
+    """The seat a browser holds in this exercise: `seats` is what `/join/<token>` put in its
+    session, {exercise public id: seat pk}."""
+    seat_pk = seats.get(public_id)
+    if seat_pk is None:
+        raise Unauthorized("a seat token is needed (or open your /join/ link in this browser)")
+    seat = (
+        Seat.objects.select_related("exercise")
+        .filter(pk=seat_pk, exercise__public_id=public_id, revoked_at=None)
+        .first()
+    )
+    if seat is None:
+        raise Unauthorized("this browser's seat was given to someone else; ask for a new link")
     return seat
 
 
