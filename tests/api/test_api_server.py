@@ -10,29 +10,28 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import websockets
 
-ROOT = Path(__file__).resolve().parents[2]
-OWN_CONFIGURATION = ("DATABASE_URL", "REDIS_URL", "WARGAME_SQLITE_PATH")
+from tests.live_server import Server, running_server
 
 
 @dataclass
-class Server:
-    port: int
+class Game:
+    """A started exercise on a live server, and raw HTTP to it (for headers and chunks)."""
+
+    server: Server
     exercise: str
     tokens: dict[str, str]
+
+    @property
+    def port(self) -> int:
+        return self.server.port
 
     def request(
         self, method: str, path: str, body: Any = None, token: str | None = None
@@ -54,60 +53,15 @@ class Server:
         return f"/api/v1/exercises/{self.exercise}{suffix}"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Game]:
     folder = tmp_path_factory.mktemp("api-server")
-    env = {k: v for k, v in os.environ.items() if k not in OWN_CONFIGURATION}
-    env.update(WARGAME_SQLITE_PATH=str(folder / "db.sqlite3"), DJANGO_DEBUG="false")
-    env.update(DJANGO_SECRET_KEY="a test key that is long enough to be a real one, really")
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120)
-    created = subprocess.run(
-        [*manage, "create_exercise", "ai-pause", "--name", "Server test", "--json"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    made = json.loads(created.stdout)
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "wargame.asgi:application", "--port", str(port)]
-    log = (folder / "server.log").open("wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    tokens = {seat: value["token"] for seat, value in made["seats"].items()}
-    running = Server(port, made["id"], tokens)
-    try:
-        wait_for_port(port, process)
-        status, _, _ = running.request(
-            "POST", running.api("/control"), {"command": "start"}, tokens["facilitator"]
-        )
-        assert status == 200
-        yield running
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server stopped"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail("the server did not start")
+    secret = "a test key that is long enough to be a real one, really"
+    with running_server(folder, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secret) as live:
+        exercise = live.create_exercise("--name", "Server test")
+        game = Game(live, exercise.id, exercise.tokens)
+        exercise.control("start")
+        yield game
 
 
 def move(key: str, rationale: str = "") -> dict[str, Any]:
@@ -116,7 +70,7 @@ def move(key: str, rationale: str = "") -> dict[str, Any]:
     )
 
 
-def test_the_server_answers_the_api_with_json_and_the_usual_headers(server: Server) -> None:
+def test_the_server_answers_the_api_with_json_and_the_usual_headers(server: Game) -> None:
     status, headers, view = server.request("GET", server.api(), token=server.tokens["openai"])
 
     assert status == 200
@@ -126,14 +80,14 @@ def test_the_server_answers_the_api_with_json_and_the_usual_headers(server: Serv
     assert headers["content-type"] == "application/json"
 
 
-def test_the_server_refuses_a_wrong_token_in_the_api_error_shape(server: Server) -> None:
+def test_the_server_refuses_a_wrong_token_in_the_api_error_shape(server: Game) -> None:
     status, _, body = server.request("GET", server.api(), token="not-a-token")
 
     assert status == 401
     assert body["error"]["code"] == "unauthorized"
 
 
-def test_pages_still_go_through_django(server: Server) -> None:
+def test_pages_still_go_through_django(server: Game) -> None:
     status, headers, _page = server.request("GET", "/")
 
     assert status == 200
@@ -141,7 +95,7 @@ def test_pages_still_go_through_django(server: Server) -> None:
     assert "x-frame-options" in headers
 
 
-def test_a_chunked_body_over_64_kib_gets_413_and_makes_no_move(server: Server) -> None:
+def test_a_chunked_body_over_64_kib_gets_413_and_makes_no_move(server: Game) -> None:
     token = server.tokens["anthropic"]
     big = json.dumps(move("too-big", rationale="x" * 70_000)).encode()
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
@@ -164,7 +118,7 @@ def test_a_chunked_body_over_64_kib_gets_413_and_makes_no_move(server: Server) -
     assert not next(r for r in view["roles"] if r["id"] == "anthropic")["submitted"]
 
 
-def test_ten_concurrent_posts_with_one_key_make_one_move(server: Server) -> None:
+def test_ten_concurrent_posts_with_one_key_make_one_move(server: Game) -> None:
     token = server.tokens["openai"]
 
     def post(n: int) -> tuple[int, str]:
@@ -179,7 +133,7 @@ def test_ten_concurrent_posts_with_one_key_make_one_move(server: Server) -> None
 
 
 def test_a_move_posted_over_http_reaches_a_websocket_client_of_the_same_server(
-    server: Server,
+    server: Game,
 ) -> None:
     async def watch_then_move() -> dict[str, Any]:
         url = f"ws://127.0.0.1:{server.port}/ws/exercises/{server.exercise}/"

@@ -13,19 +13,11 @@ whatever the test database is, so a second pass would test nothing new.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import (
@@ -38,13 +30,13 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.live_server import Server, running_server
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("WARGAME_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "screenshots"
 LAPTOP: ViewportSize = {"width": 1280, "height": 860}
 PHONE: ViewportSize = {"width": 390, "height": 844}
-# Variables of the test process the server must not inherit: it runs in the embedded mode.
-NOT_INHERITED = ("DATABASE_URL", "REDIS_URL", "WARGAME_SQLITE_PATH", "DJANGO_SETTINGS_MODULE")
 
 
 def skip_reason() -> str | None:
@@ -62,108 +54,12 @@ def can_run() -> None:
         pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    url: str
-    env: dict[str, str]
-    log: Path
-
-    def manage(self, *args: str, extra_env: dict[str, str] | None = None) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env={**self.env, **(extra_env or {})},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def create_exercise(self, *args: str) -> Exercise:
-        out = self.manage("create_exercise", "ai-pause", "--base-url", self.url, "--json", *args)
-        created = json.loads(out)
-        seats = {name: seat["token"] for name, seat in created["seats"].items()}
-        return Exercise(self, created["id"], seats)
-
-    def api(self, method: str, path: str, token: str, body: Any = None) -> Any:
-        request = urllib.request.Request(
-            self.url + path,
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
-
-
-@dataclass
-class Exercise:
-    server: Server
-    id: str
-    tokens: dict[str, str]
-
-    def join_url(self, seat: str) -> str:
-        return f"{self.server.url}/join/{self.tokens[seat]}"
-
-    def api(self, seat: str, method: str, path: str, body: Any = None) -> Any:
-        return self.server.api(
-            method, f"/api/v1/exercises/{self.id}{path}", self.tokens[seat], body
-        )
-
-    def control(self, command: str, **fields: Any) -> Any:
-        return self.api("facilitator", "POST", "/control", {"command": command, **fields})
-
-
 @pytest.fixture(scope="session")
 def server(can_run: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("browser-server")
-    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    env.update(
-        WARGAME_SQLITE_PATH=str(folder / "db.sqlite3"),
-        DJANGO_SETTINGS_MODULE="wargame.settings",
-        # The pages poll nothing, but three players click fast: no 429s in a test.
-        WARGAME_API_RATE="1000",
-        WARGAME_API_BURST="1000",
-    )
-    port = free_port()
-    live = Server(f"http://127.0.0.1:{port}", env, folder / "server.log")
-    live.manage("migrate", "--noinput", "-v", "0")
-    command = [sys.executable, "-m", "uvicorn", "wargame.asgi:application", "--lifespan", "on"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    with live.log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_server(live, process)
+    # The pages poll nothing, but three players click fast: no 429s in a test.
+    rate = {"WARGAME_API_RATE": "1000", "WARGAME_API_BURST": "1000"}
+    with running_server(tmp_path_factory.mktemp("browser-server"), **rate) as live:
         yield live
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def wait_for_server(live: Server, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited:\n{live.log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(live.url + "/", timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    pytest.fail("the server did not answer within 60 s")
 
 
 # Per module, not per session: Playwright's synchronous API holds an event loop of its own

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from tests.browser.test_replay import wait_resolved
 
 if TYPE_CHECKING:
-    from tests.browser.conftest import People, Server
+    from tests.browser.conftest import People
+    from tests.live_server import Server
 
 
 def test_the_facilitator_notes_debriefs_and_forks_from_the_console(

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import Page, expect
 
 if TYPE_CHECKING:
-    from tests.browser.conftest import Exercise, People, Person, Server
+    from tests.browser.conftest import People, Person
+    from tests.live_server import Exercise, Server
 
 XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> we stall them'
 

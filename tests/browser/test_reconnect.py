@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import expect
 
 if TYPE_CHECKING:
-    from tests.browser.conftest import People, Server
+    from tests.browser.conftest import People
+    from tests.live_server import Server
 
 # What Chromium logs while it is offline: the page's own retries, expected here.
 OFFLINE = re.compile(r"ERR_INTERNET_DISCONNECTED|WebSocket connection to .* failed")

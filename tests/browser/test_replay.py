@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 if TYPE_CHECKING:
-    from tests.browser.conftest import Exercise, People, Server
+    from tests.browser.conftest import People
+    from tests.live_server import Exercise, Server
 
 
 def play_two_turns(server: Server) -> Exercise:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import Page, expect
 
 if TYPE_CHECKING:
-    from tests.browser.conftest import People, Server
+    from tests.browser.conftest import People
+    from tests.live_server import Server
 
 XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
 
