@@ -29,8 +29,6 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,9 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.servers import LABS, free_port, server_environment, started_exercises  # noqa: E402
+
 TARGET_PER_SECOND = 300
 TARGET_P99_MS = 100.0
-LABS = ("anthropic", "openai", "gdm", "meta")
 
 
 @dataclass
@@ -86,43 +87,9 @@ def main() -> int:
 
 
 def prepare(env: dict[str, str], exercises: int) -> list[tuple[str, str]]:
-    """Migrate the fresh database and start the exercises; the lab seats (id, token)."""
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from exercises.services import lifecycle
-
-    call_command("migrate", "--noinput", verbosity=0)
-    scenario = lifecycle.bundled("ai-pause")
-    seats = []
-    for n in range(exercises):
-        created = lifecycle.create_exercise(scenario, f"Benchmark {n}")
-        public_id = created.exercise.public_id
-        lifecycle.start(lifecycle.authenticate(public_id, created.tokens["facilitator"]))
-        seats += [(public_id, created.tokens[lab]) for lab in LABS]
-    return seats
-
-
-def server_environment(sqlite: Path) -> dict[str, str]:
-    own = ("DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY")
-    env = {k: v for k, v in os.environ.items() if k not in own}
-    env.update(
-        WARGAME_SQLITE_PATH=str(sqlite),
-        DJANGO_SETTINGS_MODULE="wargame.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-    )
-    return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """The lab seats (exercise id, token) of `exercises` started exercises."""
+    made = started_exercises(env, exercises, "Benchmark")
+    return [(public_id, tokens[lab]) for public_id, tokens in made for lab in LABS]
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:

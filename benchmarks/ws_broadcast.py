@@ -53,6 +53,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.servers import free_port, server_environment, started_exercises  # noqa: E402
+
 PAYLOAD_BYTES = 300
 LATENCY_TARGET = 10.0  # this server's p99 within this many times the raw p99
 RATE_TARGET = 3.0  # this server's deliveries a second, at least this many times stock Channels'
@@ -362,23 +366,7 @@ class Exercise:
 
 def prepare(env: dict[str, str], count: int) -> list[Exercise]:
     """Migrate the fresh database and start `count` exercises in it (in this process)."""
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from exercises.services import lifecycle
-
-    call_command("migrate", "--noinput", verbosity=0)
-    scenario = lifecycle.bundled("ai-pause")
-    made = []
-    for n in range(count):
-        created = lifecycle.create_exercise(scenario, f"Broadcast {n}")
-        public_id = created.exercise.public_id
-        lifecycle.start(lifecycle.authenticate(public_id, created.tokens["facilitator"]))
-        made.append(Exercise(public_id, created.tokens))
-    return made
+    return [Exercise(*made) for made in started_exercises(env, count, "Broadcast")]
 
 
 class Http:
@@ -450,29 +438,14 @@ async def resume_all(sockets: list[Client]) -> None:
 # -- processes
 
 
-def server_environment(tmp: Path, redis_url: str = "", database_url: str = "") -> dict[str, str]:
-    own = ("DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY")
-    env = {k: v for k, v in os.environ.items() if k not in own}
-    env.update(
-        WARGAME_SQLITE_PATH=str(tmp / "bench.sqlite3"),
-        DJANGO_SETTINGS_MODULE="wargame.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+def environment(tmp: Path, redis_url: str = "", database_url: str = "") -> dict[str, str]:
+    return server_environment(
+        tmp / "bench.sqlite3",
         WARGAME_API_RATE="1000000",
         WARGAME_API_BURST="1000000",
+        REDIS_URL=redis_url,
+        DATABASE_URL=database_url,
     )
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -515,7 +488,7 @@ def more_open_files() -> None:
 def compare(options: argparse.Namespace) -> int:
     n = options.clients
     with tempfile.TemporaryDirectory(prefix="wargame-ws-") as tmp:
-        env = server_environment(Path(tmp))
+        env = environment(Path(tmp))
         [exercise] = prepare(env, 1)
         figures: list[Figures] = []
         port = free_port()
@@ -579,7 +552,7 @@ class Follower:
 
 def fan_out(options: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="wargame-ws-") as tmp:
-        env = server_environment(Path(tmp), options.redis, options.database_url)
+        env = environment(Path(tmp), options.redis, options.database_url)
         exercises = prepare(env, options.exercises)
         ports = [free_port(), free_port()]
         app = "wargame.asgi:application"

@@ -1,0 +1,59 @@
+"""What the benchmarks share: a server's environment, a free port, and started exercises.
+
+The scripts run as `python benchmarks/<name>.py` and import this as `benchmarks.servers`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from pathlib import Path
+
+LABS = ("anthropic", "openai", "gdm", "meta")
+
+
+def server_environment(sqlite: Path, **extra: str) -> dict[str, str]:
+    """The embedded default as `dev.py serve` runs it, debug off, on a SQLite file of its own;
+    `extra` on top (an empty value drops the variable)."""
+    own = ("DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY")
+    env = {k: v for k, v in os.environ.items() if k not in own}
+    env.update(
+        WARGAME_SQLITE_PATH=str(sqlite),
+        DJANGO_SETTINGS_MODULE="wargame.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+    )
+    env.update({name: value for name, value in extra.items() if value})
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def started_exercises(
+    env: dict[str, str], count: int, name: str
+) -> list[tuple[str, dict[str, str]]]:
+    """Migrate the database `env` names and start `count` `ai-pause` exercises in it, from
+    this process: (public id, tokens by seat) for each."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from exercises.services import lifecycle
+
+    call_command("migrate", "--noinput", verbosity=0)
+    scenario = lifecycle.bundled("ai-pause")
+    made = []
+    for n in range(count):
+        created = lifecycle.create_exercise(scenario, f"{name} {n}")
+        public_id = created.exercise.public_id
+        lifecycle.start(lifecycle.authenticate(public_id, created.tokens["facilitator"]))
+        made.append((public_id, created.tokens))
+    return made
