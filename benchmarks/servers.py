@@ -5,6 +5,7 @@ The scripts run as `python benchmarks/<name>.py` and import this as `benchmarks.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import socket
@@ -57,3 +58,14 @@ def started_exercises(
         lifecycle.start(lifecycle.authenticate(public_id, created.tokens["facilitator"]))
         made.append((public_id, created.tokens))
     return made
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """One HTTP/1.1 response with a Content-Length: its status and body."""
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    return status, await reader.readexactly(length)

@@ -42,7 +42,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.servers import LABS, free_port, server_environment, started_exercises  # noqa: E402
+from benchmarks.servers import (  # noqa: E402
+    LABS,
+    free_port,
+    read_response,
+    server_environment,
+    started_exercises,
+)
 
 TARGET_PER_SECOND = 300
 TARGET_P99_MS = 100.0
@@ -159,22 +165,11 @@ async def client(
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
             )
             writer.write(head.encode() + body)
-            status = await read_response(reader)
+            status, _ = await read_response(reader)
             if now >= measure_from:
                 tally.add(status, (time.perf_counter() - now) * 1000)
     finally:
         writer.close()
-
-
-async def read_response(reader: asyncio.StreamReader) -> int:
-    status = int((await reader.readline()).split()[1])
-    length = 0
-    while (line := await reader.readline()) not in (b"\r\n", b""):
-        name, _, value = line.decode("latin-1").partition(":")
-        if name.strip().lower() == "content-length":
-            length = int(value)
-    await reader.readexactly(length)
-    return status
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -55,7 +55,12 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.servers import free_port, server_environment, started_exercises  # noqa: E402
+from benchmarks.servers import (  # noqa: E402
+    free_port,
+    read_response,
+    server_environment,
+    started_exercises,
+)
 
 PAYLOAD_BYTES = 300
 LATENCY_TARGET = 10.0  # this server's p99 within this many times the raw p99
@@ -395,16 +400,6 @@ class Http:
     async def close(self) -> None:
         if self.streams is not None:
             self.streams[1].close()
-
-
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    status = int((await reader.readline()).split()[1])
-    length = 0
-    while (line := await reader.readline()) not in (b"\r\n", b""):
-        name, _, value = line.decode("latin-1").partition(":")
-        if name.strip().lower() == "content-length":
-            length = int(value)
-    return status, await reader.readexactly(length)
 
 
 def inject(title: str) -> dict[str, Any]:
