@@ -4,7 +4,8 @@ Load a scenario, take its initial state, open a turn, check and adjudicate moves
 choose moves, simulate whole exercises. Same inputs and seed, same output, always.
 """
 
-from .adjudication import Rejected, adjudicate, check_move, open_turn
+from .adjudication import adjudicate, check_move
+from .audience import Audience
 from .bots import UnknownPolicy, choose_moves
 from .dice import Draw
 from .expressions import Expression, ExpressionError, compile_expression
@@ -17,16 +18,24 @@ from .loader import (
     validate_scenario_file,
 )
 from .moves import (
+    EVENT_TYPES,
     EngineEvent,
     Move,
     MoveResult,
     Opening,
     Outcome,
+    Rejected,
     Ruling,
     RulingBranch,
     StateChange,
 )
+from .opening import fire_inject, open_turn
 from .params import ParamError, check_params, params_schema
+from .records import (
+    check_ruling_changes,
+    move_from_record,
+    ruling_from_record,
+)
 from .scenario import FREE_FORM, Scenario, Variable
 from .simulation import play_exercise, simulate
 from .state import (
@@ -40,9 +49,11 @@ from .state import (
 )
 
 __all__ = [
+    "EVENT_TYPES",
     "FACILITATOR",
     "FREE_FORM",
     "OBSERVER",
+    "Audience",
     "Draw",
     "EngineEvent",
     "Expression",
@@ -66,15 +77,19 @@ __all__ = [
     "can_see",
     "check_move",
     "check_params",
+    "check_ruling_changes",
     "choose_moves",
     "compile_expression",
+    "fire_inject",
     "initial_state",
     "load_bundled_scenarios",
     "load_scenario",
     "load_scenario_text",
+    "move_from_record",
     "open_turn",
     "params_schema",
     "play_exercise",
+    "ruling_from_record",
     "simulate",
     "validate_scenario_file",
     "visible_commitments",

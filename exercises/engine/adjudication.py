@@ -16,12 +16,13 @@ The order of play within `adjudicate`, which the scenario reference documents:
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .audience import EVERYONE as TO_EVERYONE
+from .audience import FACILITATOR_ONLY, Audience
 from .dice import Draw, roll
 from .effects import (
     apply_changes,
@@ -32,15 +33,12 @@ from .effects import (
     widen_audience,
 )
 from .expressions import Environment, ExpressionError
-from .moves import EngineEvent, Move, MoveResult, Opening, Outcome, StateChange
+from .moves import EngineEvent, Move, MoveResult, Outcome, Rejected, StateChange
 from .params import ParamError, check_params
+from .records import check_ruling_change
 from .scenario import EVERYONE, FREE_FORM, Scenario
 from .schema import ActionSpec, Branch
 from .state import State, environment
-
-
-class Rejected(Exception):
-    """A move that cannot be played; its message is the reason a player reads."""
 
 
 @dataclass
@@ -195,7 +193,7 @@ def adjudicate(
         events.append(
             EngineEvent(
                 "exercise.ended",
-                "all",
+                TO_EVERYONE,
                 {"ending": ending.id, "title": ending.title, "text": ending.text},
             )
         )
@@ -298,7 +296,7 @@ class _Play:
             success = ruling.outcome == "success"
         branch = ruling.success if success else ruling.failure
         for change in branch.changes:
-            _check_ruling_change(self.scenario, change)
+            check_ruling_change(self.scenario, change)
         return MoveResult(
             move,
             True,
@@ -330,7 +328,8 @@ class _Play:
         if result.public:
             self.narrative.append(result.public)
         kind = "move.resolved" if result.accepted else "move.rejected"
-        self.events.append(EngineEvent(kind, (result.move.role,), result.to_dict()))
+        audience = Audience.of([result.move.role])
+        self.events.append(EngineEvent(kind, audience, result.to_dict()))
 
     def after_moves(self) -> State:
         values = apply_changes(self.scenario, self.state.values, self.changes)
@@ -358,7 +357,7 @@ class _Play:
                 self.events.append(
                     EngineEvent(
                         kind,
-                        tuple(members),
+                        Audience.of(members),
                         {
                             "commitment": c.id,
                             "label": c.label,
@@ -371,29 +370,11 @@ class _Play:
                 self.events.append(
                     EngineEvent(
                         "commitment.signal",
-                        "facilitator",
+                        FACILITATOR_ONLY,
                         {"commitment": c.id, "members": list(members), "threshold": c.threshold},
                     )
                 )
         return state.evolve(commitments=commitments, met=tuple(met))
-
-
-def _check_ruling_change(scenario: Scenario, change: StateChange) -> None:
-    """A facilitator's change must fit its variable: rulings arrive as JSON, unchecked."""
-    var = scenario.variables.get(change.variable)
-    if var is None:
-        raise Rejected(f"the ruling names no variable {change.variable!r}")
-    if (change.value is None) == (change.delta is None):
-        raise Rejected(f"the ruling must set {var.name} or add to it, not both or neither")
-    if var.type == "bool":
-        if change.delta is not None or not isinstance(change.value, bool):
-            raise Rejected(f"{var.name} is true or false: the ruling must set it to one")
-        return
-    number = change.value if change.value is not None else change.delta
-    if isinstance(number, bool) or not isinstance(number, int | float):
-        raise Rejected(f"the ruling gives {var.name} {number!r}, which is not a number")
-    if not math.isfinite(number):
-        raise Rejected(f"the ruling gives {var.name} a number that is not finite")
 
 
 def _run_rules(
@@ -432,7 +413,7 @@ def _run_rules(
                 events.append(
                     EngineEvent(
                         "rule.error",
-                        "facilitator",
+                        FACILITATOR_ONLY,
                         {"rule": rule.id, "role": role, "error": str(exc)},
                     )
                 )
@@ -446,7 +427,7 @@ def _run_rules(
             words = _template_values(scenario, role, {})
             if branch.public:
                 narrative.append(render(branch.public, words))
-            audience: Any = (role,) if role and branch.text else "facilitator"
+            audience = Audience.of([role]) if role and branch.text else FACILITATOR_ONLY
             events.append(
                 EngineEvent(
                     "rule.fired",
@@ -476,51 +457,6 @@ def _ending(scenario: Scenario, state: State, turn: int) -> Any:
         except ExpressionError:
             continue
     return None
-
-
-def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
-    """Fire the injects due as turn `state.turn + 1` opens. Calling it twice changes nothing."""
-    turn = state.turn + 1
-    if state.opened >= turn or state.ending is not None:
-        return Opening(turn, state, (), ())
-    env = environment(scenario, state, turn)
-    changes: list[StateChange] = []
-    events: list[EngineEvent] = []
-    narrative: list[str] = []
-    fired = list(state.fired)
-    published: list[str] = []
-    for inject in scenario.spec.injects:
-        if inject.id in fired and not inject.repeat:
-            continue
-        if inject.at_turn is not None and inject.at_turn != turn:
-            continue
-        try:
-            if inject.when is not None and scenario.expr(inject.when).evaluate(env) is not True:
-                continue
-            changes += branch_changes(
-                scenario, inject.effects, env, None, {}, f"inject {inject.id}"
-            )
-        except (ExpressionError, ValueError) as exc:
-            events.append(
-                EngineEvent("rule.error", "facilitator", {"inject": inject.id, "error": str(exc)})
-            )
-            continue
-        fired.append(inject.id)
-        published += [target_name(t, None, {}) for t in inject.effects.publish]
-        audience: Any = tuple(scenario.resolve_roles(inject.to)) if inject.to else "all"
-        if audience == "all":
-            narrative.append(f"{inject.title}: {inject.text}")
-        events.append(
-            EngineEvent(
-                "inject",
-                audience,
-                {"inject": inject.id, "title": inject.title, "text": inject.text},
-            )
-        )
-    values = apply_changes(scenario, state.values, changes)
-    state = state.evolve(values=values, opened=turn, fired=tuple(dict.fromkeys(fired)))
-    state = state.evolve(seen=widen_audience(state, published, EVERYONE))
-    return Opening(turn, state, tuple(narrative), tuple(events))
 
 
 def _template_values(

@@ -8,11 +8,31 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from .audience import Audience
 from .dice import Draw
 from .schema import Scalar
 from .state import State
 
-Audience = Literal["all", "facilitator"] | tuple[str, ...]
+# Every type of event the engine emits. The server's log gives each a treatment (published to
+# its audience, folded into another event, or dropped with a reason), and a test fails when
+# one here has none; `EngineEvent` refuses a type not listed, so the list cannot fall behind.
+EVENT_TYPES = frozenset(
+    {
+        "move.resolved",  # a move played: its result, to its role
+        "move.rejected",  # a move refused: the reason, to its role
+        "commitment.signal",  # a role signalled a commitment not yet met, to the facilitator
+        "commitment.met",  # a commitment reached its threshold, to its members
+        "commitment.joined",  # a role joined a commitment already met, to its members
+        "rule.fired",  # a rule took effect: to its role when it has a text for it
+        "rule.error",  # a rule or inject the scenario cannot evaluate, to the facilitator
+        "inject",  # an inject fired, to its recipients
+        "exercise.ended",  # an ending was reached, to everyone
+    }
+)
+
+
+class Rejected(Exception):
+    """A move that cannot be played; its message is the reason a player reads."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,10 @@ class EngineEvent:
     audience: Audience
     data: Mapping[str, Any]
 
+    def __post_init__(self) -> None:
+        if self.type not in EVENT_TYPES:
+            raise ValueError(f"the engine emits no {self.type!r}: add it to EVENT_TYPES")
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -134,7 +158,7 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Opening:
-    """A turn opened: injects that fired and the state they left."""
+    """Injects fired, as a turn opens or one by hand: the state they left and their story."""
 
     turn: int
     state: State

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .adjudication import adjudicate, open_turn
+from .adjudication import adjudicate
 from .bots import choose_moves
 from .loader import load_scenario_text
+from .opening import open_turn
 from .scenario import Scenario
 from .state import State, environment, initial_state
 

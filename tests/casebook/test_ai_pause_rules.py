@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from exercises.engine import (
+    Audience,
     Move,
     Outcome,
     Scenario,
@@ -32,6 +33,7 @@ from exercises.engine import (
     visible_commitments,
     visible_values,
 )
+from exercises.engine.audience import FACILITATOR_ONLY
 
 LABS = ("anthropic", "openai", "gdm", "meta")
 
@@ -125,7 +127,11 @@ def test_ap_2_1_the_rsp_binds_a_leader_whose_evaluations_show_two_failing_cases(
     binds and it leads, so it must delay. It learns why in a private notice."""
     outcome = play(pause, given(pause), Move("anthropic", "run_safety_evals"))
     assert value(outcome, "anthropic.rsp_delay") is True
-    notices = [e for e in outcome.events if e.type == "rule.fired" and e.audience == ("anthropic",)]
+    notices = [
+        e
+        for e in outcome.events
+        if e.type == "rule.fired" and e.audience == Audience.of(["anthropic"])
+    ]
     assert any("scaling policy now binds" in e.data["text"] for e in notices)
 
 
@@ -463,7 +469,7 @@ def test_ap_7_1_one_press_stays_secret(pause: Scenario) -> None:
     presser learns only that its signal is recorded, and only the facilitator sees it."""
     outcome = play(pause, given(pause), Move("openai", "press_pause_button"))
     role_events = [e for e in outcome.events if e.type.startswith("commitment")]
-    assert [e.audience for e in role_events] == ["facilitator"]
+    assert [e.audience for e in role_events] == [FACILITATOR_ONLY]
     assert visible_commitments(pause, outcome.state, "gdm")["pause_button"]["committed"] == []
     assert visible_commitments(pause, outcome.state, "openai")["pause_button"]["met"] is False
     assert visible_commitments(pause, outcome.state, "facilitator")["pause_button"] == {
@@ -478,7 +484,7 @@ def test_ap_7_2_two_presses_connect_exactly_the_pressers(pause: Scenario) -> Non
     first = play(pause, given(pause), Move("openai", "press_pause_button"))
     second = play(pause, first.state.evolve(opened=2), Move("gdm", "press_pause_button"))
     met = [e for e in second.events if e.type == "commitment.met"]
-    assert len(met) == 1 and met[0].audience == ("openai", "gdm")
+    assert len(met) == 1 and met[0].audience == Audience.of(["openai", "gdm"])
     assert visible_commitments(pause, second.state, "gdm")["pause_button"]["committed"] == [
         "openai",
         "gdm",
@@ -506,7 +512,7 @@ def test_ap_7_4_a_later_presser_joins_the_channel(pause: Scenario) -> None:
     )
     outcome = play(pause, state, Move("meta", "press_pause_button"))
     joined = [e for e in outcome.events if e.type == "commitment.joined"]
-    assert joined[0].audience == ("openai", "gdm", "meta")
+    assert joined[0].audience == Audience.of(["openai", "gdm", "meta"])
 
 
 # AP.8 Injects and endings
@@ -516,7 +522,7 @@ def test_ap_8_1_the_red_team_report_reaches_anthropic_alone_in_month_one(pause: 
     """AP.8.1. The first month opens with a private report to Anthropic."""
     opening = open_turn(pause, initial_state(pause), seed=1)
     report = next(e for e in opening.events if e.data["inject"] == "red_team_report")
-    assert report.audience == ("anthropic",)
+    assert report.audience == Audience.of(["anthropic"])
     assert not opening.narrative
 
 

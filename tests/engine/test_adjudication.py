@@ -16,6 +16,7 @@ from exercises.engine import (
     FACILITATOR,
     FREE_FORM,
     OBSERVER,
+    Audience,
     Move,
     Outcome,
     Rejected,
@@ -34,6 +35,7 @@ from exercises.engine import (
     visible_commitments,
     visible_values,
 )
+from exercises.engine.audience import EVERYONE, FACILITATOR_ONLY
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini.yaml"
 SEED = 7
@@ -143,7 +145,7 @@ def test_an_illegal_move_is_rejected_with_its_reason(
     assert reason(outcome) == [expected]
     assert outcome.state.values == start.values
     assert [e.type for e in outcome.events] == ["move.rejected"]
-    assert outcome.events[0].audience == (moves[0].role,)
+    assert outcome.events[0].audience == Audience.of([moves[0].role])
 
 
 def test_a_move_whose_precondition_fails_is_rejected(mini: Scenario, start: State) -> None:
@@ -371,7 +373,7 @@ def test_a_commitment_below_its_threshold_stays_secret(mini: Scenario, start: St
 
     commitment_events = [e for e in outcome.events if e.type.startswith("commitment.")]
     assert [(e.type, e.audience) for e in commitment_events] == [
-        ("commitment.signal", "facilitator")
+        ("commitment.signal", FACILITATOR_ONLY)
     ]
     assert outcome.state.commitments["talks"] == ("a",)
     assert outcome.state.met == ()
@@ -395,7 +397,7 @@ def test_a_commitment_is_revealed_to_exactly_its_members_when_met(
     second = play(mini, open_turn(mini, first.state, SEED).state, Move("b", "button"))
 
     (met,) = [e for e in second.events if e.type.startswith("commitment.")]
-    assert (met.type, met.audience) == ("commitment.met", ("a", "b"))
+    assert (met.type, met.audience) == ("commitment.met", Audience.of(["a", "b"]))
     assert met.data["text"] == "You are connected."
     assert second.state.met == ("talks",)
     for role in ("a", "b"):
@@ -422,7 +424,7 @@ def test_an_inject_fires_at_its_turn_once(mini: Scenario, start: State) -> None:
     later = open_turn(mini, play(mini, opening.state).state, SEED)
 
     assert [(e.type, e.data["inject"], e.audience) for e in opening.events] == [
-        ("inject", "news", "all")
+        ("inject", "news", EVERYONE)
     ]
     assert opening.state.values["risk"] == after_one.values["risk"] + 5
     assert opening.narrative == ("News: Something happens.",)
@@ -436,7 +438,7 @@ def test_an_inject_fires_on_its_condition_to_its_audience(mini: Scenario, start:
 
     assert "alarm" not in [e.data["inject"] for e in quiet.events]  # tension 6: below 8
     (alarm,) = [e for e in tense.events if e.data["inject"] == "alarm"]
-    assert alarm.audience == ("gov",)
+    assert alarm.audience == Audience.of(["gov"])
     assert "Alarm: Tension is high." not in tense.narrative  # not for everyone
     assert "risk" in visible_values(mini, tense.state, OBSERVER)  # it publishes risk
     assert "risk" not in visible_values(mini, quiet.state, OBSERVER)
@@ -451,7 +453,7 @@ def test_a_rule_for_each_role_runs_once_per_matching_role(mini: Scenario, start:
     assert outcome.state.values["a.cash"] == 4.5
     assert outcome.state.values["b.cash"] == 3.0
     (fired,) = [e for e in outcome.events if e.type == "rule.fired"]
-    assert (fired.audience, fired.data["text"]) == (("a",), "Pausing costs you.")
+    assert (fired.audience, fired.data["text"]) == (Audience.of(["a"]), "Pausing costs you.")
 
 
 def test_rules_run_on_the_state_after_the_moves(mini: Scenario, start: State) -> None:
@@ -474,7 +476,7 @@ def test_an_ending_ends_the_exercise_when_its_condition_holds(mini: Scenario, st
 
     assert outcome.ending == outcome.state.ending == "crisis"
     assert outcome.events[-1].type == "exercise.ended"
-    assert outcome.events[-1].audience == "all"
+    assert outcome.events[-1].audience == EVERYONE
     assert outcome.narrative[-1] == "Crisis. Tension boils over."
 
 

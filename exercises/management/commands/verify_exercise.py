@@ -1,5 +1,6 @@
 """`python manage.py verify_exercise EXPORT.json`: re-adjudicate every resolved turn of the
-facilitator's export with the engine, from its recorded moves, rulings and seed.
+facilitator's export with the engine, from its recorded moves, rulings and seed. The replay
+is the engine's own (exercises/engine/replay.py); this command only reads the file and reports.
 
 Exit status 0 when every turn gives the recorded state, rolls, narrative and results; 1 on
 any difference, each printed with its turn and variable; 2 on an export it cannot check (a
@@ -17,7 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from exercises.management import usage_error
-from exercises.services.verify import Uncheckable, verify
+from exercises.engine.replay import Uncheckable, verify_export
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            checked, differences = verify(read_export(options["export"]))
+            checked, differences = verify_export(read_export(options["export"]))
         except Uncheckable as exc:
             raise usage_error(f"cannot check this export: {exc}") from exc
         for difference in differences:

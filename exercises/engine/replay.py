@@ -1,33 +1,31 @@
-"""Re-adjudicating an export: every resolved turn played again by the pure engine.
+"""Replaying an export: every resolved turn played again by the engine alone.
 
 Each turn starts from the state its adjudication started from (`state_at_close`: the opening
 state plus the facilitator's changes while it was open), takes the moves that were in play
 (every move not withdrawn, with the facilitator's ruling on a free-form one) and the seed, and
 must give the recorded state after, rolls, narrative and each move's result. Each turn's
 opening is played again too (the injects it fires), from the state the turn before left,
-where the log shows the facilitator changed nothing in between. Reads only the export, never
-the database: an export checks on a machine that never saw the exercise.
+where the log shows the facilitator changed nothing in between. Reads only the export (a
+JSON document, docs/export-format.md), never a database, and needs no Django: an export checks
+on a machine that never saw the exercise, as a chess library replays a game from its moves.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
-from exercises import engine
-from exercises.engine import (
-    Scenario,
-    ScenarioLoadError,
-    State,
-    initial_state,
-    load_scenario_text,
-)
+from .adjudication import adjudicate
+from .loader import ScenarioLoadError, load_scenario_text
+from .opening import open_turn
+from .records import move_from_record
+from .scenario import Scenario
+from .state import State, initial_state
 
-from .export import FORMAT_VERSION
-from .turns import _engine_ruling
-
+# The version of the export format this module reads; the server writes the same
+# (exercises/services/export.py, and a test keeps the two equal).
+FORMAT_VERSION = 1
 PLAYED = ("succeeded", "failed", "rejected")  # the statuses adjudication gives
 # Events of the facilitator's changes to the state outside adjudication.
 BY_HAND = ("state.set", "inject")
@@ -51,8 +49,9 @@ class Difference:
         )
 
 
-def verify(export: Any) -> tuple[int, list[Difference]]:
-    """How many turns were re-adjudicated, and every difference from the record."""
+def verify_export(export: Any) -> tuple[int, list[Difference]]:
+    """How many turns were re-adjudicated, and every difference from the record; Uncheckable
+    when the export cannot be replayed."""
     scenario, seed = _checkable(export)
     checked, differences = 0, []
     try:
@@ -78,7 +77,7 @@ def _openings(scenario: Scenario, seed: str, export: dict[str, Any]) -> list[Dif
     for turn in export["turns"]:
         opened = seqs.get(("turn.opened", turn["number"]))
         if before is not None and opened is not None and not _by_hand(events, since, opened):
-            expected = engine.open_turn(scenario, State.from_dict(before), seed).state
+            expected = open_turn(scenario, State.from_dict(before), seed).state
             found = _states(turn["number"], turn["state_before"], expected.to_dict())
             out += [
                 Difference(d.turn, f"{d.what} at the opening", d.recorded, d.replayed)
@@ -120,8 +119,8 @@ def _turn(scenario: Scenario, seed: str, turn: dict[str, Any]) -> list[Differenc
     start = State.from_dict(turn.get("state_at_close") or turn["state_before"])
     rulings = {r["move"]: r for r in turn["rulings"]}
     played = [m for m in turn["moves"] if m["status"] in PLAYED]
-    moves = [_engine_move(m, rulings.get(m["id"])) for m in played]
-    outcome = engine.adjudicate(scenario, start, moves, seed)
+    moves = [move_from_record(m, rulings.get(m["id"])) for m in played]
+    outcome = adjudicate(scenario, start, moves, seed)
     differences = _states(number, turn["state_after"], outcome.state.to_dict())
     results = {r.move.id: r.to_dict() for r in outcome.results}
     for move in played:
@@ -134,21 +133,6 @@ def _turn(scenario: Scenario, seed: str, turn: dict[str, Any]) -> list[Differenc
     if turn["narrative"] != list(outcome.narrative):
         differences.append(Difference(number, "narrative", turn["narrative"], outcome.narrative))
     return differences
-
-
-def _engine_move(move: dict[str, Any], ruling: dict[str, Any] | None) -> engine.Move:
-    """The move as the server gave it to the engine (exercises/services/turns.py)."""
-    engine_ruling = None
-    if move["action"] == engine.FREE_FORM and ruling is not None:
-        engine_ruling = _engine_ruling(SimpleNamespace(**ruling))
-    return engine.Move(
-        move["role"],
-        move["action"],
-        move["params"],
-        text=move["rationale"],
-        id=move["id"],
-        ruling=engine_ruling,
-    )
 
 
 def _states(number: int, recorded: dict[str, Any], replayed: dict[str, Any]) -> list[Difference]:

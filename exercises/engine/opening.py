@@ -1,0 +1,96 @@
+"""Injects: fired by the schedule as a turn opens, or by the facilitator's hand at any time.
+
+Both roads run `_fire`, so an inject does the same whoever fires it: its effects (`set`,
+`add`, `publish`), its event to its recipients, its line of the public narrative when it goes
+to everyone, and its id recorded in `State.fired`, which keeps a non-repeating inject from
+firing again on its own turn or condition once it has been sent by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .audience import EVERYONE as TO_EVERYONE
+from .audience import FACILITATOR_ONLY, Audience
+from .effects import apply_changes, branch_changes, target_name, widen_audience
+from .expressions import Environment, ExpressionError
+from .moves import EngineEvent, Opening, Rejected, StateChange
+from .scenario import EVERYONE, Scenario
+from .schema import InjectSpec
+from .state import State, environment
+
+
+@dataclass(frozen=True)
+class _Fired:
+    inject: InjectSpec
+    changes: list[StateChange]
+    published: list[str]
+    event: EngineEvent
+    narrative: tuple[str, ...]
+
+
+def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
+    """Fire the injects due as turn `state.turn + 1` opens. Calling it twice changes nothing.
+
+    Every due inject reads the state the turn opens from, and their changes are applied
+    together, as adjudication applies the changes of one phase."""
+    turn = state.turn + 1
+    if state.opened >= turn or state.ending is not None:
+        return Opening(turn, state, (), ())
+    env = environment(scenario, state, turn)
+    fired: list[_Fired] = []
+    events: list[EngineEvent] = []
+    for inject in scenario.spec.injects:
+        if inject.id in state.fired and not inject.repeat:
+            continue
+        if inject.at_turn is not None and inject.at_turn != turn:
+            continue
+        try:
+            if inject.when is not None and scenario.expr(inject.when).evaluate(env) is not True:
+                continue
+            firing = _fire(scenario, inject, env)
+        except (ExpressionError, ValueError) as exc:
+            error = {"inject": inject.id, "error": str(exc)}
+            events.append(EngineEvent("rule.error", FACILITATOR_ONLY, error))
+            continue
+        fired.append(firing)
+        events.append(firing.event)
+    after = _record(scenario, state, fired).evolve(opened=turn)
+    narrative = tuple(line for firing in fired for line in firing.narrative)
+    return Opening(turn, after, narrative, tuple(events))
+
+
+def fire_inject(scenario: Scenario, state: State, inject_id: str, turn: int) -> Opening:
+    """The inject fired now, by hand, as part of turn `turn` (whatever its schedule says).
+
+    Rejected when the scenario has no such inject or cannot evaluate its effects."""
+    inject = next((i for i in scenario.spec.injects if i.id == inject_id), None)
+    if inject is None:
+        raise Rejected(f"the scenario has no inject {inject_id!r}")
+    try:
+        firing = _fire(scenario, inject, environment(scenario, state, turn))
+    except (ExpressionError, ValueError) as exc:
+        raise Rejected(f"the scenario cannot fire {inject_id!r}: {exc}") from exc
+    return Opening(turn, _record(scenario, state, [firing]), firing.narrative, (firing.event,))
+
+
+def _fire(scenario: Scenario, inject: InjectSpec, env: Environment) -> _Fired:
+    changes = branch_changes(scenario, inject.effects, env, None, {}, f"inject {inject.id}")
+    published = [target_name(t, None, {}) for t in inject.effects.publish]
+    audience = Audience.of(scenario.resolve_roles(inject.to)) if inject.to else TO_EVERYONE
+    data = {"inject": inject.id, "title": inject.title, "text": inject.text}
+    narrative = (f"{inject.title}: {inject.text}",) if audience.everyone else ()
+    return _Fired(inject, changes, published, EngineEvent("inject", audience, data), narrative)
+
+
+def _record(scenario: Scenario, state: State, fired: Sequence[_Fired]) -> State:
+    """The state with every firing's changes applied together, its id recorded as fired and
+    the variables it publishes revealed to everyone."""
+    changes = [change for firing in fired for change in firing.changes]
+    ids = (*state.fired, *(firing.inject.id for firing in fired))
+    state = state.evolve(
+        values=apply_changes(scenario, state.values, changes), fired=tuple(dict.fromkeys(ids))
+    )
+    published = [name for firing in fired for name in firing.published]
+    return state.evolve(seen=widen_audience(state, published, EVERYONE))
