@@ -21,18 +21,19 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 
+from exercises.engine.audience import EVERYONE as EVERYONE
+from exercises.engine.audience import FACILITATOR_ONLY as FACILITATOR_ONLY
+from exercises.engine.audience import Audience
+from exercises.engine.audience import to_roles as to_roles
 from exercises.models import Event, Exercise
 
 from . import rows
 
 log = logging.getLogger(__name__)
 
-EVERYONE: dict[str, Any] = {"all": True}
-FACILITATOR_ONLY: dict[str, Any] = {}
-
-
-def to_roles(*roles: str) -> dict[str, Any]:
-    return {"roles": sorted(set(roles))}
+# Audiences (EVERYONE, FACILITATOR_ONLY, to_roles, above) are the engine's, for the engine's
+# events and the services' alike; the log stores `Audience.to_dict()`, the shape exports and
+# the live stream read.
 
 
 def append(
@@ -41,7 +42,7 @@ def append(
     data: dict[str, Any],
     *,
     turn: int,
-    audience: dict[str, Any],
+    audience: Audience,
     redacted: dict[str, Any] | None = None,
 ) -> Event:
     """Add one event to the log. Must run inside the transaction that made the change."""
@@ -60,7 +61,7 @@ def append(
             type=type,
             turn=turn,
             data=data,
-            audience=audience,
+            audience=audience.to_dict(),
             redacted=redacted,
         )
     )

@@ -19,15 +19,17 @@ from django.db import connection
 from django.utils import timezone
 
 from exercises.engine import (
+    Rejected,
     Scenario,
     StateChange,
+    fire_inject,
     initial_state,
     load_bundled_scenarios,
 )
 from exercises.engine.effects import apply_changes
 from exercises.models import Exercise, ScenarioSnapshot, Seat, TransitionError, Turn, hash_token
 
-from . import events, rows
+from . import engine_log, events, rows
 from .errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from .scenarios import scenario_of, state_of
 
@@ -367,44 +369,38 @@ def inject(
     text: str | None,
     to: list[str] | None = None,
 ) -> None:
-    """A scripted inject from the scenario, or an ad-hoc one the facilitator writes."""
+    """A scripted inject from the scenario, fired now as the engine fires it on its turn (so it
+    will not fire again by itself), or an ad-hoc one the facilitator writes."""
     require_facilitator(seat)
     with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
-        scenario = scenario_of(exercise)
         if inject_id:
-            spec = next((i for i in scenario.spec.injects if i.id == inject_id), None)
-            if spec is None:
-                raise Invalid(f"the scenario has no inject {inject_id!r}")
-            title, text = spec.title, spec.text
-            to = scenario.resolve_roles(spec.to) if spec.to else None
-            if spec.effects.set or spec.effects.add:
-                _apply_inject_effects(exercise, scenario, spec)
+            _fire_scripted(exercise, inject_id)
+            return
+        scenario = scenario_of(exercise)
         if not title or not text:
             raise Invalid("an ad-hoc inject needs a title and a text")
         for role in to or []:
             if role not in scenario.role_ids:
                 raise Invalid(f"there is no role {role!r}")
-        audience = events.to_roles(*to) if to else events.EVERYONE
         events.append(
             exercise,
             "inject",
             {"inject": inject_id, "title": title, "text": text},
             turn=current_turn_number(exercise),
-            audience=audience,
+            audience=events.to_roles(*to) if to else events.EVERYONE,
         )
 
 
-def _apply_inject_effects(exercise: Exercise, scenario: Scenario, spec: Any) -> None:
-    from exercises.engine.effects import branch_changes
-    from exercises.engine.state import environment
-
+def _fire_scripted(exercise: Exercise, inject_id: str) -> None:
     state = state_of(exercise)
-    env = environment(scenario, state, state.turn + 1)
-    changes = branch_changes(scenario, spec.effects, env, None, {}, f"inject {spec.id}")
-    values = apply_changes(scenario, state.values, changes)
-    exercise.state = state.evolve(values=values).to_dict()
+    try:
+        fired = fire_inject(scenario_of(exercise), state, inject_id, state.turn + 1)
+    except Rejected as exc:
+        raise Invalid(str(exc)) from exc
+    exercise.state = fired.state.to_dict()
     exercise.save(update_fields=["state"])
+    engine_log.publish(exercise, current_turn_number(exercise), fired.events)
 
 
 def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:

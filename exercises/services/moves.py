@@ -294,26 +294,12 @@ def rule_on_move(
 
 
 def _check_changes(exercise: Exercise, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    scenario = scenario_of(exercise)
-    checked = []
-    for change in changes:
-        if not isinstance(change, dict) or not isinstance(change.get("variable"), str):
-            raise Invalid("each change needs a variable")
-        reason = change.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise Invalid(f"the change to {change['variable']} needs a reason")
-        unknown = set(change) - {"variable", "value", "delta", "reason"}
-        if unknown:
-            raise Invalid(f"a change has no field {sorted(unknown)[0]!r}")
-        state_change = engine.StateChange(
-            change["variable"], value=change.get("value"), delta=change.get("delta"), reason=reason
-        )
-        try:
-            engine.adjudication._check_ruling_change(scenario, state_change)
-        except engine.Rejected as exc:
-            raise Invalid(str(exc)) from exc
-        checked.append({k: v for k, v in change.items() if v is not None})
-    return checked
+    """The ruling's changes as they will be recorded, checked by the engine, which checks
+    them again when the move is played."""
+    try:
+        return engine.check_ruling_changes(scenario_of(exercise), changes)
+    except engine.Rejected as exc:
+        raise Invalid(str(exc)) from exc
 
 
 def vote(seat: Seat, move_id: str, chance: float) -> ProbabilityVote:

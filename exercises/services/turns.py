@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from exercises import engine
 from exercises.engine import OBSERVER, visible_values
-from exercises.models import Exercise, Move, Seat, Turn
+from exercises.models import Exercise, Move, Ruling, Seat, Turn
 
-from . import events
+from . import engine_log, events
 from .errors import Conflict
 from .lifecycle import (
     current_turn,
@@ -60,9 +60,7 @@ def open_turn(exercise: Exercise) -> Turn:
         turn=number,
         audience=events.EVERYONE,
     )
-    for event in opening.events:
-        audience = events.EVERYONE if event.audience == "all" else events.to_roles(*event.audience)
-        events.append(exercise, "inject", dict(event.data), turn=number, audience=audience)
+    engine_log.publish(exercise, number, opening.events)
     from .bots import schedule_bots
 
     schedule_bots(exercise)
@@ -202,68 +200,45 @@ def _resolve(exercise: Exercise, turn: Turn) -> None:
 
 
 def _engine_move(move: Move) -> engine.Move:
-    ruling = None
-    if move.action == engine.FREE_FORM and hasattr(move, "ruling"):
-        ruling = _engine_ruling(move.ruling)
-    return engine.Move(
-        move.role, move.action, move.params, text=move.rationale, id=move.public_id, ruling=ruling
-    )
+    """The stored move in the export's shape, made an engine move as replay makes it."""
+    ruling = getattr(move, "ruling", None) if move.action == engine.FREE_FORM else None
+    record = {
+        "id": move.public_id,
+        "role": move.role,
+        "action": move.action,
+        "params": move.params,
+        "rationale": move.rationale,
+    }
+    return engine.move_from_record(record, None if ruling is None else _ruling_record(ruling))
 
 
-def _engine_ruling(ruling: Any) -> engine.Ruling:
-    changes = tuple(
-        engine.StateChange(
-            c["variable"], value=c.get("value"), delta=c.get("delta"), reason=c.get("reason", "")
-        )
-        for c in ruling.changes
-    )
-    success = engine.RulingBranch(ruling.narrative, ruling.narrative, changes)
-    failure = engine.RulingBranch(ruling.failure_narrative, ruling.failure_narrative, ())
-    if ruling.chance is not None:
-        return engine.Ruling(chance=ruling.chance, success=success, failure=failure)
-    return engine.Ruling(outcome=ruling.outcome, success=success, failure=failure)
+def _ruling_record(ruling: Ruling) -> dict[str, Any]:
+    return {
+        "chance": ruling.chance,
+        "outcome": ruling.outcome or None,
+        "narrative": ruling.narrative,
+        "failure_narrative": ruling.failure_narrative,
+        "changes": ruling.changes,
+    }
 
 
 def _record(exercise: Exercise, turn: Turn, outcome: engine.Outcome) -> None:
+    """The outcome into the log, each engine event as engine_log.LOG says, then the turn's
+    public result."""
     scenario = scenario_of(exercise)
     number = turn.number
-    for role in scenario.role_ids:
-        results = [
-            result_for(scenario, outcome.state, role, r.to_dict())
-            for r in outcome.results_for(role)
-        ]
-        notices = [
-            dict(e.data) for e in outcome.events if e.type == "rule.fired" and e.audience == (role,)
-        ]
-        if results or notices:
+    folded = engine_log.fold(scenario.role_ids, outcome.events)
+    for role, found in folded.by_role.items():
+        results = [result_for(scenario, outcome.state, role, r) for r in found["results"]]
+        if results or found["notices"]:
             events.append(
                 exercise,
                 "role.outcome",
-                {"results": results, "notices": notices},
+                {"results": results, "notices": found["notices"]},
                 turn=number,
                 audience=events.to_roles(role),
             )
-    for event in outcome.events:
-        if event.type.startswith("commitment."):
-            data = dict(event.data)
-            if event.type in ("commitment.met", "commitment.joined"):
-                data["channel"] = data["commitment"]
-            audience = (
-                events.FACILITATOR_ONLY
-                if event.audience == "facilitator"
-                else events.to_roles(*event.audience)
-            )
-            events.append(exercise, event.type, data, turn=number, audience=audience)
-        elif event.type in ("rule.error",) or (
-            event.type == "rule.fired" and event.audience == "facilitator"
-        ):
-            events.append(
-                exercise,
-                event.type,
-                dict(event.data),
-                turn=number,
-                audience=events.FACILITATOR_ONLY,
-            )
+    engine_log.publish(exercise, number, folded.published)
     public = visible_values(scenario, outcome.state, OBSERVER)
     events.append(
         exercise,

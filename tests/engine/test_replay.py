@@ -76,7 +76,9 @@ def turn_moves(scenario: Scenario, state: Any, number: int) -> list[dict[str, An
 
 def played_export(scenario: Scenario, turns: int) -> dict[str, Any]:
     """The facilitator's export of `turns` turns played by bots, as far as replay reads it."""
-    state, records, events = initial_state(scenario), [], []
+    state = initial_state(scenario)
+    records: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     for number in range(1, turns + 1):
         state = open_turn(scenario, state, SEED).state
         events.append({"seq": len(events) + 1, "type": "turn.opened", "turn": number})
@@ -107,7 +109,8 @@ def played_export(scenario: Scenario, turns: int) -> dict[str, Any]:
     text = scenario.source
     exercise = {"seed": SEED, "scenario": {"text": text, "sha256": sha256(text)}}
     document = {"format_version": 1, "exercise": exercise, "turns": records, "events": events}
-    return json.loads(json.dumps(document))  # as a file holds it: lists, not tuples
+    read: dict[str, Any] = json.loads(json.dumps(document))  # as a file holds it: no tuples
+    return read
 
 
 def sha256(text: str) -> str:

@@ -8,6 +8,9 @@ notes and a debrief, and a third turn open.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -17,7 +20,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from exercises.engine import replay
 from exercises.models import Exercise
+from exercises.services.export import FORMAT_VERSION
+from tests.fresh_interpreter import ROOT
 
 if TYPE_CHECKING:
     from tests.export.conftest import Api, Game
@@ -62,6 +68,35 @@ def test_the_facilitators_export_verifies(played: str, tmp_path: Path) -> None:
 
     assert status == 0, said
     assert "2 turns re-adjudicated" in said
+
+
+def test_the_facilitators_export_replays_on_the_engine_alone_without_django_settings(
+    played: str, tmp_path: Path
+) -> None:
+    # given the export in a file, and a Python with no Django settings
+    path = write(tmp_path, played)
+    script = (
+        "import json, sys\n"
+        "from exercises.engine.replay import verify_export\n"
+        f"checked, differences = verify_export(json.load(open({path!r})))\n"
+        "django = sorted(m for m in sys.modules if m.split('.')[0] == 'django')\n"
+        "print(json.dumps([checked, len(differences), django]))\n"
+    )
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+    # when
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+
+    # then
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [2, 0, []]
+
+
+def test_the_engine_replays_the_export_format_the_server_writes(played: str) -> None:
+    assert json.loads(played)["format_version"] == replay.FORMAT_VERSION == FORMAT_VERSION
 
 
 def test_a_changed_state_fails_verification_naming_the_turn_and_variable(
