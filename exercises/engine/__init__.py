@@ -1,7 +1,9 @@
 """The rules engine: pure Python, no Django, Celery or Channels (a test keeps it so).
 
-Load a scenario, take its initial state, open a turn, check and adjudicate moves, let bots
-choose moves, simulate whole exercises. Same inputs and seed, same output, always.
+Load a scenario, take its initial state, open a turn, fire an inject, check and adjudicate
+moves, let bots choose moves, simulate whole exercises, replay an export (`replay`). Every
+event carries an `Audience`, the vocabulary the server's log stores. Same inputs and seed, same
+output, always.
 """
 
 from .adjudication import adjudicate, check_move
