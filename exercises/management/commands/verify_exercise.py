@@ -17,8 +17,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from exercises.management import usage_error
 from exercises.engine.replay import Uncheckable, verify_export
+from exercises.management import usage_error
 
 
 class Command(BaseCommand):
