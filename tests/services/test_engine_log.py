@@ -1,10 +1,10 @@
 """Every event the engine can emit has a treatment in the log, and an inject sent by hand is
-the inject the engine fires (exercises/services/engine_log.py, lifecycle.inject)."""
+the inject the engine fires (exercises/services/engine_log.py, commands.inject)."""
 
 from __future__ import annotations
 
 from exercises.engine import EVENT_TYPES, State, fire_inject
-from exercises.services import lifecycle, turns
+from exercises.services import commands, turns
 from exercises.services.engine_log import LOG, Dropped
 from exercises.services.scenarios import scenario_of
 from tests.services.conftest import Cast
@@ -24,7 +24,7 @@ def test_an_inject_sent_by_hand_changes_the_state_and_tells_whom_the_engine_says
     before = State.from_dict(cast.exercise().state)
     scenario = scenario_of(cast.exercise())
 
-    lifecycle.inject(cast.facilitator, "investor_letter", None, None)
+    commands.inject(cast.facilitator, "investor_letter", None, None)
 
     fired = fire_inject(scenario, before, "investor_letter", before.turn + 1)
     assert cast.exercise().state == fired.state.to_dict()
@@ -37,7 +37,7 @@ def test_an_inject_sent_by_hand_changes_the_state_and_tells_whom_the_engine_says
 
 def test_an_inject_sent_early_by_hand_does_not_fire_again_on_its_turn(cast: Cast) -> None:
     # given midterm season, due at turn 6, sent in turn 1
-    lifecycle.inject(cast.facilitator, "midterm_pressure", None, None)
+    commands.inject(cast.facilitator, "midterm_pressure", None, None)
     will = cast.exercise().state["values"]["congress.political_will"]
 
     # when the exercise reaches turn 6
