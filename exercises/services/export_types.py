@@ -8,23 +8,45 @@ that are always there and asks only for the facilitator's.
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired
+
+from typing_extensions import TypedDict  # pydantic reads this one, not typing's, on 3.11
 
 SeatKind = str  # "facilitator", "observer" or "role"
 
 
-class ExportState(TypedDict):
-    """The engine's whole state for the facilitator; `{turn, values, commitments, ending}`
-    with only what the seat may see for any other."""
+class CommitmentView(TypedDict):
+    """A commitment as a seat sees it: who signalled it and whether it is met (all of it for
+    the facilitator); for a role it concerns, its own signal (`mine`), the others' once met."""
+
+    committed: list[str]
+    met: bool
+    mine: NotRequired[bool]
+
+
+class EngineState(TypedDict):
+    """The engine's whole state (`State.to_dict()`), in the facilitator's export."""
+
+    turn: int
+    opened: int
+    values: dict[str, Any]
+    seen: dict[str, list[str]]
+    fired: list[str]
+    commitments: dict[str, list[str]]
+    met: list[str]
+    ending: str | None
+
+
+class SeatState(TypedDict):
+    """A state as any other seat may keep it: only what it may see."""
 
     turn: int
     values: dict[str, Any]
-    commitments: dict[str, list[str]]
+    commitments: dict[str, CommitmentView]
     ending: str | None
-    opened: NotRequired[int]
-    seen: NotRequired[dict[str, list[str]]]
-    fired: NotRequired[list[str]]
-    met: NotRequired[list[str]]
+
+
+ExportState = EngineState | SeatState
 
 
 class ScenarioRef(TypedDict):

@@ -27,6 +27,7 @@ from exercises.models import Event, Exercise, Move, Note, Seat, Turn
 
 from .export_types import (
     DrawRecord,
+    EngineState,
     ExportEvent,
     ExportNote,
     ExportRuling,
@@ -230,7 +231,7 @@ def state_for(scenario: Scenario, data: dict[str, Any], who: str) -> ExportState
     """A stored state as `who` may keep it: the engine's whole state for the facilitator; the
     variables and commitments it may see in that state for anyone else."""
     if who == FACILITATOR:
-        return cast(ExportState, data)
+        return cast(EngineState, data)
     state = State.from_dict(data)
     return {
         "turn": state.turn,
