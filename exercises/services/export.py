@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from exercises.engine import Scenario
@@ -175,13 +176,21 @@ def csv_text(export: Export) -> str:
     """`turn,variable,value`: the state play started from (turn 0, or the turn a fork started
     after), then after every resolved turn; the variables the export holds, flat as `simulate`
     names them."""
+    start = export["initial_state"]
+    points = [(start["turn"], start["values"])]
+    points += [
+        (t["number"], t["state_after"]["values"]) for t in export["turns"] if t["state_after"]
+    ]
+    return csv_table(points)
+
+
+def csv_table(points: Iterable[tuple[int, Mapping[str, Any]]]) -> str:
+    """One row per turn and variable, the variables sorted by name."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["turn", "variable", "value"])
-    rows = [(export["initial_state"]["turn"], export["initial_state"])]
-    rows += [(t["number"], t["state_after"]) for t in export["turns"] if t["state_after"]]
-    for number, state in rows:
-        for name, value in sorted(state["values"].items()):
+    for number, values in points:
+        for name, value in sorted(values.items()):
             writer.writerow([number, cell(name), cell(value)])
     return out.getvalue()
 
