@@ -35,6 +35,7 @@ from .export_types import (
     ExportTurn,
 )
 from .projection import move_dict, viewer
+from .report import render_report
 from .scenarios import scenario_of
 
 FORMAT_VERSION = 1
@@ -223,8 +224,6 @@ def render(export: Export, format: str) -> tuple[str, str]:
     if format == "csv":
         return csv_text(export), CONTENT_TYPES[format]
     if format == "html":
-        from .report import render_report
-
         return render_report(export), CONTENT_TYPES[format]
     raise Invalid(f"format is one of {', '.join(FORMATS)}")
 
