@@ -37,7 +37,7 @@ from .export_types import (
     ScenarioRef,
     VoteRecord,
 )
-from .lifecycle import current_turn
+from .locking import current_turn
 from .notes import note_dict, notes_of
 from .scenarios import scenario_of, state_of
 

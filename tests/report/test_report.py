@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from exercises.services import export, lifecycle, messages, moves, notes, turns
+from exercises.services import export, messages, moves, notes, seats, turns
 from exercises.services.export_types import Export, ExportNote, ExportSeat, ExportState
 from exercises.services.report import render_report
 from tests.services.conftest import Cast
@@ -218,7 +218,7 @@ def two_turns(cast: Cast) -> None:
 @pytest.mark.parametrize("seat", ["observer", "openai", "gdm", "anthropic", "facilitator"])
 def test_a_seats_report_holds_nothing_the_seat_did_not_see(cast: Cast, seat: str) -> None:
     two_turns(cast)
-    seen = lifecycle.authenticate(cast.public_id, cast.tokens[seat])
+    seen = seats.authenticate(cast.public_id, cast.tokens[seat])
 
     html = render_report(export.export_for(seen))
 
