@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .state import FACILITATOR, OBSERVER
@@ -32,7 +33,7 @@ class Audience:
     @classmethod
     def of(cls, roles: Iterable[str]) -> Audience:
         """These roles (and the facilitator); no roles at all is the facilitator alone."""
-        return cls(roles=tuple(roles))
+        return _of(tuple(roles))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Audience:
@@ -59,6 +60,12 @@ class Audience:
     @property
     def facilitator_only(self) -> bool:
         return not self.everyone and not self.roles
+
+
+@lru_cache(maxsize=4096)
+def _of(roles: tuple[str, ...]) -> Audience:
+    # Adjudication makes one audience per move and rule; the same few recur every turn.
+    return Audience(roles=roles)
 
 
 EVERYONE = Audience(everyone=True)
