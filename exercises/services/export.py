@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from exercises.engine import Scenario
+from exercises.engine.replay import FORMAT_VERSION
 from exercises.models import Exercise, Move, Seat, Turn
 
 from . import projection
@@ -37,8 +38,6 @@ from .export_types import (
 from .projection import move_dict, viewer
 from .report import render_report
 from .scenarios import scenario_of
-
-FORMAT_VERSION = 1
 
 
 def export_for(seat: Seat) -> Export:
