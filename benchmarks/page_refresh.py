@@ -42,7 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.servers import free_port, read_response  # noqa: E402
+from benchmarks.servers import free_port  # noqa: E402
 from benchmarks.submit_moves import process_cpu_seconds  # noqa: E402
 from benchmarks.ws_broadcast import (  # noqa: E402
     Client,
@@ -62,10 +62,11 @@ MOVER = ("ukaisi", "run_independent_evals", {"lab": "openai"})  # a role, its mo
 
 # What each mode's page does after an event, as static/js/live.js does it.
 PULL_DELAY, APPLY_DELAY = 0.120, 0.050
-# Events after which the applying page fetches its now.json (see `needsNow` in live.js).
+# The events after which the applying page fetches its now.json: those with no reducer in
+# live.js, those whose reducer says FETCH, and, on an observer's page, a turn adjudicated
+# whose public values hold a variable the page has not seen yet.
 APPLY_FETCHES = {
     "turn.opened",
-    "turn.adjudicated",
     "exercise.finished",
     "move.withdrawn",
     "seat.replaced",
@@ -74,14 +75,18 @@ APPLY_FETCHES = {
 }
 
 
-def apply_fetches(event: dict[str, Any]) -> bool:
-    if event["type"] == "inject":
-        return bool(event["data"].get("inject"))  # a scripted inject may change values
-    return event["type"] in APPLY_FETCHES
+def apply_fetches(page: Page, event: dict[str, Any]) -> bool:
+    kind, data = event["type"], event["data"]
+    if kind == "inject":
+        return bool(data.get("inject"))  # a scripted inject may change values
+    if kind == "turn.adjudicated":
+        known: bool = set(data["state"]).issubset(page.variables)
+        return page.seat != "observer" or not known
+    return kind in APPLY_FETCHES
 
 
-def pull_fetches(event: dict[str, Any]) -> bool:
-    return event["type"] != "message.posted"
+def pull_fetches(page: Page, event: dict[str, Any]) -> bool:
+    return bool(event["type"] != "message.posted")
 
 
 # -- a page
@@ -132,8 +137,9 @@ class Page:
     seat: str
     browser: Browser
     fetch_path: str
-    fetches: Callable[[dict[str, Any]], bool]
+    fetches: Callable[[Page, dict[str, Any]], bool]
     delay: float
+    variables: set[str] = field(default_factory=set)  # the names the page knows
     last_seq: int = 0
     timer: asyncio.TimerHandle | None = None
     # seq of a marked event -> when it arrived; and when the view held it
@@ -154,7 +160,7 @@ class Page:
                 continue
             self.last_seq = event["seq"]
             self.heard[event["seq"]] = at
-            if self.fetches(event):
+            if self.fetches(self, event):
                 if self.timer is not None:
                     self.timer.cancel()
                 self.timer = asyncio.get_running_loop().call_later(self.delay, self.fetch)
@@ -179,6 +185,7 @@ class Page:
             raise RuntimeError(f"{self.fetch_path}: {status} {body[:200]!r}")
         self.fetched += 1
         self.fetched_bytes += len(body)
+        self.variables |= set(json.loads(body)["variables"])
         for seq in [s for s in self.heard if s <= upto and s not in self.held]:
             self.hold(seq, at)
 
@@ -220,6 +227,9 @@ async def join_pages(port: int, exercise: Exercise, mode: str, count: int) -> li
             page = Page(seat, browser, f"{base}/page.json", pull_fetches, PULL_DELAY)
         else:
             page = Page(seat, browser, f"{base}/now.json", apply_fetches, APPLY_DELAY)
+        # What the page was rendered with: here, only the variables it knows matter.
+        status, body, _ = await browser.get(f"{base}/page.json")
+        page.variables = set(json.loads(body)["variables"])
         pages.append(page)
     return pages
 
@@ -275,7 +285,7 @@ async def last_public(http: Http, api: str, since: int, awaited: str) -> int:
     """The seq of the command's last event every seat sees, once `awaited` is in the log
     (adjudication may end after the command's answer)."""
     while True:
-        events = (await http.request("GET", f"{api}/events?since={since}", OBSERVER_TOKEN[api]))
+        events = await http.request("GET", f"{api}/events?since={since}", OBSERVER_TOKEN[api])
         if any(e["type"] == awaited for e in events["events"]):
             return int(events["events"][-1]["seq"])
         await asyncio.sleep(0.01)
@@ -286,9 +296,12 @@ async def run_mode(port: int, pid: int, exercise: Exercise, options: argparse.Na
     api = f"/api/v1/exercises/{exercise.public_id}"
     facilitator = exercise.tokens["facilitator"]
     OBSERVER_TOKEN[api] = exercise.tokens["observer"]
+    began = time.perf_counter()
     pages = await join_pages(port, exercise, options.mode_now, options.clients)
     since = (await http.request("GET", api, facilitator))["last_seq"]
     sockets = await follow(port, exercise, pages, since)
+    print(f"{options.mode_now}: {len(pages)} pages joined and live in ", end="")
+    print(f"{time.perf_counter() - began:.0f} s", flush=True)
     role, action, params = MOVER
     calls = {
         "a move submitted": ("POST", f"{api}/moves", exercise.tokens[role], None),
@@ -304,6 +317,7 @@ async def run_mode(port: int, pid: int, exercise: Exercise, options: argparse.Na
                 else:
                     body = {"command": what}
                 await command(http, pages, pid, figures[name], (method, path, token, body))
+                print(f"  round {n + 1}: {name}", flush=True)
     finally:
         await asyncio.gather(*(ws.close() for ws in sockets))
         await asyncio.gather(*(p.browser.close() for p in pages))
@@ -316,7 +330,8 @@ async def run_mode(port: int, pid: int, exercise: Exercise, options: argparse.Na
 def played(env: dict[str, str], turns: int) -> Exercise:
     """One started exercise, played `turns` turns (one move a turn), in this process."""
     [exercise] = prepare(env, 1)
-    from exercises.services import lifecycle, moves, turns as turn_service
+    from exercises.services import lifecycle, moves
+    from exercises.services import turns as turn_service
 
     facilitator = lifecycle.authenticate(exercise.public_id, exercise.tokens["facilitator"])
     mover = lifecycle.authenticate(exercise.public_id, exercise.tokens[MOVER[0]])
@@ -350,7 +365,9 @@ def main() -> int:
                     shutil.copy(f"{played_file}{suffix}", f"{copy}{suffix}")
             run_env = {**env, "WARGAME_SQLITE_PATH": str(copy)}
             port = free_port()
-            command_line = uvicorn("wargame.asgi:application", port, "--lifespan", "on")
+            # Browsers reconnect when an idle connection is closed; these clients keep theirs.
+            app = "wargame.asgi:application"
+            command_line = uvicorn(app, port, "--lifespan", "on", "--timeout-keep-alive", "3600")
             with server(command_line, run_env, port) as process:
                 asyncio.run(run_mode(port, process.pid, exercise, options))
     return 0

@@ -444,9 +444,7 @@ def environment(tmp: Path, redis_url: str = "", database_url: str = "") -> dict[
 
 
 @contextmanager
-def server(
-    command: list[str], env: dict[str, str], port: int
-) -> Iterator[subprocess.Popen[bytes]]:
+def server(command: list[str], env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 60

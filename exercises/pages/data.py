@@ -120,17 +120,14 @@ def latest_point(exercise: Exercise, scenario: Scenario, who: str) -> dict[str, 
     """The last point of `history`: the values after the latest resolved turn, or before the
     first turn when none is resolved yet."""
     turns = Turn.objects.filter(exercise=exercise)
-    last = (
-        turns.exclude(state_after=None)
-        .order_by("-number")
-        .values_list("number", "state_after")
-        .first()
-    )
-    if last is None:
+    resolved = turns.exclude(state_after=None).order_by("-number")
+    last = resolved.values_list("number", "state_after").first()
+    if last is not None and last[1] is not None:
+        number, state = last[0], last[1]
+    else:
         first = turns.order_by("number").values_list("state_before", flat=True).first()
         state = first if first is not None else exercise.state
-        last = (int(state.get("turn", 0)), state)
-    number, state = last
+        number = int(state.get("turn", 0))  # a fork starts after turn 0
     return {"turn": number, "values": visible_values(scenario, State.from_dict(state), who)}
 
 

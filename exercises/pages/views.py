@@ -37,11 +37,12 @@ class NoSeat(Exception):
 
 def seat_for(request: HttpRequest, public_id: str) -> Seat:
     """The seat this browser holds in the exercise, or NoSeat saying why there is none."""
-    if not Exercise.objects.filter(public_id=public_id).exists():
-        raise NoSeat(404, "No such exercise", "There is no exercise at this address.")
     try:
         return auth.session_seat(request, public_id)
     except ServiceError:
+        # Asked only when there is no seat: a page's every data fetch saves the query.
+        if not Exercise.objects.filter(public_id=public_id).exists():
+            raise NoSeat(404, "No such exercise", "There is no exercise at this address.") from None
         raise NoSeat(
             403,
             "You have no seat here",
