@@ -330,11 +330,11 @@ async def run_mode(port: int, pid: int, exercise: Exercise, options: argparse.Na
 def played(env: dict[str, str], turns: int) -> Exercise:
     """One started exercise, played `turns` turns (one move a turn), in this process."""
     [exercise] = prepare(env, 1)
-    from exercises.services import lifecycle, moves
+    from exercises.services import moves, seats
     from exercises.services import turns as turn_service
 
-    facilitator = lifecycle.authenticate(exercise.public_id, exercise.tokens["facilitator"])
-    mover = lifecycle.authenticate(exercise.public_id, exercise.tokens[MOVER[0]])
+    facilitator = seats.authenticate(exercise.public_id, exercise.tokens["facilitator"])
+    mover = seats.authenticate(exercise.public_id, exercise.tokens[MOVER[0]])
     for n in range(turns):
         moves.submit_move(mover, MOVER[1], MOVER[2], "", f"before-{n}")
         turn_service.close_turn(facilitator)

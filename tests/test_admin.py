@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from exercises.services import lifecycle, moves, turns
+from exercises.services import commands, creation, moves, seats, turns
 
 MODELS = [
     "scenariosnapshot",
@@ -32,10 +32,10 @@ def operator(client: Client) -> Client:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("model", MODELS)
 def test_the_operator_sees_a_list_of_every_table(operator: Client, model: str) -> None:
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Admin", seed="a")
-    facilitator = lifecycle.authenticate(created.exercise.public_id, created.tokens["facilitator"])
-    lifecycle.start(facilitator)
-    anthropic = lifecycle.authenticate(created.exercise.public_id, created.tokens["anthropic"])
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Admin", seed="a")
+    facilitator = seats.authenticate(created.exercise.public_id, created.tokens["facilitator"])
+    commands.start(facilitator)
+    anthropic = seats.authenticate(created.exercise.public_id, created.tokens["anthropic"])
     moves.submit_move(anthropic, "run_safety_evals", {}, "", "k")
     turns.close_turn(facilitator)
 
@@ -52,7 +52,7 @@ def test_the_admin_offers_no_way_to_add_a_row(operator: Client, model: str) -> N
 
 @pytest.mark.django_db
 def test_the_admin_never_shows_a_token_hash(operator: Client) -> None:
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Admin", seed="a")
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Admin", seed="a")
     seat = created.exercise.seats.first()
     assert seat is not None
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.urls import reverse
 
 from exercises.models import Message, Ruling
+from exercises.services import commands, messages, moves, notes, projection, turns
 from exercises.services import export as exports
 from exercises.services import fork as forks
-from exercises.services import lifecycle, messages, moves, notes, projection, turns
 from exercises.services.errors import NotFound
 
 from . import schemas as s
@@ -146,7 +146,7 @@ def _done(run: Callable[..., Any]) -> Callable[[Call, Any], Reply]:
 
 
 def replace_seat(call: Call, body: Any) -> Reply:
-    token = lifecycle.replace_seat(call.caller, body.role, body.bot_policy)
+    token = commands.replace_seat(call.caller, body.role, body.bot_policy)
     if token is None:
         return Reply(200, {"ok": True})
     # The new player's link, shown this once: only its hash is stored.
@@ -169,15 +169,15 @@ def fork(call: Call, body: Any) -> Reply:
 
 
 COMMANDS: dict[type[Any], Callable[[Call, Any], Reply]] = {
-    s.Start: _done(lambda seat, _: lifecycle.start(seat)),
+    s.Start: _done(lambda seat, _: commands.start(seat)),
     s.CloseTurn: _done(lambda seat, _: turns.close_turn(seat)),
     s.OpenNextTurn: _done(lambda seat, _: turns.open_next_turn(seat)),
-    s.Pause: _done(lambda seat, _: lifecycle.pause(seat)),
-    s.Resume: _done(lambda seat, _: lifecycle.resume(seat)),
-    s.Finish: _done(lambda seat, _: lifecycle.finish(seat)),
-    s.Extend: _done(lambda seat, b: lifecycle.extend(seat, b.seconds)),
-    s.Inject: _done(lambda seat, b: lifecycle.inject(seat, b.inject, b.title, b.text, b.to)),
-    s.SetState: _done(lambda seat, b: lifecycle.set_state(seat, b.variable, b.value, b.reason)),
+    s.Pause: _done(lambda seat, _: commands.pause(seat)),
+    s.Resume: _done(lambda seat, _: commands.resume(seat)),
+    s.Finish: _done(lambda seat, _: commands.finish(seat)),
+    s.Extend: _done(lambda seat, b: commands.extend(seat, b.seconds)),
+    s.Inject: _done(lambda seat, b: commands.inject(seat, b.inject, b.title, b.text, b.to)),
+    s.SetState: _done(lambda seat, b: commands.set_state(seat, b.variable, b.value, b.reason)),
     s.ReplaceSeat: replace_seat,
     s.Fork: fork,
 }

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from exercises.api import auth
+from exercises import identity
 from exercises.models import Exercise, Seat
 from exercises.services.errors import ServiceError
 
@@ -38,7 +38,7 @@ class NoSeat(Exception):
 def seat_for(request: HttpRequest, public_id: str) -> Seat:
     """The seat this browser holds in the exercise, or NoSeat saying why there is none."""
     try:
-        return auth.session_seat(request, public_id)
+        return identity.session_seat(request, public_id)
     except ServiceError:
         # Asked only when there is no seat: a page's every data fetch saves the query.
         if not Exercise.objects.filter(public_id=public_id).exists():

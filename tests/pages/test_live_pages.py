@@ -12,31 +12,31 @@ import pytest
 from django.test import Client
 
 from exercises.engine import Scenario
-from exercises.services import lifecycle, moves, turns
+from exercises.services import commands, creation, moves, seats, turns
 from exercises.services.scenarios import scenario_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def created() -> lifecycle.Created:
-    made = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Pages", seed="p")
-    lifecycle.start(lifecycle.seat_by_token(made.tokens["facilitator"]))
+def created() -> creation.Created:
+    made = creation.create_exercise(creation.bundled("ai-pause"), "Pages", seed="p")
+    commands.start(seats.seat_by_token(made.tokens["facilitator"]))
     return made
 
 
 @pytest.fixture
-def scenario(created: lifecycle.Created) -> Scenario:
+def scenario(created: creation.Created) -> Scenario:
     return scenario_of(created.exercise)
 
 
-def browser_of(created: lifecycle.Created, seat: str) -> Client:
+def browser_of(created: creation.Created, seat: str) -> Client:
     browser = Client()
     browser.get(f"/join/{created.tokens[seat]}")
     return browser
 
 
-def page_of(created: lifecycle.Created, seat: str, path: str) -> str:
+def page_of(created: creation.Created, seat: str, path: str) -> str:
     response = browser_of(created, seat).get(f"/exercises/{created.exercise.public_id}/{path}/")
     assert response.status_code == 200
     return response.content.decode()
@@ -51,7 +51,7 @@ def secret_names(scenario: Scenario, allowed: str | None) -> list[str]:
     ]
 
 
-def test_each_seat_is_sent_from_its_join_link_to_its_own_page(created: lifecycle.Created) -> None:
+def test_each_seat_is_sent_from_its_join_link_to_its_own_page(created: creation.Created) -> None:
     public_id = created.exercise.public_id
     for seat, page in (("anthropic", "play"), ("facilitator", "console"), ("observer", "watch")):
         browser = Client()
@@ -66,7 +66,7 @@ def test_each_seat_is_sent_from_its_join_link_to_its_own_page(created: lifecycle
 
 
 def test_a_players_page_shows_its_briefing_and_private_state_and_no_other_roles_secrets(
-    created: lifecycle.Created, scenario: Scenario
+    created: creation.Created, scenario: Scenario
 ) -> None:
     html = page_of(created, "anthropic", "play")
 
@@ -81,7 +81,7 @@ def test_a_players_page_shows_its_briefing_and_private_state_and_no_other_roles_
 
 
 def test_the_observer_page_holds_only_the_public(
-    created: lifecycle.Created, scenario: Scenario
+    created: creation.Created, scenario: Scenario
 ) -> None:
     html = page_of(created, "observer", "watch")
 
@@ -93,7 +93,7 @@ def test_the_observer_page_holds_only_the_public(
 
 
 def test_the_console_shows_every_variable_hidden_ones_included_and_the_seats(
-    created: lifecycle.Created, scenario: Scenario
+    created: creation.Created, scenario: Scenario
 ) -> None:
     html = page_of(created, "facilitator", "console")
 
@@ -103,7 +103,7 @@ def test_the_console_shows_every_variable_hidden_ones_included_and_the_seats(
 
 
 def test_a_browser_without_a_seat_gets_a_page_saying_so_on_every_page(
-    client: Client, created: lifecycle.Created
+    client: Client, created: creation.Created
 ) -> None:
     public_id = created.exercise.public_id
     for path in ("", "play/", "console/", "watch/"):
@@ -124,7 +124,7 @@ def test_an_unknown_exercise_is_a_404_page(client: Client) -> None:
 
 
 def test_a_seat_opening_another_kinds_page_gets_a_403_page_without_its_data(
-    created: lifecycle.Created,
+    created: creation.Created,
 ) -> None:
     player = browser_of(created, "anthropic")
     public_id = created.exercise.public_id
@@ -139,10 +139,10 @@ def test_a_seat_opening_another_kinds_page_gets_a_403_page_without_its_data(
         assert "page-data" not in html
 
 
-def test_a_seat_given_to_someone_else_gets_the_no_seat_page(created: lifecycle.Created) -> None:
+def test_a_seat_given_to_someone_else_gets_the_no_seat_page(created: creation.Created) -> None:
     player = browser_of(created, "openai")
-    facilitator = lifecycle.seat_by_token(created.tokens["facilitator"])
-    lifecycle.replace_seat(facilitator, "openai", None)
+    facilitator = seats.seat_by_token(created.tokens["facilitator"])
+    commands.replace_seat(facilitator, "openai", None)
 
     response = player.get(f"/exercises/{created.exercise.public_id}/play/")
 
@@ -157,7 +157,7 @@ def test_a_wrong_join_link_is_a_404_page_not_a_500(client: Client) -> None:
     assert "This link opens no seat" in response.content.decode()
 
 
-def test_page_data_reloads_with_the_seats_view(created: lifecycle.Created) -> None:
+def test_page_data_reloads_with_the_seats_view(created: creation.Created) -> None:
     player = browser_of(created, "anthropic")
 
     data = player.get(f"/exercises/{created.exercise.public_id}/page.json").json()
@@ -169,7 +169,7 @@ def test_page_data_reloads_with_the_seats_view(created: lifecycle.Created) -> No
 
 
 def test_markup_in_an_exercise_name_is_escaped_in_the_page(client: Client) -> None:
-    made = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "<script>alert(1)</script>")
+    made = creation.create_exercise(creation.bundled("ai-pause"), "<script>alert(1)</script>")
     browser = Client()
     browser.get(f"/join/{made.tokens['observer']}")
 
@@ -180,7 +180,7 @@ def test_markup_in_an_exercise_name_is_escaped_in_the_page(client: Client) -> No
 
 
 def test_the_front_page_lists_the_exercises_this_browser_holds_seats_in(
-    created: lifecycle.Created,
+    created: creation.Created,
 ) -> None:
     browser = browser_of(created, "openai")
     stranger = Client()
@@ -195,10 +195,10 @@ def test_the_front_page_lists_the_exercises_this_browser_holds_seats_in(
 
 
 @pytest.fixture
-def played_turn(created: lifecycle.Created, django_capture_on_commit_callbacks: Any) -> None:
+def played_turn(created: creation.Created, django_capture_on_commit_callbacks: Any) -> None:
     """Turn 1 adjudicated (after commit) with a move of Anthropic's, and turn 2 open."""
-    facilitator = lifecycle.seat_by_token(created.tokens["facilitator"])
-    anthropic = lifecycle.seat_by_token(created.tokens["anthropic"])
+    facilitator = seats.seat_by_token(created.tokens["facilitator"])
+    anthropic = seats.seat_by_token(created.tokens["anthropic"])
     moves.submit_move(anthropic, "continue_scaling", {}, "", "now-1")
     with django_capture_on_commit_callbacks(execute=True):
         turns.close_turn(facilitator)
@@ -207,7 +207,7 @@ def played_turn(created: lifecycle.Created, django_capture_on_commit_callbacks: 
 
 @pytest.mark.parametrize("seat", ["facilitator", "observer", "anthropic", "openai"])
 def test_now_data_holds_only_what_the_whole_page_data_holds_for_the_same_seat(
-    created: lifecycle.Created, played_turn: None, seat: str
+    created: creation.Created, played_turn: None, seat: str
 ) -> None:
     # given an exercise with a resolved turn, and the seat's page data: the secret tests above
     # and the API's prove that it holds nothing of another role's
@@ -229,7 +229,7 @@ def test_now_data_holds_only_what_the_whole_page_data_holds_for_the_same_seat(
 
 
 def test_now_data_carries_the_latest_point_of_the_history_only(
-    created: lifecycle.Created, played_turn: None
+    created: creation.Created, played_turn: None
 ) -> None:
     browser = browser_of(created, "anthropic")
     url = f"/exercises/{created.exercise.public_id}"
@@ -242,7 +242,7 @@ def test_now_data_carries_the_latest_point_of_the_history_only(
     assert "openai.lead_months" not in now["point"]["values"]
 
 
-def test_now_data_without_a_seat_is_a_401(client: Client, created: lifecycle.Created) -> None:
+def test_now_data_without_a_seat_is_a_401(client: Client, created: creation.Created) -> None:
     answer = client.get(f"/exercises/{created.exercise.public_id}/now.json")
 
     assert answer.status_code == 401

@@ -25,11 +25,11 @@ import pytest
 from channels.layers import get_channel_layer
 
 from exercises import engine
-from exercises.models import Event, Exercise, Move, Seat, Turn
-from exercises.services import events, lifecycle, moves, turns
+from exercises.models import Event, Exercise, Job, Move, Seat, Turn
+from exercises.services import commands, creation, events, moves, seats, turns
 from exercises.services.errors import ServiceError
 from exercises.services.scenarios import scenario_of, state_of
-from exercises.tasks import adjudicate_turn
+from exercises.tasks import run_job
 from tests.runtime.conftest import Deployment, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,11 +86,11 @@ def no_adjudication_here(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]
     yield calls
 
 
-def seat(created: lifecycle.Created, name: str) -> Seat:
-    return lifecycle.authenticate(created.exercise.public_id, created.tokens[name])
+def seat(created: creation.Created, name: str) -> Seat:
+    return seats.authenticate(created.exercise.public_id, created.tokens[name])
 
 
-def play_humans(created: lifecycle.Created) -> None:
+def play_humans(created: creation.Created) -> None:
     """The two people's moves for the open turn, chosen as a careful lab would."""
     exercise = Exercise.objects.select_related("snapshot").get(pk=created.exercise.pk)
     scenario, state = scenario_of(exercise), state_of(exercise)
@@ -123,22 +123,23 @@ def test_a_whole_exercise_is_adjudicated_by_the_worker_once_per_turn(
 ) -> None:
     # given a worker, and an exercise in which bots play six roles and people two
     deployment.start_worker()
-    scenario = lifecycle.bundled("ai-pause")
+    scenario = creation.bundled("ai-pause")
     bots = {role: "no-pause" for role in scenario.role_ids if role not in HUMANS}
-    created = lifecycle.create_exercise(scenario, "Production shape", seed="7", bots=bots)
+    created = creation.create_exercise(scenario, "Production shape", seed="7", bots=bots)
     facilitator = seat(created, "facilitator")
     exercise = created.exercise
 
     # when it is played to its end: the worker moves the bots and adjudicates every turn
     with Doorbells(exercise.public_id) as doorbells:
-        lifecycle.start(facilitator)
+        commands.start(facilitator)
         played = 0
         while True:
             play_humans(created)
             turn = Turn.objects.get(exercise=exercise, number=played + 1)
             wait_until(functools.partial(resolved, turn.pk))
-            # A redelivered task (acks_late) or a sweep re-queues it: it must change nothing.
-            adjudicate_turn.delay(turn.pk)
+            # A redelivered job (acks_late) or one the sweep hands out again changes nothing.
+            for job in Job.objects.filter(turn=turn):
+                run_job.delay(job.pk)
             turns.sweep()
             played += 1
             if Exercise.objects.get(pk=exercise.pk).status == Exercise.Status.FINISHED:
@@ -148,7 +149,7 @@ def test_a_whole_exercise_is_adjudicated_by_the_worker_once_per_turn(
         wait_until(lambda: last_seq in doorbells.seqs)
 
     # then every turn was adjudicated exactly once, by the worker, and every move settled
-    wait_until(lambda: "exercises.tasks.adjudicate_turn" in deployment.processes[0].output())
+    wait_until(lambda: "exercises.tasks.run_job" in deployment.processes[0].output())
     assert played >= 3, played
     assert no_adjudication_here == []
     assert adjudications(exercise) == dict.fromkeys(range(1, played + 1), 1)
@@ -166,10 +167,10 @@ def test_a_turn_whose_worker_died_mid_adjudication_is_resolved_once_by_another(
     deployment: Deployment, no_adjudication_here: list[int]
 ) -> None:
     # given a worker that sleeps for 5 s inside the adjudication, holding its claim
-    doomed = deployment.start_worker(WARGAME_TEST_ADJUDICATION_DELAY="5")
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Crash", seed="3")
+    doomed = deployment.start_worker("tests.runtime.slow_worker", SLOW_WORKER_SECONDS="5")
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Crash", seed="3")
     facilitator = seat(created, "facilitator")
-    lifecycle.start(facilitator)
+    commands.start(facilitator)
     play_humans(created)
     turn = Turn.objects.get(exercise=created.exercise, number=1)
 
