@@ -120,9 +120,9 @@ def latest_point(exercise: Exercise, scenario: Scenario, who: str) -> dict[str, 
     """The last point of `history`: the values after the latest resolved turn, or before the
     first turn when none is resolved yet."""
     turns = Turn.objects.filter(exercise=exercise)
-    resolved = turns.exclude(state_after=None).order_by("-number")
+    resolved = turns.filter(state_after__isnull=False).order_by("-number")
     last = resolved.values_list("number", "state_after").first()
-    if last is not None and last[1] is not None:
+    if last is not None and last[1] is not None:  # (the column's type allows None)
         number, state = last[0], last[1]
     else:
         first = turns.order_by("number").values_list("state_before", flat=True).first()
