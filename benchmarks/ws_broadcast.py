@@ -444,7 +444,7 @@ def environment(tmp: Path, redis_url: str = "", database_url: str = "") -> dict[
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+def server(command: list[str], env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 60
@@ -455,7 +455,7 @@ def server(command: list[str], env: dict[str, str], port: int) -> Iterator[None]
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{command} did not start")
             time.sleep(0.1)
-        yield
+        yield process
     finally:
         process.terminate()
         try:

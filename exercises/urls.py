@@ -29,5 +29,6 @@ urlpatterns = [
     path("exercises/<str:public_id>/console/", live.console, name="console"),
     path("exercises/<str:public_id>/watch/", live.observer, name="observer"),
     path("exercises/<str:public_id>/page.json", live.page_json, name="page_data"),
+    path("exercises/<str:public_id>/now.json", live.now_json, name="now_data"),
     path("exercises/<str:public_id>/replay/", replay.replay, name="replay"),
 ]

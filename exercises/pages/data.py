@@ -1,9 +1,15 @@
-"""What a live page starts from, and reloads after events: the seat's view and more.
+"""What a live page starts from, and what it fetches after the events that do not carry enough.
 
 The view is the API's (`projection.exercise_view`); the rest is what a page needs besides:
 each variable's label and bounds, the values over the turns (filtered per turn by the same
 engine rule as the view), and for the facilitator the seats, injects and bot policies.
 A role never receives anything here that its API view would not show it.
+
+`page_data` is the whole page, rendered into it once. After that a page applies what each
+event carries, and after the few events that carry less than it shows (a turn adjudicated: the
+seat's private values; a turn opened: what its injects changed) it fetches `now_data`: the
+parts that change, with the latest point of the history instead of all of it, so that its cost
+does not grow with the turns played.
 """
 
 from __future__ import annotations
@@ -46,6 +52,31 @@ def page_data(seat: Seat) -> dict[str, Any]:
     return data
 
 
+# What a page keeps from its first load: the role's briefing and actions do not change.
+CONSTANT_ME = ("briefing", "actions", "moves_per_turn")
+
+
+def now_data(seat: Seat) -> dict[str, Any]:
+    """What changes during an exercise, as `seat` sees it now: `page_data` without what never
+    changes and with only the latest point of the history (`point`)."""
+    exercise: Exercise = seat.exercise
+    scenario = scenario_of(exercise)
+    who = projection.viewer(seat)
+    view = projection.exercise_view(seat)
+    view["me"] = {k: v for k, v in view["me"].items() if k not in CONSTANT_ME}
+    data: dict[str, Any] = {
+        "server_now": timezone.now().isoformat(),
+        "view": view,
+        "variables": variables_seen(scenario, state_of(exercise), who),
+        "point": latest_point(exercise, scenario, who),
+        "commitments": commitment_labels(scenario, who),
+        "ending": ending(scenario, exercise.ending),
+    }
+    if who == FACILITATOR:
+        data["seats"] = seats(exercise, scenario)
+    return data
+
+
 def variable_meta(variable: Variable) -> dict[str, Any]:
     return {
         "label": variable.label or variable.key,
@@ -83,6 +114,21 @@ def history(exercise: Exercise, scenario: Scenario, who: str) -> list[dict[str, 
         {"turn": number, "values": visible_values(scenario, State.from_dict(state), who)}
         for number, state in points
     ]
+
+
+def latest_point(exercise: Exercise, scenario: Scenario, who: str) -> dict[str, Any]:
+    """The last point of `history`: the values after the latest resolved turn, or before the
+    first turn when none is resolved yet."""
+    turns = Turn.objects.filter(exercise=exercise)
+    resolved = turns.filter(state_after__isnull=False).order_by("-number")
+    last = resolved.values_list("number", "state_after").first()
+    if last is not None and last[1] is not None:  # (the column's type allows None)
+        number, state = last[0], last[1]
+    else:
+        first = turns.order_by("number").values_list("state_before", flat=True).first()
+        state = first if first is not None else exercise.state
+        number = int(state.get("turn", 0))  # a fork starts after turn 0
+    return {"turn": number, "values": visible_values(scenario, State.from_dict(state), who)}
 
 
 def ending(scenario: Scenario, ending_id: str) -> dict[str, str] | None:

@@ -7,6 +7,9 @@ never a 500 or another seat's data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -17,7 +20,7 @@ from exercises import identity
 from exercises.models import Exercise, Seat
 from exercises.services.errors import ServiceError
 
-from .data import page_data
+from .data import now_data, page_data
 
 PAGES = {
     Seat.Kind.ROLE: "exercises:player",
@@ -34,11 +37,12 @@ class NoSeat(Exception):
 
 def seat_for(request: HttpRequest, public_id: str) -> Seat:
     """The seat this browser holds in the exercise, or NoSeat saying why there is none."""
-    if not Exercise.objects.filter(public_id=public_id).exists():
-        raise NoSeat(404, "No such exercise", "There is no exercise at this address.")
     try:
         return identity.session_seat(request, public_id)
     except ServiceError:
+        # Asked only when there is no seat: a page's every data fetch saves the query.
+        if not Exercise.objects.filter(public_id=public_id).exists():
+            raise NoSeat(404, "No such exercise", "There is no exercise at this address.") from None
         raise NoSeat(
             403,
             "You have no seat here",
@@ -79,6 +83,7 @@ def _live_page(request: HttpRequest, public_id: str, kind: str, template: str) -
     data["urls"] = {
         "api": reverse("api:getExercise", args=[public_id]),
         "page": reverse("exercises:page_data", args=[public_id]),
+        "now": reverse("exercises:now_data", args=[public_id]),
         "socket": f"/ws/exercises/{public_id}/",
     }
     context = {
@@ -112,10 +117,24 @@ def observer(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @never_cache
 def page_json(request: HttpRequest, public_id: str) -> JsonResponse:
-    """What the page reloads after events: the same data it was rendered with."""
+    """The whole page's data, as it was rendered with (for people and programs poking at it:
+    the pages themselves fetch `now.json`)."""
+    return _seat_json(request, public_id, page_data)
+
+
+@never_cache
+def now_json(request: HttpRequest, public_id: str) -> JsonResponse:
+    """What a page fetches after an event that does not carry what it shows: the parts of its
+    data that change, and the latest point of the history only."""
+    return _seat_json(request, public_id, now_data)
+
+
+def _seat_json(
+    request: HttpRequest, public_id: str, read: Callable[[Seat], dict[str, Any]]
+) -> JsonResponse:
     try:
         seat = seat_for(request, public_id)
     except NoSeat as error:
         body = {"error": {"code": "no_seat", "message": error.message}}
         return JsonResponse(body, status=401 if error.status == 403 else error.status)
-    return JsonResponse(page_data(seat))
+    return JsonResponse(read(seat))

@@ -2,9 +2,12 @@
 // libraries; charts.js and widgets.js add the pieces the pages draw with.
 //
 // The page starts from the data the server rendered into #page-data. It then reads the event
-// log (HTTP, then the WebSocket with `resume`), handles each event once, in seq order, and
-// reloads its data after events that change it. User text only ever becomes a text node:
-// nothing here assigns innerHTML.
+// log (HTTP, then the WebSocket with `resume`) and handles each event once, in seq order:
+// what the event carries is applied to the page's data (see `reducers`), and the panels are
+// drawn again from it. Only the few events that carry less than the page shows (a turn
+// adjudicated: the seat's private values; a turn opened: what its injects changed) make it
+// fetch `now.json`, the seat's changing parts, whose size does not grow with the turns played.
+// User text only ever becomes a text node: nothing here assigns innerHTML.
 "use strict";
 
 (function () {
@@ -131,8 +134,7 @@
     try {
       const answer = await call();
       if (done) notify(done);
-      catchUp();
-      scheduleRefresh();
+      catchUp(); // what the call changed comes back as events, applied as any other
       return answer;
     } catch (error) {
       notify(`Not done: ${error.message}`, "error");
@@ -171,6 +173,133 @@
     }
   }
 
+  // ---- the page's data, kept by the events -------------------------------------------
+
+  const FETCH = "fetch"; // the event carries less than the page shows: fetch now.json
+  const DRAW = "draw"; // the event changed the data: draw the panels again
+
+  const roleOf = (id) => (data.view.roles || []).find((r) => r.id === id) || {};
+  const myRole = () => (data.view.me.role ? data.view.me.role.id : null);
+  const pending = () => data.view.rulings_pending;
+
+  function upsert(list, item, key) {
+    const at = list.findIndex((x) => x[key] === item[key]);
+    if (at >= 0) list[at] = Object.assign(list[at], item);
+    else list.push(item);
+  }
+
+  function drop(list, id, key) {
+    const at = (list || []).findIndex((x) => x[key] === id);
+    if (at >= 0) list.splice(at, 1);
+  }
+
+  /** A point of the history (the values after a turn): replaces the turn's, or is added. */
+  function addPoint(point) {
+    const history = data.history;
+    const at = history.findIndex((p) => p.turn === point.turn);
+    if (at >= 0) history[at] = point;
+    else {
+      history.push(point);
+      history.sort((a, b) => a.turn - b.turn);
+    }
+  }
+
+  /** Per event type: apply what the event carries to `data`; say DRAW, FETCH or nothing. */
+  const reducers = {
+    "message.posted": () => null, // the message list follows the events itself
+    "role.outcome": () => null, // the story shows it; the values come with turn.adjudicated
+    "rule.fired": () => null,
+    "rule.error": () => null,
+    "exercise.created": () => null,
+    "exercise.forked": () => null,
+    "exercise.forked_to": () => null,
+    "exercise.started": () => { data.view.status = "running"; return DRAW; },
+    "exercise.paused": () => {
+      data.view.status = "paused";
+      if (data.view.turn) data.view.turn.deadline = null; // the clock stops
+      return DRAW;
+    },
+    "exercise.resumed": (d) => {
+      data.view.status = "running";
+      if (data.view.turn && d.deadline) data.view.turn.deadline = d.deadline;
+      return DRAW;
+    },
+    "exercise.finished": (d) => {
+      data.view.status = "finished";
+      data.view.ending = d.ending || data.view.ending;
+      return FETCH; // the ending's title and text
+    },
+    "turn.opened": (d) => {
+      data.view.turn = { number: d.number, of: data.turns, phase: "open", deadline: d.deadline };
+      for (const role of data.view.roles) Object.assign(role, { submitted: false, ready: false });
+      if (data.view.me.moves) data.view.me.moves = [];
+      if (pending()) data.view.rulings_pending = [];
+      return FETCH; // the turn's opening injects may have changed values
+    },
+    "turn.closed": () => {
+      if (data.view.turn) data.view.turn.phase = "adjudicating";
+      return DRAW;
+    },
+    "turn.extended": (d) => {
+      if (data.view.turn) data.view.turn.deadline = d.deadline;
+      return DRAW;
+    },
+    "turn.adjudicated": (d) => {
+      if (data.view.turn) data.view.turn.phase = "resolved";
+      data.view.ending = d.ending || data.view.ending;
+      // `d.state` is the public state: the whole of what an observer sees.
+      if (data.kind === "facilitator") Object.assign(data.view.state, d.state);
+      else data.view.state = d.state;
+      const known = Object.keys(d.state).every((name) => name in data.variables);
+      if (data.kind !== "observer" || !known) return FETCH; // private or hidden values
+      addPoint({ turn: d.number, values: d.state });
+      return DRAW;
+    },
+    "role.ready": (d) => { roleOf(d.role).ready = true; return DRAW; },
+    "role.unready": (d) => { roleOf(d.role).ready = false; return DRAW; },
+    "move.submitted": (d) => {
+      roleOf(d.role).submitted = true;
+      if (d.id && d.role === myRole()) upsert(data.view.me.moves, d, "id");
+      if (d.id && pending() && d.action === "free_form") {
+        upsert(pending(), Object.assign({ votes: [], mean: null }, d), "id");
+      }
+      return DRAW;
+    },
+    "move.withdrawn": (d) => {
+      if (d.id && d.role === myRole()) drop(data.view.me.moves, d.id, "id");
+      if (d.id && pending()) drop(pending(), d.id, "id");
+      return FETCH; // whether the role has other moves left
+    },
+    "ruling.made": (d) => {
+      if (pending()) drop(pending(), d.move, "id");
+      return DRAW;
+    },
+    "vote.cast": (d) => {
+      const move = (pending() || []).find((m) => m.id === d.move);
+      if (!move) return null;
+      upsert(move.votes, { role: d.role, chance: d.chance }, "role");
+      const mean = move.votes.reduce((sum, v) => sum + v.chance, 0) / move.votes.length;
+      move.mean = Math.round(mean * 10000) / 10000;
+      return DRAW;
+    },
+    "state.set": (d) => { data.view.state[d.variable] = d.value; return DRAW; },
+    "seat.joined": (d) => {
+      const seat = (data.seats || []).find((s) => s.name === d.seat);
+      if (seat) seat.joined = true;
+      return DRAW;
+    },
+    inject: (d) => (d.inject ? FETCH : null), // a scripted inject may change values
+  };
+
+  /** Apply one event to the page's data. Types not listed (commitments, seats given away,
+   * notes, and any new one) fetch: a page that fetches too often is slower, never wrong. */
+  function reduce(event) {
+    const reducer = reducers[event.type];
+    const outcome = reducer ? reducer(event.data || {}) : FETCH;
+    data.view.last_seq = Math.max(data.view.last_seq || 0, event.seq);
+    return outcome;
+  }
+
   // ---- the event stream ------------------------------------------------------------------
 
   const handlers = { event: [], data: [] };
@@ -178,15 +307,25 @@
   let lastSeq = 0;
 
   function handle(list) {
-    let changed = false;
+    let draw = false;
+    let fetchNow = false;
     for (const event of list) {
       if (typeof event.seq !== "number" || event.seq <= lastSeq) continue; // seen already
       lastSeq = event.seq;
       seen.push(event);
       for (const fn of handlers.event) fn(event);
-      if (event.type !== "message.posted") changed = true;
+      // The data was read at `last_seq`: older events (the first catch-up reads the log from
+      // the start, for the story) are in it already.
+      const outcome = event.seq > data.view.last_seq ? reduce(event) : null;
+      draw = draw || outcome === DRAW;
+      fetchNow = fetchNow || outcome === FETCH;
     }
-    if (changed) scheduleRefresh();
+    if (fetchNow) scheduleRefresh();
+    if (draw) drawAll();
+  }
+
+  function drawAll() {
+    for (const fn of handlers.data) fn(data);
   }
 
   let catching = null;
@@ -219,22 +358,40 @@
   }
 
   let refreshTimer = null;
+  let refreshing = 0; // now.json fetches in flight (for tests and people poking at the page)
 
+  /** Fetch now.json soon: the events of one change come together, one fetch serves them. */
   function scheduleRefresh() {
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refresh, 120);
+    refreshTimer = setTimeout(refresh, 50);
   }
 
   async function refresh() {
+    refreshTimer = null;
     if (connection.stopped) return;
+    refreshing += 1;
     try {
-      const fresh = await request("GET", data.urls.page);
-      Object.assign(data, fresh);
-      for (const [id, name] of data.view.roles.map((r) => [r.id, r.name])) roleNames[id] = name;
-      for (const fn of handlers.data) fn(data);
+      merge(await request("GET", data.urls.now));
+      drawAll();
     } catch (error) {
       if (error.status === 401 || error.status === 403) seatLost();
+    } finally {
+      refreshing -= 1;
     }
+  }
+
+  /** Take what now.json says, then apply again the events that came after it was read. */
+  function merge(fresh) {
+    const me = Object.assign({}, data.view.me, fresh.view.me); // keeps briefing and actions
+    data.view = Object.assign(fresh.view, { me });
+    for (const key of ["variables", "commitments", "ending", "seats"]) {
+      if (key in fresh) data[key] = fresh[key];
+    }
+    addPoint(fresh.point);
+    for (const role of data.view.roles) roleNames[role.id] = role.name;
+    let from = seen.length;
+    while (from > 0 && seen[from - 1].seq > fresh.view.last_seq) from -= 1;
+    for (const event of seen.slice(from)) reduce(event);
   }
 
   // ---- the socket ------------------------------------------------------------------------
@@ -410,6 +567,7 @@
   window.Wargame = {
     data, h, append, fill, $, api, act, notify, newKey, keepDraft, clearDrafts,
     ApiError, roleNames, whoName, turnName, variableLabel, formatValue, recipients, capital,
-    handlers, seen, start, refresh, catchUp, scheduleRefresh, connection,
+    handlers, seen, start, refresh, catchUp, scheduleRefresh, connection, reducers,
+    busy: () => refreshing > 0 || refreshTimer !== null,
   };
 })();

@@ -6,11 +6,13 @@ read the whole HTML, so nothing of another role may appear anywhere in it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from exercises.engine import Scenario
-from exercises.services import commands, creation, seats
+from exercises.services import commands, creation, moves, seats, turns
 from exercises.services.scenarios import scenario_of
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +192,58 @@ def test_the_front_page_lists_the_exercises_this_browser_holds_seats_in(
     assert f'href="/exercises/{created.exercise.public_id}/"' in mine
     assert "your seat: openai" in mine
     assert "Your exercises" not in theirs
+
+
+@pytest.fixture
+def played_turn(created: creation.Created, django_capture_on_commit_callbacks: Any) -> None:
+    """Turn 1 adjudicated (after commit) with a move of Anthropic's, and turn 2 open."""
+    facilitator = seats.seat_by_token(created.tokens["facilitator"])
+    anthropic = seats.seat_by_token(created.tokens["anthropic"])
+    moves.submit_move(anthropic, "continue_scaling", {}, "", "now-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        turns.close_turn(facilitator)
+    turns.open_next_turn(facilitator)
+
+
+@pytest.mark.parametrize("seat", ["facilitator", "observer", "anthropic", "openai"])
+def test_now_data_holds_only_what_the_whole_page_data_holds_for_the_same_seat(
+    created: creation.Created, played_turn: None, seat: str
+) -> None:
+    # given an exercise with a resolved turn, and the seat's page data: the secret tests above
+    # and the API's prove that it holds nothing of another role's
+    browser = browser_of(created, seat)
+    url = f"/exercises/{created.exercise.public_id}"
+    page = browser.get(f"{url}/page.json").json()
+
+    # when the page fetches its changing data
+    now = browser.get(f"{url}/now.json").json()
+
+    # then every part of it is the same part of the page data: it tells the seat nothing more
+    me = {k: v for k, v in page["view"]["me"].items() if k not in ("briefing", "actions")}
+    me.pop("moves_per_turn", None)
+    assert now["view"] == {**page["view"], "me": me}
+    assert now["point"] == page["history"][-1]
+    for key in ("variables", "commitments", "ending", "seats"):
+        assert now.get(key) == page.get(key), key
+    assert set(now) - set(page) == {"point"}
+
+
+def test_now_data_carries_the_latest_point_of_the_history_only(
+    created: creation.Created, played_turn: None
+) -> None:
+    browser = browser_of(created, "anthropic")
+    url = f"/exercises/{created.exercise.public_id}"
+
+    now = browser.get(f"{url}/now.json").json()
+
+    assert now["point"]["turn"] == 1
+    assert "history" not in now
+    assert "anthropic.lead_months" in now["point"]["values"]
+    assert "openai.lead_months" not in now["point"]["values"]
+
+
+def test_now_data_without_a_seat_is_a_401(client: Client, created: creation.Created) -> None:
+    answer = client.get(f"/exercises/{created.exercise.public_id}/now.json")
+
+    assert answer.status_code == 401
+    assert answer.json()["error"]["code"] == "no_seat"
