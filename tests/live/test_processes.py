@@ -55,7 +55,7 @@ class Server:
             self.popen = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
             )
-        wait_until(self.listening, timeout=60)
+        wait_until(self.listening)
 
     def listening(self) -> bool:
         if self.popen.poll() is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from pytest_django.fixtures import Settings
 from exercises import tasks
 from exercises.models import Turn
 from exercises.services import turns
-from tests.services.conftest import Cast, Queue, in_threads
+from tests.services.conftest import Cast, Clock, Queue, in_threads
 
 
 def test_adjudicating_a_turn_twice_resolves_it_once(cast: Cast, held: Queue) -> None:
@@ -49,10 +48,10 @@ def test_workers_racing_for_one_turn_resolve_it_once(cast: Cast, held: Queue) ->
 
 
 def test_a_dead_workers_claim_blocks_others_until_its_lease_expires(
-    cast: Cast, held: Queue, settings: Settings
+    cast: Cast, held: Queue, settings: Settings, clock: Clock
 ) -> None:
     # given a worker claimed the turn and died before it wrote anything
-    settings.WARGAME_ADJUDICATION_LEASE = 0.5
+    settings.WARGAME_ADJUDICATION_LEASE = 30
     turns.close_turn(cast.facilitator)
     turn = cast.turn()
     Turn.objects.filter(pk=turn.pk).update(claimed_at=timezone.now(), claim="dead-worker")
@@ -62,12 +61,15 @@ def test_a_dead_workers_claim_blocks_others_until_its_lease_expires(
     assert turns.sweep()["requeued"] == 0
     held.turn_ids.clear()  # the task the close queued: the dead worker had taken it
 
-    # then nothing happened
+    # then nothing happened, even one second before the lease runs out
+    clock.advance(29)
+    assert turns.adjudicate(turn.pk) is False
+    assert turns.sweep()["requeued"] == 0
     assert cast.turn().phase == Turn.Phase.ADJUDICATING
     assert cast.turn().claim == "dead-worker"
 
     # when the lease expires, the sweeper queues the turn again and a live worker runs it
-    time.sleep(0.6)
+    clock.advance(2)
     assert turns.sweep()["requeued"] == 1
     assert held.run() == [True]
 
