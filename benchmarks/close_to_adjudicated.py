@@ -96,15 +96,13 @@ def start_worker(log: Path, pool: str) -> subprocess.Popen[bytes]:
 
 def time_turns(wanted: int) -> list[float]:
     from exercises.models import Exercise
-    from exercises.services import lifecycle, turns
+    from exercises.services import commands, creation, seats, turns
 
     timings: list[float] = []
     while len(timings) < wanted:
-        created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Benchmark")
-        facilitator = lifecycle.authenticate(
-            created.exercise.public_id, created.tokens["facilitator"]
-        )
-        lifecycle.start(facilitator)
+        created = creation.create_exercise(creation.bundled("ai-pause"), "Benchmark")
+        facilitator = seats.authenticate(created.exercise.public_id, created.tokens["facilitator"])
+        commands.start(facilitator)
         for number in range(1, 100):
             play_turn(created)
             timings.append(close_and_wait(facilitator, created.exercise, number))
@@ -119,14 +117,14 @@ def play_turn(created: Any) -> None:
     """Every role's moves, as players would submit them; the turn stays open."""
     from exercises import engine
     from exercises.models import Exercise
-    from exercises.services import lifecycle, moves
+    from exercises.services import moves, seats
     from exercises.services.errors import ServiceError
     from exercises.services.scenarios import scenario_of, state_of
 
     exercise = Exercise.objects.select_related("snapshot").get(pk=created.exercise.pk)
     scenario, state = scenario_of(exercise), state_of(exercise)
     for index, role in enumerate(scenario.role_ids):
-        seat = lifecycle.authenticate(exercise.public_id, created.tokens[role])
+        seat = seats.authenticate(exercise.public_id, created.tokens[role])
         chosen = engine.choose_moves(scenario, state, role, "all-labs-pause", exercise.seed)
         if index == len(scenario.role_ids) - 1:
             chosen = chosen[:1]  # one role not in yet: the facilitator closes the turn

@@ -47,15 +47,15 @@ def started_exercises(
     django.setup()
     from django.core.management import call_command
 
-    from exercises.services import lifecycle
+    from exercises.services import commands, creation, seats
 
     call_command("migrate", "--noinput", verbosity=0)
-    scenario = lifecycle.bundled("ai-pause")
+    scenario = creation.bundled("ai-pause")
     made = []
     for n in range(count):
-        created = lifecycle.create_exercise(scenario, f"{name} {n}")
+        created = creation.create_exercise(scenario, f"{name} {n}")
         public_id = created.exercise.public_id
-        lifecycle.start(lifecycle.authenticate(public_id, created.tokens["facilitator"]))
+        commands.start(seats.authenticate(public_id, created.tokens["facilitator"]))
         made.append((public_id, created.tokens))
     return made
 

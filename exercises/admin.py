@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from exercises.models import (
     Event,
     Exercise,
+    Job,
     Message,
     Move,
     Note,
@@ -96,3 +97,10 @@ class NoteAdmin(ReadOnly):
     list_display = ("exercise", "kind", "turn", "event_seq", "created_at")
     list_filter = ("kind",)
     search_fields = ("exercise__public_id", "text")
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnly):
+    list_display = ("exercise", "kind", "turn", "created_at", "sent_at", "attempts", "done_at")
+    list_filter = ("kind",)
+    search_fields = ("exercise__public_id",)

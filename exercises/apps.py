@@ -5,3 +5,8 @@ class ExercisesConfig(AppConfig):
     name = "exercises"
     verbose_name = "Exercises"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The modules that do the jobs' work register their handlers with the job road
+        # (exercises/services/jobs.py) when imported: every process must have them.
+        from exercises.services import bots, turns  # noqa: F401

@@ -293,3 +293,29 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.exercise_id}"
+
+
+class Job(models.Model):
+    """Work a change asked for, to run once its transaction commits: adjudicating a turn,
+    letting the bots move. Written in the same transaction as that change, so no crash, dead
+    worker or unreachable broker loses it; `done_at` is set once it has run through, and until
+    then the sweep hands it out again whenever `sent_at` is older than the lease."""
+
+    class Kind(models.TextChoices):
+        ADJUDICATE = "adjudicate"
+        PLAY_BOTS = "play_bots"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["done_at", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of exercise {self.exercise_id}, turn {self.turn_id}"

@@ -1,4 +1,4 @@
-"""Turn deadlines in the embedded mode: a sweeper inside the server process.
+"""Turn deadlines and lost jobs in the embedded mode: a sweeper inside the server process.
 
 In production Celery beat sends `exercises.tasks.sweep` every 2 seconds (settings). With no
 Redis there is no beat, so the ASGI application runs the same `turns.sweep()` every second,
@@ -7,7 +7,8 @@ events, from its first request.
 
 The sweep runs in a worker thread of the server's own event loop (`sync_to_async`), not in a
 thread of its own, because of the in-memory channel layer. A sweep that closes a turn runs
-the adjudication eagerly, and the adjudication rings its doorbells with `async_to_sync`. From
+the adjudication job right after, in the same thread (exercises/services/jobs.py), and the
+adjudication rings its doorbells with `async_to_sync`. From
 a thread the server's loop started, asgiref runs that call in the server's loop, where the
 consumers wait on the layer's queues; from a thread of our own it would run in a throwaway
 loop and touch those queues from the wrong thread, so a consumer would hear it late or never.
@@ -18,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sys
 from collections.abc import Callable, Mapping
 
 from asgiref.sync import sync_to_async
@@ -26,6 +26,7 @@ from asgiref.typing import ASGI3Application, ASGIReceiveCallable, ASGISendCallab
 from django.conf import settings
 from django.db import close_old_connections
 
+from exercises.services import turns
 from exercises.services.events import ring_from
 
 log = logging.getLogger(__name__)
@@ -34,9 +35,7 @@ SweepFunction = Callable[[], Mapping[str, int]]
 
 
 def default_sweep() -> Mapping[str, int]:
-    from exercises.services.turns import sweep
-
-    return sweep()
+    return turns.sweep()
 
 
 class Sweeper:
@@ -87,9 +86,9 @@ class Sweeper:
 
 
 def embedded_sweeper_wanted() -> bool:
-    """The embedded mode sweeps in the server; with Redis, Celery beat does it. Tests import
-    the ASGI application too, and start a sweeper themselves when they want one."""
-    return not settings.REDIS_URL and "pytest" not in sys.modules
+    """The embedded mode sweeps in the server; with Redis, Celery beat does it. The test suite
+    turns it off (WARGAME_EMBEDDED_SWEEPER), and starts a sweeper itself where it wants one."""
+    return not settings.REDIS_URL and settings.WARGAME_EMBEDDED_SWEEPER
 
 
 class Runtime:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from exercises.services import bots, turns
+from exercises.services import jobs, turns
 
 
+# Acknowledged only once run, and handed back if the worker dies: with the job row kept until
+# done and the sweep handing it out again, a job survives a lost message or worker either way.
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def adjudicate_turn(turn_id: int) -> bool:
-    return turns.adjudicate(turn_id)
-
-
-@shared_task
-def play_bots(public_id: str) -> int:
-    return bots.play_bots(public_id)
+def run_job(job_id: int) -> bool:
+    return jobs.run(job_id)
 
 
 @shared_task

@@ -1,15 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from exercises import views
-from exercises.pages import lobby, replay
+from exercises.pages import library, lobby, replay
 from exercises.pages import views as live
 
 app_name = "exercises"
 
 urlpatterns = [
-    path("", views.scenario_library, name="scenario_library"),
-    path("scenarios/<slug:scenario_id>/", views.scenario_detail, name="scenario_detail"),
+    path("", library.scenario_library, name="scenario_library"),
+    path("scenarios/<slug:scenario_id>/", library.scenario_detail, name="scenario_detail"),
     path("lobby/", lobby.lobby, name="lobby"),
     path(
         "accounts/login/",

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+
+# Read by the settings, before pytest-django loads them: deadlines and lost jobs are swept only
+# when a test says so, never by a server's sweeper behind its back.
+os.environ["WARGAME_EMBEDDED_SWEEPER"] = "0"
 
 from exercises.api import throttle
 
@@ -15,3 +20,14 @@ def fresh_rate_limits() -> Iterator[None]:
     throttle._buckets.clear()
     yield
     throttle._buckets.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_scenario_cache() -> Iterator[None]:
+    # Snapshot ids come back after a test's rollback too, naming another scenario: the cache of
+    # loaded snapshots, keyed by id, must not hand the next test the last one's scenario.
+    from exercises.services import scenarios
+
+    scenarios._load.cache_clear()
+    yield
+    scenarios._load.cache_clear()

@@ -25,7 +25,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Variables of the test process the server must not inherit: it runs in the embedded mode.
-NOT_INHERITED = ("DATABASE_URL", "REDIS_URL", "WARGAME_SQLITE_PATH", "DJANGO_SETTINGS_MODULE")
+NOT_INHERITED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "WARGAME_SQLITE_PATH",
+    "DJANGO_SETTINGS_MODULE",
+    "WARGAME_EMBEDDED_SWEEPER",
+)
 
 
 @contextmanager

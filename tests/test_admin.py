@@ -10,7 +10,7 @@ from django.test import Client
 from pytest_django import DjangoCaptureOnCommitCallbacks as CaptureCallbacks
 
 from exercises.models import Turn
-from exercises.services import lifecycle, messages, moves, notes, turns
+from exercises.services import commands, creation, messages, moves, notes, seats, turns
 
 MODELS = [
     "scenariosnapshot",
@@ -23,6 +23,7 @@ MODELS = [
     "message",
     "event",
     "note",
+    "job",
 ]
 
 
@@ -36,14 +37,15 @@ def operator(client: Client) -> Client:
 @pytest.fixture
 def played(db: None, django_capture_on_commit_callbacks: CaptureCallbacks) -> None:
     """An exercise with at least one row in every table: a free-form move with an estimate and
-    a ruling, a message, a note, and a turn closed and adjudicated (after commit, as in the
-    server; here the test's transaction is rolled back, so the callbacks are run by hand)."""
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Admin", seed="a")
+    a ruling, a message, a note, and a turn closed and adjudicated by its job (after commit, as
+    in the server; here the test's transaction is rolled back, so the callbacks are run by
+    hand)."""
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Admin", seed="a")
     public_id, tokens = created.exercise.public_id, created.tokens
-    facilitator = lifecycle.authenticate(public_id, tokens["facilitator"])
-    lifecycle.start(facilitator)
-    anthropic = lifecycle.authenticate(public_id, tokens["anthropic"])
-    openai = lifecycle.authenticate(public_id, tokens["openai"])
+    facilitator = seats.authenticate(public_id, tokens["facilitator"])
+    commands.start(facilitator)
+    anthropic = seats.authenticate(public_id, tokens["anthropic"])
+    openai = seats.authenticate(public_id, tokens["openai"])
     moves.submit_move(anthropic, "run_safety_evals", {}, "", "k")
     bold, _ = moves.submit_move(openai, "free_form", {}, "We open-source the weights.", "f")
     moves.vote(anthropic, bold.public_id, 0.25)
@@ -117,7 +119,7 @@ def test_the_admin_refuses_every_write(played: None, operator: Client, model: st
 
 @pytest.mark.django_db
 def test_the_admin_never_shows_a_token_hash(operator: Client) -> None:
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Admin", seed="a")
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Admin", seed="a")
     seat = created.exercise.seats.first()
     assert seat is not None
 

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from exercises.models import Event, Exercise, TransitionError, Turn
-from exercises.services import lifecycle, turns
+from exercises.services import commands, creation, seats, turns
 
 TURN_STEPS = {("open", "adjudicating"), ("adjudicating", "resolved")}
 EXERCISE_STEPS = {
@@ -44,11 +44,11 @@ def test_an_exercise_takes_exactly_the_steps_its_table_lists(start: str, to: str
 
 @pytest.mark.django_db
 def test_a_turn_goes_open_then_adjudicating_then_resolved() -> None:
-    # given a started exercise (the adjudication asked for on commit never runs here: the
+    # given a started exercise (the adjudication job, run after commit, never runs here: the
     # test's transaction is rolled back, so the test adjudicates by hand, as a worker would)
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Phases", seed="p")
-    facilitator = lifecycle.authenticate(created.exercise.public_id, created.tokens["facilitator"])
-    lifecycle.start(facilitator)
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Phases", seed="p")
+    facilitator = seats.authenticate(created.exercise.public_id, created.tokens["facilitator"])
+    commands.start(facilitator)
     turn = Turn.objects.get(exercise=created.exercise, number=1)
     assert turn.phase == Turn.Phase.OPEN
 

@@ -186,8 +186,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     }
 }
 
-# A worker's claim on an adjudication: after this many seconds without a result the sweep
-# re-queues the turn and another worker may take it over (the first one died, presumably).
+# A job's lease (exercises/services/jobs.py), and a worker's claim on an adjudication: after this
+# many seconds without a result the sweep hands the job out again and another worker may take
+# the turn over (the first one died, presumably, or its message was lost).
 WARGAME_ADJUDICATION_LEASE = env_float("WARGAME_ADJUDICATION_LEASE", 30.0)
 # Requests a seat may make through the API: this many a second on average, in bursts of up to
 # WARGAME_API_BURST; more get a 429 (exercises/api/throttle.py).
@@ -196,5 +197,6 @@ WARGAME_API_BURST = env_float("WARGAME_API_BURST", 120.0)
 # Every server process compares each exercise it streams with the log this often, to find an
 # event whose channel-layer message was lost at the end of the log (exercises/live/feed.py).
 WARGAME_LIVE_CHECK_SECONDS = env_float("WARGAME_LIVE_CHECK_SECONDS", 2.0)
-# Tests only: seconds a worker sleeps while holding a claim, so a test can kill it there.
-WARGAME_TEST_ADJUDICATION_DELAY = env_float("WARGAME_TEST_ADJUDICATION_DELAY", 0.0)
+# The embedded mode's server closes due turns and hands out lost jobs itself (exercises/runtime.py);
+# the test suite turns that off, to sweep only when a test says so.
+WARGAME_EMBEDDED_SWEEPER = env_bool("WARGAME_EMBEDDED_SWEEPER", True)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from exercises.api.dispatch import no_route
-from exercises.api.join import join
+from exercises.pages.join import join
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -8,9 +8,9 @@ from typing import Any
 from django.urls import reverse
 
 from exercises.models import Message, Ruling
+from exercises.services import commands, messages, moves, notes, projection, turns
 from exercises.services import export as exports
 from exercises.services import fork as forks
-from exercises.services import lifecycle, messages, moves, notes, projection, turns
 from exercises.services.errors import NotFound
 
 from . import schemas as s
@@ -152,7 +152,7 @@ def _done(run: Callable[..., Any]) -> Callable[[Call, Any], Reply]:
 
 
 def replace_seat(call: Call, body: Any) -> Reply:
-    token = lifecycle.replace_seat(call.caller, body.role, body.bot_policy)
+    token = commands.replace_seat(call.caller, body.role, body.bot_policy)
     if token is None:
         return Reply(200, {"ok": True})
     # The new player's link, shown this once: only its hash is stored.
@@ -176,15 +176,15 @@ def fork(call: Call, body: Any) -> Reply:
 
 # Each facilitator command by its name, as the request's "command" field gives it.
 COMMANDS: dict[str, Callable[[Call, Any], Reply]] = {
-    "start": _done(lambda seat, _: lifecycle.start(seat)),
+    "start": _done(lambda seat, _: commands.start(seat)),
     "close_turn": _done(lambda seat, _: turns.close_turn(seat)),
     "open_next_turn": _done(lambda seat, _: turns.open_next_turn(seat)),
-    "pause": _done(lambda seat, _: lifecycle.pause(seat)),
-    "resume": _done(lambda seat, _: lifecycle.resume(seat)),
-    "finish": _done(lambda seat, _: lifecycle.finish(seat)),
-    "extend": _done(lambda seat, b: lifecycle.extend(seat, b.seconds)),
-    "inject": _done(lambda seat, b: lifecycle.inject(seat, b.inject, b.title, b.text, b.to)),
-    "set_state": _done(lambda seat, b: lifecycle.set_state(seat, b.variable, b.value, b.reason)),
+    "pause": _done(lambda seat, _: commands.pause(seat)),
+    "resume": _done(lambda seat, _: commands.resume(seat)),
+    "finish": _done(lambda seat, _: commands.finish(seat)),
+    "extend": _done(lambda seat, b: commands.extend(seat, b.seconds)),
+    "inject": _done(lambda seat, b: commands.inject(seat, b.inject, b.title, b.text, b.to)),
+    "set_state": _done(lambda seat, b: commands.set_state(seat, b.variable, b.value, b.reason)),
     "replace_seat": replace_seat,
     "fork": fork,
 }

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
-from exercises.api.auth import SESSION_SEATS, bearer_token
+from exercises.identity import SESSION_SEATS, bearer_token
 from exercises.models import Seat
-from exercises.services import lifecycle
+from exercises.services import seats
 from exercises.services.errors import Forbidden, Unauthorized
 
 from .log import on_the_pool
@@ -44,7 +44,7 @@ def _handshake_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
     """The seat the handshake is for, marked joined on first use; raises a ServiceError."""
     authorization = header(scope, b"authorization")
     if authorization is not None:
-        seat = lifecycle.authenticate(public_id, bearer_token(authorization))
+        seat = seats.authenticate(public_id, bearer_token(authorization))
     elif session_key(scope) is None:
         raise Unauthorized("a seat token is needed, as 'Authorization: Bearer <token>'")
     elif not origin_allowed(header(scope, b"origin")):
@@ -52,7 +52,7 @@ def _handshake_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
         raise Forbidden("a handshake with a session cookie must come from this site")
     else:
         seat = _session_seat(scope, public_id)
-    return lifecycle.join(seat) if seat.joined_at is None else seat
+    return seats.join(seat) if seat.joined_at is None else seat
 
 
 def session_key(scope: Mapping[str, Any]) -> str | None:
@@ -63,7 +63,7 @@ def _session_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
     # Read here rather than by Channels' session middleware, whose wrapper would look at the
     # session again on every frame the socket is sent, for nothing: a socket never writes it.
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key(scope))
-    return lifecycle.seat_in_session(store.get(SESSION_SEATS, {}), public_id)
+    return seats.seat_in_session(store.get(SESSION_SEATS, {}), public_id)
 
 
 # On the live stream's threads, which keep their connection (log.py): a thousand browsers

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from exercises.engine import Scenario, load_bundled_scenarios
 from exercises.models import Exercise
-from exercises.services import lifecycle
+from exercises.services import creation
 from exercises.services.errors import ServiceError
 
 
@@ -88,10 +88,10 @@ def lobby(request: HttpRequest) -> HttpResponse:
     return created_page(request, scenario, created)
 
 
-def create(scenario: Scenario, data: dict[str, Any]) -> lifecycle.Created:
+def create(scenario: Scenario, data: dict[str, Any]) -> creation.Created:
     minutes = data.get("turn_minutes")
     policy = data.get("policy") or next(iter(scenario.policies), "")
-    return lifecycle.create_exercise(
+    return creation.create_exercise(
         scenario,
         data["name"],
         turn_seconds=minutes * 60 if minutes else None,
@@ -101,7 +101,7 @@ def create(scenario: Scenario, data: dict[str, Any]) -> lifecycle.Created:
 
 
 def created_page(
-    request: HttpRequest, scenario: Scenario, created: lifecycle.Created
+    request: HttpRequest, scenario: Scenario, created: creation.Created
 ) -> HttpResponse:
     names = {"facilitator": "Facilitator", "observer": "Observer", **scenario.role_names}
     bots = set(created.exercise.seats.exclude(bot_policy="").values_list("role", flat=True))

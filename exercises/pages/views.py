@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from exercises.api import auth
+from exercises import identity
 from exercises.models import Exercise, Seat
 from exercises.services.errors import ServiceError
 
@@ -37,7 +37,7 @@ def seat_for(request: HttpRequest, public_id: str) -> Seat:
     if not Exercise.objects.filter(public_id=public_id).exists():
         raise NoSeat(404, "No such exercise", "There is no exercise at this address.")
     try:
-        return auth.session_seat(request, public_id)
+        return identity.session_seat(request, public_id)
     except ServiceError:
         raise NoSeat(
             403,

@@ -1,28 +1,29 @@
-"""Bots play the seats the facilitator gives them, through the same road as players."""
+"""Bots play the seats the facilitator gives them, through the same road as players.
+
+They move in a job (`play_bots`) that a turn's opening, a resume or a seat handed to a bot asks
+for (`turns.schedule_bots`).
+"""
 
 from __future__ import annotations
 
 from exercises import engine
-from exercises.models import Exercise, Move, Seat
+from exercises.models import Exercise, Job, Move, Seat
 
-from . import events
+from . import jobs
 from .errors import ServiceError
+from .locking import current_turn
+from .moves import declare_ready, submit_move
 from .scenarios import scenario_of, state_of
 
 
-def schedule_bots(exercise: Exercise) -> None:
-    """Once the current transaction commits, let the bots of this exercise move."""
-    if exercise.seats.exclude(bot_policy="").filter(revoked_at=None).exists():
-        from exercises.tasks import play_bots
-
-        events.enqueue_on_commit(play_bots, exercise.public_id)
+@jobs.handler(Job.Kind.PLAY_BOTS)
+def _play_bots_job(job: Job) -> bool:
+    play_bots(job.exercise.public_id)
+    return True
 
 
 def play_bots(public_id: str) -> int:
     """Submit the moves of every bot seat that has not moved this turn; return how many."""
-    from .lifecycle import current_turn
-    from .moves import declare_ready, submit_move
-
     exercise = Exercise.objects.get(public_id=public_id)
     turn = current_turn(exercise)
     if turn is None or turn.phase != turn.Phase.OPEN or exercise.status != "running":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -77,7 +77,7 @@ def write_transaction() -> Iterator[None]:
 
     SQLite allows one writer at a time and makes the others sleep-poll for the lock, which
     under concurrent requests gives seconds of latency; so writers in this process queue on a
-    lock instead. Re-entrant, because eager Celery tasks run on commit in the same thread.
+    lock instead. Re-entrant, because embedded jobs run on commit in the same thread (jobs.py).
     PostgreSQL needs nothing more than the row locks the use cases take.
     """
     connection = transaction.get_connection()
@@ -152,9 +152,3 @@ async def _send(layer: Any, public_id: str, message: dict[str, Any]) -> None:
         await layer.group_send(group_name(public_id), message)
     except Exception:  # as above: the log is the truth
         log.warning("could not publish event %s of %s", message["seq"], public_id, exc_info=True)
-
-
-def enqueue_on_commit(task: Any, *args: Any) -> None:
-    """Send a Celery task once the transaction that asked for it has committed."""
-    send: Callable[[], Any] = lambda: task.delay(*args)  # noqa: E731
-    transaction.on_commit(send)

@@ -5,7 +5,7 @@ starts from the state after the chosen turn, and keeps the seed unless asked for
 Its seats are the old one's roles with the same bots, or the bots the facilitator names, each
 with a fresh token shown once. Where it came from is recorded in both logs: the fork's
 `exercise.forked` event (everyone) and the old exercise's `exercise.forked_to` (facilitator).
-The fork is made by `lifecycle.create_exercise`, like any other exercise, then given its state.
+The fork is made by `creation.create_exercise`, like any other exercise, then given its state.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import secrets
 from exercises.engine import Scenario, State, initial_state
 from exercises.models import Exercise, Seat, Turn
 
-from . import events, lifecycle
+from . import creation, events, locking
 from .errors import Conflict, Invalid
 from .scenarios import scenario_of
 
@@ -27,9 +27,9 @@ def fork_exercise(
     name: str | None = None,
     new_seed: bool = False,
     bots: dict[str, str] | None = None,
-) -> lifecycle.Created:
+) -> creation.Created:
     """A new exercise in the lobby that plays on from after `turn` (0: from the start)."""
-    lifecycle.require_facilitator(seat)
+    locking.require_facilitator(seat)
     old: Exercise = seat.exercise
     scenario = scenario_of(old)
     state = start_state(old, scenario, turn)
@@ -37,7 +37,7 @@ def fork_exercise(
         bots = same_bots(old)
     label = f"{scenario.turn_label} {turn}" if turn else "the start"
     with events.write_transaction():
-        created = lifecycle.create_exercise(
+        created = creation.create_exercise(
             scenario,
             name or f"{old.name} (what if, from {label})",
             seed=secrets.token_hex(8) if new_seed else old.seed,
@@ -50,12 +50,12 @@ def fork_exercise(
         fork.save(update_fields=["state"])
         origin = {"from": old.public_id, "name": old.name, "turn": turn, "new_seed": new_seed}
         events.append(fork, "exercise.forked", origin, turn=0, audience=events.EVERYONE)
-        locked = lifecycle.locked(old.public_id)
+        locked = locking.locked(old.public_id)
         events.append(
             locked,
             "exercise.forked_to",
             {"to": fork.public_id, "name": fork.name, "turn": turn, "new_seed": new_seed},
-            turn=lifecycle.current_turn_number(locked),
+            turn=locking.current_turn_number(locked),
             audience=events.FACILITATOR_ONLY,
         )
     return created

@@ -7,7 +7,7 @@ from exercises.models import Exercise, Message, Seat
 
 from . import events
 from .errors import Forbidden, Invalid
-from .lifecycle import current_turn_number, locked_for
+from .locking import current_turn_number, locked_for
 from .scenarios import scenario_of, state_of
 
 MAX_BODY = 10_000

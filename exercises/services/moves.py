@@ -21,7 +21,7 @@ from exercises.models import Exercise, Move, ProbabilityVote, Ruling, Seat, Turn
 
 from . import events, rows
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .lifecycle import current_turn, locked, locked_for, locked_with_turn, require_facilitator
+from .locking import current_turn, locked, locked_for, locked_with_turn, require_facilitator
 from .projection import move_dict
 from .scenarios import scenario_of, state_of
 from .turns import close_if_everyone_is_in

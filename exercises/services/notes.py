@@ -13,7 +13,7 @@ from exercises.models import Event, Exercise, Note, Seat
 
 from . import events
 from .errors import Invalid, NotFound
-from .lifecycle import current_turn_number, locked, require_facilitator
+from .locking import current_turn_number, locked, require_facilitator
 
 MAX_TEXT = 20_000
 

@@ -14,7 +14,7 @@ from exercises.engine import FACILITATOR, OBSERVER, can_see, params_schema, visi
 from exercises.engine.state import visible_commitments
 from exercises.models import Event, Exercise, Move, Seat, Turn
 
-from .lifecycle import current_turn
+from .locking import current_turn
 from .notes import notes_of
 from .scenarios import scenario_of, state_of
 

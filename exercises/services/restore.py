@@ -37,9 +37,9 @@ from exercises.models import (
 )
 
 from . import events
+from .creation import Created, new_token, snapshot_for
 from .errors import Conflict, Invalid
 from .export import FORMAT_VERSION
-from .lifecycle import Created, new_token, snapshot_for
 
 
 def import_exercise(export: Any, *, new_ids: bool = False) -> Created:

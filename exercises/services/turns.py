@@ -13,29 +13,19 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from exercises import engine
 from exercises.engine import OBSERVER, visible_values
-from exercises.models import Exercise, Move, Seat, Turn
+from exercises.models import Exercise, Job, Move, Seat, Turn
 
-from . import events
+from . import events, jobs
 from .errors import Conflict
-from .lifecycle import (
-    current_turn,
-    current_turn_number,
-    finish_locked,
-    locked,
-    require_facilitator,
-)
+from .locking import current_turn, current_turn_number, locked, require_facilitator
 from .projection import result_for
 from .scenarios import scenario_of, state_of
-
-
-def lease_seconds() -> float:
-    return float(getattr(settings, "WARGAME_ADJUDICATION_LEASE", 30))
+from .status import finish_locked
 
 
 def open_turn(exercise: Exercise) -> Turn:
@@ -63,10 +53,14 @@ def open_turn(exercise: Exercise) -> Turn:
     for event in opening.events:
         audience = events.EVERYONE if event.audience == "all" else events.to_roles(*event.audience)
         events.append(exercise, "inject", dict(event.data), turn=number, audience=audience)
-    from .bots import schedule_bots
-
-    schedule_bots(exercise)
+    schedule_bots(exercise, turn)
     return turn
+
+
+def schedule_bots(exercise: Exercise, turn: Turn | None = None) -> None:
+    """Once the current transaction commits, let the bots of this exercise move (bots.py)."""
+    if exercise.seats.exclude(bot_policy="").filter(revoked_at=None).exists():
+        jobs.enqueue(exercise, Job.Kind.PLAY_BOTS, turn=turn)
 
 
 def close_turn(seat: Seat) -> None:
@@ -98,9 +92,7 @@ def close_locked(exercise: Exercise, turn: Turn, reason: str) -> bool:
         turn=turn.number,
         audience=events.EVERYONE,
     )
-    from exercises.tasks import adjudicate_turn
-
-    events.enqueue_on_commit(adjudicate_turn, turn.pk)
+    jobs.enqueue(exercise, Job.Kind.ADJUDICATE, turn=turn)
     return True
 
 
@@ -133,7 +125,7 @@ def adjudicate(turn_id: int) -> bool:
     """Claim and adjudicate one turn. True if this call resolved it."""
     claim = secrets.token_hex(8)
     now = timezone.now()
-    stale = now - timedelta(seconds=lease_seconds())
+    stale = now - jobs.lease()
     claimed = Turn.objects.filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
         pk=turn_id,
@@ -147,18 +139,17 @@ def adjudicate(turn_id: int) -> bool:
         turn = Turn.objects.select_for_update().get(pk=turn_id)
         if turn.phase != Turn.Phase.ADJUDICATING or turn.claim != claim:
             return False
-        _pause_for_tests()
         _resolve(exercise, turn)
     return True
 
 
-def _pause_for_tests() -> None:
-    # Lets a test kill a worker while it holds a claim, mid-transaction.
-    delay = float(getattr(settings, "WARGAME_TEST_ADJUDICATION_DELAY", 0) or 0)
-    if delay:
-        import time
-
-        time.sleep(delay)
+@jobs.handler(Job.Kind.ADJUDICATE)
+def _adjudicate_job(job: Job) -> bool:
+    """Done once the turn is resolved, by this run or another: a run that found the turn
+    claimed by a live worker leaves the job for the sweep to check on after the lease."""
+    assert job.turn_id is not None
+    adjudicate(job.turn_id)
+    return Turn.objects.filter(pk=job.turn_id, phase=Turn.Phase.RESOLVED).exists()
 
 
 def _resolve(exercise: Exercise, turn: Turn) -> None:
@@ -280,13 +271,11 @@ def _record(exercise: Exercise, turn: Turn, outcome: engine.Outcome) -> None:
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
-    """Close turns whose deadline has passed; re-queue adjudications that were lost.
+    """Close turns whose deadline has passed; hand out again the jobs not done in time.
 
     Runs every few seconds: in the server process in embedded mode, under Celery beat in
-    production. Deadlines live in the database, so a restart loses none.
+    production. Deadlines and jobs live in the database, so a restart loses neither.
     """
-    from exercises.tasks import adjudicate_turn
-
     now = now or timezone.now()
     closed = 0
     due = Turn.objects.filter(
@@ -298,13 +287,4 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             turn = Turn.objects.get(pk=turn_id)
             if turn.deadline and turn.deadline <= now and exercise.status == "running":
                 closed += close_locked(exercise, turn, "deadline")
-    stale = now - timedelta(seconds=lease_seconds())
-    lost = Turn.objects.filter(phase=Turn.Phase.ADJUDICATING).filter(
-        Q(claimed_at__isnull=True, closed_at__lt=now - timedelta(seconds=5))
-        | Q(claimed_at__lt=stale)
-    )
-    requeued = 0
-    for turn_id in lost.values_list("pk", flat=True):
-        adjudicate_turn.delay(turn_id)
-        requeued += 1
-    return {"closed": closed, "requeued": requeued}
+    return {"closed": closed, "requeued": jobs.hand_out_due(now)}

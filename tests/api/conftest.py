@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.test import Client
 
-from exercises.services import lifecycle
+from exercises.services import commands, creation, seats
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -31,9 +31,9 @@ class Game:
 
 
 def _new_game(start: bool = True) -> Game:
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Test", seed="t")
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Test", seed="t")
     if start:
-        lifecycle.start(lifecycle.seat_by_token(created.tokens["facilitator"]))
+        commands.start(seats.seat_by_token(created.tokens["facilitator"]))
     return Game(created.exercise.public_id, created.tokens)
 
 

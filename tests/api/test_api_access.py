@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from exercises.api.routes import ROUTES
-from exercises.services import lifecycle, moves, notes
+from exercises.services import moves, notes, seats
 
 if TYPE_CHECKING:
     from tests.api.conftest import Api, Game
@@ -72,13 +72,13 @@ def token_of(caller: str, game: Game, other_game: Game) -> str | None:
 
 
 def free_form_move(game: Game) -> str:
-    seat = lifecycle.seat_by_token(game.tokens["anthropic"])
+    seat = seats.seat_by_token(game.tokens["anthropic"])
     move, _ = moves.submit_move(seat, "free_form", {}, "We ask the others to pause with us.")
     return move.public_id
 
 
 def a_note(game: Game) -> str:
-    seat = lifecycle.seat_by_token(game.tokens["facilitator"])
+    seat = seats.seat_by_token(game.tokens["facilitator"])
     return str(notes.add_note(seat, "Anthropic hesitates.").pk)
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import resolve
 
 from exercises.models import Event, Seat
-from exercises.services import lifecycle
+from exercises.services import seats
 
 if TYPE_CHECKING:
     from tests.api.conftest import Api, Game
@@ -159,4 +159,4 @@ def test_the_facilitator_token_opens_the_view_with_everything(api: Api, game: Ga
 
     assert view["me"] == {"seat": "facilitator"}
     assert "misalignment_risk" in view["state"]
-    assert lifecycle.authenticate(game.id, game.tokens["facilitator"]).joined_at
+    assert seats.authenticate(game.id, game.tokens["facilitator"]).joined_at

@@ -35,11 +35,11 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 def test_a_seat_over_its_burst_gets_429_with_retry_after(
     client: Client, settings: Any, clock: Clock
 ) -> None:
-    from exercises.services import lifecycle
+    from exercises.services import creation
 
     settings.WARGAME_API_RATE = 0.5
     settings.WARGAME_API_BURST = 3
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Throttle", seed="t")
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Throttle", seed="t")
     exercise, tokens = created.exercise.public_id, created.tokens
 
     answers = [get(client, exercise, tokens["anthropic"]) for _ in range(4)]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.test import Client
 
-from exercises.services import lifecycle
+from exercises.services import commands, creation, seats
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -60,8 +60,8 @@ def api(client: Client) -> Api:
 
 @pytest.fixture
 def game(transactional_db: None) -> Game:
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Exported", seed="x")
-    lifecycle.start(lifecycle.seat_by_token(created.tokens["facilitator"]))
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Exported", seed="x")
+    commands.start(seats.seat_by_token(created.tokens["facilitator"]))
     return Game(created.exercise.public_id, created.tokens)
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from exercises.services import lifecycle
+from exercises.services import creation
 
 if TYPE_CHECKING:
     from tests.export.conftest import Api, Game
@@ -36,7 +36,7 @@ def snippet(text: str) -> str:
 
 def hidden_from(seat: str, export: dict[str, Any]) -> list[str]:
     """The variables `seat` may never see, by the scenario and every state it went through."""
-    scenario = lifecycle.bundled("ai-pause")
+    scenario = creation.bundled("ai-pause")
     states = [export["initial_state"], export["exercise"]["state"]]
     states += [t[k] for t in export["turns"] for k in ("state_before", "state_after") if t[k]]
     widened = {n for s in states for n, who in s["seen"].items() if {seat, "*"} & set(who)}
@@ -67,7 +67,7 @@ def test_no_seat_exports_another_roles_briefing_state_moves_messages_or_notes(
 ) -> None:
     # given
     full = json.loads(exports["facilitator"]["json"])
-    briefings = {r.id: snippet(r.briefing) for r in lifecycle.bundled("ai-pause").roles}
+    briefings = {r.id: snippet(r.briefing) for r in creation.bundled("ai-pause").roles}
     moves = {
         role: [m["id"] for t in full["turns"] for m in t["moves"] if m["role"] == role]
         for role in ROLES

@@ -27,7 +27,7 @@ from django.conf import settings
 
 from exercises.live.log import close_connections
 from exercises.models import Event, Exercise, Seat
-from exercises.services import lifecycle, messages, moves, projection
+from exercises.services import commands, creation, messages, moves, projection, seats
 
 T = TypeVar("T")
 
@@ -72,19 +72,19 @@ class Game:
         return f"/ws/exercises/{self.public_id}/"
 
     def seat(self, name: str) -> Seat:
-        return lifecycle.authenticate(self.public_id, self.tokens[name])
+        return seats.authenticate(self.public_id, self.tokens[name])
 
     def say(self, sender: str, to: list[str] | str, body: str) -> None:
         messages.post_message(self.seat(sender), to, body)
 
     def inject(self, title: str) -> None:
-        lifecycle.inject(self.seat("facilitator"), None, title, f"{title}, in full.")
+        commands.inject(self.seat("facilitator"), None, title, f"{title}, in full.")
 
     def move(self, role: str, rationale: str) -> None:
         moves.submit_move(self.seat(role), "free_form", {}, rationale, rationale)
 
     def replace_seat(self, role: str, bot_policy: str | None = None) -> None:
-        lifecycle.replace_seat(self.seat("facilitator"), role, bot_policy)
+        commands.replace_seat(self.seat("facilitator"), role, bot_policy)
 
     def last_seq(self) -> int:
         return Exercise.objects.get(public_id=self.public_id).last_seq
@@ -98,8 +98,8 @@ class Game:
 
 
 def _new_game() -> Game:
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Live", seed="live")
-    lifecycle.start(lifecycle.seat_by_token(created.tokens["facilitator"]))
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Live", seed="live")
+    commands.start(seats.seat_by_token(created.tokens["facilitator"]))
     return Game(created.exercise.public_id, created.tokens)
 
 

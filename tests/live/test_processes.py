@@ -25,7 +25,7 @@ import pytest
 import websockets
 from django.db import connection
 
-from exercises.services import lifecycle
+from exercises.services import commands, creation, seats
 from tests.runtime.conftest import POSTGRES_URL, REDIS_URL, ROOT, database_url, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -125,8 +125,8 @@ def test_clients_of_two_server_processes_see_the_same_events(
     servers: tuple[Server, Server],
 ) -> None:
     first, second = servers
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Two", seed="two")
-    lifecycle.start(lifecycle.seat_by_token(created.tokens["facilitator"]))
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Two", seed="two")
+    commands.start(seats.seat_by_token(created.tokens["facilitator"]))
     public_id, tokens = created.exercise.public_id, created.tokens
     api = f"/api/v1/exercises/{public_id}"
 

@@ -10,31 +10,31 @@ import pytest
 from django.test import Client
 
 from exercises.engine import Scenario
-from exercises.services import lifecycle
+from exercises.services import commands, creation, seats
 from exercises.services.scenarios import scenario_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def created() -> lifecycle.Created:
-    made = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Pages", seed="p")
-    lifecycle.start(lifecycle.seat_by_token(made.tokens["facilitator"]))
+def created() -> creation.Created:
+    made = creation.create_exercise(creation.bundled("ai-pause"), "Pages", seed="p")
+    commands.start(seats.seat_by_token(made.tokens["facilitator"]))
     return made
 
 
 @pytest.fixture
-def scenario(created: lifecycle.Created) -> Scenario:
+def scenario(created: creation.Created) -> Scenario:
     return scenario_of(created.exercise)
 
 
-def browser_of(created: lifecycle.Created, seat: str) -> Client:
+def browser_of(created: creation.Created, seat: str) -> Client:
     browser = Client()
     browser.get(f"/join/{created.tokens[seat]}")
     return browser
 
 
-def page_of(created: lifecycle.Created, seat: str, path: str) -> str:
+def page_of(created: creation.Created, seat: str, path: str) -> str:
     response = browser_of(created, seat).get(f"/exercises/{created.exercise.public_id}/{path}/")
     assert response.status_code == 200
     return response.content.decode()
@@ -49,7 +49,7 @@ def secret_names(scenario: Scenario, allowed: str | None) -> list[str]:
     ]
 
 
-def test_each_seat_is_sent_from_its_join_link_to_its_own_page(created: lifecycle.Created) -> None:
+def test_each_seat_is_sent_from_its_join_link_to_its_own_page(created: creation.Created) -> None:
     public_id = created.exercise.public_id
     for seat, page in (("anthropic", "play"), ("facilitator", "console"), ("observer", "watch")):
         browser = Client()
@@ -64,7 +64,7 @@ def test_each_seat_is_sent_from_its_join_link_to_its_own_page(created: lifecycle
 
 
 def test_a_players_page_shows_its_briefing_and_private_state_and_no_other_roles_secrets(
-    created: lifecycle.Created, scenario: Scenario
+    created: creation.Created, scenario: Scenario
 ) -> None:
     html = page_of(created, "anthropic", "play")
 
@@ -79,7 +79,7 @@ def test_a_players_page_shows_its_briefing_and_private_state_and_no_other_roles_
 
 
 def test_the_observer_page_holds_only_the_public(
-    created: lifecycle.Created, scenario: Scenario
+    created: creation.Created, scenario: Scenario
 ) -> None:
     html = page_of(created, "observer", "watch")
 
@@ -91,7 +91,7 @@ def test_the_observer_page_holds_only_the_public(
 
 
 def test_the_console_shows_every_variable_hidden_ones_included_and_the_seats(
-    created: lifecycle.Created, scenario: Scenario
+    created: creation.Created, scenario: Scenario
 ) -> None:
     html = page_of(created, "facilitator", "console")
 
@@ -101,7 +101,7 @@ def test_the_console_shows_every_variable_hidden_ones_included_and_the_seats(
 
 
 def test_a_browser_without_a_seat_gets_a_page_saying_so_on_every_page(
-    client: Client, created: lifecycle.Created
+    client: Client, created: creation.Created
 ) -> None:
     public_id = created.exercise.public_id
     for path in ("", "play/", "console/", "watch/"):
@@ -122,7 +122,7 @@ def test_an_unknown_exercise_is_a_404_page(client: Client) -> None:
 
 
 def test_a_seat_opening_another_kinds_page_gets_a_403_page_without_its_data(
-    created: lifecycle.Created,
+    created: creation.Created,
 ) -> None:
     player = browser_of(created, "anthropic")
     public_id = created.exercise.public_id
@@ -137,10 +137,10 @@ def test_a_seat_opening_another_kinds_page_gets_a_403_page_without_its_data(
         assert "page-data" not in html
 
 
-def test_a_seat_given_to_someone_else_gets_the_no_seat_page(created: lifecycle.Created) -> None:
+def test_a_seat_given_to_someone_else_gets_the_no_seat_page(created: creation.Created) -> None:
     player = browser_of(created, "openai")
-    facilitator = lifecycle.seat_by_token(created.tokens["facilitator"])
-    lifecycle.replace_seat(facilitator, "openai", None)
+    facilitator = seats.seat_by_token(created.tokens["facilitator"])
+    commands.replace_seat(facilitator, "openai", None)
 
     response = player.get(f"/exercises/{created.exercise.public_id}/play/")
 
@@ -155,7 +155,7 @@ def test_a_wrong_join_link_is_a_404_page_not_a_500(client: Client) -> None:
     assert "This link opens no seat" in response.content.decode()
 
 
-def test_page_data_reloads_with_the_seats_view(created: lifecycle.Created) -> None:
+def test_page_data_reloads_with_the_seats_view(created: creation.Created) -> None:
     player = browser_of(created, "anthropic")
 
     data = player.get(f"/exercises/{created.exercise.public_id}/page.json").json()
@@ -167,7 +167,7 @@ def test_page_data_reloads_with_the_seats_view(created: lifecycle.Created) -> No
 
 
 def test_markup_in_an_exercise_name_is_escaped_in_the_page(client: Client) -> None:
-    made = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "<script>alert(1)</script>")
+    made = creation.create_exercise(creation.bundled("ai-pause"), "<script>alert(1)</script>")
     browser = Client()
     browser.get(f"/join/{made.tokens['observer']}")
 
@@ -178,7 +178,7 @@ def test_markup_in_an_exercise_name_is_escaped_in_the_page(client: Client) -> No
 
 
 def test_the_front_page_lists_the_exercises_this_browser_holds_seats_in(
-    created: lifecycle.Created,
+    created: creation.Created,
 ) -> None:
     browser = browser_of(created, "openai")
     stranger = Client()

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from exercises.models import Exercise, Seat
-from exercises.services import lifecycle
+from exercises.services import creation, seats
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +80,9 @@ def test_an_operator_makes_an_exercise_and_gets_a_working_link_for_every_seat(
     tokens = dict(
         re.findall(r'id="link-([\w-]+)" type="text" readonly value="[^"]*/join/([^"]+)"', html)
     )
-    assert set(tokens) == {"facilitator", "observer", *lifecycle.bundled("ai-pause").role_ids}
+    assert set(tokens) == {"facilitator", "observer", *creation.bundled("ai-pause").role_ids}
     for name, token in tokens.items():
-        assert lifecycle.authenticate(exercise.public_id, token).name == name
+        assert seats.authenticate(exercise.public_id, token).name == name
     bots = Seat.objects.filter(exercise=exercise).exclude(bot_policy="")
     assert {(s.role, s.bot_policy) for s in bots} == {("gdm", "no-pause"), ("meta", "no-pause")}
 

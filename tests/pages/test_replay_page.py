@@ -9,23 +9,23 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from exercises.services import lifecycle, moves, turns
+from exercises.services import commands, creation, moves, seats, turns
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def played() -> lifecycle.Created:
-    made = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Replay", seed="r")
-    facilitator = lifecycle.seat_by_token(made.tokens["facilitator"])
-    lifecycle.start(facilitator)
-    openai = lifecycle.seat_by_token(made.tokens["openai"])
+def played() -> creation.Created:
+    made = creation.create_exercise(creation.bundled("ai-pause"), "Replay", seed="r")
+    facilitator = seats.seat_by_token(made.tokens["facilitator"])
+    commands.start(facilitator)
+    openai = seats.seat_by_token(made.tokens["openai"])
     moves.submit_move(openai, "run_safety_evals", {}, "OPENAI-SECRET", "k")
     turns.close_turn(facilitator)
     return made
 
 
-def replay_of(made: lifecycle.Created, seat: str | None) -> tuple[int, str]:
+def replay_of(made: creation.Created, seat: str | None) -> tuple[int, str]:
     browser = Client()
     if seat:
         browser.get(f"/join/{made.tokens[seat]}")
@@ -34,7 +34,7 @@ def replay_of(made: lifecycle.Created, seat: str | None) -> tuple[int, str]:
 
 
 def test_every_seat_opens_the_replay_and_a_browser_without_one_is_told_why(
-    played: lifecycle.Created,
+    played: creation.Created,
 ) -> None:
     for seat in ("facilitator", "observer", "anthropic", "openai"):
         status, html = replay_of(played, seat)
@@ -46,7 +46,7 @@ def test_every_seat_opens_the_replay_and_a_browser_without_one_is_told_why(
 
 
 def test_a_roles_replay_holds_its_own_moves_and_not_another_roles(
-    played: lifecycle.Created,
+    played: creation.Created,
 ) -> None:
     assert "OPENAI-SECRET" in replay_of(played, "openai")[1]
     assert "OPENAI-SECRET" in replay_of(played, "facilitator")[1]
@@ -56,14 +56,14 @@ def test_a_roles_replay_holds_its_own_moves_and_not_another_roles(
         assert "openai.evidence" not in html
 
 
-def test_the_live_pages_link_to_the_replay(played: lifecycle.Created) -> None:
+def test_the_live_pages_link_to_the_replay(played: creation.Created) -> None:
     browser = Client()
     browser.get(f"/join/{played.tokens['observer']}")
     html = browser.get(f"/exercises/{played.exercise.public_id}/watch/").content.decode()
     assert f'href="/exercises/{played.exercise.public_id}/replay/"' in html
 
 
-def test_the_replay_links_to_the_seats_own_report(played: lifecycle.Created) -> None:
+def test_the_replay_links_to_the_seats_own_report(played: creation.Created) -> None:
     browser = Client()
     browser.get(f"/join/{played.tokens['anthropic']}")
     public_id = played.exercise.public_id

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from exercises.services import lifecycle, moves, notes, turns
+from exercises.services import moves, notes, seats, turns
 from exercises.services.report import render_report
 from tests.services.conftest import Cast
 
@@ -158,7 +158,7 @@ def two_turns(cast: Cast) -> None:
 def test_a_seats_report_holds_nothing_the_seat_did_not_see(cast: Cast, seat: str) -> None:
     export = pytest.importorskip("exercises.services.export")
     two_turns(cast)
-    seen = lifecycle.authenticate(cast.public_id, cast.tokens[seat])
+    seen = seats.authenticate(cast.public_id, cast.tokens[seat])
 
     html = render_report(export.export_for(seen))
 

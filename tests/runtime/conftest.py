@@ -37,7 +37,7 @@ OWN_CONFIGURATION = (
     "REDIS_URL",
     "WARGAME_SQLITE_PATH",
     "WARGAME_ADJUDICATION_LEASE",
-    "WARGAME_TEST_ADJUDICATION_DELAY",
+    "SLOW_WORKER_SECONDS",
 )
 
 
@@ -96,11 +96,11 @@ class Deployment:
         env["DJANGO_SETTINGS_MODULE"] = "wargame.settings"
         return env
 
-    def spawn(self, name: str, args: list[str], **extra: str) -> Process:
+    def spawn(self, name: str, args: list[str], app: str = "wargame", **extra: str) -> Process:
         log = self.tmp_path / f"{name}.log"
         with log.open("wb") as out:
             popen = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "wargame", *args],
+                [sys.executable, "-m", "celery", "-A", app, *args],
                 cwd=ROOT,
                 env=self.environment(**extra),
                 stdout=out,
@@ -110,12 +110,13 @@ class Deployment:
         self.processes.append(process)
         return process
 
-    def start_worker(self, **extra: str) -> Process:
+    def start_worker(self, app: str = "wargame", **extra: str) -> Process:
         """`celery -A wargame worker --pool=solo`, returned once it takes tasks."""
         name = f"worker{len(self.processes) + 1}"
         worker = self.spawn(
             name,
             ["worker", "--pool=solo", "-l", "info", "-n", f"{name}@%h", "--without-mingle"],
+            app,
             **extra,
         )
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from exercises import runtime
 from exercises.models import Event, Turn
 from exercises.runtime import Runtime, Sweeper
-from exercises.services import events, lifecycle, turns
+from exercises.services import commands, creation, events, seats, turns
 from tests import fresh_interpreter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,9 +77,9 @@ def test_every_tick_gives_back_its_database_connection_even_when_it_fails(
 @pytest.mark.django_db(transaction=True)
 def test_the_sweeper_closes_a_turn_past_its_deadline_and_rings_the_servers_layer() -> None:
     # given a running exercise whose turn's deadline has just passed
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Deadline", turn_seconds=60)
-    facilitator = lifecycle.authenticate(created.exercise.public_id, created.tokens["facilitator"])
-    lifecycle.start(facilitator)
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Deadline", turn_seconds=60)
+    facilitator = seats.authenticate(created.exercise.public_id, created.tokens["facilitator"])
+    commands.start(facilitator)
     Turn.objects.filter(exercise=created.exercise).update(
         deadline=timezone.now() - timedelta(seconds=1)
     )
@@ -176,7 +176,7 @@ print(json.dumps(type(wargame.asgi.application.sweeper).__name__))
 
 def asgi_sweeper(**env: str) -> str:
     name: str = fresh_interpreter.run_json(
-        PRINT_SWEEPER, unset=("REDIS_URL", "DATABASE_URL"), **env
+        PRINT_SWEEPER, unset=("REDIS_URL", "DATABASE_URL", "WARGAME_EMBEDDED_SWEEPER"), **env
     )
     return name
 
@@ -186,7 +186,11 @@ def test_the_server_sweeps_in_process_only_in_the_embedded_mode() -> None:
     assert asgi_sweeper(REDIS_URL="redis://127.0.0.1:6379/15") == "NoneType"
 
 
-def test_no_sweeper_starts_by_itself_under_pytest() -> None:
+def test_the_server_does_not_sweep_when_the_settings_turn_it_off() -> None:
+    assert asgi_sweeper(WARGAME_EMBEDDED_SWEEPER="0") == "NoneType"
+
+
+def test_no_sweeper_starts_by_itself_in_the_test_suite() -> None:
     import wargame.asgi
 
     assert wargame.asgi.application.sweeper is None

@@ -22,11 +22,11 @@ from collections.abc import Iterator
 import pytest
 
 from exercises import engine
-from exercises.models import Event, Exercise, Move, Seat, Turn
-from exercises.services import lifecycle, moves, turns
+from exercises.models import Event, Exercise, Job, Move, Seat, Turn
+from exercises.services import commands, creation, moves, seats, turns
 from exercises.services.errors import ServiceError
 from exercises.services.scenarios import scenario_of, state_of
-from exercises.tasks import adjudicate_turn
+from exercises.tasks import run_job
 from tests.runtime.conftest import Deployment, Process, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,11 +48,11 @@ def no_adjudication_here(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]
     yield calls
 
 
-def seat(created: lifecycle.Created, name: str) -> Seat:
-    return lifecycle.authenticate(created.exercise.public_id, created.tokens[name])
+def seat(created: creation.Created, name: str) -> Seat:
+    return seats.authenticate(created.exercise.public_id, created.tokens[name])
 
 
-def play_humans(created: lifecycle.Created) -> None:
+def play_humans(created: creation.Created) -> None:
     """The two people's moves for the open turn, chosen as a careful lab would."""
     exercise = Exercise.objects.select_related("snapshot").get(pk=created.exercise.pk)
     scenario, state = scenario_of(exercise), state_of(exercise)
@@ -80,10 +80,10 @@ def adjudications(exercise: Exercise) -> Counter[int]:
     )
 
 
-def adjudications_run(worker: Process) -> int:
-    """How many adjudication tasks the worker has finished, by its log."""
+def jobs_run(worker: Process) -> int:
+    """How many jobs the worker has run through, by its log."""
     lines = worker.output().splitlines()
-    return sum("adjudicate_turn[" in line and " succeeded in " in line for line in lines)
+    return sum("run_job[" in line and " succeeded in " in line for line in lines)
 
 
 def test_a_whole_exercise_is_adjudicated_by_the_worker_once_per_turn(
@@ -91,29 +91,32 @@ def test_a_whole_exercise_is_adjudicated_by_the_worker_once_per_turn(
 ) -> None:
     # given a worker, and an exercise in which bots play six roles and people two
     worker = deployment.start_worker()
-    scenario = lifecycle.bundled("ai-pause")
+    scenario = creation.bundled("ai-pause")
     bots = {role: "no-pause" for role in scenario.role_ids if role not in HUMANS}
-    created = lifecycle.create_exercise(scenario, "Production shape", seed="7", bots=bots)
+    created = creation.create_exercise(scenario, "Production shape", seed="7", bots=bots)
     facilitator = seat(created, "facilitator")
     exercise = created.exercise
 
     # when it is played to its end: the worker moves the bots and adjudicates every turn
-    lifecycle.start(facilitator)
-    played = 0
+    commands.start(facilitator)
+    played = redelivered = 0
     while True:
         play_humans(created)
         turn = Turn.objects.get(exercise=exercise, number=played + 1)
         wait_until(functools.partial(resolved, turn.pk))
-        # A redelivered task (acks_late) or a sweep re-queues it: it must change nothing.
-        adjudicate_turn.delay(turn.pk)
+        # A redelivered job (acks_late) or one the sweep hands out again changes nothing.
+        for job in Job.objects.filter(turn=turn):
+            run_job.delay(job.pk)
+            redelivered += 1
         turns.sweep()
         played += 1
         if Exercise.objects.get(pk=exercise.pk).status == Exercise.Status.FINISHED:
             break
         turns.open_next_turn(facilitator)
-    # Two tasks a turn (the close's, the re-queued one): wait until the worker has run them all,
-    # so that a second adjudication, if there were one, would be in the log.
-    wait_until(lambda: adjudications_run(worker) >= 2 * played)
+    # Every job was sent once after its commit, and again above: wait until the worker has run
+    # them all, so that a second adjudication, if a redelivery made one, would be in the log.
+    sent = Job.objects.filter(exercise=exercise).count() + redelivered
+    wait_until(lambda: jobs_run(worker) >= sent)
 
     # then every turn was adjudicated exactly once, by the worker, and every move settled
     assert played >= 3, played
@@ -124,9 +127,8 @@ def test_a_whole_exercise_is_adjudicated_by_the_worker_once_per_turn(
     assert Move.objects.filter(exercise=exercise, seat__bot_policy="no-pause").exists()
     # and the event log, which is the truth (doorbells on the channel layer may be dropped),
     # is gapless and tells each turn whole: opened, closed, then adjudicated, in that order
-    log = list(
-        Event.objects.filter(exercise=exercise).order_by("seq").values_list("seq", "type", "turn")
-    )
+    rows = Event.objects.filter(exercise=exercise).order_by("seq")
+    log = list(rows.values_list("seq", "type", "turn"))
     assert [seq for seq, _, _ in log] == list(range(1, len(log) + 1))
     for number in range(1, played + 1):
         types = [kind for _, kind, turn_number in log if turn_number == number]
@@ -135,18 +137,19 @@ def test_a_whole_exercise_is_adjudicated_by_the_worker_once_per_turn(
         ]
         assert steps == ["turn.opened", "turn.closed", "turn.adjudicated"], (number, types)
     assert log[-1][1] == "exercise.finished", log[-5:]
-    # and neither process failed to ring a doorbell (a failure is logged, never raised)
+    # and the worker never failed to ring a doorbell (a failure is logged, never raised)
     assert "could not publish" not in worker.output()
 
 
 def test_a_turn_whose_worker_died_mid_adjudication_is_resolved_once_by_another(
     deployment: Deployment, no_adjudication_here: list[int]
 ) -> None:
-    # given a worker that sleeps for 5 s inside the adjudication, holding its claim
-    doomed = deployment.start_worker(WARGAME_TEST_ADJUDICATION_DELAY="5")
-    created = lifecycle.create_exercise(lifecycle.bundled("ai-pause"), "Crash", seed="3")
+    # given a worker that sleeps inside the adjudication, holding its claim, for longer than
+    # this test lasts: it is killed once the claim is seen, however slowly the test sees it
+    doomed = deployment.start_worker("tests.runtime.slow_worker", SLOW_WORKER_SECONDS="600")
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Crash", seed="3")
     facilitator = seat(created, "facilitator")
-    lifecycle.start(facilitator)
+    commands.start(facilitator)
     play_humans(created)
     turn = Turn.objects.get(exercise=created.exercise, number=1)
 

@@ -1,4 +1,4 @@
-"""The runtime's settings: the adjudication lease, the test delay and beat's sweep schedule.
+"""The runtime's settings: the jobs' lease, the embedded sweeper and beat's sweep schedule.
 
 Each case reads the settings in a fresh interpreter, since they are read once per process.
 """
@@ -10,7 +10,7 @@ from typing import Any
 
 from tests import fresh_interpreter
 
-OWN = ("WARGAME_ADJUDICATION_LEASE", "WARGAME_TEST_ADJUDICATION_DELAY")
+OWN = ("WARGAME_ADJUDICATION_LEASE", "WARGAME_EMBEDDED_SWEEPER")
 
 PRINT_SETTINGS = """
 import json
@@ -19,7 +19,7 @@ from wargame.celery import app
 
 print(json.dumps({
     "lease": settings.WARGAME_ADJUDICATION_LEASE,
-    "delay": settings.WARGAME_TEST_ADJUDICATION_DELAY,
+    "sweeper": settings.WARGAME_EMBEDDED_SWEEPER,
     "beat": {name: [e["task"], e["schedule"]] for name, e in app.conf.beat_schedule.items()},
 }))
 """
@@ -34,18 +34,18 @@ def load_settings(**env: str) -> dict[str, Any]:
     return settings
 
 
-def test_a_claim_lasts_30_seconds_and_nothing_sleeps_by_default() -> None:
+def test_a_lease_lasts_30_seconds_and_the_server_sweeps_by_default() -> None:
     settings = load_settings()
 
     assert settings["lease"] == 30.0
-    assert settings["delay"] == 0.0
+    assert settings["sweeper"] is True
 
 
-def test_the_lease_and_the_test_delay_come_from_the_environment() -> None:
-    settings = load_settings(WARGAME_ADJUDICATION_LEASE="3", WARGAME_TEST_ADJUDICATION_DELAY="5")
+def test_the_lease_and_the_sweeper_come_from_the_environment() -> None:
+    settings = load_settings(WARGAME_ADJUDICATION_LEASE="3", WARGAME_EMBEDDED_SWEEPER="off")
 
     assert settings["lease"] == 3.0
-    assert settings["delay"] == 5.0
+    assert settings["sweeper"] is False
 
 
 def test_a_lease_that_is_not_a_number_is_a_configuration_error() -> None:

@@ -21,11 +21,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from exercises import tasks
 from exercises.engine import Scenario
-from exercises.models import Event, Exercise, Move, Seat, Turn
-from exercises.services import lifecycle, moves, projection
-from exercises.services.lifecycle import Created
+from exercises.models import Event, Exercise, Job, Move, Seat, Turn
+from exercises.services import commands, creation, jobs, moves, projection, seats
+from exercises.services.creation import Created
 
 T = TypeVar("T")
 
@@ -68,7 +67,7 @@ class Cast:
 
     def seat(self, name: str) -> Seat:
         """The seat as a request loads it: fresh from the database, through its token."""
-        return lifecycle.authenticate(self.public_id, self.tokens[name])
+        return seats.authenticate(self.public_id, self.tokens[name])
 
     @property
     def facilitator(self) -> Seat:
@@ -118,7 +117,7 @@ class Cast:
 
 @pytest.fixture
 def scenario() -> Scenario:
-    return lifecycle.bundled("ai-pause")
+    return creation.bundled("ai-pause")
 
 
 @pytest.fixture
@@ -127,7 +126,7 @@ def create(transactional_db: None, scenario: Scenario) -> Callable[..., Cast]:
 
     def make(**options: Any) -> Cast:
         options.setdefault("seed", "services-tests")
-        return Cast(lifecycle.create_exercise(scenario, "The Pause, tested", **options))
+        return Cast(creation.create_exercise(scenario, "The Pause, tested", **options))
 
     return make
 
@@ -140,26 +139,37 @@ def lobby(create: Callable[..., Cast]) -> Cast:
 @pytest.fixture
 def cast(lobby: Cast) -> Cast:
     """The exercise started: turn 1 is open, nobody has moved, no bots."""
-    lifecycle.start(lobby.facilitator)
+    commands.start(lobby.facilitator)
     return lobby
 
 
 @dataclass
 class Queue:
-    """Adjudications asked for but not run: the worker is slow, or dead."""
+    """Jobs asked for but not run: the worker is slow, or dead."""
 
-    turn_ids: list[int] = field(default_factory=list)
+    job_ids: list[int] = field(default_factory=list)
+
+    @property
+    def turn_ids(self) -> list[int]:
+        """The turns whose adjudication waits."""
+        held = Job.objects.filter(pk__in=self.job_ids, kind=Job.Kind.ADJUDICATE)
+        return [turn_id for turn_id in held.values_list("turn_id", flat=True) if turn_id]
+
+    def lose(self) -> None:
+        """The messages are lost (a broker restarted); the jobs' rows stay."""
+        self.job_ids.clear()
 
     def run(self) -> list[bool]:
-        ran, self.turn_ids = self.turn_ids, []
-        return [tasks.adjudicate_turn(turn_id) for turn_id in ran]
+        ran = list(self.job_ids)
+        self.job_ids.clear()  # in place: the patched `dispatch` appends to this very list
+        return [jobs.run(job_id) for job_id in ran]
 
 
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> Queue:
-    """Hold adjudication tasks in a queue instead of running them eagerly."""
+    """Hold jobs (adjudications, bots' moves) in a queue instead of running them."""
     queue = Queue()
-    monkeypatch.setattr(tasks.adjudicate_turn, "delay", queue.turn_ids.append)
+    monkeypatch.setattr(jobs, "dispatch", queue.job_ids.append)
     return queue
 
 

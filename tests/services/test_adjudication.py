@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from exercises import tasks
-from exercises.models import Turn
+from exercises.models import Job, Turn
 from exercises.services import turns
 from tests.services.conftest import Cast, Clock, Queue, in_threads
 
@@ -48,45 +45,48 @@ def test_workers_racing_for_one_turn_resolve_it_once(cast: Cast, held: Queue) ->
 
 
 def test_a_dead_workers_claim_blocks_others_until_its_lease_expires(
-    cast: Cast, held: Queue, settings: Settings, clock: Clock
+    cast: Cast, held: Queue, clock: Clock, settings: Settings
 ) -> None:
-    # given a worker claimed the turn and died before it wrote anything
+    # given a worker took the job, claimed the turn and died before it wrote anything
     settings.WARGAME_ADJUDICATION_LEASE = 30
     turns.close_turn(cast.facilitator)
     turn = cast.turn()
-    Turn.objects.filter(pk=turn.pk).update(claimed_at=timezone.now(), claim="dead-worker")
+    held.lose()
+    Job.objects.filter(turn=turn).update(sent_at=clock.now(), attempts=1)
+    Turn.objects.filter(pk=turn.pk).update(claimed_at=clock.now(), claim="dead-worker")
 
-    # when another worker gets the task, or the sweeper looks, within the lease
-    assert turns.adjudicate(turn.pk) is False
-    assert turns.sweep()["requeued"] == 0
-    held.turn_ids.clear()  # the task the close queued: the dead worker had taken it
-
-    # then nothing happened, even one second before the lease runs out
+    # when another worker gets the job, or the sweeper looks, within the lease
     clock.advance(29)
     assert turns.adjudicate(turn.pk) is False
     assert turns.sweep()["requeued"] == 0
+
+    # then nothing happened
     assert cast.turn().phase == Turn.Phase.ADJUDICATING
     assert cast.turn().claim == "dead-worker"
 
-    # when the lease expires, the sweeper queues the turn again and a live worker runs it
+    # when the lease expires, the sweeper hands the job out again and a live worker runs it
     clock.advance(2)
     assert turns.sweep()["requeued"] == 1
     assert held.run() == [True]
 
-    # then the turn is resolved once, and nobody queues it again
+    # then the turn is resolved once, and nobody hands it out again
     assert cast.turn().phase == Turn.Phase.RESOLVED
     assert len(cast.events("turn.adjudicated")) == 1
+    clock.advance(60)
     assert turns.sweep()["requeued"] == 0
     assert turns.adjudicate(turn.pk) is False
 
 
-def test_a_lost_task_is_queued_again_by_the_sweeper(cast: Cast, held: Queue) -> None:
-    # given a closed turn whose task vanished from the queue (the broker was restarted)
+def test_a_lost_job_is_handed_out_again_by_the_sweeper(
+    cast: Cast, held: Queue, clock: Clock
+) -> None:
+    # given a closed turn whose job's message vanished (the broker was restarted)
     turns.close_turn(cast.facilitator)
-    held.turn_ids.clear()
-    Turn.objects.filter(pk=cast.turn().pk).update(closed_at=timezone.now() - timedelta(seconds=60))
+    held.lose()
 
-    # when
+    # when the sweeper looks within the lease, then after it
+    assert turns.sweep()["requeued"] == 0
+    clock.advance(31)
     assert turns.sweep()["requeued"] == 1
     held.run()
 
@@ -95,10 +95,15 @@ def test_a_lost_task_is_queued_again_by_the_sweeper(cast: Cast, held: Queue) -> 
     assert len(cast.events("turn.adjudicated")) == 1
 
 
-def test_the_celery_task_adjudicates_by_turn_id(cast: Cast, held: Queue) -> None:
+def test_the_celery_task_runs_a_job_by_id_and_a_second_run_changes_nothing(
+    cast: Cast, held: Queue
+) -> None:
     turns.close_turn(cast.facilitator)
-    [turn_id] = held.turn_ids
+    [job_id] = held.job_ids
 
-    assert tasks.adjudicate_turn.apply(args=(turn_id,)).get() is True
-    assert tasks.adjudicate_turn.apply(args=(turn_id,)).get() is False
+    assert tasks.run_job.apply(args=(job_id,)).get() is True
+    state = cast.exercise().state
+    assert tasks.run_job.apply(args=(job_id,)).get() is True
     assert len(cast.events("turn.adjudicated")) == 1
+    assert cast.exercise().state == state
+    assert Job.objects.get(pk=job_id).done_at is not None

@@ -7,14 +7,14 @@ from datetime import timedelta
 
 from exercises import tasks
 from exercises.models import Turn
-from exercises.services import lifecycle, turns
+from exercises.services import commands, turns
 from tests.services.conftest import Cast, Clock
 
 
 def test_a_turn_with_turn_seconds_has_a_deadline(create: Callable[..., Cast], clock: Clock) -> None:
     cast = create(turn_seconds=300)
 
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
 
     assert cast.turn().deadline == clock.now() + timedelta(seconds=300)
     [opened] = cast.events("turn.opened")
@@ -33,7 +33,7 @@ def test_the_sweep_closes_a_turn_past_its_deadline_and_it_is_adjudicated(
 ) -> None:
     # given
     cast = create(turn_seconds=300)
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
     deadline = cast.turn().deadline
     assert deadline is not None
 
@@ -51,11 +51,11 @@ def test_the_sweep_closes_a_turn_past_its_deadline_and_it_is_adjudicated(
 
 def test_the_sweep_leaves_a_paused_exercises_turn_open(create: Callable[..., Cast]) -> None:
     cast = create(turn_seconds=300)
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
     deadline = cast.turn().deadline
     assert deadline is not None
 
-    lifecycle.pause(cast.facilitator)
+    commands.pause(cast.facilitator)
 
     assert turns.sweep(now=deadline + timedelta(hours=1))["closed"] == 0
     assert cast.turn().phase == Turn.Phase.OPEN
@@ -64,7 +64,7 @@ def test_the_sweep_leaves_a_paused_exercises_turn_open(create: Callable[..., Cas
 def test_a_restart_loses_no_deadline(create: Callable[..., Cast], clock: Clock) -> None:
     # given an exercise created and started by one process, which then stops
     created = create(turn_seconds=120, auto_advance=True)
-    lifecycle.start(created.facilitator)
+    commands.start(created.facilitator)
     public_id = created.public_id
     del created
 
@@ -87,7 +87,7 @@ def test_each_turn_gets_its_own_deadline_from_when_it_opens(
     create: Callable[..., Cast], clock: Clock
 ) -> None:
     cast = create(turn_seconds=60)
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
     turns.close_turn(cast.facilitator)
     clock.advance(1000)
 

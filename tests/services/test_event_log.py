@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from exercises.models import Exercise, Move, Turn
-from exercises.services import bots, lifecycle, messages, moves, notes, turns
+from exercises.services import commands, messages, moves, notes, turns
 from exercises.services.errors import Invalid
 from tests.services.conftest import SEATS, Cast, in_threads
 
@@ -38,8 +38,8 @@ def test_seqs_are_gapless_from_one_and_match_last_seq(cast: Cast) -> None:
 def test_each_exercise_numbers_its_own_events(create: Callable[..., Cast]) -> None:
     # given two exercises played in turns
     first, second = create(), create()
-    lifecycle.start(first.facilitator)
-    lifecycle.start(second.facilitator)
+    commands.start(first.facilitator)
+    commands.start(second.facilitator)
     first.free_form("anthropic", "One.")
     second.free_form("openai", "Two.")
     play_a_little(first)
@@ -57,7 +57,7 @@ def test_concurrent_writers_to_two_exercises_leave_both_logs_gapless(
     # given two running exercises
     casts = [create(), create()]
     for cast in casts:
-        lifecycle.start(cast.facilitator)
+        commands.start(cast.facilitator)
     senders = [(cast, role) for cast in casts for role in ("anthropic", "openai", "gdm", "meta")]
 
     # when eight threads post five messages each, four threads to each exercise
@@ -82,14 +82,14 @@ def test_a_failing_call_leaves_no_events_and_no_change(
 ) -> None:
     # given a start that fails after it has appended its first events (the bots cannot be
     # scheduled, say)
-    def broken(exercise: Exercise) -> None:
+    def broken(exercise: Exercise, turn: Turn | None = None) -> None:
         raise RuntimeError("the queue is down")
 
-    monkeypatch.setattr(bots, "schedule_bots", broken)
+    monkeypatch.setattr(turns, "schedule_bots", broken)
 
     # when
     with pytest.raises(RuntimeError):
-        lifecycle.start(lobby.facilitator)
+        commands.start(lobby.facilitator)
 
     # then the whole change is rolled back with its events
     assert [e.type for e in lobby.events()] == ["exercise.created"]

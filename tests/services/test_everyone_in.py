@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from exercises.models import Exercise, Turn
-from exercises.services import lifecycle, moves, turns
+from exercises.services import commands, moves, turns
 from exercises.services.errors import Forbidden, Invalid
 from tests.services.conftest import OTHERS, Cast
 
@@ -16,7 +16,7 @@ from tests.services.conftest import OTHERS, Cast
 def with_bots(create: Callable[..., Cast]) -> Cast:
     """Started, with bots playing every role but anthropic and openai."""
     cast = create(bots=dict.fromkeys(OTHERS, "no-pause"))
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
     return cast
 
 
@@ -123,7 +123,7 @@ def test_an_exercise_played_by_bots_alone_with_auto_advance_runs_to_its_end(
     bots = dict.fromkeys(("anthropic", "openai", *OTHERS), "all-labs-pause")
     cast = create(bots=bots, auto_advance=True)
 
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
 
     exercise = cast.exercise()
     assert exercise.status == Exercise.Status.FINISHED

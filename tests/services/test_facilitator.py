@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 
 from exercises.models import Exercise, Move, Seat
-from exercises.services import lifecycle, moves, turns
+from exercises.services import commands, moves, seats, turns
 from exercises.services.errors import Forbidden, Invalid, Unauthorized
 from tests.services.conftest import Cast
 
 
 def test_giving_a_role_to_a_bot_makes_the_bot_move(cast: Cast) -> None:
     # when the openai player has left
-    token = lifecycle.replace_seat(cast.facilitator, "openai", "no-pause")
+    token = commands.replace_seat(cast.facilitator, "openai", "no-pause")
 
     # then a bot plays openai's turn, under the same seat
     assert token is None
@@ -28,7 +28,7 @@ def test_giving_a_role_to_a_bot_makes_the_bot_move(cast: Cast) -> None:
 
 
 def test_a_bot_given_a_role_keeps_playing_it_on_later_turns(cast: Cast) -> None:
-    lifecycle.replace_seat(cast.facilitator, "openai", "no-pause")
+    commands.replace_seat(cast.facilitator, "openai", "no-pause")
     turns.close_turn(cast.facilitator)
 
     turns.open_next_turn(cast.facilitator)
@@ -37,10 +37,10 @@ def test_a_bot_given_a_role_keeps_playing_it_on_later_turns(cast: Cast) -> None:
 
 
 def test_a_bot_given_a_role_during_a_pause_plays_once_the_exercise_resumes(cast: Cast) -> None:
-    lifecycle.pause(cast.facilitator)
-    lifecycle.replace_seat(cast.facilitator, "openai", "no-pause")
+    commands.pause(cast.facilitator)
+    commands.replace_seat(cast.facilitator, "openai", "no-pause")
 
-    lifecycle.resume(cast.facilitator)
+    commands.resume(cast.facilitator)
 
     assert cast.moves(role="openai")
 
@@ -48,14 +48,14 @@ def test_a_bot_given_a_role_during_a_pause_plays_once_the_exercise_resumes(cast:
 def test_giving_a_role_a_new_token_revokes_the_old_one(cast: Cast) -> None:
     old = cast.tokens["openai"]
 
-    new = lifecycle.replace_seat(cast.facilitator, "openai", None)
+    new = commands.replace_seat(cast.facilitator, "openai", None)
 
     assert new is not None and new != old
     with pytest.raises(Unauthorized):
-        lifecycle.authenticate(cast.public_id, old)
+        seats.authenticate(cast.public_id, old)
     with pytest.raises(Unauthorized):
-        lifecycle.seat_by_token(old)
-    seat = lifecycle.authenticate(cast.public_id, new)
+        seats.seat_by_token(old)
+    seat = seats.authenticate(cast.public_id, new)
     assert seat.name == "openai"
     move, _ = moves.submit_move(seat, "run_safety_evals", {})
     assert move.role == "openai"
@@ -65,7 +65,7 @@ def test_giving_a_role_a_new_token_revokes_the_old_one(cast: Cast) -> None:
 def test_a_seat_revoked_while_its_request_waits_for_the_lock_cannot_move(cast: Cast) -> None:
     # given a request that authenticated as openai, then waited while the seat was replaced
     in_flight = cast.openai
-    lifecycle.replace_seat(cast.facilitator, "openai", None)
+    commands.replace_seat(cast.facilitator, "openai", None)
 
     # when it reaches the lock
     with pytest.raises((Unauthorized, Forbidden)):
@@ -77,8 +77,8 @@ def test_a_seat_revoked_while_its_request_waits_for_the_lock_cannot_move(cast: C
 
 def test_only_the_facilitator_replaces_seats(cast: Cast) -> None:
     with pytest.raises(Forbidden):
-        lifecycle.replace_seat(cast.anthropic, "openai", None)
-    lifecycle.authenticate(cast.public_id, cast.tokens["openai"])
+        commands.replace_seat(cast.anthropic, "openai", None)
+    seats.authenticate(cast.public_id, cast.tokens["openai"])
 
 
 @pytest.mark.parametrize(("role", "policy"), [("nobody", None), ("openai", "no-such-policy")])
@@ -86,15 +86,15 @@ def test_replacing_an_unknown_role_or_with_an_unknown_policy_is_invalid(
     cast: Cast, role: str, policy: str | None
 ) -> None:
     with pytest.raises(Invalid):
-        lifecycle.replace_seat(cast.facilitator, role, policy)
-    lifecycle.authenticate(cast.public_id, cast.tokens["openai"])
+        commands.replace_seat(cast.facilitator, role, policy)
+    seats.authenticate(cast.public_id, cast.tokens["openai"])
 
 
 def test_set_state_changes_the_value_and_records_the_reason_for_the_facilitator_only(
     cast: Cast,
 ) -> None:
     # when
-    lifecycle.set_state(cast.facilitator, "public_concern", 55, "a documentary aired")
+    commands.set_state(cast.facilitator, "public_concern", 55, "a documentary aired")
 
     # then
     assert cast.exercise().state["values"]["public_concern"] == 55
@@ -110,15 +110,15 @@ def test_set_state_changes_the_value_and_records_the_reason_for_the_facilitator_
 
 
 def test_set_state_on_a_role_variable_and_a_bool(cast: Cast) -> None:
-    lifecycle.set_state(cast.facilitator, "openai.valuation_busd", 420.5, "a down round")
-    lifecycle.set_state(cast.facilitator, "treaty_signed", True, "scripted for the debrief")
+    commands.set_state(cast.facilitator, "openai.valuation_busd", 420.5, "a down round")
+    commands.set_state(cast.facilitator, "treaty_signed", True, "scripted for the debrief")
 
     values = cast.exercise().state["values"]
     assert (values["openai.valuation_busd"], values["treaty_signed"]) == (420.5, True)
 
 
 def test_set_state_keeps_a_value_inside_its_bounds(cast: Cast) -> None:
-    lifecycle.set_state(cast.facilitator, "public_concern", 250, "panic")
+    commands.set_state(cast.facilitator, "public_concern", 250, "panic")
 
     assert cast.exercise().state["values"]["public_concern"] == 100
 
@@ -140,7 +140,7 @@ def test_set_state_rejects_unknown_variables_and_wrong_types(
     before = (cast.exercise().state, cast.seqs())
 
     with pytest.raises(Invalid):
-        lifecycle.set_state(cast.facilitator, variable, value, "because")
+        commands.set_state(cast.facilitator, variable, value, "because")
 
     assert (cast.exercise().state, cast.seqs()) == before
 
@@ -159,15 +159,15 @@ def test_set_state_rejects_a_value_that_is_not_a_finite_number(
     before = cast.exercise().state
 
     with pytest.raises(Invalid):
-        lifecycle.set_state(cast.facilitator, variable, value, "because")
+        commands.set_state(cast.facilitator, variable, value, "because")
 
     assert cast.exercise().state == before
 
 
 def test_set_state_needs_a_reason_and_the_facilitator(cast: Cast) -> None:
     with pytest.raises(Invalid):
-        lifecycle.set_state(cast.facilitator, "public_concern", 50, "  ")
+        commands.set_state(cast.facilitator, "public_concern", 50, "  ")
     with pytest.raises(Forbidden):
-        lifecycle.set_state(cast.anthropic, "public_concern", 50, "I wish")
+        commands.set_state(cast.anthropic, "public_concern", 50, "I wish")
     assert cast.exercise().state["values"]["public_concern"] == 30
     assert Exercise.objects.count() == 1

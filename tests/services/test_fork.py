@@ -10,7 +10,7 @@ from django.test import Client
 
 from exercises.engine import State
 from exercises.models import Exercise, Seat, hash_token
-from exercises.services import fork, lifecycle, moves, turns
+from exercises.services import commands, fork, moves, seats, turns
 from exercises.services.errors import Conflict, Forbidden, Invalid
 from tests.services.conftest import Cast
 
@@ -26,7 +26,7 @@ def play_two_turns(cast: Cast) -> None:
 @pytest.fixture
 def played(create: Callable[..., Cast]) -> Cast:
     cast = create(bots={"gdm": "no-pause", "china": "no-pause"}, turn_seconds=600)
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
     play_two_turns(cast)
     return cast
 
@@ -76,9 +76,9 @@ def test_a_fork_may_take_a_new_seed_and_other_bots(played: Cast) -> None:
 
 def test_the_forks_first_turn_is_the_one_after_the_turn_it_came_from(played: Cast) -> None:
     created = fork.fork_exercise(played.facilitator, 1)
-    facilitator = lifecycle.seat_by_token(created.tokens["facilitator"])
+    facilitator = seats.seat_by_token(created.tokens["facilitator"])
 
-    lifecycle.start(facilitator)
+    commands.start(facilitator)
 
     turn = created.exercise.turns.get()
     assert turn.number == 2
@@ -114,7 +114,7 @@ def test_only_the_facilitator_forks_and_only_from_a_resolved_turn(played: Cast) 
 
 def test_a_fork_of_a_fork_may_start_where_the_first_fork_started(played: Cast) -> None:
     first = fork.fork_exercise(played.facilitator, 1)
-    facilitator = lifecycle.seat_by_token(first.tokens["facilitator"])
+    facilitator = seats.seat_by_token(first.tokens["facilitator"])
 
     second = fork.fork_exercise(facilitator, 1)
 
@@ -136,5 +136,5 @@ def test_the_fork_command_answers_the_new_links_once(played: Cast, client: Clien
     assert set(answer["seats"]) == set(played.tokens)
     token = answer["seats"]["anthropic"]["token"]
     assert answer["seats"]["anthropic"]["url"].endswith(f"/join/{token}")
-    seat = lifecycle.authenticate(answer["id"], token)
+    seat = seats.authenticate(answer["id"], token)
     assert seat.role == "anthropic"

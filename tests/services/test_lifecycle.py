@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from exercises.models import Exercise, Seat, Turn
-from exercises.services import lifecycle, turns
+from exercises.services import commands, seats, turns
 from exercises.services.errors import Conflict, Forbidden
 from tests.services.conftest import SEATS, Cast, Clock, Queue
 
@@ -29,12 +29,12 @@ def test_it_stores_tokens_hashed_so_no_raw_token_is_in_the_seat_table(lobby: Cas
     for token in lobby.tokens.values():
         assert not any(token in row for row in rows)
     for name, token in lobby.tokens.items():
-        assert lifecycle.authenticate(lobby.public_id, token).name == name
+        assert seats.authenticate(lobby.public_id, token).name == name
 
 
 def test_start_opens_turn_one_with_the_month_one_inject_to_anthropic_only(lobby: Cast) -> None:
     # when
-    lifecycle.start(lobby.facilitator)
+    commands.start(lobby.facilitator)
 
     # then
     turn = lobby.turn()
@@ -54,7 +54,7 @@ def test_start_opens_turn_one_with_the_month_one_inject_to_anthropic_only(lobby:
 
 
 def test_only_the_facilitator_steers(cast: Cast) -> None:
-    for command in (lifecycle.pause, lifecycle.finish, turns.close_turn):
+    for command in (commands.pause, commands.finish, turns.close_turn):
         with pytest.raises(Forbidden):
             command(cast.anthropic)
         with pytest.raises(Forbidden):
@@ -97,7 +97,7 @@ def test_open_next_turn_opens_turn_two_after_turn_one_is_resolved(cast: Cast) ->
 def test_starting_twice_is_a_conflict_that_changes_nothing(cast: Cast) -> None:
     before = cast.seqs()
     with pytest.raises(Conflict):
-        lifecycle.start(cast.facilitator)
+        commands.start(cast.facilitator)
     assert cast.seqs() == before
     assert Turn.objects.filter(exercise__public_id=cast.public_id).count() == 1
 
@@ -105,7 +105,7 @@ def test_starting_twice_is_a_conflict_that_changes_nothing(cast: Cast) -> None:
 def test_resuming_a_running_exercise_is_a_conflict_that_changes_nothing(cast: Cast) -> None:
     before = cast.seqs()
     with pytest.raises(Conflict):
-        lifecycle.resume(cast.facilitator)
+        commands.resume(cast.facilitator)
     assert cast.seqs() == before
     assert cast.exercise().status == Exercise.Status.RUNNING
 
@@ -145,7 +145,7 @@ def test_the_next_turn_cannot_open_before_the_current_one_is_resolved(
 
 def test_a_lobby_cannot_be_paused_and_has_no_turn_to_close(lobby: Cast) -> None:
     with pytest.raises(Conflict):
-        lifecycle.pause(lobby.facilitator)
+        commands.pause(lobby.facilitator)
     with pytest.raises(Conflict):
         turns.close_turn(lobby.facilitator)
     assert [e.type for e in lobby.events()] == ["exercise.created"]
@@ -156,19 +156,19 @@ def test_pause_stops_the_deadline_clock_and_resume_gives_back_the_time_left(
 ) -> None:
     # given a ten-minute turn, 100 seconds in
     cast = create(turn_seconds=600)
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
     assert cast.turn().deadline == clock.now() + timedelta(seconds=600)
     clock.advance(100)
 
     # when paused for an hour
-    lifecycle.pause(cast.facilitator)
+    commands.pause(cast.facilitator)
     assert cast.turn().deadline is None
     clock.advance(3600)
     assert turns.sweep()["closed"] == 0
 
     # then the turn is still open and resuming gives back the 500 seconds that were left
     assert cast.turn().phase == Turn.Phase.OPEN
-    lifecycle.resume(cast.facilitator)
+    commands.resume(cast.facilitator)
     assert cast.turn().deadline == clock.now() + timedelta(seconds=500)
     assert cast.exercise().status == Exercise.Status.RUNNING
     assert [e.type for e in cast.events()][-2:] == ["exercise.paused", "exercise.resumed"]
@@ -176,11 +176,11 @@ def test_pause_stops_the_deadline_clock_and_resume_gives_back_the_time_left(
 
 def test_extend_moves_the_deadline_later(create: Callable[..., Cast], clock: Clock) -> None:
     cast = create(turn_seconds=600)
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
     deadline = cast.turn().deadline
     assert deadline is not None
 
-    lifecycle.extend(cast.facilitator, 120)
+    commands.extend(cast.facilitator, 120)
 
     assert cast.turn().deadline == deadline + timedelta(seconds=120)
     [extended] = cast.events("turn.extended")
@@ -192,19 +192,19 @@ def test_an_extension_given_during_a_pause_survives_the_resume(
 ) -> None:
     # given a ten-minute turn, paused at once
     cast = create(turn_seconds=600)
-    lifecycle.start(cast.facilitator)
-    lifecycle.pause(cast.facilitator)
+    commands.start(cast.facilitator)
+    commands.pause(cast.facilitator)
 
     # when the facilitator gives five more minutes, then resumes
-    lifecycle.extend(cast.facilitator, 300)
-    lifecycle.resume(cast.facilitator)
+    commands.extend(cast.facilitator, 300)
+    commands.resume(cast.facilitator)
 
     # then the players have fifteen minutes
     assert cast.turn().deadline == clock.now() + timedelta(seconds=900)
 
 
 def test_finish_ends_the_exercise_and_no_move_is_taken_after_it(cast: Cast) -> None:
-    lifecycle.finish(cast.facilitator)
+    commands.finish(cast.facilitator)
 
     assert cast.exercise().status == Exercise.Status.FINISHED
     assert cast.events()[-1].type == "exercise.finished"
@@ -212,7 +212,7 @@ def test_finish_ends_the_exercise_and_no_move_is_taken_after_it(cast: Cast) -> N
         cast.free_form("anthropic", "We try anyway.")
     assert refused.value.code == "not_open"
     with pytest.raises(Conflict):
-        lifecycle.finish(cast.facilitator)
+        commands.finish(cast.facilitator)
 
 
 def test_the_exercise_finishes_by_itself_after_the_scenarios_last_turn(cast: Cast) -> None:
@@ -237,7 +237,7 @@ def test_the_exercise_finishes_by_itself_after_the_scenarios_last_turn(cast: Cas
 
 def test_the_exercise_finishes_early_on_an_ending(cast: Cast) -> None:
     # given the model is about to escape
-    lifecycle.set_state(cast.facilitator, "misalignment_risk", 99, "scripted for the test")
+    commands.set_state(cast.facilitator, "misalignment_risk", 99, "scripted for the test")
 
     # when month one is adjudicated
     turns.close_turn(cast.facilitator)
@@ -251,7 +251,7 @@ def test_the_exercise_finishes_early_on_an_ending(cast: Cast) -> None:
 
 def test_auto_advance_opens_the_next_turn_by_itself(create: Callable[..., Cast]) -> None:
     cast = create(auto_advance=True)
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
 
     turns.close_turn(cast.facilitator)
 
@@ -269,7 +269,7 @@ def test_without_auto_advance_the_next_turn_waits_for_the_facilitator(cast: Cast
 
 
 def test_no_move_is_taken_while_the_exercise_is_paused(cast: Cast) -> None:
-    lifecycle.pause(cast.facilitator)
+    commands.pause(cast.facilitator)
 
     with pytest.raises(Conflict) as refused:
         cast.free_form("anthropic", "While nobody looks.")
@@ -282,11 +282,11 @@ def test_a_turn_that_ends_the_exercise_resolves_even_if_the_facilitator_finished
     cast: Cast, held: Queue
 ) -> None:
     # given a turn whose adjudication will reach an ending, waiting for a worker
-    lifecycle.set_state(cast.facilitator, "misalignment_risk", 99, "scripted for the test")
+    commands.set_state(cast.facilitator, "misalignment_risk", 99, "scripted for the test")
     turns.close_turn(cast.facilitator)
 
     # when the facilitator finishes the exercise before the worker runs
-    lifecycle.finish(cast.facilitator)
+    commands.finish(cast.facilitator)
     held.run()
 
     # then the turn is still resolved, once
@@ -300,14 +300,14 @@ def test_auto_advance_opens_the_next_turn_on_resume_if_the_turn_resolved_during_
 ) -> None:
     # given an auto-advancing exercise paused while its turn waited for a worker
     cast = create(auto_advance=True)
-    lifecycle.start(cast.facilitator)
+    commands.start(cast.facilitator)
     turns.close_turn(cast.facilitator)
-    lifecycle.pause(cast.facilitator)
+    commands.pause(cast.facilitator)
     held.run()
     assert cast.turn().phase == Turn.Phase.RESOLVED
 
     # when
-    lifecycle.resume(cast.facilitator)
+    commands.resume(cast.facilitator)
 
     # then
     assert (cast.turn().number, cast.turn().phase) == (2, Turn.Phase.OPEN)

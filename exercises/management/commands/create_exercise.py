@@ -17,7 +17,7 @@ from django.db import DatabaseError
 
 from exercises.engine import Scenario
 from exercises.management import load, usage_error
-from exercises.services import lifecycle
+from exercises.services import creation
 from exercises.services.errors import ServiceError
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         if bots and policy is None:
             raise usage_error(f"{scenario.id} has no bot policies")
         try:
-            created = lifecycle.create_exercise(
+            created = creation.create_exercise(
                 scenario,
                 options["name"],
                 seed=options["seed"],
@@ -101,7 +101,7 @@ def seats(tokens: dict[str, str], base_url: str) -> dict[str, dict[str, str]]:
 
 
 def readable(
-    created: lifecycle.Created,
+    created: creation.Created,
     summary: dict[str, Any],
     scenario: Scenario,
     bots: list[str],

@@ -6,15 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from exercises.services import lifecycle
+from exercises import identity
+from exercises.services import seats
 from exercises.services.errors import ServiceError
-
-from . import auth
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        seat = lifecycle.join(lifecycle.seat_by_token(token))
+        seat = seats.join(seats.seat_by_token(token))
     except ServiceError:
         context = {
             "title": "This link opens no seat",
@@ -22,6 +21,6 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             "Ask the facilitator for a new one.",
         }
         return render(request, "exercises/live/no_seat.html", context, status=404)
-    auth.bind_seat(request, seat)
+    identity.bind_seat(request, seat)
     # The exercise's address sends each kind of seat to its page.
     return redirect(reverse("exercises:exercise", args=[seat.exercise.public_id]))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from exercises.api import auth
+from exercises import identity
 from exercises.engine import Scenario, load_bundled_scenarios
 from exercises.models import Seat
 
@@ -49,7 +49,7 @@ def scenario_library(request: HttpRequest) -> HttpResponse:
 
 def seats_held(request: HttpRequest) -> list[Seat]:
     """The seats this browser holds (it opened their join links), newest exercise first."""
-    held = request.session.get(auth.SESSION_SEATS, {}) if hasattr(request, "session") else {}
+    held = request.session.get(identity.SESSION_SEATS, {}) if hasattr(request, "session") else {}
     rows = Seat.objects.select_related("exercise__snapshot").filter(
         pk__in=held.values(), revoked_at=None
     )

@@ -1,0 +1,225 @@
+"""The facilitator's commands: start, pause, resume, extend, finish, injects, values set by
+hand, and seats handed to a new player or a bot."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from exercises.engine import Scenario, StateChange
+from exercises.engine.effects import apply_changes, branch_changes
+from exercises.engine.state import environment
+from exercises.models import Exercise, Seat, hash_token
+
+from . import events
+from .creation import new_token
+from .errors import Conflict, Invalid
+from .locking import current_turn, current_turn_number, locked, require_facilitator
+from .scenarios import scenario_of, state_of
+from .status import finish_locked, tell_everyone, transition
+from .turns import open_turn, schedule_bots
+
+
+def start(seat: Seat) -> None:
+    require_facilitator(seat)
+    with events.write_transaction():
+        exercise = locked(seat.exercise.public_id)
+        transition(exercise, Exercise.Status.RUNNING)
+        exercise.save(update_fields=["status"])
+        events.append(exercise, "exercise.started", {}, turn=0, audience=events.EVERYONE)
+        open_turn(exercise)
+
+
+def pause(seat: Seat) -> None:
+    require_facilitator(seat)
+    with events.write_transaction():
+        exercise = locked(seat.exercise.public_id)
+        transition(exercise, Exercise.Status.PAUSED)
+        turn = current_turn(exercise)
+        if turn and turn.deadline and turn.phase == turn.Phase.OPEN:
+            # The clock stops: what was left is given back on resume.
+            exercise.paused_remaining = max(0.0, (turn.deadline - timezone.now()).total_seconds())
+            turn.deadline = None
+            turn.save(update_fields=["deadline"])
+        exercise.save(update_fields=["status", "paused_remaining"])
+        tell_everyone(exercise, "exercise.paused", {})
+
+
+def resume(seat: Seat) -> None:
+    require_facilitator(seat)
+    with events.write_transaction():
+        exercise = locked(seat.exercise.public_id)
+        transition(exercise, Exercise.Status.RUNNING)
+        turn = current_turn(exercise)
+        deadline = None
+        if turn and exercise.paused_remaining is not None and turn.phase == turn.Phase.OPEN:
+            turn.deadline = timezone.now() + timedelta(seconds=exercise.paused_remaining)
+            turn.save(update_fields=["deadline"])
+            deadline = turn.deadline.isoformat()
+        exercise.paused_remaining = None
+        exercise.save(update_fields=["status", "paused_remaining"])
+        tell_everyone(exercise, "exercise.resumed", {"deadline": deadline})
+        _catch_up(exercise, turn)
+
+
+def _catch_up(exercise: Exercise, turn: Any) -> None:
+    """What a pause held back: a turn that resolved meanwhile advances, bots that were given
+    seats meanwhile move."""
+    if turn is not None and turn.phase == turn.Phase.RESOLVED and exercise.auto_advance:
+        open_turn(exercise)  # schedules the bots itself
+    else:
+        schedule_bots(exercise)
+
+
+def extend(seat: Seat, seconds: int) -> None:
+    require_facilitator(seat)
+    if not 1 <= seconds <= 7 * 24 * 3600:
+        raise Invalid("seconds must be between 1 and 604800")
+    with events.write_transaction():
+        exercise = locked(seat.exercise.public_id)
+        turn = current_turn(exercise)
+        if turn is None or turn.phase != turn.Phase.OPEN:
+            raise Conflict("no turn is open")
+        if exercise.status == Exercise.Status.PAUSED:
+            # The clock is stopped: the extension is added to the time given back on resume.
+            exercise.paused_remaining = (exercise.paused_remaining or 0.0) + seconds
+            exercise.save(update_fields=["paused_remaining"])
+            events.append(
+                exercise,
+                "turn.extended",
+                {"seconds": seconds, "deadline": None},
+                turn=turn.number,
+                audience=events.EVERYONE,
+            )
+            return
+        base = max(turn.deadline or timezone.now(), timezone.now())
+        turn.deadline = base + timedelta(seconds=seconds)
+        turn.save(update_fields=["deadline"])
+        events.append(
+            exercise,
+            "turn.extended",
+            {"deadline": turn.deadline.isoformat()},
+            turn=turn.number,
+            audience=events.EVERYONE,
+        )
+
+
+def finish(seat: Seat) -> None:
+    require_facilitator(seat)
+    with events.write_transaction():
+        exercise = locked(seat.exercise.public_id)
+        finish_locked(exercise, ending=None)
+
+
+def inject(
+    seat: Seat,
+    inject_id: str | None,
+    title: str | None,
+    text: str | None,
+    to: list[str] | None = None,
+) -> None:
+    """A scripted inject from the scenario, or an ad-hoc one the facilitator writes."""
+    require_facilitator(seat)
+    with events.write_transaction():
+        exercise = locked(seat.exercise.public_id)
+        scenario = scenario_of(exercise)
+        if inject_id:
+            spec = next((i for i in scenario.spec.injects if i.id == inject_id), None)
+            if spec is None:
+                raise Invalid(f"the scenario has no inject {inject_id!r}")
+            title, text = spec.title, spec.text
+            to = scenario.resolve_roles(spec.to) if spec.to else None
+            if spec.effects.set or spec.effects.add:
+                _apply_inject_effects(exercise, scenario, spec)
+        if not title or not text:
+            raise Invalid("an ad-hoc inject needs a title and a text")
+        for role in to or []:
+            if role not in scenario.role_ids:
+                raise Invalid(f"there is no role {role!r}")
+        audience = events.to_roles(*to) if to else events.EVERYONE
+        events.append(
+            exercise,
+            "inject",
+            {"inject": inject_id, "title": title, "text": text},
+            turn=current_turn_number(exercise),
+            audience=audience,
+        )
+
+
+def _apply_inject_effects(exercise: Exercise, scenario: Scenario, spec: Any) -> None:
+    state = state_of(exercise)
+    env = environment(scenario, state, state.turn + 1)
+    changes = branch_changes(scenario, spec.effects, env, None, {}, f"inject {spec.id}")
+    values = apply_changes(scenario, state.values, changes)
+    exercise.state = state.evolve(values=values).to_dict()
+    exercise.save(update_fields=["state"])
+
+
+def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:
+    """The facilitator overrules the rules: a variable set by hand, with the reason recorded."""
+    require_facilitator(seat)
+    if not reason or not reason.strip():
+        raise Invalid("setting a value needs a reason")
+    with events.write_transaction():
+        exercise = locked(seat.exercise.public_id)
+        scenario = scenario_of(exercise)
+        var = scenario.variables.get(variable)
+        if var is None:
+            raise Invalid(f"there is no variable {variable!r}")
+        if var.type == "bool" and not isinstance(value, bool):
+            raise Invalid(f"{variable} is true or false")
+        if var.type != "bool" and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise Invalid(f"{variable} is a number")
+        if var.type != "bool" and not math.isfinite(value):
+            raise Invalid(f"{variable} must be a finite number")
+        state = state_of(exercise)
+        change = StateChange(variable, value=value, reason=reason)
+        new = state.evolve(values=apply_changes(scenario, state.values, [change]))
+        exercise.state = new.to_dict()
+        exercise.save(update_fields=["state"])
+        events.append(
+            exercise,
+            "state.set",
+            {"variable": variable, "value": new.values[variable], "reason": reason},
+            turn=current_turn_number(exercise),
+            audience=events.FACILITATOR_ONLY,
+        )
+
+
+def replace_seat(seat: Seat, role: str, bot_policy: str | None) -> str | None:
+    """Give an absent player's role to a bot (`bot_policy`), or to a new player (a new token,
+    returned once; the old token stops working)."""
+    require_facilitator(seat)
+    with events.write_transaction():
+        exercise = locked(seat.exercise.public_id)
+        scenario = scenario_of(exercise)
+        if role not in scenario.role_ids:
+            raise Invalid(f"there is no role {role!r}")
+        if bot_policy and bot_policy not in scenario.policies:
+            raise Invalid(f"{scenario.id} has no policy {bot_policy!r}")
+        old = Seat.objects.get(exercise=exercise, kind=Seat.Kind.ROLE, role=role, revoked_at=None)
+        token = None
+        if bot_policy:
+            old.bot_policy = bot_policy
+            old.save(update_fields=["bot_policy"])
+        else:
+            token = new_token()
+            old.revoked_at = timezone.now()
+            old.save(update_fields=["revoked_at"])
+            Seat.objects.create(
+                exercise=exercise, kind=Seat.Kind.ROLE, role=role, token_hash=hash_token(token)
+            )
+        events.append(
+            exercise,
+            "seat.replaced",
+            {"role": role, "bot": bot_policy or None},
+            turn=current_turn_number(exercise),
+            # The role's player learns it at once, not from the bot's first move.
+            audience=events.to_roles(role),
+        )
+        if bot_policy:
+            schedule_bots(exercise)
+    return token
