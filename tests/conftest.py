@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-
-# Read by the settings, before pytest-django loads them: deadlines and lost jobs are swept only
-# when a test says so, never by a server's sweeper behind its back.
-os.environ["WARGAME_EMBEDDED_SWEEPER"] = "0"
+from django.conf import settings
 
 from exercises.api import throttle
+
+# Before any test imports the ASGI application: deadlines and lost jobs are swept only when a
+# test says so, never by a server's sweeper behind its back. (Servers the tests start in
+# processes of their own sweep as usual.)
+settings.WARGAME_EMBEDDED_SWEEPER = False
 
 
 @pytest.fixture(autouse=True)

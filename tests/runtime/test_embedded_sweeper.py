@@ -176,7 +176,7 @@ print(json.dumps(type(wargame.asgi.application.sweeper).__name__))
 
 def asgi_sweeper(**env: str) -> str:
     name: str = fresh_interpreter.run_json(
-        PRINT_SWEEPER, unset=("REDIS_URL", "DATABASE_URL", "WARGAME_EMBEDDED_SWEEPER"), **env
+        PRINT_SWEEPER, unset=("REDIS_URL", "DATABASE_URL"), **env
     )
     return name
 
