@@ -218,7 +218,7 @@ def test_events_a_seat_may_see_are_found_past_a_long_run_it_may_not(api: Api, ga
     assert not any(e["type"] == "note" for e in seen)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committing")  # the adjudication runs after each commit
 def test_a_turn_is_closed_adjudicated_and_the_next_opened_by_the_facilitator(
     api: Api, game: Game
 ) -> None:
