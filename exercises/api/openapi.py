@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document, generated from the route table and the request models."""
+"""The OpenAPI 3.1 document, generated from the route table: the request models (schemas.py)
+and the types of the answers (responses.py), both as JSON Schema through pydantic."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from .errors import ERROR_SCHEMA, ERROR_STATUSES
 from .table import Route
@@ -25,7 +26,10 @@ def document(routes: Iterable[Route]) -> dict[str, Any]:
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
-        paths.setdefault(route.path, {})[route.method.lower()] = operation(route, schemas)
+        item = paths.setdefault(route.path, {})
+        item[route.method.lower()] = operation(route, schemas)
+        if route.method == "GET":
+            item["head"] = head_operation(route, item["get"])
     return {
         "openapi": "3.1.0",
         "info": {
@@ -35,7 +39,9 @@ def document(routes: Iterable[Route]) -> dict[str, Any]:
                 "Tabletop exercises over HTTP. Every error is "
                 '`{"error": {"code", "message"}}`. Checks run in this order: authentication '
                 "(401), body size (413; bodies up to 64 KiB), JSON shape (400), permission "
-                "(403), idempotent replay, turn open (409), scenario rules (400)."
+                "(403), idempotent replay, turn open (409), scenario rules (400). Every GET "
+                "route also answers HEAD: the same status and headers, no body. "
+                "docs/http-api.md in the repository says more."
             ),
         },
         "servers": [{"url": "/api/v1"}],
@@ -70,7 +76,7 @@ def operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
         "description": f"Who may call it: {route.who}.",
         "x-who": route.who,
         "parameters": parameters(route),
-        "responses": responses(route),
+        "responses": responses(route, schemas),
         "security": [{"bearer": []}, {"session": []}] if route.auth else [],
     }
     if route.request is not None:
@@ -109,12 +115,25 @@ def parameters(route: Route) -> list[dict[str, Any]]:
     return params
 
 
-def responses(route: Route) -> dict[str, Any]:
+def head_operation(route: Route, get: dict[str, Any]) -> dict[str, Any]:
+    """HEAD on a GET route: what GET would answer, headers only."""
+    return {
+        **get,
+        "operationId": f"{route.name}Head",
+        "summary": f"{route.summary}: headers only",
+        "responses": {
+            status: {"description": "As GET, without the body."} for status in get["responses"]
+        },
+    }
+
+
+def responses(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
+    body = type_schema(route.returns, schemas)
     out: dict[str, Any] = {
         str(route.status): {
             "description": route.response,
             "content": {
-                kind: {"schema": {"type": "object" if kind.endswith("json") else "string"}}
+                kind: {"schema": body if kind.endswith("json") else {"type": "string"}}
                 for kind in route.content_types
             },
         }
@@ -122,7 +141,7 @@ def responses(route: Route) -> dict[str, Any]:
     for status, text in route.extra_statuses.items():
         out[str(status)] = {
             "description": text,
-            "content": {"application/json": {"schema": {"type": "object"}}},
+            "content": {"application/json": {"schema": body}},
         }
     throttled = (429,) if route.auth else ()  # the rate limit counts a seat's requests
     for status in (*route.errors, *throttled):
@@ -135,6 +154,18 @@ def error_response(description: str) -> dict[str, Any]:
         "description": description,
         "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
     }
+
+
+def type_schema(kind: Any, schemas: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of a type (a TypedDict, or a union of them): a named one goes into
+    `schemas` (with the types it uses) and is given by $ref; a union inline."""
+    schema = TypeAdapter(kind).json_schema(ref_template=REF)
+    schemas.update(schema.pop("$defs", {}))
+    name = getattr(kind, "__name__", None)
+    if name is None or "title" not in schema:
+        return schema
+    schemas[name] = schema
+    return {"$ref": REF.format(model=name)}
 
 
 def schema_ref(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from exercises.services.export import CONTENT_TYPES
+from exercises.services.export_types import Export
 
 from . import handlers as h
+from . import responses as r
 from . import schemas as s
 from .openapi import document
 from .table import Call, Reply, Route
@@ -30,6 +32,7 @@ ROUTES: list[Route] = [
         openapi,
         200,
         "The OpenAPI 3.1 document of this API.",
+        returns=r.OpenApiDocument,
         errors=(),
         auth=False,
     ),
@@ -43,6 +46,7 @@ ROUTES: list[Route] = [
         200,
         "`name`, `scenario`, `status`, `turn`, `me` (seat, briefing, private state, actions, "
         "moves), the public `state`, `roles` and `last_seq`.",
+        returns=r.ExerciseView,
         errors=(401, 403, 404),
     ),
     Route(
@@ -55,6 +59,7 @@ ROUTES: list[Route] = [
         201,
         f"Created: {MOVE}. Resending the same idempotency key and body answers 200 with the "
         "same move; the same key with another body is a 409.",
+        returns=r.MoveView,
         request=s.MoveRequest,
         extra_statuses={200: "An idempotent replay: the move the key created."},
     ),
@@ -67,6 +72,7 @@ ROUTES: list[Route] = [
         h.withdraw_move,
         200,
         f"The withdrawn move: {MOVE}.",
+        returns=r.MoveView,
     ),
     Route(
         "POST",
@@ -77,6 +83,7 @@ ROUTES: list[Route] = [
         h.declare_ready,
         200,
         '`{"ok": true}`. The turn closes once every role is in.',
+        returns=r.Ok,
     ),
     Route(
         "POST",
@@ -87,6 +94,7 @@ ROUTES: list[Route] = [
         h.vote,
         200,
         "`{move, chance}`: the caller's vote (a second vote replaces the first).",
+        returns=r.VoteView,
         request=s.VoteRequest,
     ),
     Route(
@@ -98,6 +106,7 @@ ROUTES: list[Route] = [
         h.events,
         200,
         "`{events: [{seq, type, turn, at, data}]}`, ascending by the exercise-wide `seq`.",
+        returns=r.EventList,
         query=s.EventsQuery,
         errors=(400, 401, 403, 404),
     ),
@@ -110,6 +119,7 @@ ROUTES: list[Route] = [
         h.post_message,
         201,
         "The message: `{id, turn, from, to, channel, body}`.",
+        returns=r.MessageView,
         request=s.MessageRequest,
     ),
     Route(
@@ -124,6 +134,7 @@ ROUTES: list[Route] = [
         '`{"ok": true}`; `replace_seat` without a bot answers `{token, url}` for the new '
         "player, and `fork` `{id, name, seats: {<seat>: {token, url}}}` for the new "
         "exercise, shown this once.",
+        returns=r.ControlReply,
         request=s.ControlRequest,
     ),
     Route(
@@ -135,6 +146,7 @@ ROUTES: list[Route] = [
         h.rule_on_move,
         200,
         "The ruling: `{move, chance, outcome, narrative, failure_narrative, changes}`.",
+        returns=r.RulingView,
         request=s.RulingRequest,
     ),
     Route(
@@ -147,6 +159,7 @@ ROUTES: list[Route] = [
         201,
         f"Created: {NOTE}. Notes are the facilitator's only; `GET /exercises/{{id}}` lists "
         "them under `notes` for the facilitator.",
+        returns=r.NoteView,
         request=s.NoteRequest,
     ),
     Route(
@@ -158,6 +171,7 @@ ROUTES: list[Route] = [
         h.edit_note,
         200,
         f"The note: {NOTE}.",
+        returns=r.NoteView,
         request=s.NoteEdit,
     ),
     Route(
@@ -169,6 +183,7 @@ ROUTES: list[Route] = [
         h.delete_note,
         200,
         f"The note as it was: {NOTE}.",
+        returns=r.NoteView,
     ),
     Route(
         "GET",
@@ -181,6 +196,7 @@ ROUTES: list[Route] = [
         "An attachment. `json`: the versioned export (docs/export-format.md), everything for "
         "the facilitator and only what the seat saw for any other; `csv`: `turn,variable,value` "
         "for the variables the seat may see; `html`: the after-action report.",
+        returns=Export,
         query=s.ExportQuery,
         errors=(400, 401, 403, 404),
         content_types=tuple(CONTENT_TYPES.values()),

@@ -60,6 +60,7 @@ class Route:
     handler: Handler
     status: int  # on success
     response: str  # what the success body is
+    returns: Any  # its type (responses.py), for the OpenAPI document; also of extra_statuses
     request: type[BaseModel] | None = None  # the JSON body
     query: type[BaseModel] | None = None
     errors: tuple[int, ...] = (400, 401, 403, 404, 409, 413)

@@ -8,6 +8,7 @@ sees everything, notes included; a role what it saw; the observer the public.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -77,7 +78,7 @@ def replay_data(seat: Seat) -> dict[str, Any]:
     }
 
 
-def _history(export: dict[str, Any]) -> list[dict[str, Any]]:
+def _history(export: Mapping[str, Any]) -> list[dict[str, Any]]:
     """`[{turn, values}]`: the state play started from, then after each resolved turn."""
     start = export["initial_state"]
     points = [{"turn": start["turn"], "values": start["values"]}]

@@ -2,20 +2,43 @@
 
 A seat is the facilitator (everything), the observer (the public only) or a role (the public,
 its own briefing, private state, moves, results and the messages addressed to it). The HTTP
-API and the WebSocket stream both call these functions; nothing else filters.
+API, the WebSocket stream and the exports all call these functions; nothing else filters.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from statistics import fmean
-from typing import Any
+from typing import Any, cast
 
-from exercises.engine import FACILITATOR, OBSERVER, can_see, params_schema, visible_values
+from django.db.models import QuerySet
+
+from exercises.engine import (
+    FACILITATOR,
+    OBSERVER,
+    Scenario,
+    State,
+    can_see,
+    params_schema,
+    visible_values,
+)
 from exercises.engine.state import visible_commitments
-from exercises.models import Event, Exercise, Move, Seat, Turn
+from exercises.models import Event, Exercise, Move, Note, Seat, Turn
 
+from .export_types import (
+    DrawRecord,
+    EngineState,
+    ExportEvent,
+    ExportNote,
+    ExportRuling,
+    ExportSeat,
+    ExportState,
+    MoveResultRecord,
+    ScenarioRef,
+    VoteRecord,
+)
 from .locking import current_turn
-from .notes import notes_of
+from .notes import note_dict, notes_of
 from .scenarios import scenario_of, state_of
 
 
@@ -197,3 +220,149 @@ def _rulings_pending(turn: Turn | None) -> list[dict[str, Any]]:
         mean = round(fmean(v.chance for v in cast), 4) if cast else None
         out.append({**move_dict(move), "votes": votes, "mean": mean})
     return out
+
+
+# ---- exports --------------------------------------------------------------------------------
+# What each seat's export holds (docs/export-format.md): the facilitator's everything, enough
+# to re-adjudicate and restore; any other seat's what that seat was shown during play.
+
+
+def state_for(scenario: Scenario, data: dict[str, Any], who: str) -> ExportState:
+    """A stored state as `who` may keep it: the engine's whole state for the facilitator; the
+    variables and commitments it may see in that state for anyone else."""
+    if who == FACILITATOR:
+        return cast(EngineState, data)
+    state = State.from_dict(data)
+    return {
+        "turn": state.turn,
+        "values": visible_values(scenario, state, who),
+        "commitments": visible_commitments(scenario, state, who),
+        "ending": state.ending,
+    }
+
+
+def scenario_for(exercise: Exercise, who: str) -> ScenarioRef:
+    """The scenario's name for everyone; its text (every role's briefing) for the facilitator."""
+    snapshot = exercise.snapshot
+    ref: ScenarioRef = {
+        "id": snapshot.scenario_id,
+        "version": snapshot.version,
+        "title": snapshot.title,
+    }
+    if who == FACILITATOR:
+        ref["text"], ref["sha256"] = snapshot.text, snapshot.sha256
+    return ref
+
+
+def keeps_the_dice(who: str) -> bool:
+    """The seed predicts every roll, and a paused clock is the facilitator's business."""
+    return who == FACILITATOR
+
+
+def seats_for(exercise: Exercise, who: str) -> list[ExportSeat]:
+    """Every seat ever made for the facilitator; the seats in use, without who joined, who was
+    replaced or who is a bot, for anyone else."""
+    seats = exercise.seats.order_by("id")
+    if who != FACILITATOR:
+        return [
+            {"name": s.name, "kind": s.kind, "role": s.role or None}
+            for s in seats.filter(revoked_at=None)
+        ]
+    return [
+        {
+            "name": s.name,
+            "kind": s.kind,
+            "role": s.role or None,
+            "bot_policy": s.bot_policy or None,
+            "created_at": s.created_at.isoformat(),
+            "joined_at": _at(s.joined_at),
+            "revoked_at": _at(s.revoked_at),
+        }
+        for s in seats
+    ]
+
+
+def moves_for(moves: QuerySet[Move], who: str) -> QuerySet[Move]:
+    """Every move for the facilitator, a role's own for a role, none for the observer."""
+    if who == FACILITATOR:
+        return moves
+    return moves.filter(role=who)  # no role is called "observer"
+
+
+def turn_close_state_shown(who: str) -> bool:
+    """The state a turn was adjudicated from holds the facilitator's changes and the hidden
+    variables: the facilitator's alone."""
+    return who == FACILITATOR
+
+
+def move_result_for(
+    scenario: Scenario, state_after: dict[str, Any] | None, who: str, move: Move
+) -> MoveResultRecord | None:
+    """A move's result without the changes to variables `who` may not see after the turn."""
+    if move.result is None or state_after is None:
+        return cast(MoveResultRecord | None, move.result)
+    shown = result_for(scenario, State.from_dict(state_after), who, move.result)
+    return cast(MoveResultRecord, shown)
+
+
+def votes_for(move: Move, who: str) -> list[VoteRecord] | None:
+    """The players' estimates of a free-form move's chance: the facilitator's only (None)."""
+    if who != FACILITATOR:
+        return None
+    return [
+        {"role": v.seat.name, "chance": v.chance, "created_at": v.created_at.isoformat()}
+        for v in sorted(move.votes.all(), key=lambda v: v.pk)
+    ]
+
+
+def ruling_for(move: Move, who: str) -> ExportRuling:
+    """A ruling: its chance or outcome for the move's role (which `ruling.made` told it), and
+    the narratives and changes for the facilitator."""
+    ruling = move.ruling
+    out: ExportRuling = {
+        "move": move.public_id,
+        "chance": ruling.chance,
+        "outcome": ruling.outcome or None,
+        "created_at": ruling.created_at.isoformat(),
+    }
+    if who == FACILITATOR:
+        out["narrative"] = ruling.narrative
+        out["failure_narrative"] = ruling.failure_narrative
+        out["changes"] = ruling.changes
+    return out
+
+
+def draws_for(turn: Turn, moves: Iterable[Move], who: str) -> list[DrawRecord]:
+    """Every roll for the facilitator; for a role, the rolls of its own `moves`, which their
+    results showed it; none for the observer."""
+    draws = cast(list[DrawRecord], list(turn.draws))
+    if who == FACILITATOR:
+        return draws
+    mine = {m.result["draw"]["key"] for m in moves if m.result and m.result.get("draw")}
+    return [d for d in draws if d["key"] in mine]
+
+
+def export_events_for(seat: Seat) -> list[ExportEvent]:
+    """The log as `seat` saw it; the facilitator's with each event's audience, so that an
+    import restores the log exactly as it was."""
+    rows = Event.objects.filter(exercise_id=seat.exercise_id).order_by("seq")
+    if viewer(seat) == FACILITATOR:
+        return [
+            cast(ExportEvent, {**e.as_dict(), "audience": e.audience, "redacted": e.redacted})
+            for e in rows.iterator()
+        ]
+    shown = (event_for(seat, e) for e in rows.iterator())
+    return [cast(ExportEvent, e) for e in shown if e is not None]
+
+
+def export_notes_for(exercise: Exercise, who: str) -> list[ExportNote]:
+    """The facilitator's notes, without their row ids (an import cannot keep them); nobody
+    else's export holds any."""
+    if who != FACILITATOR:
+        return []
+    rows = Note.objects.filter(exercise=exercise).order_by("id")
+    return [cast(ExportNote, {k: v for k, v in note_dict(n).items() if k != "id"}) for n in rows]
+
+
+def _at(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,9 +1,9 @@
 """The after-action report: one self-contained HTML file made from an export.
 
-`render_report(export)` takes the dict `export.export_for(seat)` builds (the DESIGN.md
-"Exports" shape) and renders it through a Django template: no script, no external style,
-charts drawn here as inline SVG. It reads only the export, so a seat's report holds exactly
-what that seat's export holds: the filtering happened once, in the projection, before.
+`render_report(export)` takes the dict `export.export_for(seat)` builds (docs/export-format.md,
+typed in `export_types`) and renders it through a Django template: no script, no external
+style, charts drawn here as inline SVG. It reads only the export, so a seat's report holds
+exactly what that seat's export holds: the filtering happened once, in the projection, before.
 Text from players goes through the template's autoescaping; the SVG is built from numbers and
 escaped labels only.
 """
@@ -23,27 +23,38 @@ from exercises.engine import (
     load_scenario_text,
 )
 
+from .export_types import (
+    Export,
+    ExportEvent,
+    ExportMessage,
+    ExportMove,
+    ExportRuling,
+    ExportSeat,
+    ExportState,
+    ExportTurn,
+)
+
 CHART_W, CHART_H = 320, 120
 NONE = "\N{EN DASH}"
 PAD_L, PAD_R, PAD_T, PAD_B = 46, 10, 10, 22
 
 
-def render_report(export: dict[str, Any]) -> str:
+def render_report(export: Export) -> str:
     """The report as one HTML document."""
     scenario = _scenario(export)
-    turns = list(export.get("turns") or [])
+    turns = export["turns"]
     labels = Labels(scenario)
     context = {
-        "exercise": export.get("exercise") or {},
-        "format_version": export.get("format_version"),
-        "title": _title(export, scenario),
+        "exercise": export["exercise"],
+        "format_version": export["format_version"],
+        "title": f"{export['exercise']['name']}: after-action report",
         "summary": _summary(export, scenario, labels),
-        "charts": _charts(export, turns, labels),
+        "charts": _charts(export, labels),
         "turns": [_turn(turn, labels) for turn in turns],
         "roles": _roles(turns, labels),
         "draws": [d for turn in turns for d in _draws(turn, labels)],
-        "timeline": [_event(e, labels) for e in export.get("events") or []],
-        "messages": [_message(m, labels) for m in export.get("messages") or []],
+        "timeline": [_event(e, labels) for e in export["events"]],
+        "messages": [_message(m, labels) for m in export["messages"]],
         "notes": _notes(export),
         "debrief": _debrief(export),
         "turn_label": labels.turn_label.capitalize(),
@@ -59,7 +70,7 @@ class Labels:
     scenario: Scenario | None
 
     def role(self, role: str | None) -> str:
-        if not role:
+        if role is None:  # a draw of a rule that runs once, not for each role
             return ""
         if role == "facilitator":
             return "Facilitator"
@@ -92,29 +103,22 @@ class Labels:
         return self.scenario.turn_label if self.scenario else "turn"
 
 
-def _scenario(export: dict[str, Any]) -> Scenario | None:
-    """The scenario the export names: its own text when it carries it, else the bundled one."""
-    spec = (export.get("exercise") or {}).get("scenario") or {}
+def _scenario(export: Export) -> Scenario | None:
+    """The scenario the export names: its own text in the facilitator's export, else the
+    bundled scenario of that id (None when this server has no such scenario)."""
+    spec = export["exercise"]["scenario"]
     text = spec.get("text")
-    if text:
+    if text is not None:
         try:
             return load_scenario_text(text, "export")
         except ScenarioLoadError:
-            pass
-    return load_bundled_scenarios().get(spec.get("id", ""))
+            pass  # written for another version of the engine: the bundled one may still do
+    return load_bundled_scenarios().get(spec["id"])
 
 
-def _title(export: dict[str, Any], scenario: Scenario | None) -> str:
-    name = (export.get("exercise") or {}).get("name") or "Exercise"
-    return f"{name}: after-action report"
-
-
-def _values(state: Any) -> dict[str, Any]:
-    """A state's values, whether the export gives the engine's state or its values alone."""
-    if not isinstance(state, dict):
-        return {}
-    values = state.get("values", state)
-    return values if isinstance(values, dict) else {}
+def _values(state: ExportState | None) -> dict[str, Any]:
+    """A state's values; none for a turn not resolved yet (`state_after` is null)."""
+    return state["values"] if state is not None else {}
 
 
 def fmt(value: Any, unit: str = "") -> str:
@@ -130,61 +134,52 @@ def fmt(value: Any, unit: str = "") -> str:
 # ---- sections ------------------------------------------------------------------------------
 
 
-def _summary(export: dict[str, Any], scenario: Scenario | None, labels: Labels) -> dict[str, Any]:
-    exercise = export.get("exercise") or {}
-    events = export.get("events") or []
-    times = [e.get("at") for e in events if e.get("at")]
-    spec = exercise.get("scenario") or {}
+def _summary(export: Export, scenario: Scenario | None, labels: Labels) -> dict[str, Any]:
+    exercise = export["exercise"]
+    events = export["events"]
+    spec = exercise["scenario"]
     return {
-        "scenario": scenario.title if scenario else spec.get("id", ""),
-        "scenario_id": spec.get("id", ""),
-        "version": spec.get("version", ""),
-        "started": when(exercise.get("created_at") or (times[0] if times else "")),
-        "ended": when(exercise.get("finished_at") or (times[-1] if times else "")),
-        "status": exercise.get("status", ""),
-        "ending": _ending(export, scenario),
+        "scenario": scenario.title if scenario else spec["title"],
+        "scenario_id": spec["id"],
+        "version": spec["version"],
+        "started": when(exercise["created_at"]),
+        "ended": when(events[-1]["at"] if events else ""),
+        "status": exercise["status"],
+        "ending": _ending(exercise["ending"], scenario),
         "seed": exercise.get("seed"),
         "forked_from": _forked_from(events),
-        "turns": len(export.get("turns") or []),
-        "seats": [_seat(s, labels) for s in export.get("seats") or [] if not s.get("revoked_at")],
+        "turns": len(export["turns"]),
+        "seats": [_seat(s, labels) for s in export["seats"] if not s.get("revoked_at")],
     }
 
 
-def _forked_from(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _forked_from(events: list[ExportEvent]) -> dict[str, Any] | None:
     """Where a fork came from, as its log recorded it (`exercise.forked`)."""
     for event in events:
-        if event.get("type") == "exercise.forked":
-            data = event.get("data") or {}
-            return {"id": data.get("from"), "name": data.get("name"), "turn": data.get("turn")}
+        if event["type"] == "exercise.forked":
+            data = event["data"]
+            return {"id": data["from"], "name": data["name"], "turn": data["turn"]}
     return None
 
 
-def _ending(export: dict[str, Any], scenario: Scenario | None) -> dict[str, str] | None:
-    ending = (export.get("exercise") or {}).get("ending")
-    for event in export.get("events") or []:
-        if event.get("type") == "exercise.finished":
-            ending = (event.get("data") or {}).get("ending") or ending
-    if isinstance(ending, dict):
-        return {"title": ending.get("title", ""), "text": ending.get("text", "")}
-    if not ending:
+def _ending(ending: str | None, scenario: Scenario | None) -> dict[str, str] | None:
+    if ending is None:
         return None
     for spec in scenario.endings if scenario else []:
         if spec.id == ending:
             return {"title": spec.title, "text": spec.text}
-    return {"title": str(ending), "text": ""}
+    return {"title": ending, "text": ""}
 
 
-def _seat(seat: dict[str, Any], labels: Labels) -> dict[str, Any]:
-    name = seat.get("name") or seat.get("role") or seat.get("kind") or ""
+def _seat(seat: ExportSeat, labels: Labels) -> dict[str, Any]:
     # Only the facilitator's export says who is a bot; for other seats it is not known here.
-    known = "bot" in seat or "bot_policy" in seat
-    bot = (seat.get("bot") or seat.get("bot_policy") or "") if known else None
-    label = labels.role(name)
-    return {"name": name, "label": label[:1].upper() + label[1:], "bot": bot}
+    bot = (seat["bot_policy"] or "") if "bot_policy" in seat else None
+    label = labels.role(seat["name"])
+    return {"name": seat["name"], "label": label[:1].upper() + label[1:], "bot": bot}
 
 
-def _turn(turn: dict[str, Any], labels: Labels) -> dict[str, Any]:
-    before, after = _values(turn.get("state_before")), _values(turn.get("state_after"))
+def _turn(turn: ExportTurn, labels: Labels) -> dict[str, Any]:
+    before, after = _values(turn["state_before"]), _values(turn["state_after"])
     changes = [
         {
             "label": labels.variable(name),
@@ -192,156 +187,133 @@ def _turn(turn: dict[str, Any], labels: Labels) -> dict[str, Any]:
             "after": fmt(value, labels.unit(name)),
         }
         for name, value in after.items()
-        if before.get(name) != value
+        if before.get(name) != value  # a variable revealed by the turn had no value before
     ]
-    rulings = {r.get("move"): r for r in turn.get("rulings") or []}
+    rulings = {r["move"]: r for r in turn["rulings"]}
     return {
-        "number": turn.get("number"),
-        "narrative": [str(line) for line in turn.get("narrative") or []],
-        "moves": [_move(m, labels, rulings.get(m.get("id"))) for m in turn.get("moves") or []],
+        "number": turn["number"],
+        "narrative": turn["narrative"],
+        "moves": [_move(m, labels, rulings.get(m["id"])) for m in turn["moves"]],
         "changes": changes,
     }
 
 
-def _move(move: dict[str, Any], labels: Labels, ruling: dict[str, Any] | None) -> dict[str, Any]:
-    result = move.get("result") or {}
-    params = move.get("params") or {}
+def _move(move: ExportMove, labels: Labels, ruling: ExportRuling | None) -> dict[str, Any]:
+    result = move["result"]
     return {
-        "role": labels.role(move.get("role")),
-        "action": labels.action(move.get("action", "")),
-        "params": ", ".join(f"{k}: {labels.role(str(v))}" for k, v in params.items()),
-        "rationale": move.get("rationale", ""),
-        "status": move.get("status", ""),
-        "text": result.get("text", "") if isinstance(result, dict) else "",
-        "reason": result.get("reason", "") if isinstance(result, dict) else "",
+        "role": labels.role(move["role"]),
+        "action": labels.action(move["action"]),
+        "params": ", ".join(f"{k}: {labels.role(str(v))}" for k, v in move["params"].items()),
+        "rationale": move["rationale"],
+        "status": move["status"],
+        "text": result["text"] if result else "",
+        "reason": result["reason"] if result else "",
         "ruling": _ruling(ruling),
     }
 
 
-def _ruling(ruling: dict[str, Any] | None) -> str:
-    if not ruling:
+def _ruling(ruling: ExportRuling | None) -> str:
+    if ruling is None:
         return ""
-    if ruling.get("chance") is not None:
-        return f"ruled: a {round(float(ruling['chance']) * 100)}% chance"
-    return f"ruled: {ruling.get('outcome')}"
+    if ruling["chance"] is not None:
+        return f"ruled: a {round(ruling['chance'] * 100)}% chance"
+    return f"ruled: {ruling['outcome']}"
 
 
-def _roles(turns: list[dict[str, Any]], labels: Labels) -> list[dict[str, Any]]:
+def _roles(turns: list[ExportTurn], labels: Labels) -> list[dict[str, Any]]:
     """Each role's moves and outcomes over the exercise, in the order of the roles' first move."""
     by_role: dict[str, list[dict[str, Any]]] = {}
     for turn in turns:
-        rulings = {r.get("move"): r for r in turn.get("rulings") or []}
-        for move in turn.get("moves") or []:
-            entry = _move(move, labels, rulings.get(move.get("id")))
-            entry["turn"] = turn.get("number")
-            by_role.setdefault(move.get("role") or "", []).append(entry)
+        rulings = {r["move"]: r for r in turn["rulings"]}
+        for move in turn["moves"]:
+            entry = _move(move, labels, rulings.get(move["id"]))
+            entry["turn"] = turn["number"]
+            by_role.setdefault(move["role"], []).append(entry)
     return [{"label": labels.role(role), "moves": moves} for role, moves in by_role.items()]
 
 
-def _draws(turn: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
-    out = []
-    for draw in turn.get("draws") or []:
-        chance, roll = draw.get("chance"), draw.get("roll")
-        out.append(
-            {
-                "turn": turn.get("number"),
-                "role": labels.role(draw.get("role")),
-                "what": draw.get("label") or draw.get("subject") or draw.get("key", ""),
-                "chance": f"{round(float(chance) * 100)}%" if chance is not None else NONE,
-                "roll": f"{float(roll):.3f}" if roll is not None else NONE,
-                "success": draw.get("success"),
-            }
-        )
-    return out
+def _draws(turn: ExportTurn, labels: Labels) -> list[dict[str, Any]]:
+    return [
+        {
+            "turn": turn["number"],
+            "role": labels.role(draw["role"]),
+            "what": draw["label"],
+            "chance": f"{round(draw['chance'] * 100)}%",
+            "roll": f"{draw['roll']:.3f}",
+            "success": draw["success"],
+        }
+        for draw in turn["draws"]
+    ]
 
 
-def _event(event: dict[str, Any], labels: Labels) -> dict[str, Any]:
-    data = event.get("data") or {}
+def _event(event: ExportEvent, labels: Labels) -> dict[str, Any]:
     return {
-        "seq": event.get("seq"),
-        "turn": event.get("turn"),
-        "type": event.get("type", ""),
-        "at": event.get("at", ""),
-        "what": _event_words(event.get("type", ""), data, labels),
+        "seq": event["seq"],
+        "turn": event["turn"],
+        "type": event["type"],
+        "at": event["at"],
+        "what": _event_words(event["type"], event["data"], labels),
     }
 
 
 def _event_words(kind: str, data: dict[str, Any], labels: Labels) -> str:
-    """One line saying what an event was, in words; the data as JSON keys otherwise."""
-    if kind == "move.submitted":
-        who = labels.role(data.get("role"))
-        return f"{who}: {labels.action(data['action'])}" if data.get("action") else f"{who} moved"
+    """One line saying what an event was, in words; its simple data fields otherwise
+    (docs/events.md has every type's data)."""
+    if kind == "move.submitted":  # another role's is redacted to `{role}`
+        who = labels.role(data["role"])
+        return f"{who}: {labels.action(data['action'])}" if "action" in data else f"{who} moved"
     if kind == "message.posted":
-        return f"{labels.role(data.get('from'))}: {data.get('body', '')}"
+        return f"{labels.role(data['from'])}: {data['body']}"
     if kind == "inject":
-        return f"{data.get('title', '')}: {data.get('text', '')}"
+        return f"{data['title']}: {data['text']}"
     if kind == "turn.adjudicated":
-        return " ".join(str(line) for line in data.get("narrative") or [])
-    if kind in ("state.set",):
-        return f"{labels.variable(data.get('variable', ''))} = {data.get('value')}"
-    if kind == "note.added" or kind.startswith("note."):
-        return str(data.get("text") or data.get("body") or "")
+        return " ".join(data["narrative"])
+    if kind == "state.set":
+        return f"{labels.variable(data['variable'])} = {data['value']}"
+    if kind in ("note.added", "note.edited"):
+        return str(data["text"])
     simple = [f"{k}: {v}" for k, v in data.items() if isinstance(v, (str, int, float, bool))]
     return ", ".join(simple)
 
 
-def _message(message: dict[str, Any], labels: Labels) -> dict[str, Any]:
-    to = message.get("to")
+def _message(message: ExportMessage, labels: Labels) -> dict[str, Any]:
+    to = message["to"]
     return {
-        "turn": message.get("turn"),
-        "from": labels.role(message.get("from") or message.get("sender")),
-        "to": "everyone" if to == "all" else ", ".join(labels.role(r) for r in to or []),
-        "channel": message.get("channel") or "",
-        "body": message.get("body", ""),
+        "turn": message["turn"],
+        "from": labels.role(message["from"]),
+        "to": "everyone" if to == "all" else ", ".join(labels.role(r) for r in to),
+        "channel": message["channel"] or "",
+        "body": message["body"],
     }
 
 
-def _notes(export: dict[str, Any]) -> list[dict[str, Any]]:
-    notes = export.get("notes")
-    if isinstance(notes, dict):  # {"observations": [...], "debrief": "..."}
-        notes = notes.get("observations") or notes.get("notes") or []
+def _notes(export: Export) -> list[dict[str, Any]]:
     return [
-        {
-            "turn": n.get("turn"),
-            "seq": n.get("event_seq") or n.get("seq"),
-            "text": n.get("text") or n.get("body") or "",
-            "at": n.get("at") or n.get("created_at") or "",
-        }
-        for n in notes or []
-        if isinstance(n, dict) and n.get("kind", "observation") != "debrief"
+        {"turn": n["turn"], "seq": n["event_seq"], "text": n["text"], "at": n["created_at"]}
+        for n in export["notes"]
+        if n["kind"] == "observation"
     ]
 
 
-def _debrief(export: dict[str, Any]) -> str:
-    debrief = export.get("debrief")
-    notes = export.get("notes")
-    if not debrief and isinstance(notes, dict):
-        debrief = notes.get("debrief")
-    if not debrief and isinstance(notes, list):
-        found = [n for n in notes if isinstance(n, dict) and n.get("kind") == "debrief"]
-        debrief = found[-1] if found else None
-    if isinstance(debrief, dict):
-        debrief = debrief.get("text") or debrief.get("body")
-    return str(debrief or "")
+def _debrief(export: Export) -> str:
+    """The latest debrief written, if any."""
+    debriefs = [n["text"] for n in export["notes"] if n["kind"] == "debrief"]
+    return debriefs[-1] if debriefs else ""
 
 
 # ---- charts --------------------------------------------------------------------------------
 
 
-def _charts(
-    export: dict[str, Any], turns: list[dict[str, Any]], labels: Labels
-) -> list[dict[str, Any]]:
-    """One chart per variable the export holds: its value before turn 1 and after each turn."""
-    first = _values(export.get("initial_state"))
-    if not first and turns:
-        first = _values(turns[0].get("state_before"))
-    start = turns[0].get("number", 1) - 1 if turns else 0
-    points: list[tuple[int, dict[str, Any]]] = [(start, first)]
-    points += [(t.get("number", 0), _values(t.get("state_after"))) for t in turns]
+def _charts(export: Export, labels: Labels) -> list[dict[str, Any]]:
+    """One chart per variable the export holds: its value where play started and after each
+    resolved turn."""
+    start = export["initial_state"]
+    points: list[tuple[int, dict[str, Any]]] = [(start["turn"], start["values"])]
+    points += [(t["number"], _values(t["state_after"])) for t in export["turns"]]
     names: list[str] = []
     for _, values in points:
         names += [n for n in values if n not in names]
-    last = max([p[0] for p in points] + [1])
+    first, last = start["turn"], max([p[0] for p in points] + [1])
     out = []
     for name in names:
         series = [(t, v[name]) for t, v in points if name in v and _numeric(v[name])]
@@ -350,7 +322,7 @@ def _charts(
                 "name": name,
                 "label": labels.variable(name),
                 "last": fmt(series[-1][1], labels.unit(name)) if series else NONE,
-                "svg": svg_chart(name, labels, series, start, last),
+                "svg": svg_chart(name, labels, series, first, last),
             }
         )
     return out

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from jsonschema import Draft202012Validator
 
 from exercises.api.routes import ROUTES
+from exercises.api.table import Route
 
 if TYPE_CHECKING:
-    from tests.api.conftest import Api, Game
+    from tests.api.conftest import Api, Game, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +66,9 @@ def test_the_document_is_openapi_3_1_with_a_path_for_each_route(api: Api) -> Non
         assert op["x-who"] == route.who
         assert str(route.status) in op["responses"]
     operations = [op for item in doc["paths"].values() for op in item.values()]
-    assert len(operations) == len(ROUTES)
-    assert len({op["operationId"] for op in operations}) == len(ROUTES)
+    heads = [route for route in ROUTES if route.method == "GET"]
+    assert len(operations) == len(ROUTES) + len(heads)
+    assert len({op["operationId"] for op in operations}) == len(operations)
 
 
 def test_the_document_has_the_error_shape_and_bearer_security(api: Api) -> None:
@@ -123,3 +127,155 @@ def test_request_bodies_are_the_pydantic_models_schemas(api: Api) -> None:
     assert len(control["oneOf"]) == 11
     events = doc["paths"]["/exercises/{id}/events"]["get"]
     assert [p["name"] for p in events["parameters"]] == ["id", "since"]
+
+
+def test_no_success_response_is_described_as_just_an_object(api: Api) -> None:
+    doc = document(api)
+
+    for route in ROUTES:
+        for status, answer in doc["paths"][route.path][route.method.lower()]["responses"].items():
+            for kind, content in answer.get("content", {}).items():
+                schema = content["schema"]
+                if kind == "application/json":
+                    assert schema != {"type": "object"}, (route.name, status)
+                    assert "$ref" in schema or "anyOf" in schema, (route.name, status)
+
+
+# ---- every answer of a played exercise against the document ---------------------------------
+
+
+@dataclass
+class Checked:
+    """Calls the API and validates each answer against the document's schema for its route
+    and status, remembering which routes answered with success."""
+
+    api: Api
+    doc: dict[str, Any]
+    game: Game
+    succeeded: set[str] = field(default_factory=set)
+
+    def call(
+        self, name: str, seat: str | None, body: Any = None, query: str = "", **path: str
+    ) -> Response:
+        route = next(r for r in ROUTES if r.name == name)
+        url = "/api/v1" + route.path.format(id=self.game.id, **path) + query
+        token = self.game.tokens[seat] if seat else None
+        sent = body if body is not None or route.method != "POST" else {}
+        response = self.api.call(route.method, url, token, sent)
+        self.check(route, response)
+        return response
+
+    def check(self, route: Route, response: Response) -> None:
+        operation = self.doc["paths"][route.path][route.method.lower()]
+        answer = operation["responses"].get(str(response.status_code))
+        assert answer is not None, (route.name, response.status_code, response.content[:300])
+        answer = self.resolve(answer)
+        kind = response["Content-Type"]
+        assert kind in answer["content"], (route.name, kind)
+        schema = answer["content"][kind]["schema"]
+        if kind == "application/json":
+            body = response.json()
+            validator = Draft202012Validator({**schema, "components": self.doc["components"]})
+            errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
+            assert not errors, (route.name, response.status_code, errors[:5])
+        if response.status_code < 300:
+            self.succeeded.add(route.name)
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            target: Any = self.doc
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    def json(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call(*args, **kwargs).json()
+
+
+def play_one_turn(c: Checked) -> str:
+    """A turn with moves, a withdrawal, votes, a ruling, messages, notes and commands; then
+    closed and adjudicated. Returns the free-form move's id."""
+    free = c.json("submitMove", "anthropic", {"action": "free_form", "rationale": "We stall."})
+    replayed = {"action": "run_safety_evals", "idempotency_key": "k1"}
+    c.call("submitMove", "openai", replayed)
+    assert c.call("submitMove", "openai", replayed).status_code == 200  # the replay
+    scaling = c.json("submitMove", "gdm", {"action": "continue_scaling"})
+    c.call("withdrawMove", "gdm", move=scaling["id"])
+    c.call("submitMove", "observer", {"action": "continue_scaling"})  # 403
+    c.call("submitMove", "anthropic", {"action": "no_such_action"})  # 400
+    c.call("withdrawMove", "anthropic", move="nothing")  # 404
+    c.call("voteOnMove", "openai", {"chance": 0.3}, move=free["id"])
+    c.call("voteOnMove", "gdm", {"chance": 0.5}, move=free["id"])
+    c.call("getExercise", "facilitator")  # a ruling pending, with its votes
+    c.call("ruleOnMove", "facilitator", {"move": free["id"], "chance": 0.5, "narrative": "Yes."})
+    c.call("postMessage", "anthropic", {"to": ["openai"], "body": "Call me."})
+    c.call("postMessage", "facilitator", {"to": "all", "body": "Ten minutes."})
+    note = c.json("addNote", "facilitator", {"text": "OpenAI hesitates."})
+    c.call("editNote", "facilitator", {"text": "OpenAI hesitated."}, note=str(note["id"]))
+    c.call("deleteNote", "facilitator", note=str(note["id"]))
+    c.call("addNote", "facilitator", {"kind": "debrief", "text": "Talk about the button."})
+    for command in (
+        {"command": "extend", "seconds": 60},
+        {"command": "inject", "title": "News", "text": "A leak.", "to": ["gdm"]},
+        {"command": "set_state", "variable": "public_concern", "value": 55, "reason": "A poll."},
+        {"command": "replace_seat", "role": "china", "bot_policy": "no-pause"},
+        {"command": "replace_seat", "role": "un"},  # a new link
+        {"command": "pause"},
+        {"command": "resume"},
+    ):
+        c.call("control", "facilitator", command)
+    c.call("declareReady", "anthropic")
+    c.call("control", "facilitator", {"command": "close_turn"})
+    c.call("control", "facilitator", {"command": "close_turn"})  # 409: none is open
+    return str(free["id"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_answer_of_a_played_exercise_matches_the_documents_schema(
+    api: Api, game: Game
+) -> None:
+    # given
+    checked = Checked(api, document(api), game)
+    checked.call("openapi", None)
+    checked.call("getExercise", None)  # 401
+
+    # when
+    play_one_turn(checked)
+    checked.call("control", "facilitator", {"command": "fork", "turn": 1, "new_seed": True})
+
+    # then
+    for seat in ("facilitator", "anthropic", "observer"):
+        view = checked.json("getExercise", seat)
+        assert view["turn"]["phase"] == "resolved", view["turn"]
+        events = checked.json("listEvents", seat, query="?since=0")["events"]
+        assert events
+        for format in ("json", "csv", "html"):
+            checked.call("exportExercise", seat, query=f"?format={format}")
+    assert checked.succeeded == {route.name for route in ROUTES}
+
+
+def test_a_head_request_answers_as_get_without_a_body(api: Api, game: Game) -> None:
+    token = game.tokens["anthropic"]
+    for suffix in ("", "/events?since=0", "/export?format=csv"):
+        got = api.get(game.url(suffix), token)
+        head = api.call("HEAD", game.url(suffix), token)
+
+        assert head.status_code == got.status_code == 200, suffix
+        assert head.content == b"", suffix
+        assert head["Content-Type"] == got["Content-Type"], suffix
+        assert int(head["Content-Length"]) == len(got.content), suffix
+    assert api.call("HEAD", "/api/v1/openapi.json").status_code == 200
+
+
+def test_a_head_request_is_refused_as_get_is_and_not_where_there_is_no_get(
+    api: Api, game: Game
+) -> None:
+    head = api.call("HEAD", game.url(), "not-a-token")
+    moves = api.call("HEAD", game.url("/moves"), game.tokens["anthropic"])
+
+    assert head.status_code == 401
+    assert head.content == b""
+    assert moves.status_code == 405
+    assert moves["Allow"] == "POST"
+    assert api.call("OPTIONS", game.url(), game.tokens["anthropic"])["Allow"] == "GET, HEAD"

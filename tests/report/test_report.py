@@ -7,39 +7,64 @@ rendered: the tests play two turns and render the export of each kind of seat.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
-from exercises.services import moves, notes, seats, turns
+from exercises.services import export, messages, moves, notes, seats, turns
+from exercises.services.export_types import Export, ExportNote, ExportSeat, ExportState
 from exercises.services.report import render_report
 from tests.services.conftest import Cast
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 
-def export_shaped(**extra: Any) -> dict[str, Any]:
-    """An export as DESIGN.md's "Exports" describes it, small enough to read."""
-    values0 = {"frontier_capability": 10, "public_alarm": 1.5, "paused": False}
-    values1 = {"frontier_capability": 12, "public_alarm": 2.0, "paused": True}
-    state0, state1 = {"turn": 0, "values": values0}, {"turn": 1, "values": values1}
+def state(turn: int, **values: object) -> ExportState:
+    return {"turn": turn, "values": dict(values), "commitments": {}, "ending": None}
+
+
+def export_shaped(notes: list[ExportNote] | None = None) -> Export:
+    """A facilitator's export as docs/export-format.md describes it (and mypy checks against
+    `export_types.Export`), small enough to read."""
+    state0 = state(0, frontier_capability=10, public_alarm=1.5, paused=False)
+    state1 = state(1, frontier_capability=12, public_alarm=2.0, paused=True)
+    at = "2026-11-22T09:00:00+00:00"
     return {
         "format_version": 1,
+        "exported_for": "facilitator",
         "exercise": {
             "id": "abc",
             "name": "Friday <b>drill</b>",
-            "scenario": {"id": "ai-pause", "version": "1"},
+            "status": "running",
+            "ending": None,
+            "planned_turns": 12,
+            "turn_seconds": None,
+            "auto_advance": False,
+            "created_at": at,
+            "last_seq": 2,
+            "scenario": {"id": "ai-pause", "version": "1", "title": "The Pause"},
+            "state": state1,
+            "seed": "s",
+            "paused_remaining": None,
         },
+        "me": {"seat": "facilitator", "kind": "facilitator"},
         "seats": [
-            {"name": "facilitator"},
-            {"name": "anthropic"},
-            {"name": "gdm", "bot": "no-pause"},
+            seat("facilitator", "facilitator", None),
+            seat("anthropic", "role", "anthropic"),
+            seat("gdm", "role", "gdm", bot_policy="no-pause"),
         ],
         "initial_state": state0,
         "turns": [
             {
                 "number": 1,
+                "phase": "resolved",
+                "opened_at": at,
+                "deadline": None,
+                "closed_at": at,
+                "resolved_at": at,
+                "ready": [],
                 "state_before": state0,
+                "state_at_close": state0,
+                "state_after": state1,
                 "moves": [
                     {
                         "id": "m1",
@@ -49,13 +74,17 @@ def export_shaped(**extra: Any) -> dict[str, Any]:
                         "params": {},
                         "rationale": f"We {XSS} stall",
                         "status": "succeeded",
+                        "result": None,
+                        "created_at": at,
+                        "votes": [],
                     },
                 ],
-                "rulings": [{"move": "m1", "chance": 0.4}],
+                "rulings": [{"move": "m1", "chance": 0.4, "outcome": None, "created_at": at}],
                 "draws": [
                     {
                         "key": "m1",
                         "role": "anthropic",
+                        "subject": "free_form",
                         "label": "We stall",
                         "chance": 0.4,
                         "roll": 0.21,
@@ -63,7 +92,6 @@ def export_shaped(**extra: Any) -> dict[str, Any]:
                     }
                 ],
                 "narrative": [f"The world {XSS} holds its breath."],
-                "state_after": state1,
             }
         ],
         "events": [
@@ -71,19 +99,54 @@ def export_shaped(**extra: Any) -> dict[str, Any]:
                 "seq": 1,
                 "type": "exercise.created",
                 "turn": 0,
-                "at": "2026-11-22T09:00:00+00:00",
-                "data": {"name": "Friday"},
+                "at": at,
+                "data": {"name": "Friday", "scenario": "ai-pause", "bots": ["gdm"]},
             },
             {
                 "seq": 2,
                 "type": "message.posted",
                 "turn": 1,
                 "at": "2026-11-22T09:05:00+00:00",
-                "data": {"from": "anthropic", "to": "all", "body": f"Hi {XSS}"},
+                "data": {"id": 1, "from": "anthropic", "to": "all", "channel": None, "body": XSS},
             },
         ],
-        "messages": [{"turn": 1, "from": "anthropic", "to": "all", "body": f"Hi {XSS}"}],
-        **extra,
+        "messages": [
+            {
+                "seq": 2,
+                "turn": 1,
+                "at": "2026-11-22T09:05:00+00:00",
+                "from": "anthropic",
+                "to": "all",
+                "channel": None,
+                "body": f"Hi {XSS}",
+            }
+        ],
+        "notes": notes or [],
+    }
+
+
+def seat(name: str, kind: str, role: str | None, bot_policy: str | None = None) -> ExportSeat:
+    at = "2026-11-22T09:00:00+00:00"
+    return {
+        "name": name,
+        "kind": kind,
+        "role": role,
+        "bot_policy": bot_policy,
+        "created_at": at,
+        "joined_at": at,
+        "revoked_at": None,
+    }
+
+
+def note(kind: str, text: str, turn: int | None, event_seq: int | None) -> ExportNote:
+    at = "2026-11-22T09:10:00+00:00"
+    return {
+        "kind": kind,
+        "turn": turn,
+        "event_seq": event_seq,
+        "text": text,
+        "created_at": at,
+        "updated_at": at,
     }
 
 
@@ -115,8 +178,8 @@ def test_markup_in_a_move_a_narrative_and_a_message_is_escaped() -> None:
 
 def test_it_holds_the_dice_the_notes_and_the_debrief() -> None:
     notes_ = [
-        {"kind": "observation", "turn": 1, "event_seq": 2, "text": "They hesitated."},
-        {"kind": "debrief", "turn": None, "event_seq": None, "text": "Talk about the button."},
+        note("observation", "They hesitated.", 1, 2),
+        note("debrief", "Talk about the button.", None, None),
     ]
     html = render_report(export_shaped(notes=notes_))
 
@@ -128,12 +191,12 @@ def test_it_holds_the_dice_the_notes_and_the_debrief() -> None:
 
 def test_a_forks_report_says_where_it_came_from() -> None:
     forked = {"from": "abc123", "name": "Friday", "turn": 3, "new_seed": False}
-    export = export_shaped()
-    export["events"].append(
+    shaped = export_shaped()
+    shaped["events"].append(
         {"seq": 3, "type": "exercise.forked", "turn": 0, "at": "", "data": forked}
     )
 
-    html = render_report(export)
+    html = render_report(shaped)
 
     assert "Forked from" in html
     assert "“Friday” (abc123), after month 3" in html
@@ -143,8 +206,6 @@ def two_turns(cast: Cast) -> None:
     """Anthropic moves in secret and writes to OpenAI; the facilitator rules and notes."""
     secret = moves.submit_move(cast.anthropic, "free_form", {}, "ANTHROPIC-SECRET plan", "k1")[0]
     moves.rule_on_move(cast.facilitator, secret.public_id, chance=0.5, narrative="It works.")
-    from exercises.services import messages
-
     messages.post_message(cast.anthropic, ["openai"], "PRIVATE-TO-OPENAI", None)
     notes.add_note(cast.facilitator, "FACILITATOR-OBSERVATION")
     turns.close_turn(cast.facilitator)
@@ -156,7 +217,6 @@ def two_turns(cast: Cast) -> None:
 
 @pytest.mark.parametrize("seat", ["observer", "openai", "gdm", "anthropic", "facilitator"])
 def test_a_seats_report_holds_nothing_the_seat_did_not_see(cast: Cast, seat: str) -> None:
-    export = pytest.importorskip("exercises.services.export")
     two_turns(cast)
     seen = seats.authenticate(cast.public_id, cast.tokens[seat])
 
