@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from exercises.api import throttle
 
@@ -21,3 +23,43 @@ def fresh_rate_limits() -> Iterator[None]:
     throttle._buckets.clear()
     yield
     throttle._buckets.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_scenario_cache() -> Iterator[None]:
+    # Snapshot ids come back after a test's rollback too, naming another scenario: the cache of
+    # loaded snapshots, keyed by id, must not hand the next test the last one's scenario.
+    from exercises.services import scenarios
+
+    scenarios._load.cache_clear()
+    yield
+    scenarios._load.cache_clear()
+
+
+@pytest.fixture
+def committing(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the use cases inside the test's transaction, which is rolled back (much faster than
+    emptying every table after each test), yet as if each had committed: when the outermost
+    block a use case opened exits, its on-commit callbacks (jobs, doorbells) run, one after the
+    other, as the server's commit would run them. A test marked `transaction=True` commits for
+    real, and this changes nothing."""
+    connection = transaction.get_connection()
+    outermost = len(connection.atomic_blocks)  # the test's own blocks
+    exit_block = transaction.Atomic.__exit__
+    running = False
+
+    def exit_and_commit(block: transaction.Atomic, *exc: Any) -> None:
+        nonlocal running
+        exit_block(block, *exc)
+        done = transaction.get_connection(block.using)
+        if running or len(done.atomic_blocks) != outermost or done.needs_rollback:
+            return  # an inner block, a rolled-back one, or a callback's own block
+        running = True
+        try:
+            while done.run_on_commit:
+                _, callback, _ = done.run_on_commit.pop(0)
+                callback()
+        finally:
+            running = False
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)

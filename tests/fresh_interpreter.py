@@ -27,7 +27,7 @@ def run(script: str, *, unset: Iterable[str] = (), **env: str) -> subprocess.Com
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,  # a bound on a hang: the interpreter starts in seconds on an idle machine
         check=False,
     )
 

@@ -57,6 +57,9 @@ def test_a_bearer_post_needs_no_csrf_token(game: Game) -> None:
     )
 
     assert response.status_code == 200
+    assert response.json() == {"ok": True}
+    ready = Event.objects.filter(exercise__public_id=game.id, type="role.ready")
+    assert [e.data for e in ready] == [{"role": "anthropic"}]
 
 
 def test_joining_binds_the_seat_to_the_browser_session(game: Game) -> None:

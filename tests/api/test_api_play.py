@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from exercises.models import Exercise, Ruling, Turn
+from exercises.models import Exercise, Ruling, Seat
 from exercises.services import events
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def test_events_a_seat_may_see_are_found_past_a_long_run_it_may_not(api: Api, ga
     assert not any(e["type"] == "note" for e in seen)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committing")  # the adjudication runs after each commit
 def test_a_turn_is_closed_adjudicated_and_the_next_opened_by_the_facilitator(
     api: Api, game: Game
 ) -> None:
@@ -235,25 +235,45 @@ def test_a_turn_is_closed_adjudicated_and_the_next_opened_by_the_facilitator(
 
 
 def test_the_facilitator_steers_the_exercise(api: Api, game: Game) -> None:
+    facilitator = game.tokens["facilitator"]
+
+    def view() -> Any:
+        return api.get(game.url(), facilitator).json()
+
+    def logged(type: str) -> list[dict[str, Any]]:
+        events = api.get(game.url("/events?since=0"), facilitator).json()["events"]
+        return [e["data"] for e in events if e["type"] == type]
+
+    assert view()["turn"]["deadline"] is None
     assert control(api, game, "extend", seconds=60).status_code == 200
-    assert Turn.objects.get(exercise__public_id=game.id).deadline is not None
+    [extended] = logged("turn.extended")
+    assert view()["turn"]["deadline"] == extended["deadline"] is not None
+
     assert control(api, game, "pause").status_code == 200
+    assert view()["status"] == "paused"
     assert control(api, game, "pause").status_code == 409
     assert control(api, game, "resume").status_code == 200
+    assert view()["status"] == "running"
+    assert len(logged("exercise.paused")) == len(logged("exercise.resumed")) == 1
+
     assert control(api, game, "inject", inject="red_team_report").status_code == 200
     assert control(api, game, "inject", title="News", text="A leak.", to=["gdm"]).status_code == 200
-    assert (
-        control(
-            api, game, "set_state", variable="public_concern", value=55, reason="A poll."
-        ).status_code
-        == 200
-    )
+    injects = logged("inject")
+    assert [(i["inject"], i["title"]) for i in injects][-1] == (None, "News")
+    assert "red_team_report" in [i["inject"] for i in injects]
+
+    poll = control(api, game, "set_state", variable="public_concern", value=55, reason="A poll.")
+    assert poll.status_code == 200
     assert api.get(game.url(), game.tokens["observer"]).json()["state"]["public_concern"] == 55
+
     assert control(api, game, "replace_seat", role="meta", bot_policy="no-pause").json() == {
         "ok": True
     }
+    assert Seat.objects.get(exercise__public_id=game.id, role="meta").bot_policy == "no-pause"
+
     assert control(api, game, "finish").status_code == 200
-    assert Exercise.objects.get(public_id=game.id).status == "finished"
+    assert view()["status"] == "finished"
+    assert logged("exercise.finished") == [{"ending": None}]
 
 
 def test_an_ad_hoc_inject_reaches_only_its_roles(api: Api, game: Game) -> None:

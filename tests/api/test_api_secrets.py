@@ -74,7 +74,7 @@ def play_a_turn(api: Api, game: Game) -> list[str]:
     ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committing")  # the adjudication runs after each commit
 def test_no_role_or_observer_sees_another_roles_briefing_state_moves_or_messages(
     api: Api, game: Game
 ) -> None:
@@ -98,7 +98,7 @@ def test_no_role_or_observer_sees_another_roles_briefing_state_moves_or_messages
     assert all(s in seen["gdm"] for s in shared_with_gdm)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committing")  # the adjudication runs after each commit
 def test_other_roles_learn_only_that_openai_submitted(api: Api, game: Game) -> None:
     # given
     submitted = move(api, game, "openai", "run_safety_evals", "OPENAI-RATIONALE-evals")

@@ -36,7 +36,7 @@ class Game:
     def request(
         self, method: str, path: str, body: Any = None, token: str | None = None
     ) -> tuple[int, dict[str, str], Any]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -98,7 +98,7 @@ def test_pages_still_go_through_django(server: Game) -> None:
 def test_a_chunked_body_over_64_kib_gets_413_and_makes_no_move(server: Game) -> None:
     token = server.tokens["anthropic"]
     big = json.dumps(move("too-big", rationale="x" * 70_000)).encode()
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     connection.putrequest("POST", server.api("/moves"))
     connection.putheader("Authorization", f"Bearer {token}")
     connection.putheader("Content-Type", "application/json")

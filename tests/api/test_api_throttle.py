@@ -14,8 +14,27 @@ def get(client: Client, exercise: str, token: str) -> Any:
     return client.get(f"/api/v1/exercises/{exercise}", HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
+class Clock:
+    """The throttle's time, which moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    frozen = Clock()
+    monkeypatch.setattr(throttle, "clock", frozen)
+    return frozen
+
+
 @pytest.mark.django_db
-def test_a_seat_over_its_burst_gets_429_with_retry_after(client: Client, settings: Any) -> None:
+def test_a_seat_over_its_burst_gets_429_with_retry_after(
+    client: Client, settings: Any, clock: Clock
+) -> None:
     from exercises.services import creation
 
     settings.WARGAME_API_RATE = 0.5
@@ -29,6 +48,10 @@ def test_a_seat_over_its_burst_gets_429_with_retry_after(client: Client, setting
     assert answers[-1].json()["error"]["code"] == "rate_limited"
     assert answers[-1]["Retry-After"] == "2"
     assert get(client, exercise, tokens["openai"]).status_code == 200
+
+    clock.now += 2  # as long as it was told to wait: one request's worth back, no more
+    assert get(client, exercise, tokens["anthropic"]).status_code == 200
+    assert get(client, exercise, tokens["anthropic"]).status_code == 429
 
 
 def test_the_allowance_refills_at_the_rate(settings: Any) -> None:

@@ -122,7 +122,7 @@ class People:
         """A new browser context: a laptop's window, or a phone's."""
         viewport = PHONE if phone else LAPTOP
         context = self.browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(60_000)  # a bound on a hang, not a speed test
         page = context.new_page()
         person = Person(name, context, page)
         page.on("console", person.listen)

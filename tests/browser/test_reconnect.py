@@ -40,7 +40,7 @@ def test_a_player_whose_connection_is_cut_catches_up_when_it_is_back(
 
     # then, back online, the page says so and shows what it missed, once each
     anthropic.context.set_offline(False)
-    expect(page.locator("#connection")).to_contain_text("Connection is back", timeout=20_000)
+    expect(page.locator("#connection")).to_contain_text("Connection is back")
     expect(page.locator("#messages")).to_contain_text("Are you there?")
     expect(page.locator("#results")).to_contain_text("Inject: Markets wobble")
     expect(page.locator("#status")).to_contain_text("Month 1 of 12 (resolved)")

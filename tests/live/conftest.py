@@ -31,6 +31,10 @@ from exercises.services import commands, creation, messages, moves, projection, 
 
 T = TypeVar("T")
 
+# How long a socket waits for a frame before the test fails: a bound on a hang, never a speed
+# test (a frame that comes returns at once), so generous enough for a machine under load.
+WAIT = 60.0
+
 ROLES = ("anthropic", "openai", "gdm")
 
 
@@ -141,7 +145,7 @@ class Socket:
 
     async def open(self) -> Socket:
         await self.communicator.send_input({"type": "websocket.connect"})
-        accepted = await self.communicator.receive_output(5)
+        accepted = await self.communicator.receive_output(WAIT)
         assert accepted["type"] == "websocket.accept", accepted
         return self
 
@@ -157,19 +161,19 @@ class Socket:
     async def send_bytes(self, data: bytes) -> None:
         await self.communicator.send_input({"type": "websocket.receive", "bytes": data})
 
-    async def next(self, timeout: float = 5) -> dict[str, Any]:
+    async def next(self, timeout: float = WAIT) -> dict[str, Any]:
         output = await self.communicator.receive_output(timeout)
         assert output["type"] == "websocket.send", output
         frame: dict[str, Any] = json.loads(output["text"])
         return frame
 
-    async def take(self, count: int, timeout: float = 5) -> list[dict[str, Any]]:
+    async def take(self, count: int, timeout: float = WAIT) -> list[dict[str, Any]]:
         return [await self.next(timeout) for _ in range(count)]
 
     async def silent(self, timeout: float = 0.3) -> bool:
         return bool(await self.communicator.receive_nothing(timeout))
 
-    async def closed_with(self, timeout: float = 5) -> int:
+    async def closed_with(self, timeout: float = WAIT) -> int:
         """The close code the server sends next, after any frames before it."""
         while True:
             output = await self.communicator.receive_output(timeout)
@@ -178,7 +182,7 @@ class Socket:
 
     async def close(self) -> None:
         await self.communicator.send_input({"type": "websocket.disconnect", "code": 1000})
-        await self.communicator.wait(5)
+        await self.communicator.wait(WAIT)
 
 
 def bearer(token: str) -> list[tuple[bytes, bytes]]:

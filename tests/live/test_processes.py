@@ -55,7 +55,7 @@ class Server:
             self.popen = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
             )
-        wait_until(self.listening, timeout=60)
+        wait_until(self.listening)
 
     def listening(self) -> bool:
         if self.popen.poll() is not None:
@@ -73,7 +73,7 @@ class Server:
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
             method="POST",
         )
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             status: int = response.status
             return status
 
@@ -115,7 +115,7 @@ async def client(server: Server, public_id: str, token: str, since: int) -> Any:
 async def frames_until(ws: Any, title: str) -> list[dict[str, Any]]:
     """Every frame up to and including the inject called `title`."""
     frames: list[dict[str, Any]] = []
-    async with asyncio.timeout(20):
+    async with asyncio.timeout(120):
         while not frames or frames[-1].get("data", {}).get("title") != title:
             frames.append(json.loads(await ws.recv()))
     return frames

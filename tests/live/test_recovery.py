@@ -103,7 +103,7 @@ def test_a_lost_message_at_the_end_of_the_log_arrives_with_the_periodic_check(
             socket = await connect(game, "observer", since=await act(game.last_seq))
             doorbells.lose.add(await act(game.last_seq) + 1)
             await act(game.inject, "Nobody rang")
-            frame = await socket.next(timeout=3)
+            frame = await socket.next()
             assert frame["data"]["title"] == "Nobody rang"
             assert await socket.silent()
             await socket.close()

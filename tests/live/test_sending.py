@@ -30,7 +30,9 @@ def test_frames_wait_behind_a_send_that_waits_for_room_and_keep_their_order() ->
         assert sent == []
 
         room.set()
-        await asyncio.sleep(0.01)
+        async with asyncio.timeout(60):  # each frame takes a turn of the loop: wait for all three
+            while len(sent) < 3:
+                await asyncio.sleep(0)
         assert messages(sent) == ["frame 0", "frame 1", "frame 2"]
 
         # with room again, a frame is written at once, in the caller's turn of the loop

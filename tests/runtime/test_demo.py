@@ -25,7 +25,7 @@ def demo_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("WARGAME_SQLITE_PATH", str(path))
     migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
-    subprocess.run(migrate, cwd=ROOT, check=True, timeout=120)
+    subprocess.run(migrate, cwd=ROOT, check=True, timeout=300)
     return path
 
 

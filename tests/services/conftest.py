@@ -1,9 +1,11 @@
 """A small cast for the use-case tests: a started ai-pause exercise and the seats that play it.
 
-The tests call `exercises.services` directly, as the HTTP API and the tasks do. They run in
-real transactions (`transactional_db`): the services publish and enqueue on commit, and Celery
-is eager in embedded mode, so a committed close runs the adjudication at once, as in the
-server. Concurrency tests start real threads (`in_threads`); each closes its own connection.
+The tests call `exercises.services` directly, as the HTTP API and the tasks do. They run
+inside the test's transaction, rolled back at its end (`committing`), but each use case's
+on-commit work runs when it returns, as after a real commit: a close runs the adjudication
+job at once, as in the embedded server. Concurrency tests commit for real
+(`django_db(transaction=True)`) and start real threads (`in_threads`); each closes its own
+connection.
 """
 
 from __future__ import annotations
@@ -121,7 +123,7 @@ def scenario() -> Scenario:
 
 
 @pytest.fixture
-def create(transactional_db: None, scenario: Scenario) -> Callable[..., Cast]:
+def create(committing: None, scenario: Scenario) -> Callable[..., Cast]:
     """Create an ai-pause exercise in the lobby, with any of `create_exercise`'s options."""
 
     def make(**options: Any) -> Cast:

@@ -4,12 +4,13 @@ seat's view of it through `events_for`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from exercises.models import Event, Exercise, Move, Turn
-from exercises.services import commands, messages, moves, turns
+from exercises.models import Exercise, Move, Turn
+from exercises.services import commands, messages, moves, notes, turns
 from exercises.services.errors import Invalid
 from tests.services.conftest import SEATS, Cast, in_threads
 
@@ -119,33 +120,90 @@ def test_every_change_is_committed_with_its_events(cast: Cast) -> None:
     assert [e.data["id"] for e in cast.events("move.withdrawn")] == [move.public_id]
 
 
-def expected_for(name: str, event: Event) -> dict[str, Any] | None:
-    """Who sees what, written out independently of the projection."""
-    roles = event.audience.get("roles", [])
-    shown: dict[str, Any] | None = event.redacted
-    if name == "facilitator" or event.audience.get("all") or name in roles:
-        shown = event.data
-    return shown
-
-
 @pytest.mark.parametrize("since", [0, 3, 7, 10_000])
-def test_events_for_returns_exactly_the_visible_events_after_since_in_order(
-    cast: Cast, since: int
-) -> None:
+def test_events_for_returns_the_seats_events_after_since_in_order(cast: Cast, since: int) -> None:
     play_a_little(cast)
-    log = cast.events()
+    last = cast.exercise().last_seq
 
     for name in SEATS:
         # when
-        seen = cast.visible(name, since)
+        everything, after = cast.visible(name), cast.visible(name, since)
 
         # then
-        expected = [
-            (e.seq, e.type, expected_for(name, e))
-            for e in log
-            if e.seq > since and expected_for(name, e) is not None
-        ]
-        assert [(e["seq"], e["type"], e["data"]) for e in seen] == expected, name
+        seqs = [e["seq"] for e in everything]
+        assert seqs == sorted(set(seqs)) and all(1 <= seq <= last for seq in seqs), name
+        assert after == [e for e in everything if e["seq"] > since], name
+
+
+@dataclass(frozen=True)
+class Act:
+    """Something done in a turn, who sees all of it, and what everyone else sees of it."""
+
+    do: Callable[[Cast], object]
+    insiders: frozenset[str]
+    outsiders_see: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def first_move(cast: Cast) -> str:
+    return cast.moves(role="anthropic")[0].public_id
+
+
+ACTS = {
+    "a message to everyone": Act(
+        lambda c: messages.post_message(c.openai, "all", "Hello all."), frozenset(SEATS)
+    ),
+    "a private message": Act(
+        lambda c: messages.post_message(c.anthropic, ["openai"], "Meet at noon."),
+        frozenset({"facilitator", "anthropic", "openai"}),
+    ),
+    "a move": Act(
+        lambda c: c.free_form("anthropic", "Our secret plan."),
+        frozenset({"facilitator", "anthropic"}),
+        # its second move: the role has made all it may make this turn, which everyone sees
+        [("move.submitted", {"role": "anthropic"}), ("role.ready", {"role": "anthropic"})],
+    ),
+    "a withdrawal": Act(
+        lambda c: moves.withdraw_move(c.anthropic, first_move(c)),
+        frozenset({"facilitator", "anthropic"}),
+        [("move.withdrawn", {"role": "anthropic"})],
+    ),
+    "a ruling": Act(
+        lambda c: moves.rule_on_move(c.facilitator, first_move(c), chance=0.3),
+        frozenset({"facilitator", "anthropic"}),
+    ),
+    "a facilitator's note": Act(
+        lambda c: notes.add_note(c.facilitator, "Watch openai."), frozenset({"facilitator"})
+    ),
+}
+
+
+def views(cast: Cast) -> dict[str, list[tuple[int, str, dict[str, Any]]]]:
+    return {name: [(e["seq"], e["type"], e["data"]) for e in cast.visible(name)] for name in SEATS}
+
+
+@pytest.mark.parametrize("act", list(ACTS.values()), ids=list(ACTS))
+def test_an_act_adds_to_each_view_only_what_that_seat_may_see_of_it(cast: Cast, act: Act) -> None:
+    # given a turn under way: moves, a withdrawal, messages
+    cast.free_form("anthropic", "We publish our evals.")
+    moves.withdraw_move(cast.openai, cast.free_form("openai", "We say nothing.").public_id)
+    messages.post_message(cast.facilitator, "all", "Ten minutes left.")
+    before = views(cast)
+
+    # when
+    act.do(cast)
+
+    # then the act changed no seat's view of the past
+    after = views(cast)
+    added = {name: after[name][len(before[name]) :] for name in SEATS}
+    assert all(after[name][: len(before[name])] == before[name] for name in SEATS)
+    # and the seats it concerns see all of it, as the facilitator does
+    whole = added["facilitator"]
+    assert whole, "the act left no event"
+    for name in act.insiders:
+        assert added[name] == whole, name
+    # and every other seat sees only that it happened, or nothing
+    for name in set(SEATS) - act.insiders:
+        assert [(kind, data) for _, kind, data in added[name]] == act.outsiders_see, name
 
 
 def test_a_role_sees_that_another_role_moved_but_not_the_move(cast: Cast) -> None:
