@@ -176,7 +176,9 @@ def adjudicate(
     turn = state.turn + 1
     env = environment(scenario, state, turn)
     order = {role: index for index, role in enumerate(scenario.role_ids)}
-    ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.key))
+    # A role's identical moves (same action, params and text) are told apart by id, so which of
+    # them gets which roll never depends on the order they arrive in.
+    ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.key, m.id))
     play = _Play(scenario, state, env, seed, turn, record)
     for move in ordered:
         play.resolve(move)

@@ -208,13 +208,7 @@ def test_adjudication_does_not_depend_on_the_order_of_the_moves(data: st.DataObj
     assert anonymous(played(turn, shuffled)) == anonymous(played(turn))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine orders a role's identical moves (same action, params and text) as they "
-    "arrive, so which of them gets which roll depends on the order; turns.py loads them with no "
-    "ORDER BY. Fix: break the tie by move id in adjudicate's sort. Remove this mark then.",
-)
-@settings(FAST, phases=[Phase.explicit, Phase.generate])  # no shrinking while it fails
+@FAST
 @given(st.data())
 def test_which_move_gets_which_result_does_not_depend_on_their_order(
     data: st.DataObject,
@@ -250,11 +244,11 @@ def test_every_variable_stays_within_its_bounds(turn: Turn) -> None:
 def test_verify_finds_no_difference_in_the_export_of_randomly_played_turns(
     db: None, data: st.DataObject
 ) -> None:
+    from exercises.engine.replay import verify_export
     from exercises.models import Exercise
     from exercises.services import commands, creation, seats, turns
     from exercises.services.export import export_for
     from exercises.services.scenarios import scenario_of, state_of
-    from exercises.services.verify import verify
 
     scenario_id = data.draw(st.sampled_from(SCENARIOS), label="scenario")
     seed = data.draw(st.sampled_from(["1", "seed", "2026"]), label="seed")
@@ -277,7 +271,7 @@ def test_verify_finds_no_difference_in_the_export_of_randomly_played_turns(
             break
         turns.open_next_turn(facilitator)
 
-    checked, differences = verify(export_for(facilitator))
+    checked, differences = verify_export(export_for(facilitator))
 
     assert checked == number
     assert differences == []
