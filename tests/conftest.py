@@ -28,7 +28,8 @@ def fresh_rate_limits() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fresh_scenario_cache() -> Iterator[None]:
     # Snapshot ids come back after a test's rollback too, naming another scenario: the cache of
-    # loaded snapshots, keyed by id, must not hand the next test the last one's scenario.
+    # loaded snapshots, keyed by id, must not hand the next test the last one's scenario. (The
+    # parsed scenarios stay: they are cached by their text.)
     from exercises.services import scenarios
 
     scenarios._load.cache_clear()

@@ -13,7 +13,14 @@ def _load(snapshot_id: int) -> Scenario:
     # Snapshots never change, so the id is enough of a key; the text (tens of KB) is read
     # from the database only the first time.
     snapshot = ScenarioSnapshot.objects.get(pk=snapshot_id)
-    return load_scenario_text(snapshot.text, f"snapshot {snapshot.sha256[:8]}")
+    return _parse(snapshot.text, snapshot.sha256)
+
+
+@functools.lru_cache(maxsize=16)
+def _parse(text: str, sha256: str) -> Scenario:
+    # Loading checks every expression of the scenario (half a second for ai-pause): done once
+    # per text, however many snapshots (or databases, in the tests) hold the same one.
+    return load_scenario_text(text, f"snapshot {sha256[:8]}")
 
 
 def scenario_of(exercise: Exercise) -> Scenario:

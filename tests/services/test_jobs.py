@@ -56,9 +56,9 @@ def test_an_exercise_of_bots_that_advances_by_itself_is_played_to_its_200th_turn
     exercise = cast.exercise()
     assert exercise.status == Exercise.Status.FINISHED
     assert exercise.ending
-    assert list(Turn.objects.filter(exercise=exercise).values_list("number", "phase")) == [
-        (number, Turn.Phase.RESOLVED) for number in range(1, 201)
-    ]
+    assert list(
+        Turn.objects.filter(exercise=exercise).order_by("number").values_list("number", "phase")
+    ) == [(number, Turn.Phase.RESOLVED) for number in range(1, 201)]
     assert len(cast.events("turn.adjudicated")) == 200
     assert Move.objects.filter(exercise=exercise, turn__number=200).exists()
     assert not Job.objects.filter(exercise=exercise, done_at=None).exists()
