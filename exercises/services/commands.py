@@ -82,6 +82,7 @@ def extend(seat: Seat, seconds: int) -> None:
         turn = current_turn(exercise)
         if turn is None or turn.phase != turn.Phase.OPEN:
             raise Conflict("no turn is open")
+        _require_deadline(exercise, turn)
         if exercise.status == Exercise.Status.PAUSED:
             # The clock is stopped: the extension is added to the time given back on resume.
             exercise.paused_remaining = (exercise.paused_remaining or 0.0) + seconds
@@ -104,6 +105,15 @@ def extend(seat: Seat, seconds: int) -> None:
             turn=turn.number,
             audience=events.EVERYONE,
         )
+
+
+def _require_deadline(exercise: Exercise, turn: Any) -> None:
+    # Extending an untimed turn would quietly give it a deadline it never had, and the turn
+    # would then close on its own: a facilitator who wants a clock should say so.
+    stopped = exercise.status == Exercise.Status.PAUSED
+    has_deadline = exercise.paused_remaining is not None if stopped else turn.deadline is not None
+    if not has_deadline:
+        raise Conflict("this turn has no deadline to extend: it closes when you close it")
 
 
 def finish(seat: Seat) -> None:

@@ -6,7 +6,7 @@ from exercises.engine import FACILITATOR, Scenario
 from exercises.models import Exercise, Message, Seat
 
 from . import events
-from .errors import Forbidden, Invalid
+from .errors import Conflict, Forbidden, Invalid
 from .locking import current_turn_number, locked_for
 from .scenarios import scenario_of, state_of
 
@@ -23,6 +23,8 @@ def post_message(seat: Seat, to: list[str] | str, body: str, channel: str | None
         raise Invalid(f"a message is at most {MAX_BODY} characters")
     with events.write_transaction():
         exercise = locked_for(seat)
+        if exercise.status == Exercise.Status.FINISHED:
+            raise Conflict("the exercise has finished: no more messages", code="not_open")
         scenario = scenario_of(exercise)
         if channel:
             recipients = _channel_members(exercise, channel, sender)

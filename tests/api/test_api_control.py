@@ -73,9 +73,10 @@ def test_every_command_is_answered_by_its_handler_never_a_500(
 
     response = api.post(game.url("/control"), game.tokens["facilitator"], body)
 
-    # a running exercise: starting or resuming it, or opening a turn before this one is
-    # resolved, is a conflict; the rest is done
-    if command in ("start", "resume", "open_next_turn"):
+    # a running exercise without deadlines: starting or resuming it, opening a turn before
+    # this one is resolved, or extending a turn that has no deadline, is a conflict; the rest
+    # is done
+    if command in ("start", "resume", "open_next_turn", "extend"):
         assert response.status_code == 409, response.content
         assert api.error_of(response)["code"] == "conflict"
     else:

@@ -245,9 +245,10 @@ def test_the_facilitator_steers_the_exercise(api: Api, game: Game) -> None:
         return [e["data"] for e in events if e["type"] == type]
 
     assert view()["turn"]["deadline"] is None
-    assert control(api, game, "extend", seconds=60).status_code == 200
-    [extended] = logged("turn.extended")
-    assert view()["turn"]["deadline"] == extended["deadline"] is not None
+    untimed = control(api, game, "extend", seconds=60)
+    assert untimed.status_code == 409
+    assert "no deadline" in untimed.json()["error"]["message"]
+    assert view()["turn"]["deadline"] is None and logged("turn.extended") == []
 
     assert control(api, game, "pause").status_code == 200
     assert view()["status"] == "paused"
