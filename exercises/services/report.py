@@ -33,9 +33,9 @@ from .export_types import (
     ExportState,
     ExportTurn,
 )
+from .report_summary import NONE, at_a_glance, fmt, played_by
 
 CHART_W, CHART_H = 320, 120
-NONE = "\N{EN DASH}"
 PAD_L, PAD_R, PAD_T, PAD_B = 46, 10, 10, 22
 
 
@@ -49,6 +49,8 @@ def render_report(export: Export) -> str:
         "format_version": export["format_version"],
         "title": f"{export['exercise']['name']}: after-action report",
         "summary": _summary(export, scenario, labels),
+        "glance": at_a_glance(export, labels),
+        "for_facilitator": export["me"]["kind"] == "facilitator",
         "charts": _charts(export, labels),
         "turns": [_turn(turn, labels) for turn in turns],
         "roles": _roles(turns, labels),
@@ -121,16 +123,6 @@ def _values(state: ExportState | None) -> dict[str, Any]:
     return state["values"] if state is not None else {}
 
 
-def fmt(value: Any, unit: str = "") -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        value = round(value, 2)
-    if value is None:
-        return NONE
-    return f"{value}%" if unit == "%" else f"{value} {unit}".strip()
-
-
 # ---- sections ------------------------------------------------------------------------------
 
 
@@ -149,7 +141,7 @@ def _summary(export: Export, scenario: Scenario | None, labels: Labels) -> dict[
         "seed": exercise.get("seed"),
         "forked_from": _forked_from(events),
         "turns": len(export["turns"]),
-        "seats": [_seat(s, labels) for s in export["seats"] if not s.get("revoked_at")],
+        "seats": _seats(export, labels),
     }
 
 
@@ -171,11 +163,16 @@ def _ending(ending: str | None, scenario: Scenario | None) -> dict[str, str] | N
     return {"title": ending, "text": ""}
 
 
-def _seat(seat: ExportSeat, labels: Labels) -> dict[str, Any]:
+def _seats(export: Export, labels: Labels) -> list[dict[str, Any]]:
     # Only the facilitator's export says who is a bot; for other seats it is not known here.
-    bot = (seat["bot_policy"] or "") if "bot_policy" in seat else None
+    history = played_by(export, labels)
+    return [_seat(s, labels, history) for s in export["seats"] if not s.get("revoked_at")]
+
+
+def _seat(seat: ExportSeat, labels: Labels, history: dict[str, str]) -> dict[str, Any]:
     label = labels.role(seat["name"])
-    return {"name": seat["name"], "label": label[:1].upper() + label[1:], "bot": bot}
+    played = history.get(seat["role"] or "") if seat["kind"] == "role" else None
+    return {"name": seat["name"], "label": label[:1].upper() + label[1:], "played_by": played}
 
 
 def _turn(turn: ExportTurn, labels: Labels) -> dict[str, Any]:
