@@ -204,7 +204,7 @@ def _roles(export: Export, turns: list[ExportTurn], labels: Labels) -> list[dict
                 "succeeded": statuses.get("succeeded", 0),
                 "failed": statuses.get("failed", 0),
                 "rejected": statuses.get("rejected", 0),
-                "actions": [f"{a} ×{n}" if n > 1 else a for a, n in actions.most_common(3)],
+                "actions": [f"{a} \N{MULTIPLICATION SIGN}{n}" if n > 1 else a for a, n in actions.most_common(3)],
             }
         )
     return out
