@@ -204,10 +204,14 @@ def _roles(export: Export, turns: list[ExportTurn], labels: Labels) -> list[dict
                 "succeeded": statuses.get("succeeded", 0),
                 "failed": statuses.get("failed", 0),
                 "rejected": statuses.get("rejected", 0),
-                "actions": [f"{a} \N{MULTIPLICATION SIGN}{n}" if n > 1 else a for a, n in actions.most_common(3)],
+                "actions": [_times(a, n) for a, n in actions.most_common(3)],
             }
         )
     return out
+
+
+def _times(action: str, count: int) -> str:
+    return f"{action} \N{MULTIPLICATION SIGN}{count}" if count > 1 else action
 
 
 def played_by(export: Export, labels: Labels) -> dict[str, str]:

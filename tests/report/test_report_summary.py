@@ -65,4 +65,3 @@ def test_a_roles_report_does_not_claim_no_debrief_was_written(cast: Cast) -> Non
         assert "DEBRIEF-TEXT" not in html, seat
         assert "The debrief is the facilitator's" in html, seat
     assert "DEBRIEF-TEXT" in report_of(cast, "facilitator")
-
