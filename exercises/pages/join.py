@@ -1,4 +1,10 @@
-"""`/join/<token>`: the link a player opens in a browser, binding the seat to the session."""
+"""`/join/<token>`: the link a player opens in a browser, binding the seat to the session.
+
+A browser holds one seat per exercise: opening a second seat's link of the same exercise asks
+before it switches (one person testing two roles in one browser would otherwise act as the
+wrong one without noticing). A bot's seat opens no page: its briefing is the bot's, and a
+person takes the role back through a new link from the console.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +13,55 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from exercises import identity
+from exercises.models import Seat
 from exercises.services import seats
 from exercises.services.errors import ServiceError
+from exercises.services.scenarios import scenario_of
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        seat = seats.join(seats.seat_by_token(token))
+        seat = seats.seat_by_token(token)
     except ServiceError:
-        context = {
-            "title": "This link opens no seat",
-            "message": "The link is wrong, or its seat was given to someone else since. "
+        return _refused(
+            request,
+            "This link opens no seat",
+            "The link is wrong, or its seat was given to someone else since. "
             "Ask the facilitator for a new one.",
-        }
-        return render(request, "exercises/live/no_seat.html", context, status=404)
-    identity.bind_seat(request, seat)
+            404,
+        )
+    if seat.bot_policy:
+        return _refused(
+            request,
+            "A bot plays this role",
+            f"{seat_label(seat)} is played by a bot, so this link opens nothing. If you are to "
+            "play it, ask the facilitator for a new link: it takes the role back from the bot.",
+            403,
+        )
+    held = _held(request, seat)
+    if held is not None and held.pk != seat.pk and request.method != "POST":
+        context = {"seat": seat_label(seat), "held": seat_label(held), "exercise": seat.exercise}
+        return render(request, "exercises/live/switch_seat.html", context)
+    identity.bind_seat(request, seats.join(seat))
     # The exercise's address sends each kind of seat to its page.
     return redirect(reverse("exercises:exercise", args=[seat.exercise.public_id]))
+
+
+def _held(request: HttpRequest, seat: Seat) -> Seat | None:
+    """The seat this browser holds already in the link's exercise, if any."""
+    try:
+        return identity.session_seat(request, seat.exercise.public_id)
+    except ServiceError:
+        return None
+
+
+def seat_label(seat: Seat) -> str:
+    """A seat as people call it: the role's name, or Facilitator / Observer."""
+    if seat.kind != Seat.Kind.ROLE:
+        return str(seat.kind).capitalize()
+    return scenario_of(seat.exercise).role_names.get(seat.role, seat.role)
+
+
+def _refused(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
+    context = {"title": title, "message": message}
+    return render(request, "exercises/live/no_seat.html", context, status=status)

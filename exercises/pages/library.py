@@ -12,6 +12,7 @@ from django.shortcuts import render
 from exercises import identity
 from exercises.engine import Scenario, load_bundled_scenarios
 from exercises.models import Seat
+from exercises.pages.join import seat_label
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,20 @@ def scenario_library(request: HttpRequest) -> HttpResponse:
     return render(request, "exercises/scenario_library.html", context)
 
 
-def seats_held(request: HttpRequest) -> list[Seat]:
+@dataclass
+class HeldSeat:
+    seat: Seat
+    label: str  # the role's name, as its players know it
+
+
+def seats_held(request: HttpRequest) -> list[HeldSeat]:
     """The seats this browser holds (it opened their join links), newest exercise first."""
     held = request.session.get(identity.SESSION_SEATS, {}) if hasattr(request, "session") else {}
     rows = Seat.objects.select_related("exercise__snapshot").filter(
         pk__in=held.values(), revoked_at=None
     )
-    return sorted(rows, key=lambda seat: seat.exercise.created_at, reverse=True)
+    newest = sorted(rows, key=lambda seat: seat.exercise.created_at, reverse=True)
+    return [HeldSeat(seat, seat_label(seat)) for seat in newest]
 
 
 def scenario_detail(request: HttpRequest, scenario_id: str) -> HttpResponse:

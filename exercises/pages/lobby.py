@@ -104,13 +104,16 @@ def created_page(
     request: HttpRequest, scenario: Scenario, created: creation.Created
 ) -> HttpResponse:
     names = {"facilitator": "Facilitator", "observer": "Observer", **scenario.role_names}
-    bots = set(created.exercise.seats.exclude(bot_policy="").values_list("role", flat=True))
+    bots = dict(
+        created.exercise.seats.exclude(bot_policy="").values_list("role", "bot_policy")
+    )
+    # A bot's seat gets no link: it would open the bot's briefing to whoever has it.
     links = [
         {
             "seat": seat,
             "label": names.get(seat, seat),
-            "url": request.build_absolute_uri(reverse("join", args=[token])),
-            "bot": seat in bots,
+            "url": "" if seat in bots else request.build_absolute_uri(reverse("join", args=[token])),
+            "bot": bots.get(seat, ""),
         }
         for seat, token in created.tokens.items()
     ]

@@ -190,7 +190,7 @@ def test_the_front_page_lists_the_exercises_this_browser_holds_seats_in(
 
     assert "Your exercises" in mine
     assert f'href="/exercises/{created.exercise.public_id}/"' in mine
-    assert "your seat: openai" in mine
+    assert "you are OpenAI (CEO)" in mine
     assert "Your exercises" not in theirs
 
 

@@ -58,7 +58,7 @@ def test_the_lobby_offers_every_bundled_scenario(operator: Client) -> None:
     assert 'value="ai-pause"' in html and 'value="lab-crisis"' in html
 
 
-def test_an_operator_makes_an_exercise_and_gets_a_working_link_for_every_seat(
+def test_an_operator_makes_an_exercise_and_gets_a_working_link_for_every_persons_seat(
     operator: Client,
 ) -> None:
     response = operator.post(
@@ -80,7 +80,9 @@ def test_an_operator_makes_an_exercise_and_gets_a_working_link_for_every_seat(
     tokens = dict(
         re.findall(r'id="link-([\w-]+)" type="text" readonly value="[^"]*/join/([^"]+)"', html)
     )
-    assert set(tokens) == {"facilitator", "observer", *creation.bundled("ai-pause").role_ids}
+    people = set(creation.bundled("ai-pause").role_ids) - {"gdm", "meta"}
+    assert set(tokens) == {"facilitator", "observer", *people}  # bots' seats get no link
+    assert html.count("Played by a bot (no-pause): no link") == 2
     for name, token in tokens.items():
         assert seats.authenticate(exercise.public_id, token).name == name
     bots = Seat.objects.filter(exercise=exercise).exclude(bot_policy="")

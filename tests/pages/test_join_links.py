@@ -1,0 +1,84 @@
+"""Join links: a bot's seat opens nothing, and a browser asks before it switches seats.
+
+A browser holds one seat per exercise; opening another seat's link of the same exercise shows
+whom it would stop being, and switches only when the person says so.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from exercises.services import commands, creation, seats
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def created() -> creation.Created:
+    made = creation.create_exercise(
+        creation.bundled("ai-pause"), "Links", seed="j", bots={"gdm": "no-pause"}
+    )
+    commands.start(seats.seat_by_token(made.tokens["facilitator"]))
+    return made
+
+
+def home(created: creation.Created) -> str:
+    return f"/exercises/{created.exercise.public_id}/"
+
+
+def test_a_bots_seat_link_opens_no_page_and_no_briefing(created: creation.Created) -> None:
+    browser = Client()
+
+    response = browser.get(f"/join/{created.tokens['gdm']}")
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "A bot plays this role" in html and "Google DeepMind" in html
+    briefing = creation.bundled("ai-pause").role("gdm").briefing.split("\n")[0]
+    assert briefing not in html
+    assert browser.get(home(created)).status_code == 403  # nothing was bound
+
+
+def test_a_second_seats_link_asks_before_switching(created: creation.Created) -> None:
+    browser = Client()
+    browser.get(f"/join/{created.tokens['anthropic']}")
+
+    asked = browser.get(f"/join/{created.tokens['openai']}")
+
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Switch to OpenAI (CEO)?" in html and "this browser is <strong>Anthropic" in html
+    assert browser.get(f"{home(created)}play/").content.decode().count("you play") == 1
+    assert "<strong>Anthropic (CEO)</strong>" in browser.get(f"{home(created)}play/").content.decode()
+
+
+def test_switching_happens_when_the_person_confirms(created: creation.Created) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(f"/join/{created.tokens['anthropic']}")
+    asked = browser.get(f"/join/{created.tokens['openai']}")
+    csrf = asked.context["csrf_token"]
+
+    switched = browser.post(f"/join/{created.tokens['openai']}", {"csrfmiddlewaretoken": csrf})
+
+    assert switched.status_code == 302
+    page = browser.get(f"{home(created)}play/").content.decode()
+    assert "<strong>OpenAI (CEO)</strong>" in page
+
+
+def test_opening_the_same_seats_link_again_does_not_ask(created: creation.Created) -> None:
+    browser = Client()
+    browser.get(f"/join/{created.tokens['anthropic']}")
+
+    again = browser.get(f"/join/{created.tokens['anthropic']}")
+
+    assert again.status_code == 302
+
+
+def test_the_front_page_names_the_seat_as_people_call_it(created: creation.Created) -> None:
+    browser = Client()
+    browser.get(f"/join/{created.tokens['ukaisi']}")
+
+    html = browser.get("/").content.decode()
+
+    assert "you are UK AI Security Institute" in html and "ukaisi" not in html.split("<main")[1]
