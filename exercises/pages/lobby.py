@@ -104,18 +104,16 @@ def created_page(
     request: HttpRequest, scenario: Scenario, created: creation.Created
 ) -> HttpResponse:
     names = {"facilitator": "Facilitator", "observer": "Observer", **scenario.role_names}
-    bots = dict(
-        created.exercise.seats.exclude(bot_policy="").values_list("role", "bot_policy")
-    )
+    bots = dict(created.exercise.seats.exclude(bot_policy="").values_list("role", "bot_policy"))
     # A bot's seat gets no link: it would open the bot's briefing to whoever has it.
     links = [
         {
             "seat": seat,
             "label": names.get(seat, seat),
-            "url": "" if seat in bots else request.build_absolute_uri(reverse("join", args=[token])),
+            "url": "" if seat in bots else request.build_absolute_uri(reverse("join", args=[t])),
             "bot": bots.get(seat, ""),
         }
-        for seat, token in created.tokens.items()
+        for seat, t in created.tokens.items()
     ]
     context = {"exercise": created.exercise, "scenario": scenario, "links": links}
     return render(request, "exercises/lobby/created.html", context)
