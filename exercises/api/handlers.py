@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from exercises.models import Message, Ruling
-from exercises.services import commands, messages, moves, notes, projection, turns
+from exercises.services import commands, messages, move_checks, moves, notes, projection, turns
 from exercises.services import export as exports
 from exercises.services import fork as forks
 from exercises.services.errors import NotFound
@@ -33,6 +33,12 @@ def submit_move(call: Call) -> Reply:
         replaces=body.replaces,
     )
     return Reply(201 if created else 200, projection.move_dict(move))
+
+
+def check_moves(call: Call) -> Reply:
+    body = call.body_as(s.MoveChecksRequest)
+    checks = [c.model_dump() for c in body.checks]
+    return Reply(200, {"checks": move_checks.check_moves(call.caller, checks)})
 
 
 def withdraw_move(call: Call) -> Reply:

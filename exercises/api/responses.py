@@ -38,6 +38,30 @@ class MoveView(TypedDict):
 
 
 @with_config(CLOSED)
+class CostView(TypedDict):
+    """What a move takes from a variable: `amount` when known now, else `text` in words."""
+
+    variable: str
+    amount: float | None
+    text: str
+
+
+@with_config(CLOSED)
+class MoveCheckView(TypedDict):
+    """Whether the move would be taken now; `reason` says why not."""
+
+    action: str
+    allowed: bool
+    reason: str | None
+    cost: list[CostView]
+
+
+@with_config(CLOSED)
+class MoveCheckList(TypedDict):
+    checks: list[MoveCheckView]
+
+
+@with_config(CLOSED)
 class VoteView(TypedDict):
     """The caller's estimate that a free-form move succeeds."""
 

@@ -64,6 +64,23 @@ ROUTES: list[Route] = [
         extra_statuses={200: "An idempotent replay: the move the key created."},
     ),
     Route(
+        "POST",
+        "/exercises/{id}/moves/check",
+        "checkMoves",
+        "Check moves the caller might make, without making them",
+        A_ROLE,
+        h.check_moves,
+        200,
+        "`{checks: [{action, allowed, reason, cost}]}`, one per move asked about, in order: "
+        "whether it would be taken now (the turn open, the move legal in the current state, "
+        "the role's other live moves counted, except the one it would replace) and what it "
+        "would cost, each `{variable, amount, text}` (`amount` null and `text` in words when "
+        "it cannot be known yet). Nothing is changed.",
+        returns=r.MoveCheckList,
+        request=s.MoveChecksRequest,
+        errors=(400, 401, 403, 404, 413),
+    ),
+    Route(
         "DELETE",
         "/exercises/{id}/moves/{move}",
         "withdrawMove",

@@ -43,6 +43,22 @@ class MoveRequest(Body):
     )
 
 
+class MoveCheck(Body):
+    """A move the caller might make: checked, not made."""
+
+    action: Name = Field(description="An action id from `me.actions`, or `free_form`.")
+    params: dict[str, Any] = Field(default_factory=dict, description="As filled in so far.")
+    replaces: str = Field(
+        "", max_length=32, description="The id of the caller's live move this one would replace."
+    )
+
+
+class MoveChecksRequest(Body):
+    """Moves to check against the current state, at most 50."""
+
+    checks: list[MoveCheck] = Field(max_length=50)
+
+
 class VoteRequest(Body):
     """The caller's estimate that a free-form move succeeds."""
 

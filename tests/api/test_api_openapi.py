@@ -205,6 +205,8 @@ def play_one_turn(c: Checked) -> str:
     c.call("submitMove", "observer", {"action": "continue_scaling"})  # 403
     c.call("submitMove", "anthropic", {"action": "no_such_action"})  # 400
     c.call("withdrawMove", "anthropic", move="nothing")  # 404
+    checks = [{"action": "continue_scaling"}, {"action": "no_such_action", "params": {"x": 1}}]
+    c.call("checkMoves", "anthropic", {"checks": checks})
     c.call("voteOnMove", "openai", {"chance": 0.3}, move=free["id"])
     c.call("voteOnMove", "gdm", {"chance": 0.5}, move=free["id"])
     c.call("getExercise", "facilitator")  # a ruling pending, with its votes
