@@ -136,7 +136,7 @@ def _amount(
 
 
 def _words(expression: str, action: Any) -> str:
-    """`0.3 * double(params.count)` as `0.3 × Datasets`: arithmetic signs, and names in words."""
+    """`0.3 * double(params.count)` read "0.3 times Datasets": signs and names in words."""
     text = re.sub(r"\b(?:double|int)\(([^()]*)\)", r"\1", expression)
     text = text.replace("*", " \N{MULTIPLICATION SIGN} ").replace("/", " \N{DIVISION SIGN} ")
     for name, spec in action.params.items():
