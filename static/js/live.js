@@ -86,16 +86,24 @@
     }
   }
 
+  const OFFLINE = "the server could not be reached. Check your connection, then try again";
+
   async function request(method, url, body) {
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET") headers["X-CSRFToken"] = data.csrf;
-    const response = await fetch(url, {
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        credentials: "same-origin",
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (_) {
+      // The browser's own words ("Failed to fetch") tell a person nothing.
+      throw new ApiError(0, { error: { code: "offline", message: OFFLINE } });
+    }
     let answer = null;
     try {
       answer = await response.json();
@@ -535,7 +543,10 @@
     const turn = view.turn;
     const status = { lobby: "In the lobby", running: "Running", paused: "Paused", finished: "Finished" }[view.status] || view.status;
     if (!turn) return status;
-    return `${status} · ${capital(data.turn_label)} ${turn.number} of ${turn.of} (${turn.phase})`;
+    const which = `${capital(data.turn_label)} ${turn.number} of ${turn.of}`;
+    // Paused, a turn's phase would say "open" while no move is taken: say what holds instead.
+    if (view.status === "paused") return `${status} · ${which}: moves wait until it resumes`;
+    return `${status} · ${which} (${turn.phase})`;
   }
 
   function startStatus() {

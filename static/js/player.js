@@ -17,14 +17,18 @@
 
   // ---- actions ---------------------------------------------------------------------------
 
+  // Until the server has priced a move (player-checks.js), a cost written as a formula is
+  // only named: the formula itself means nothing to a player.
   function costWords(cost) {
     return Object.entries(cost || {}).map(([key, amount]) => {
       const name = key.startsWith("me.") ? `${me.role.id}.${key.slice(3)}` : key;
       const meta = data.variables[name];
       const what = meta ? meta.label : key;
-      return typeof amount === "number" ? `${W.formatValue(amount, meta)} of ${what}` : `${what} (${amount})`;
+      return typeof amount === "number" ? `${W.formatValue(amount, meta)} of ${what}` : `some ${what}, by what you choose`;
     });
   }
+
+  let replacing = null; // the live move a submission replaces, whichever action it is
 
   const forms = {};
 
@@ -42,9 +46,7 @@
       h("p", { class: "field" },
         h("label", { for: why.id }, free ? "What do you do, and why should it work?" : "Why (optional, the facilitator sees it)"),
         why),
-      h("p", { class: "replacing", hidden: true },
-        "This replaces an earlier move. ",
-        h("button", { type: "button", class: "link-button", onclick: () => cancelReplace(form) }, "Keep the earlier move")),
+      h("p", { class: "replacing", hidden: true }, "This replaces your earlier move."),
       h("p", {}, h("button", { type: "submit", class: "button primary submit" }, free ? "Submit the free-form move" : "Submit this move")));
     for (const field of form.elements) {
       if (field.name) W.keepDraft(field, `${prefix}:${field.name}`);
@@ -61,9 +63,11 @@
       h("summary", {},
         h("span", { class: "action-label" }, action.label),
         action.free ? h("span", { class: "badge" }, "free") : null,
-        costs.length ? h("span", { class: "action-cost" }, `costs ${costs.join(", ")}`) : null),
+        h("span", { class: "badge check-badge", hidden: true }, "refused now"),
+        h("span", { class: "action-cost" }, costs.length ? `costs ${costs.join(", ")}` : "")),
       action.description ? h("p", {}, action.description) : null,
-      costs.length ? h("p", { class: "meta" }, h("strong", {}, "Costs: "), costs.join(", ")) : null,
+      h("p", { class: "meta cost-line", hidden: !costs.length }, h("strong", {}, "Costs: "), h("span", { class: "cost-words" }, costs.join(", "))),
+      h("p", { class: "check-status", role: "status" }),
       action.requires && action.requires.length
         ? h("div", { class: "needs" }, h("p", { class: "meta" }, h("strong", {}, "Needs: "), "refused with one of these reasons when its conditions do not hold:"),
           h("ul", { class: "meta" }, action.requires.map((r) => h("li", {}, r))))
@@ -83,7 +87,7 @@
       return;
     }
     const button = form.querySelector(".submit");
-    const replacing = form.dataset.replacing;
+    const replaces = replacing && replacing.id;
     const body = {
       action: action.id,
       params: W.paramValues(form, action.params || {}),
@@ -91,35 +95,42 @@
       idempotency_key: form.dataset.key || (form.dataset.key = W.newKey()),
     };
     // One request: the server withdraws the old move only if it accepts the new one.
-    if (replacing) body.replaces = replacing;
+    if (replaces) body.replaces = replaces;
     const done = await act(button, () => api("POST", "/moves", body),
-      replacing ? "Move replaced." : "Move submitted.");
+      replaces ? "Move replaced." : "Move submitted.");
     if (done) {
       delete form.dataset.key;
       W.clearDrafts(form);
       form.reset();
-      cancelReplace(form);
+      if (replaces) cancelReplace();
     }
   }
 
+  /** Replace a live move by a move of any action: its own form opens filled in with it. */
   function replace(move) {
+    replacing = { id: move.id, action: move.action };
+    const words = [actionLabel(move.action), W.paramsWords(move.params)].filter(Boolean).join(": ");
+    $("replacing-what").textContent = words;
+    $("replacing-banner").hidden = false;
+    for (const f of Object.values(forms)) f.querySelector(".replacing").hidden = false;
+    if (W.checkMoves) W.checkMoves();
     const form = forms[move.action];
     if (!form) return;
-    form.dataset.replacing = move.id;
     W.setParamValues(form, move.params);
     const why = form.elements.namedItem("rationale");
     why.value = move.rationale || "";
     why.dispatchEvent(new Event("input"));
-    form.querySelector(".replacing").hidden = false;
     const card = form.closest("details");
     card.open = true;
-    card.scrollIntoView({ block: "start" });
+    $("act-heading").scrollIntoView({ block: "start" });
     (form.querySelector("input, select, textarea") || why).focus();
   }
 
-  function cancelReplace(form) {
-    delete form.dataset.replacing;
-    form.querySelector(".replacing").hidden = true;
+  function cancelReplace() {
+    replacing = null;
+    $("replacing-banner").hidden = true;
+    for (const f of Object.values(forms)) f.querySelector(".replacing").hidden = true;
+    if (W.checkMoves) W.checkMoves();
   }
 
   function buildActions() {
@@ -136,6 +147,10 @@
       }));
     }
     fill(list, cards);
+    const specs = Object.fromEntries(me.actions.map((a) => [a.id, a]));
+    specs[FREE_FORM] = { id: FREE_FORM, params: { properties: {} } };
+    W.checkMoves = W.startMoveChecks(forms, specs, () => replacing && replacing.id);
+    $("keep-move").addEventListener("click", () => cancelReplace());
   }
 
   // ---- this turn's moves -----------------------------------------------------------------
@@ -174,6 +189,8 @@
   function showMoves() {
     const list = $("my-moves");
     const moves = data.view.me.moves || [];
+    const stillLive = (id) => moves.some((m) => m.id === id && m.status === "submitted");
+    if (replacing && (!canMove() || !stillLive(replacing.id))) cancelReplace();
     for (const [id, li] of moveItems) {
       if (!moves.some((m) => m.id === id)) {
         li.remove();
@@ -200,6 +217,15 @@
     if (!moves.length && !empty) list.append(h("li", { class: "empty" }, "No moves yet."));
   }
 
+  /** A finished exercise takes no more moves or messages: its forms go, a line says so. */
+  function showFinished() {
+    const over = data.view.status === "finished";
+    for (const id of ["actions", "message-form"]) $(id).hidden = over;
+    $("act-closed").hidden = !over;
+    $("messages-closed").hidden = !over;
+    $("ready").hidden = over;
+  }
+
   function showTurn() {
     const view = data.view;
     const open = canMove();
@@ -210,6 +236,7 @@
     $("turn-help").textContent = view.me.bot
       ? `The facilitator has given this role to a bot (${view.me.bot}): it makes the moves now.`
       : open ? "The turn is open: submit, replace or withdraw moves until it closes."
+      : view.status === "paused" ? "The facilitator has paused the exercise: the clock is stopped, and moves wait until it resumes. Your moves so far stand."
       : view.status === "lobby" ? "The facilitator has not started the exercise yet."
         : view.status === "finished" ? `The exercise is over${view.ending ? ` (ending: ${view.ending})` : ""}.`
           : "The turn is closed for moves.";
@@ -311,6 +338,7 @@
   W.startMessages($("messages"));
   W.handlers.event.push(onEvent);
   W.handlers.data.push(() => {
+    showFinished();
     showTurn();
     showMoves();
     showChannels();

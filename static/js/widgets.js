@@ -117,8 +117,18 @@
       field = h("input", Object.assign(common, { type: "text", maxlength: schema.maxLength }));
     }
     field.dataset.type = schema.type || "string";
+    const range = rangeWords(schema);
     return h("p", { class: "field" }, h("label", { for: id }, schema.title || name),
-      hintId ? h("span", { class: "hint", id: hintId }, schema.description) : null, field);
+      hintId ? h("span", { class: "hint", id: hintId }, schema.description) : null, field,
+      range ? h("span", { class: "hint range" }, range) : null);
+  }
+
+  /** A number field's bounds in words, shown next to it: "from 5 to 25". */
+  function rangeWords(schema) {
+    const lo = schema.minimum, hi = schema.maximum;
+    if (lo === undefined && hi === undefined) return "";
+    if (lo !== undefined && hi !== undefined) return `from ${W.formatValue(lo)} to ${W.formatValue(hi)}`;
+    return lo !== undefined ? `at least ${W.formatValue(lo)}` : `at most ${W.formatValue(hi)}`;
   }
 
   /** The params object a form holds, typed as its schema says. */
