@@ -49,6 +49,7 @@ def page_data(seat: Seat) -> dict[str, Any]:
         data["injects"] = injects(scenario)
         data["policies"] = sorted(scenario.policies)
         data["action_labels"] = {action.id: action.label for action in scenario.actions}
+        data["action_commits"] = {a.id: a.commit for a in scenario.actions if a.commit}
     return data
 
 

@@ -45,7 +45,11 @@
     for (const button of document.querySelectorAll("[data-command]")) {
       button.disabled = !COMMANDS[button.dataset.command].when(view);
     }
-    $("extend-form").querySelector("button").disabled = !(view.turn && view.turn.phase === "open" && view.status !== "finished");
+    // Only a deadline can be extended; paused, the deadline is held back, not shown.
+    const open = view.turn && view.turn.phase === "open" && view.status !== "finished";
+    const untimed = open && view.status !== "paused" && !view.turn.deadline;
+    $("extend-form").querySelector("button").disabled = !open || untimed;
+    $("extend-note").hidden = !untimed;
   }
 
   // ---- seats -----------------------------------------------------------------------------
@@ -57,7 +61,7 @@
     const out = h("div", { class: "new-link", hidden: true });
     if (seat.kind === "role") {
       const policy = h("select", { id: `bot-${seat.name}`, "aria-label": `Bot policy for ${seat.label}` },
-        data.policies.map((p) => h("option", { value: p }, p)));
+        data.policies.map((p) => h("option", { value: p, selected: p === seat.bot }, p)));
       W.append(tools, [
         h("button", {
           type: "button", class: "button small",
@@ -65,8 +69,8 @@
         }, "New link"),
         data.policies.length ? [policy, h("button", {
           type: "button", class: "button small",
-          onclick: (e) => act(e.target, () => api("POST", "/control", { command: "replace_seat", role: seat.name, bot_policy: policy.value }), `A bot (${policy.value}) plays ${seat.label}.`),
-        }, "Give to a bot")] : null,
+          onclick: (e) => giveToBot(e.target, seat, policy.value),
+        }, seat.bot ? "Change the bot" : "Give to a bot")] : null,
       ]);
     }
     // data-label: the column's name, shown before each cell where a phone stacks the rows.
@@ -76,6 +80,14 @@
       h("td", { "data-label": "This turn" }, turn),
       h("td", { "data-label": "Played by" }, seat.bot ? `bot: ${seat.bot}` : seat.kind === "role" ? "a person" : ""),
       h("td", {}, tools, out));
+  }
+
+  function giveToBot(button, seat, policy) {
+    const now = seat.bot ? `a bot (${seat.bot})` : seat.joined ? "a person, who has joined" : "a person, who has not joined yet";
+    const question = `${seat.label} is played by ${now}. Give it to a bot playing “${policy}”?`
+      + (seat.bot ? "" : " Its player's link stops working: to hand it back, give the role a new link.");
+    if (!window.confirm(question)) return;
+    act(button, () => api("POST", "/control", { command: "replace_seat", role: seat.name, bot_policy: policy }), `A bot (${policy}) plays ${seat.label}.`);
   }
 
   async function newLink(button, seat, out) {
@@ -186,15 +198,30 @@
 
   // ---- commitments -----------------------------------------------------------------------
 
+  // A signal counts when its turn is adjudicated: until then it is only a move of this turn,
+  // so the panel lists both, or it would say nobody signalled while the presses are listed.
+  function pendingSignals(id) {
+    const commits = data.action_commits || {};
+    const roles = [...turnMoves.values()].filter((m) => commits[m.action] === id).map((m) => m.role);
+    return [...new Set(roles)];
+  }
+
+  function signalWords(c, pending) {
+    const counted = c.committed.length ? `Signalled by ${c.committed.map(W.whoName).join(", ")}.` : "";
+    const fresh = pending.filter((r) => !c.committed.includes(r));
+    const waiting = fresh.length
+      ? `Signalled this ${data.turn_label}, counted when it is adjudicated: ${fresh.map(W.whoName).join(", ")}.`
+      : "";
+    return [counted, waiting].filter(Boolean).join(" ") || "Nobody has signalled yet.";
+  }
+
   function showCommitments() {
     const all = Object.entries(data.view.commitments || {});
     if (!all.length) return;
-    fill($("commitments"), all.map(([id, c]) => h("li", { class: "item" },
+    fill($("commitments"), all.map(([id, c]) => h("li", { class: "item", "data-commitment": id },
       h("p", { class: "item-title" }, (data.commitments[id] || {}).label || id, " ",
         h("span", { class: "badge" }, c.met ? "met: the channel is open" : "not met")),
-      h("p", { class: "text" }, c.committed.length
-        ? `Signalled by ${c.committed.map(W.whoName).join(", ")}.`
-        : "Nobody has signalled yet."))));
+      h("p", { class: "text" }, signalWords(c, pendingSignals(id))))));
   }
 
   // ---- moves this turn, from the log -----------------------------------------------------
@@ -213,6 +240,7 @@
       Object.keys(m.params || {}).length ? h("p", { class: "meta" }, W.paramsWords(m.params)) : null,
       m.rationale ? h("p", { class: "text" }, m.rationale) : null));
     fill(list, items.length ? items : h("li", { class: "empty" }, "No moves yet."));
+    showCommitments();
   }
 
   // ---- messages and injects --------------------------------------------------------------
@@ -303,11 +331,11 @@
   const actionLabel = (id) => (id === "free_form" ? "Free-form move" : data.action_labels[id] || id);
 
   function onEvent(event) {
-    $("event-log").append(h("tr", {},
+    $("event-log").append(h("tr", { "data-type": event.type },
       h("td", { class: "number" }, event.seq),
       h("td", { class: "number" }, event.turn),
-      h("td", {}, h("code", {}, event.type)),
-      h("td", {}, h("pre", {}, JSON.stringify(event.data, null, 1)))));
+      h("td", {}, W.eventHeadline(event.type)),
+      h("td", { class: "text" }, W.eventWords(event, actionLabel))));
     trackMoves(event);
     let items = W.storyItems(event, actionLabel);
     if (event.type === "role.outcome") {

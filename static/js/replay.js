@@ -60,41 +60,14 @@
 
   // ---- drawing -------------------------------------------------------------------------------
 
-  function describe(e) {
-    const d = e.data || {};
-    switch (e.type) {
-      case "move.submitted":
-        return d.action ? `${W.whoName(d.role)}: ${actionLabel(d.action)}` : `${W.whoName(d.role)} made a move`;
-      case "move.withdrawn":
-        return `${W.whoName(d.role || "")} withdrew a move`;
-      case "message.posted":
-        return `${W.whoName(d.from)} to ${d.channel ? "a private channel" : W.recipients(d.to)}: ${d.body}`;
-      case "inject":
-        return `Inject: ${d.title}`;
-      case "turn.opened":
-        return `${W.turnName(d.number)} opens`;
-      case "turn.closed":
-        return `${W.turnName(d.number)} closes (${d.reason})`;
-      case "turn.adjudicated":
-        return `${W.turnName(d.number)} is adjudicated`;
-      case "ruling.made":
-        return `Ruling on ${W.whoName(d.role)}'s move: ${d.chance !== null && d.chance !== undefined ? `a ${percent(d.chance)} chance` : d.outcome}`;
-      case "role.outcome":
-        return `Results for ${(d.results || []).map((r) => W.whoName(r.role)).filter((v, k, a) => a.indexOf(v) === k).join(", ") || "a role"}`;
-      case "state.set":
-        return `${W.variableLabel(d.variable)} set to ${W.formatValue(d.value)} (${d.reason})`;
-      default:
-        return Object.entries(d).filter(([, v]) => ["string", "number", "boolean"].includes(typeof v))
-          .map(([k, v]) => `${k}: ${v}`).join(", ");
-    }
-  }
+  const describe = (e) => W.eventWords(e, actionLabel);
 
   function showPosition(point) {
     const e = point.current;
     $("position").textContent = e
       ? `Event ${index + 1} of ${events.length} · seq ${e.seq} · ${W.turnName(e.turn)}`
       : "Nothing has happened yet.";
-    fill($("current"), e ? h("p", { class: "item-title" }, h("code", {}, e.type), " ", describe(e)) : null);
+    fill($("current"), e ? h("p", { class: "item-title" }, h("strong", {}, W.eventHeadline(e.type)), " ", describe(e)) : null);
     const slider = $("slider");
     slider.max = String(Math.max(events.length - 1, 0));
     slider.value = String(index);
@@ -181,7 +154,7 @@
     fill($("replay-log"), point.upto.map((e, k) => h("tr", { class: k === index ? "current" : null, "data-seq": e.seq },
       h("td", { class: "number" }, e.seq),
       h("td", { class: "number" }, e.turn),
-      h("td", {}, h("code", {}, e.type)),
+      h("td", {}, W.eventHeadline(e.type)),
       h("td", {}, describe(e)))));
     // The log scrolls inside its box to the current event; the page stays where it is.
     const box = $("replay-log").closest(".table-scroll");
