@@ -15,19 +15,35 @@
       .map((p) => ({ turn: p.turn, value: p.values[name] }));
   }
 
+  /** An axis label short enough for its margin: 15,140 as 15.1k, 2,500,000 as 2.5M. */
+  function tickLabel(value) {
+    const size = Math.abs(value);
+    const short = (n, suffix) => `${Number(n.toPrecision(3)).toLocaleString("en")}${suffix}`;
+    if (size >= 1e9) return short(value / 1e9, "B");
+    if (size >= 1e6) return short(value / 1e6, "M");
+    if (size >= 1e4) return short(value / 1e3, "k");
+    return formatValue(Number(value.toPrecision(4)));
+  }
+
+  // The tick labels' font is 10px: about 6.2px a character at most, digits and commas alike.
+  const TICK_CHAR = 6.2;
+
   /** An inline SVG line chart of one variable over the turns. */
   function chart(name, options) {
     const opts = Object.assign({ width: 300, height: 96, axes: true }, options || {});
     const meta = data.variables[name] || {};
     const points = series(name);
-    const pad = opts.axes ? { l: 34, r: 8, t: 8, b: 20 } : { l: 2, r: 2, t: 3, b: 3 };
-    const w = opts.width - pad.l - pad.r;
-    const hgt = opts.height - pad.t - pad.b;
     const values = points.map((p) => p.value);
     let lo = meta.min ?? Math.min(...values, 0);
     let hi = meta.max ?? Math.max(...values, 1);
     if (!isFinite(lo)) lo = 0;
     if (!isFinite(hi) || hi <= lo) hi = lo + 1;
+    const ticks = [tickLabel(hi), tickLabel(lo)];
+    // The left margin fits the longest label, so that none is cut at the chart's edge.
+    const left = Math.ceil(Math.max(...ticks.map((t) => t.length)) * TICK_CHAR) + 8;
+    const pad = opts.axes ? { l: Math.max(left, 22), r: 8, t: 8, b: 20 } : { l: 2, r: 2, t: 3, b: 3 };
+    const w = opts.width - pad.l - pad.r;
+    const hgt = opts.height - pad.t - pad.b;
     const lastTurn = Math.max(data.turns || 1, 1);
     const x = (t) => pad.l + (w * t) / lastTurn;
     const y = (v) => pad.t + hgt - (hgt * (v - lo)) / (hi - lo);
@@ -47,8 +63,8 @@
       append(svg, [
         h("svg:line", { x1: pad.l, x2: pad.l + w, y1: pad.t + hgt, y2: pad.t + hgt, class: "axis" }),
         h("svg:line", { x1: pad.l, x2: pad.l, y1: pad.t, y2: pad.t + hgt, class: "axis" }),
-        h("svg:text", { x: pad.l - 4, y: pad.t + 8, class: "tick", "text-anchor": "end" }, formatValue(hi)),
-        h("svg:text", { x: pad.l - 4, y: pad.t + hgt, class: "tick", "text-anchor": "end" }, formatValue(lo)),
+        h("svg:text", { x: pad.l - 4, y: pad.t + 8, class: "tick", "text-anchor": "end" }, ticks[0]),
+        h("svg:text", { x: pad.l - 4, y: pad.t + hgt, class: "tick", "text-anchor": "end" }, ticks[1]),
         h("svg:text", { x: pad.l, y: opts.height - 4, class: "tick" }, "0"),
         h("svg:text", { x: pad.l + w, y: opts.height - 4, class: "tick", "text-anchor": "end" }, String(lastTurn)),
       ]);

@@ -50,6 +50,9 @@
     const untimed = open && view.status !== "paused" && !view.turn.deadline;
     $("extend-form").querySelector("button").disabled = !open || untimed;
     $("extend-note").hidden = !untimed;
+    // A finished exercise takes no more messages (the server refuses them): no form invites one.
+    const over = view.status === "finished";
+    for (const id of ["message-form", "inject-form"]) if ($(id)) $(id).hidden = over;
   }
 
   // ---- seats -----------------------------------------------------------------------------
