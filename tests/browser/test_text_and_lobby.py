@@ -113,8 +113,10 @@ def test_an_operator_signs_in_creates_an_exercise_and_opens_its_console(
     card.get_by_role("button", name="Create the exercise").click()
     expect(page.get_by_role("heading", name="Made in the lobby")).to_be_visible()
     links = page.locator("table.links input.link-field")
-    expect(links).to_have_count(10)
+    expect(links).to_have_count(9)  # a bot's seat gets no link: it would open its briefing
     assert all("/join/" in link.input_value() for link in links.all())
+    bot_row = page.locator("table.links tr", has_text="Google DeepMind (CEO)")
+    expect(bot_row).to_contain_text("Played by a bot (evidence-first): no link")
     operator.screenshot("lobby-links")
 
     # the facilitator's link opens the console in this browser
