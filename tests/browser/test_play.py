@@ -72,13 +72,14 @@ def test_a_facilitator_and_two_players_play_two_turns_with_a_ruling_and_a_privat
     for page in (console, lab, phone):
         expect(page.locator("#status")).to_contain_text("Month 1 of 12 (open)")
 
-    # the facilitator pauses, resumes and gives the turn five more minutes
+    # the facilitator pauses and resumes; the turn has no deadline, so nothing to extend
     console.get_by_role("button", name="Pause").click()
     expect(lab.locator("#countdown")).to_contain_text("Paused")
     console.get_by_role("button", name="Resume").click()
     expect(lab.locator("#status")).to_contain_text("Running")
-    console.get_by_role("button", name="Extend").click()
-    expect(phone.locator("#countdown")).to_contain_text(re.compile(r"[45]:\d\d left"))
+    expect(console.get_by_role("button", name="Extend")).to_be_disabled()
+    expect(console.locator("#extend-note")).to_contain_text("no deadline")
+    expect(phone.locator("#countdown")).to_have_text("No deadline")
 
     # Anthropic makes a free-form move and estimates its chance; OpenAI acts and is in
     submit_free_form(lab, XSS)
