@@ -6,7 +6,6 @@ OpenAI on a phone. Each test writes screenshots of its pages into `screenshots/`
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
