@@ -146,7 +146,7 @@ def _turning_points(
     for event in events:
         if event["type"] == "inject" and event["data"].get("title"):
             injects.setdefault(event["turn"], []).append(str(event["data"]["title"]))
-    ended = [t["number"] for t in turns if (t["state_after"] or {}).get("ending")]
+    ended = [t["number"] for t in turns if _ending(t)]
     chosen |= set(ended)
     return [_point(t, injects.get(t["number"], []), labels) for t in turns if t["number"] in chosen]
 
@@ -169,8 +169,13 @@ def _point(turn: ExportTurn, injects: list[str], labels: Labels) -> dict[str, An
         "headline": _headline(turn, before, labels),
         "injects": injects,
         "changes": [_number(n, before[n], after[n], labels) for n in moved],
-        "ending": (turn["state_after"] or {}).get("ending"),
+        "ending": _ending(turn),
     }
+
+
+def _ending(turn: ExportTurn) -> str | None:
+    after = turn["state_after"]
+    return after["ending"] if after is not None else None
 
 
 def _headline(turn: ExportTurn, before: dict[str, Any], labels: Labels) -> str:
