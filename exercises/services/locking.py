@@ -13,6 +13,7 @@ from exercises.models import Exercise, Seat, Turn
 
 from . import rows
 from .errors import Forbidden, NotFound, Unauthorized
+from .scenarios import role_name
 
 
 def locked(public_id: str) -> Exercise:
@@ -48,7 +49,7 @@ def _check_still_yours(seat: Seat, revoked: bool, bot_policy: str, *, as_bot: bo
     if revoked:
         raise Unauthorized("this seat has been given to someone else")
     if bot_policy and not as_bot:
-        raise Forbidden(f"{seat.role} is played by a bot")
+        raise Forbidden(f"{role_name(seat.exercise, seat.role)} is played by a bot")
     seat.bot_policy = bot_policy
 
 

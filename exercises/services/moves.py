@@ -23,7 +23,7 @@ from . import events, rows
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .locking import current_turn, locked, locked_for, locked_with_turn, require_facilitator
 from .projection import move_dict
-from .scenarios import scenario_of, state_of
+from .scenarios import role_name, scenario_of, state_of
 from .turns import close_if_everyone_is_in
 
 
@@ -43,7 +43,7 @@ def require_role(seat: Seat, *, as_bot: bool = False) -> None:
     if seat.kind != Seat.Kind.ROLE:
         raise Forbidden("only a role's seat moves for that role")
     if seat.is_bot and not as_bot:
-        raise Forbidden(f"{seat.role} is played by a bot")
+        raise Forbidden(f"{role_name(seat.exercise, seat.role)} is played by a bot")
 
 
 def submit_move(

@@ -29,3 +29,8 @@ def scenario_of(exercise: Exercise) -> Scenario:
 
 def state_of(exercise: Exercise) -> State:
     return State.from_dict(exercise.state)
+
+
+def role_name(exercise: Exercise, role: str) -> str:
+    """A role as people call it ("OpenAI (CEO)"), for the messages they read."""
+    return scenario_of(exercise).role_names.get(role, role)

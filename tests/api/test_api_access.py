@@ -25,6 +25,7 @@ REQUESTS = {
         "/moves",
         {"action": "free_form", "rationale": "Talk.", "idempotency_key": "k"},
     ),
+    "check": ("POST", "/moves/check", {"checks": [{"action": "continue_scaling"}]}),
     "withdraw": ("DELETE", "/moves/{move}", None),
     "ready": ("POST", "/ready", None),
     "vote": ("POST", "/moves/{move}/votes", {"chance": 0.5}),
@@ -43,6 +44,7 @@ MATRIX = {
     "view":     (200,      200,   200,     200,        401,     403),
     "events":   (200,      200,   200,     200,        401,     403),
     "submit":   (201,      201,   403,     403,        401,     403),
+    "check":    (200,      200,   403,     403,        401,     403),
     "withdraw": (200,      404,   403,     403,        401,     403),  # only the move's own role
     "ready":    (200,      200,   403,     403,        401,     403),
     "vote":     (200,      200,   403,     403,        401,     403),
