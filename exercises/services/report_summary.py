@@ -9,12 +9,27 @@ billions does not drown a risk in percent.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+
+from exercises.engine import Scenario
 
 from .export_types import Export, ExportEvent, ExportMove, ExportSeat, ExportTurn
 
-if TYPE_CHECKING:
-    from .report import Labels
+
+class Labels(Protocol):
+    """The report's words for ids (`report.Labels`)."""
+
+    scenario: Scenario | None
+
+    def role(self, role: str | None) -> str: ...
+    def action(self, action: str) -> str: ...
+    def variable(self, name: str) -> str: ...
+    def unit(self, name: str) -> str: ...
+    def bounds(self, name: str) -> tuple[float | None, float | None]: ...
+
+    @property
+    def turn_label(self) -> str: ...
+
 
 KEY_NUMBERS, DECISIVE_MOVES, TURNING_POINTS = 8, 5, 4
 NONE = "\N{EN DASH}"
