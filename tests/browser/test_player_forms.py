@@ -5,6 +5,7 @@ exercise shows no forms; a paused one says plainly that moves wait."""
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
@@ -92,3 +93,23 @@ def test_paused_and_finished_exercises_say_so_and_offer_no_forms(
     expect(page.locator("#actions")).to_be_hidden()
     expect(page.locator("#message-form")).to_be_hidden()
     expect(page.locator("#messages-closed")).to_be_visible()
+
+
+def test_a_move_sent_while_offline_says_so_in_words(server: Server, people: People) -> None:
+    exercise = server.create_exercise("--name", "Offline", "--players", "anthropic,openai")
+    exercise.control("start")
+    player = people.new("anthropic")
+    player.tolerated.append(re.compile("ERR_INTERNET_DISCONNECTED|WebSocket"))
+    page = player.page
+    page.goto(exercise.join_url("anthropic"))
+    expect(page.locator("#act-continue_scaling .check-status")).to_contain_text("You can")
+
+    player.context.set_offline(True)
+    scaling = page.locator("#act-continue_scaling")
+    scaling.locator("summary").click()
+    scaling.get_by_role("button", name="Submit this move").click()
+
+    notice = page.locator("#notice")
+    expect(notice).to_contain_text("the server could not be reached")
+    expect(notice).not_to_contain_text("Failed to fetch")
+    player.context.set_offline(False)
