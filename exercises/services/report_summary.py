@@ -211,9 +211,14 @@ def _roles(export: Export, turns: list[ExportTurn], labels: Labels) -> list[dict
         for move in turn["moves"]:
             moves.setdefault(move["role"], []).append(move)
     roles = [s["role"] for s in export["seats"] if s["role"] and not s.get("revoked_at")]
+    # Another seat's export holds only the moves it saw: a role without any there is unknown,
+    # not idle, so it is left out rather than shown as making none.
+    everything = export["me"]["kind"] == "facilitator"
     out = []
     for role in dict.fromkeys(roles):
         mine = moves.get(role, [])
+        if not mine and not everything:
+            continue
         statuses = Counter(m["status"] for m in mine)
         actions = Counter(labels.action(m["action"]) for m in mine)
         out.append(

@@ -65,3 +65,15 @@ def test_a_roles_report_does_not_claim_no_debrief_was_written(cast: Cast) -> Non
         assert "DEBRIEF-TEXT" not in html, seat
         assert "The debrief is the facilitator's" in html, seat
     assert "DEBRIEF-TEXT" in report_of(cast, "facilitator")
+
+
+def test_a_roles_summary_lists_only_the_moves_it_saw(create: Callable[..., Cast]) -> None:
+    cast = create(bots=dict.fromkeys(OTHERS, "no-pause"))
+    commands.start(cast.facilitator)
+    play(cast, 1)
+
+    html = report_of(cast, "anthropic")
+
+    summary = html[html.index("What each role did") : html.index("The detail follows")]
+    assert "Anthropic (CEO)" in summary and "Continue scaling" in summary
+    assert "OpenAI (CEO)" not in summary  # its moves are not Anthropic's to see
