@@ -57,6 +57,8 @@
     }
 
     async function checkAll() {
+      // A bot's seat moves nothing, and a finished exercise shows no forms: nothing to ask.
+      if (data.view.me.bot || data.view.status === "finished") return;
       const ids = Object.keys(forms);
       const replaces = replacing() || "";
       const checks = ids.map((id) => ({ action: id, params: W.paramValues(forms[id], actions[id].params || {}), replaces }));
