@@ -15,7 +15,10 @@ from exercises.models import Seat
 from exercises.services import seats
 from exercises.services.errors import Unauthorized
 
-SESSION_SEATS = "wargame.seats"  # {exercise public id: seat pk}
+SESSION_SEATS = "wargame.seats"  # {exercise public id: seat pk}: the seat it acts as
+# {exercise public id: [seat pk, ...]}: every seat whose link this browser opened, so that it
+# can switch between them (one acts at a time: every request and socket reads SESSION_SEATS).
+SESSION_KNOWN = "wargame.known_seats"
 
 
 def bearer_token(header: str) -> str:
@@ -31,9 +34,24 @@ def session_seat(request: HttpRequest, public_id: str) -> Seat:
 
 def bind_seat(request: HttpRequest, seat: Seat) -> None:
     """Let this browser act as `seat` in its exercise (what `/join/<token>` does)."""
+    public_id = seat.exercise.public_id
     held = dict(request.session.get(SESSION_SEATS, {}))
-    held[seat.exercise.public_id] = seat.pk
+    held[public_id] = seat.pk
+    known = dict(request.session.get(SESSION_KNOWN, {}))
+    known[public_id] = [pk for pk in known.get(public_id, []) if pk != seat.pk] + [seat.pk]
     # A new privilege: new session key and CSRF token, so a planted session gains nothing.
     request.session.cycle_key()
     request.session[SESSION_SEATS] = held
+    request.session[SESSION_KNOWN] = known
     rotate_token(request)
+
+
+def other_seats(request: HttpRequest, public_id: str) -> list[Seat]:
+    """The seats of this exercise this browser opened and may switch to, but the one it acts
+    as: not given to someone else since, nor to a bot."""
+    known = request.session.get(SESSION_KNOWN, {}).get(public_id, [])
+    acting = request.session.get(SESSION_SEATS, {}).get(public_id)
+    rows = Seat.objects.select_related("exercise").filter(
+        pk__in=known, exercise__public_id=public_id, revoked_at=None, bot_policy=""
+    )
+    return list(rows.exclude(pk=acting).order_by("pk"))

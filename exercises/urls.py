@@ -3,6 +3,7 @@ from django.urls import path
 
 from exercises.pages import library, lobby, replay
 from exercises.pages import views as live
+from exercises.pages.join import switch_seat
 
 app_name = "exercises"
 
@@ -31,4 +32,5 @@ urlpatterns = [
     path("exercises/<str:public_id>/page.json", live.page_json, name="page_data"),
     path("exercises/<str:public_id>/now.json", live.now_json, name="now_data"),
     path("exercises/<str:public_id>/replay/", replay.replay, name="replay"),
+    path("exercises/<str:public_id>/switch/", switch_seat, name="switch_seat"),
 ]

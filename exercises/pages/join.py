@@ -1,9 +1,10 @@
 """`/join/<token>`: the link a player opens in a browser, binding the seat to the session.
 
-A browser holds one seat per exercise: opening a second seat's link of the same exercise asks
-before it switches (one person testing two roles in one browser would otherwise act as the
-wrong one without noticing). A bot's seat opens no page: its briefing is the bot's, and a
-person takes the role back through a new link from the console.
+A browser acts as one seat of an exercise at a time, and keeps every seat whose link it opened:
+opening a second seat's link of the same exercise asks before it switches (one person testing
+two roles in one browser would otherwise act as the wrong one without noticing), and each
+page's header then offers to switch back (`switch_seat`). A bot's seat opens no page: its
+briefing is the bot's, and a person takes the role back through a new link from the console.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from exercises import identity
 from exercises.models import Seat
@@ -45,6 +47,23 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     identity.bind_seat(request, seats.join(seat))
     # The exercise's address sends each kind of seat to its page.
     return redirect(reverse("exercises:exercise", args=[seat.exercise.public_id]))
+
+
+@require_POST
+def switch_seat(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Act as another seat of this exercise whose link this browser opened before."""
+    name = request.POST.get("seat", "")
+    seat = next((s for s in identity.other_seats(request, public_id) if s.name == name), None)
+    if seat is None:
+        return _refused(
+            request,
+            "No such seat to switch to",
+            "This browser has not opened that seat's link, or the seat was given to someone "
+            "else or to a bot since. Open its link (or ask the facilitator for a new one).",
+            404,
+        )
+    identity.bind_seat(request, seat)
+    return redirect(reverse("exercises:exercise", args=[public_id]))
 
 
 def _held(request: HttpRequest, seat: Seat) -> Seat | None:

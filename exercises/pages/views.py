@@ -21,6 +21,7 @@ from exercises.models import Exercise, Seat
 from exercises.services.errors import ServiceError
 
 from .data import now_data, page_data
+from .join import seat_label
 
 PAGES = {
     Seat.Kind.ROLE: "exercises:player",
@@ -91,6 +92,7 @@ def _live_page(request: HttpRequest, public_id: str, kind: str, template: str) -
         "view": data["view"],
         "seat": seat,
         "briefing": paragraphs(data["view"]["me"].get("briefing", "")),
+        "other_seats": [(s.name, seat_label(s)) for s in identity.other_seats(request, public_id)],
     }
     return render(request, template, context)
 

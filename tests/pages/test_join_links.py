@@ -1,7 +1,8 @@
 """Join links: a bot's seat opens nothing, and a browser asks before it switches seats.
 
-A browser holds one seat per exercise; opening another seat's link of the same exercise shows
-whom it would stop being, and switches only when the person says so.
+A browser acts as one seat of an exercise at a time; opening another seat's link of the same
+exercise shows whom it would stop being, and switches only when the person says so. It keeps
+the seats it opened, and each page offers to switch back.
 """
 
 from __future__ import annotations
@@ -82,3 +83,38 @@ def test_the_front_page_names_the_seat_as_people_call_it(created: creation.Creat
     html = browser.get("/").content.decode()
 
     assert "you are UK AI Security Institute" in html and "ukaisi" not in html.split("<main")[1]
+
+
+def test_a_browser_switches_back_to_a_seat_it_opened_from_the_page(
+    created: creation.Created,
+) -> None:
+    # given a browser that opened Anthropic's link, then switched to OpenAI's
+    browser = Client()
+    browser.get(f"/join/{created.tokens['anthropic']}")
+    browser.post(f"/join/{created.tokens['openai']}")
+    page = browser.get(f"{home(created)}play/").content.decode()
+    assert "<strong>OpenAI (CEO)</strong>" in page and "Switch to Anthropic (CEO)" in page
+
+    # when it switches back from the page
+    switched = browser.post(f"{home(created)}switch/", {"seat": "anthropic"})
+
+    # then it acts as Anthropic, and is offered OpenAI
+    assert switched.status_code == 302
+    page = browser.get(f"{home(created)}play/").content.decode()
+    assert "<strong>Anthropic (CEO)</strong>" in page and "Switch to OpenAI (CEO)" in page
+
+
+def test_a_browser_cannot_switch_to_a_seat_it_never_opened_or_that_was_given_away(
+    created: creation.Created,
+) -> None:
+    browser = Client()
+    browser.get(f"/join/{created.tokens['anthropic']}")
+    browser.post(f"/join/{created.tokens['openai']}")
+    facilitator = seats.seat_by_token(created.tokens["facilitator"])
+    commands.replace_seat(facilitator, "anthropic", None)  # Anthropic gets a new player
+
+    for seat in ("anthropic", "meta"):
+        refused = browser.post(f"{home(created)}switch/", {"seat": seat})
+        assert refused.status_code == 404, seat
+    page = browser.get(f"{home(created)}play/").content.decode()
+    assert "<strong>OpenAI (CEO)</strong>" in page and "Switch to" not in page
