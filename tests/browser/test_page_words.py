@@ -108,3 +108,20 @@ def test_the_observer_reads_public_messages_and_the_replay_headlines_in_words(
     expect(page.locator("#replay-log")).to_contain_text("Turn adjudicated")
     assert "turn.adjudicated" not in page.locator("main").inner_text()
     assert people.accessibility_problems(page) == []
+
+
+def test_one_browser_switches_between_two_seats_it_opened(server: Server, people: People) -> None:
+    exercise = server.create_exercise("--name", "Two seats", "--players", "anthropic,openai")
+    exercise.control("start")
+    page = people.new("tester").page
+    page.goto(exercise.join_url("anthropic"))
+    expect(page.locator(".live-head .eyebrow")).to_contain_text("Anthropic (CEO)")
+
+    page.goto(exercise.join_url("openai"))
+    expect(page.get_by_role("heading", name="Switch to OpenAI (CEO)?")).to_be_visible()
+    page.get_by_role("button", name="Switch to OpenAI (CEO)").click()
+    expect(page.locator(".live-head .eyebrow")).to_contain_text("OpenAI (CEO)")
+
+    page.get_by_role("button", name="Switch to Anthropic (CEO)").click()
+    expect(page.locator(".live-head .eyebrow")).to_contain_text("Anthropic (CEO)")
+    assert people.accessibility_problems(page) == []
