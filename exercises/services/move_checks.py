@@ -13,6 +13,7 @@ words instead of shown as code.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from exercises import engine
@@ -31,6 +32,17 @@ MAX_CHECKS = 50
 PARAMS_ONLY = re.compile(r"^(?:\s|\d|[.+\-*/()]|params\.[a-z_][a-z0-9_]*|double|int)*$")
 
 
+@dataclass(frozen=True)
+class Now:
+    """What every check of one request reads: the state, and the role's live moves."""
+
+    scenario: engine.Scenario
+    state: engine.State
+    role: str
+    closed: str  # why no move is taken now, or ""
+    live: list[tuple[str, engine.Move]]
+
+
 def check_moves(seat: Seat, checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """For each `{action, params, replaces}`: `{action, allowed, reason, cost}`."""
     require_role(seat)
@@ -38,9 +50,14 @@ def check_moves(seat: Seat, checks: list[dict[str, Any]]) -> list[dict[str, Any]
         raise Invalid(f"at most {MAX_CHECKS} checks at once")
     exercise = Exercise.objects.get(pk=seat.exercise_id)
     turn = current_turn(exercise)
-    closed = _closed(exercise, turn)
-    live = _live(turn, seat.role)
-    return [_check(exercise, seat.role, closed, live, c) for c in checks]
+    now = Now(
+        scenario_of(exercise),
+        state_of(exercise),
+        seat.role,
+        _closed(exercise, turn),
+        _live(turn, seat.role),
+    )
+    return [_check(now, c) for c in checks]
 
 
 def _closed(exercise: Exercise, turn: Turn | None) -> str:
@@ -60,28 +77,22 @@ def _live(turn: Turn | None, role: str) -> list[tuple[str, engine.Move]]:
     return [(m.public_id, engine.Move(role, m.action, m.params, text=m.rationale)) for m in rows]
 
 
-def _check(
-    exercise: Exercise,
-    role: str,
-    closed: str,
-    live: list[tuple[str, engine.Move]],
-    check: dict[str, Any],
-) -> dict[str, Any]:
+def _check(now: Now, check: dict[str, Any]) -> dict[str, Any]:
     action, params = check["action"], check.get("params") or {}
-    scenario, state = scenario_of(exercise), state_of(exercise)
     answer: dict[str, Any] = {
         "action": action,
         "allowed": False,
-        "reason": closed or None,
-        "cost": costs(scenario, state, role, action, params),
+        "reason": now.closed or None,
+        "cost": costs(now.scenario, now.state, now.role, action, params),
     }
-    if closed:
+    if now.closed:
         return answer
-    earlier = [move for public_id, move in live if public_id != check.get("replaces")]
+    earlier = [move for public_id, move in now.live if public_id != check.get("replaces")]
     # A free-form move's text is written last; whether it may be made does not depend on it.
     text = "(a draft)" if action == engine.FREE_FORM else ""
+    move = engine.Move(now.role, action, params, text=text)
     try:
-        engine.check_move(scenario, state, engine.Move(role, action, params, text=text), earlier)
+        engine.check_move(now.scenario, now.state, move, earlier)
     except Rejected as exc:
         answer["reason"] = str(exc)
         return answer
