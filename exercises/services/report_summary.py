@@ -153,8 +153,9 @@ def _move_line(turn: int, move: ExportMove, labels: Labels) -> dict[str, Any]:
 def _turning_points(
     turns: list[ExportTurn], events: list[ExportEvent], labels: Labels
 ) -> list[dict[str, Any]]:
-    """The turns that moved the state most, the turns an inject landed in, and the last turn
-    when it reached an ending: in the order they happened."""
+    """The few turns that moved the state most, and the turn that reached an ending, in the
+    order they happened, each with the injects that landed in it: a bounded list, however
+    long the exercise ran, so that the summary stays a page or two."""
     scored = sorted(((_turn_weight(t, labels), t["number"]) for t in turns), reverse=True)
     chosen = {number for score, number in scored[:TURNING_POINTS] if score > 0}
     injects: dict[int, list[str]] = {}

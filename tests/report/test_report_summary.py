@@ -77,3 +77,20 @@ def test_a_roles_summary_lists_only_the_moves_it_saw(create: Callable[..., Cast]
     summary = html[html.index("What each role did") : html.index("The detail follows")]
     assert "Anthropic (CEO)" in summary and "Continue scaling" in summary
     assert "OpenAI (CEO)" not in summary  # its moves are not Anthropic's to see
+
+
+def test_the_summary_stays_the_same_size_however_long_the_exercise_ran(
+    create: Callable[..., Cast],
+) -> None:
+    cast = create(bots=dict.fromkeys(OTHERS, "no-pause"))
+    commands.start(cast.facilitator)
+    play(cast, 6)
+
+    html = report_of(cast, "facilitator")
+
+    summary = html[html.index("In five minutes") : html.index("The detail follows")]
+    points = summary[summary.index("Turning points") : summary.index("Decisive moves")]
+    decisive = summary[summary.index("Decisive moves") : summary.index("What each role did")]
+    numbers = summary[summary.index("Key numbers") : summary.index("Turning points")]
+    assert points.count("<li>") <= 5 and decisive.count("<li>") <= 5
+    assert numbers.count("<tr>") <= 1 + 8  # the header, then at most eight numbers
