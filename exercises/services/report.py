@@ -44,6 +44,7 @@ def render_report(export: Export) -> str:
     scenario = _scenario(export)
     turns = export["turns"]
     labels = Labels(scenario)
+    charts = _charts(export, labels)
     context = {
         "exercise": export["exercise"],
         "format_version": export["format_version"],
@@ -51,7 +52,8 @@ def render_report(export: Export) -> str:
         "summary": _summary(export, scenario, labels),
         "glance": at_a_glance(export, labels),
         "for_facilitator": export["me"]["kind"] == "facilitator",
-        "charts": _charts(export, labels),
+        "charts": [c for c in charts if not c["owner"]],
+        "own_charts": _by_owner(charts),
         "turns": [_turn(turn, labels) for turn in turns],
         "roles": _roles(turns, labels),
         "draws": [d for turn in turns for d in _draws(turn, labels)],
@@ -91,6 +93,12 @@ class Labels:
     def variable(self, name: str) -> str:
         var = self.scenario.variables.get(name) if self.scenario else None
         return (var.label or name) if var else name
+
+    def whose(self, name: str) -> str:
+        """A variable's label, with its role's name when it is one role's own."""
+        var = self.scenario.variables.get(name) if self.scenario else None
+        owner = var.owner if var else None
+        return f"{self.role(owner)}: {self.variable(name)}" if owner else self.variable(name)
 
     def unit(self, name: str) -> str:
         var = self.scenario.variables.get(name) if self.scenario else None
@@ -179,7 +187,7 @@ def _turn(turn: ExportTurn, labels: Labels) -> dict[str, Any]:
     before, after = _values(turn["state_before"]), _values(turn["state_after"])
     changes = [
         {
-            "label": labels.variable(name),
+            "label": labels.whose(name),
             "before": fmt(before.get(name), labels.unit(name)),
             "after": fmt(value, labels.unit(name)),
         }
@@ -248,7 +256,9 @@ def _event(event: ExportEvent, labels: Labels) -> dict[str, Any]:
         "seq": event["seq"],
         "turn": event["turn"],
         "type": event["type"],
+        "headline": headline(event["type"]),
         "at": event["at"],
+        "when": f"{event['at'][5:10]} {event['at'][11:16]}",
         "what": _event_words(event["type"], event["data"], labels),
     }
 
@@ -263,14 +273,89 @@ def _event_words(kind: str, data: dict[str, Any], labels: Labels) -> str:
         return f"{labels.role(data['from'])}: {data['body']}"
     if kind == "inject":
         return f"{data['title']}: {data['text']}"
-    if kind == "turn.adjudicated":
-        return " ".join(data["narrative"])
+    if kind == "turn.adjudicated":  # its narrative is told in full under its turn, above
+        lines = len(data["narrative"])
+        return f"{lines} line{'s' if lines != 1 else ''} of narrative" if lines else ""
+    if kind == "role.outcome":
+        results = data.get("results") or []
+        return "; ".join(f"{labels.action(r['action'])}: {_outcome(r)}" for r in results)
     if kind == "state.set":
         return f"{labels.variable(data['variable'])} = {data['value']}"
+    said = _said(kind, data, labels)
+    if said is not None:
+        return said
     if kind in ("note.added", "note.edited"):
         return str(data["text"])
     simple = [f"{k}: {v}" for k, v in data.items() if isinstance(v, (str, int, float, bool))]
     return ", ".join(simple)
+
+
+def _said(kind: str, data: dict[str, Any], labels: Labels) -> str | None:
+    """The events whose data names roles and turns by id, in words; None for the others."""
+    turn = labels.turn_label.capitalize()
+    if kind in ("role.ready", "role.unready"):
+        return labels.role(data.get("role"))
+    if kind == "seat.joined":
+        seat = str(data.get("seat"))
+        return "Observer" if seat == "observer" else labels.role(seat)
+    if kind == "seat.replaced":
+        who = f"a bot ({data['bot']})" if data.get("bot") else "a new player"
+        return f"{labels.role(data.get('role'))} given to {who}"
+    if kind == "turn.opened":
+        return f"{turn} {data.get('number')}"
+    if kind == "turn.closed":
+        return f"{turn} {data.get('number')}: {data.get('reason')}"
+    if kind == "vote.cast":
+        return f"{labels.role(data.get('role'))}: {round(float(data['chance']) * 100)}%"
+    if kind == "exercise.created":
+        return f"“{data.get('name')}”"
+    return None
+
+
+def _outcome(result: dict[str, Any]) -> str:
+    if not result.get("accepted", True):
+        return "refused"
+    return "succeeded" if result.get("success") else "failed"
+
+
+# What each type of event is, for people (docs/events.md); a type not listed reads as words.
+HEADLINES = {
+    "exercise.created": "Exercise created",
+    "exercise.forked": "Made from another exercise",
+    "exercise.forked_to": "A new exercise made from this one",
+    "exercise.started": "Exercise started",
+    "exercise.paused": "Paused",
+    "exercise.resumed": "Resumed",
+    "exercise.finished": "Exercise over",
+    "turn.opened": "Turn opened",
+    "turn.extended": "More time",
+    "turn.closed": "Turn closed",
+    "turn.adjudicated": "Turn adjudicated",
+    "role.outcome": "Results",
+    "move.submitted": "Move",
+    "move.withdrawn": "Move withdrawn",
+    "role.ready": "In for the turn",
+    "role.unready": "No longer in",
+    "vote.cast": "Estimate",
+    "ruling.made": "Ruling",
+    "message.posted": "Message",
+    "inject": "Inject",
+    "commitment.met": "Commitment met",
+    "commitment.joined": "Commitment joined",
+    "commitment.signal": "Secret signal",
+    "rule.fired": "Rule",
+    "rule.error": "Rule failed",
+    "state.set": "Value set by hand",
+    "seat.joined": "Seat joined",
+    "seat.replaced": "Seat handed over",
+    "note.added": "Note",
+    "note.edited": "Note edited",
+    "note.deleted": "Note deleted",
+}
+
+
+def headline(kind: str) -> str:
+    return HEADLINES.get(kind) or kind.replace(".", " ").replace("_", " ").capitalize()
 
 
 def _message(message: ExportMessage, labels: Labels) -> dict[str, Any]:
@@ -303,7 +388,8 @@ def _debrief(export: Export) -> str:
 
 def _charts(export: Export, labels: Labels) -> list[dict[str, Any]]:
     """One chart per variable the export holds: its value where play started and after each
-    resolved turn."""
+    resolved turn. A role's own variables get a small one each (`own`), in its table: a
+    hundred full charts would fill ten printed pages."""
     start = export["initial_state"]
     points: list[tuple[int, dict[str, Any]]] = [(start["turn"], start["values"])]
     points += [(t["number"], _values(t["state_after"])) for t in export["turns"]]
@@ -314,15 +400,33 @@ def _charts(export: Export, labels: Labels) -> list[dict[str, Any]]:
     out = []
     for name in names:
         series = [(t, v[name]) for t, v in points if name in v and _numeric(v[name])]
+        owner = _owner(name, labels)
+        draw = svg_sparkline if owner else svg_chart
         out.append(
             {
                 "name": name,
                 "label": labels.variable(name),
+                "owner": labels.role(owner) if owner else "",
+                "first": fmt(series[0][1], labels.unit(name)) if series else NONE,
                 "last": fmt(series[-1][1], labels.unit(name)) if series else NONE,
-                "svg": svg_chart(name, labels, series, first, last),
+                "svg": draw(name, labels, series, first, last),
             }
         )
     return out
+
+
+def _owner(name: str, labels: Labels) -> str | None:
+    var = labels.scenario.variables.get(name) if labels.scenario else None
+    return var.owner if var else None
+
+
+def _by_owner(charts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The roles' own variables, grouped by role, in the order they come."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for chart in charts:
+        if chart["owner"]:
+            groups.setdefault(chart["owner"], []).append(chart)
+    return [{"role": role, "charts": rows} for role, rows in groups.items()]
 
 
 def _numeric(value: Any) -> bool:
@@ -390,3 +494,33 @@ def svg_chart(
     parts += [f'<circle class="dot" cx="{cx:.1f}" cy="{cy:.1f}" r="2.5"/>' for cx, cy in coords]
     parts.append("</svg>")
     return "".join(parts)
+
+
+SPARK_W, SPARK_H = 120, 28
+
+
+def svg_sparkline(
+    name: str, labels: Labels, series: list[tuple[int, Any]], first: int, last: int
+) -> str:
+    """A small line of a variable over the turns, without axes, for a table's row."""
+    values = [float(v) for _, v in series]
+    low, high = labels.bounds(name)
+    lo = float(low if low is not None else min([*values, 0.0]))
+    hi = float(high if high is not None else max([*values, 1.0]))
+    hi = hi if hi > lo else lo + 1
+    span = max(last - first, 1)
+    coords = [
+        (2 + (SPARK_W - 4) * (t - first) / span, SPARK_H - 3 - (SPARK_H - 6) * (v - lo) / (hi - lo))
+        for t, v in zip([t for t, _ in series], values, strict=True)
+    ]
+    words = ", ".join(f"{labels.turn_label} {t}: {fmt(v, labels.unit(name))}" for t, v in series)
+    description = escape(f"{labels.variable(name)}: {words or 'no values'}")
+    path = " ".join(f"{'L' if i else 'M'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(coords))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="spark" data-variable="{escape(name)}" '
+        f'viewBox="0 0 {SPARK_W} {SPARK_H}" width="{SPARK_W}" height="{SPARK_H}" role="img" '
+        f'aria-label="{description}"><title>{description}</title>'
+        + (f'<path class="line" d="{path}"/>' if len(coords) > 1 else "")
+        + "".join(f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="2"/>' for x, y in coords[-1:])
+        + "</svg>"
+    )
