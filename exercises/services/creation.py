@@ -88,11 +88,14 @@ def create_exercise(
                 bot_policy=bots.get(role, ""),
             )
             tokens[role or kind] = token
+        named = {"name": exercise.name, "scenario": scenario.id}
         events.append(
             exercise,
             "exercise.created",
-            {"name": exercise.name, "scenario": scenario.id, "bots": sorted(bots)},
+            {**named, "bots": sorted(bots)},
             turn=0,
-            audience=events.EVERYONE,
+            # Which roles bots play is the facilitator's alone, as in every view and export.
+            audience=events.FACILITATOR_ONLY,
+            redacted=named,
         )
     return Created(exercise, tokens)

@@ -164,16 +164,17 @@ def test_a_seat_revoked_while_away_is_closed_when_it_resumes(game: Game) -> None
     play(scenario)
 
 
-def test_giving_a_seat_to_a_bot_keeps_its_socket_open(game: Game) -> None:
+def test_giving_a_seat_to_a_bot_closes_its_sockets(game: Game) -> None:
     async def scenario() -> None:
-        socket = await connect(game, "anthropic", since=await act(game.last_seq))
+        held = await connect(game, "anthropic", since=await act(game.last_seq))
+        # when the facilitator gives anthropic's role to a bot
         await act(game.replace_seat, "anthropic", "no-pause")
-        await act(game.inject, "Bots too")
-        frames = [await socket.next()]
-        while frames[-1]["type"] != "inject":
-            frames.append(await socket.next())
-        assert all(f.get("type") != "error" for f in frames)
-        await socket.close()
+        # then the old holder's socket is closed as for a new player, before it reads a word
+        # of what the bot does or is sent
+        await act(game.say, "gdm", ["anthropic"], "for anthropic only")
+        frame = await held.next()
+        assert frame["error"]["code"] == "seat_revoked"
+        assert await held.closed_with() == 4410
 
     play(scenario)
 

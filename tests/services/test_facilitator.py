@@ -16,7 +16,7 @@ def test_giving_a_role_to_a_bot_makes_the_bot_move(cast: Cast) -> None:
     # when the openai player has left
     token = commands.replace_seat(cast.facilitator, "openai", "no-pause")
 
-    # then a bot plays openai's turn, under the same seat
+    # then a bot plays openai's turn, in a seat of its own that nobody holds a token to
     assert token is None
     played = cast.moves(role="openai")
     assert played
@@ -24,7 +24,18 @@ def test_giving_a_role_to_a_bot_makes_the_bot_move(cast: Cast) -> None:
     assert "openai" in cast.turn().ready
     [replaced] = cast.events("seat.replaced")
     assert replaced.data == {"role": "openai", "bot": "no-pause"}
-    assert replaced.audience == {"roles": ["openai"]}  # and the facilitator
+    assert replaced.audience == {}  # which roles bots play is the facilitator's alone
+
+
+def test_giving_a_role_to_a_bot_revokes_the_old_seat(cast: Cast) -> None:
+    old = cast.tokens["openai"]
+
+    commands.replace_seat(cast.facilitator, "openai", "no-pause")
+
+    with pytest.raises(Unauthorized):
+        seats.authenticate(cast.public_id, old)
+    with pytest.raises(Unauthorized):
+        seats.seat_by_token(old)
 
 
 def test_a_bot_given_a_role_keeps_playing_it_on_later_turns(cast: Cast) -> None:
