@@ -381,11 +381,11 @@ def draws_for(scenario: Scenario, turn: Turn, moves: Iterable[Move], who: str) -
     draws = cast(list[DrawRecord], list(turn.draws))
     if who == FACILITATOR:
         return draws
-    mine = set()
-    for move in moves:
-        if move.result and move.result.get("draw"):
-            if scenario.reveal(move.action) == "roll":
-                mine.add(move.result["draw"]["key"])
+    mine = {
+        m.result["draw"]["key"]
+        for m in moves
+        if m.result and m.result.get("draw") and scenario.reveal(m.action) == "roll"
+    }
     return [d for d in draws if d["key"] in mine]
 
 
