@@ -57,4 +57,5 @@ def first_difference(a: str, b: str) -> str:
     index = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
     if index is None:
         index = min(len(a), len(b))
-    return f"with: ...{a[max(0, index - 200) : index + 200]!r}\nwithout: ...{b[max(0, index - 200) : index + 200]!r}"
+    start, end = max(0, index - 200), index + 200
+    return f"with: ...{a[start:end]!r}\nwithout: ...{b[start:end]!r}"
