@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from exercises.models import Exercise, Move, Seat
-from exercises.services import commands, moves, seats, turns
+from exercises.services import commands, moves, projection, seats, turns
 from exercises.services.errors import Forbidden, Invalid, Unauthorized
 from tests.services.conftest import Cast
 
@@ -182,3 +183,23 @@ def test_set_state_needs_a_reason_and_the_facilitator(cast: Cast) -> None:
         commands.set_state(cast.anthropic, "public_concern", 50, "I wish")
     assert cast.exercise().state["values"]["public_concern"] == 30
     assert Exercise.objects.count() == 1
+
+
+def test_only_the_facilitator_learns_which_roles_bots_play(create: Any) -> None:
+    # given an exercise created with bots for gdm and meta
+    cast = create(bots={"gdm": "no-pause", "meta": "no-pause"})
+
+    # when each seat reads the log and its view
+    seen = {name: cast.visible(name) for name in ("facilitator", "observer", "openai")}
+    views = {name: projection.exercise_view(cast.seat(name)) for name in seen}
+
+    # then the facilitator's event names them, and every other seat's names no bot
+    [created] = [e for e in seen["facilitator"] if e["type"] == "exercise.created"]
+    assert created["data"]["bots"] == ["gdm", "meta"]
+    for name in ("observer", "openai"):
+        [created] = [e for e in seen[name] if e["type"] == "exercise.created"]
+        assert created["data"] == {"name": "The Pause, tested", "scenario": "ai-pause"}
+        assert "no-pause" not in json.dumps([seen[name], views[name]])
+        assert all(
+            set(role) == {"id", "name", "submitted", "ready"} for role in views[name]["roles"]
+        )
