@@ -181,7 +181,7 @@ def exercise_view(seat: Seat) -> dict[str, Any]:
         "turn": _turn_dict(turn, scenario.turns),
         "me": _me(seat, who, scenario, state, turn),
         "state": visible_values(scenario, state, FACILITATOR) if who == FACILITATOR else public,
-        "roles": _roles(exercise, scenario, turn),
+        "roles": _roles(exercise, scenario, turn, who),
         "last_seq": last_seq_for(exercise, who),
     }
     if who == FACILITATOR:
@@ -236,14 +236,18 @@ def _current_moves(turn: Turn | None, role: str) -> list[Move]:
     return list(turn.moves.filter(role=role).exclude(status=Move.Status.WITHDRAWN).order_by("id"))
 
 
-def _roles(exercise: Exercise, scenario: Any, turn: Turn | None) -> list[dict[str, Any]]:
+def _roles(exercise: Exercise, scenario: Any, turn: Turn | None, who: str) -> list[dict[str, Any]]:
     submitted = set()
     if turn is not None:
         live = turn.moves.exclude(status=Move.Status.WITHDRAWN)
         moved = live.values_list("role", "action").distinct()
-        # A secret move is no one else's business, its actor's flag included: the list is the
-        # same for every seat, so it shows what every seat may know.
-        submitted = {role for role, action in moved if not scenario.is_secret(action)}
+        # A secret move counts only for those its `move.submitted` event goes to, as the
+        # pages apply that event to this list: its role and the facilitator.
+        submitted = {
+            role
+            for role, action in moved
+            if who in (FACILITATOR, role) or not scenario.is_secret(action)
+        }
     ready = set(turn.ready) if turn is not None else set()
     # `submitted`: has a move in this turn; `ready`: is in (the turn closes when all are).
     return [
