@@ -203,3 +203,14 @@ def test_only_the_facilitator_learns_which_roles_bots_play(create: Any) -> None:
         assert all(
             set(role) == {"id", "name", "submitted", "ready"} for role in views[name]["roles"]
         )
+
+
+def test_a_bot_given_a_role_mid_turn_leaves_its_players_moves_as_the_roles(cast: Cast) -> None:
+    # given openai's player made one move and left
+    moves.submit_move(cast.openai, "run_safety_evals", {}, "", "evals")
+
+    # when the role goes to a bot
+    commands.replace_seat(cast.facilitator, "openai", "no-pause")
+
+    # then the bot waits for the next turn rather than adding to the player's
+    assert [m.action for m in cast.moves(role="openai")] == ["run_safety_evals"]

@@ -42,7 +42,7 @@ def played(cast: Cast, action: str) -> tuple[dict[str, Any], dict[str, Any]]:
     [outcome] = [e for e in cast.visible("a") if e["type"] == "role.outcome"]
     [told] = outcome["data"]["results"]
     [full] = export.export_for(cast.facilitator)["turns"][0]["moves"]
-    return told, full
+    return told, dict(full)
 
 
 def test_an_actor_told_only_the_text_learns_neither_the_outcome_nor_the_roll(cast: Cast) -> None:
@@ -54,6 +54,7 @@ def test_an_actor_told_only_the_text_learns_neither_the_outcome_nor_the_roll(cas
     mine = export.export_for(cast.seat("a"))["turns"][0]
     [move] = mine["moves"]
     assert move["status"] == projection.RESOLVED
+    assert move["result"] is not None
     assert (move["result"]["success"], move["result"]["draw"]) == (None, None)
     assert mine["draws"] == []
     assert [m["status"] for m in projection.exercise_view(cast.seat("a"))["me"]["moves"]] == [
