@@ -88,14 +88,11 @@ def create_exercise(
                 bot_policy=bots.get(role, ""),
             )
             tokens[role or kind] = token
-        named = {"name": exercise.name, "scenario": scenario.id}
         events.append(
             exercise,
             "exercise.created",
-            {**named, "bots": sorted(bots)},
+            {"name": exercise.name, "scenario": scenario.id, "bots": sorted(bots)},
             turn=0,
-            # Which roles bots play is the facilitator's alone, as in every view and export.
-            audience=events.FACILITATOR_ONLY,
-            redacted=named,
+            audience=events.EVERYONE,
         )
     return Created(exercise, tokens)

@@ -71,10 +71,23 @@ def shown_to(
         return event
     audience = audience or {}
     if audience.get("all") or (who != OBSERVER and who in audience.get("roles", [])):
-        return event
+        return _without_facilitator_fields(event)
     if redacted is not None:
         return {**event, "data": redacted}
     return None
+
+
+# Fields of events to everyone that only the facilitator may read. Which roles bots play is the
+# facilitator's alone, as in every seat's view and export (`seats_for`); cut here, not where
+# the event is written, so that logs written before, and exports of them, are cut too.
+FACILITATOR_FIELDS = {"exercise.created": frozenset({"bots"})}
+
+
+def _without_facilitator_fields(event: dict[str, Any]) -> dict[str, Any]:
+    hidden = FACILITATOR_FIELDS.get(event.get("type", ""))
+    if not hidden:
+        return event
+    return {**event, "data": {k: v for k, v in event["data"].items() if k not in hidden}}
 
 
 def last_seq_for(exercise: Exercise, who: str) -> int:
