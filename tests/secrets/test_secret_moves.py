@@ -41,6 +41,8 @@ AI_PAUSE = Case(
         ("gdm", "run_safety_evals"),
     ),
 )
+# A role whose press is its only move: its `role.outcome` exists only when it pressed.
+PRESS_ONLY = Case("ai-pause", "meta", "press_pause_button", AI_PAUSE.moves)
 LAB_CRISIS = Case(
     "lab-crisis",
     "safety_lead",
@@ -144,7 +146,9 @@ def test_a_secret_move_leaves_no_trace_for_other_seats_while_the_turn_is_open(ca
     assert_same_for_others(case, "moves", pages=False)
 
 
-@pytest.mark.parametrize("case", [AI_PAUSE, LAB_CRISIS], ids=lambda c: c.scenario)
+@pytest.mark.parametrize(
+    "case", [AI_PAUSE, PRESS_ONLY, LAB_CRISIS], ids=lambda c: f"{c.scenario}-{c.actor}"
+)
 def test_a_secret_move_leaves_no_trace_for_other_seats_after_adjudication(case: Case) -> None:
     assert_same_for_others(case, "adjudicated", pages=True)
 
