@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from django.test import override_settings
 
-from exercises.services import events
-from tests.live.conftest import act, connect, play
-
-if TYPE_CHECKING:
-    from tests.live.conftest import Game
+from exercises.services import commands, events
+from tests.live.conftest import Game, act, connect, play
 
 
 class Doorbells:
@@ -236,6 +233,25 @@ def test_a_resume_from_beyond_the_log_is_refused(game: Game) -> None:
         assert (await socket.next())["error"]["code"] == "bad_since"
         await socket.resume(0)
         assert await socket.take(len(await act(game.visible, "observer")))
+        await socket.close()
+
+    play(scenario)
+
+
+def test_the_new_player_of_a_replaced_seat_reads_the_roles_log_through(game: Game) -> None:
+    async def scenario() -> None:
+        # given anthropic's role given to a new player, then a message to it
+        facilitator = await act(game.seat, "facilitator")
+        token = await act(commands.replace_seat, facilitator, "anthropic", None)
+        assert token is not None
+        await act(game.say, "openai", ["anthropic"], "Welcome.")
+        # when the new player's socket reads the role's log from the start
+        renewed = Game(game.public_id, {**game.tokens, "anthropic": token})
+        socket = await connect(renewed, "anthropic", since=0)
+        # then the replacement in it holds up nothing: every event comes, the last included
+        expected = await act(renewed.visible, "anthropic")
+        assert await socket.take(len(expected)) == expected
+        assert expected[-1]["data"]["body"] == "Welcome."
         await socket.close()
 
     play(scenario)
