@@ -229,7 +229,7 @@ def withdraw_move(seat: Seat, move_id: str) -> Move:
 
 def _counts(scenario: Any, action: str) -> bool:
     """Whether the move counted against its role's limit: withdrawing a free one (a secret
-    one is always free) leaves the role as in as it was, and tells nobody."""
+    one is always free) leaves the role in, or not, as it was, and tells nobody."""
     spec = scenario.action(action)
     return spec is None or not spec.free
 
