@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from exercises.models import Exercise, Move, Seat
-from exercises.services import commands, moves, projection, seats, turns
+from exercises.services import commands, export, moves, projection, restore, seats, turns
 from exercises.services.errors import Forbidden, Invalid, Unauthorized
 from tests.services.conftest import Cast
 
@@ -214,3 +214,23 @@ def test_a_bot_given_a_role_mid_turn_leaves_its_players_moves_as_the_roles(cast:
 
     # then the bot waits for the next turn rather than adding to the player's
     assert [m.action for m in cast.moves(role="openai")] == ["run_safety_evals"]
+
+
+def test_a_role_given_to_a_bot_is_exported_and_imported_exactly(cast: Cast) -> None:
+    # given openai handed to a bot, which plays a turn
+    commands.replace_seat(cast.facilitator, "openai", "no-pause")
+    turns.close_turn(cast.facilitator)
+    before = export.dumps(export.export_for(cast.facilitator))
+
+    # when the exercise is imported from its export
+    Exercise.objects.filter(public_id=cast.public_id).delete()
+    created = restore.import_exercise(json.loads(before))
+
+    # then it holds both of openai's seats, the player's revoked, and exports the same bytes
+    facilitator = seats.seat_by_token(created.tokens["facilitator"])
+    assert export.dumps(export.export_for(facilitator)) == before
+    openai = [s for s in json.loads(before)["seats"] if s["name"] == "openai"]
+    assert [(s["bot_policy"], s["revoked_at"] is None) for s in openai] == [
+        (None, False),
+        ("no-pause", True),
+    ]
