@@ -71,7 +71,7 @@ def shown_to(
         return event
     audience = audience or {}
     if audience.get("all") or (who != OBSERVER and who in audience.get("roles", [])):
-        return _without_facilitator_fields(event)
+        return _cut(event)
     if redacted is not None:
         return {**event, "data": redacted}
     return None
@@ -83,8 +83,15 @@ def shown_to(
 FACILITATOR_FIELDS = {"exercise.created": frozenset({"bots"})}
 
 
-def _without_facilitator_fields(event: dict[str, Any]) -> dict[str, Any]:
-    hidden = FACILITATOR_FIELDS.get(event.get("type", ""))
+def _cut(event: dict[str, Any]) -> dict[str, Any]:
+    """An event a seat other than the facilitator may see, without what is the facilitator's."""
+    kind = event.get("type", "")
+    if kind == "role.outcome":
+        # The role's results are stored whole, each with what its role may learn of it
+        # (`outcome_result`), so that the facilitator reads the dice its role may not.
+        results = [_revealed(r, r.get("reveal", "roll")) for r in event["data"]["results"]]
+        return {**event, "data": {**event["data"], "results": results}}
+    hidden = FACILITATOR_FIELDS.get(kind)
     if not hidden:
         return event
     return {**event, "data": {k: v for k, v in event["data"].items() if k not in hidden}}
@@ -137,6 +144,18 @@ def result_for(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> d
     changes = result.get("changes") or []
     shown = [c for c in changes if can_see(scenario, state, who, c["variable"])]
     return _revealed({**result, "changes": shown}, scenario.reveal(result["action"]))
+
+
+def outcome_result(
+    scenario: Scenario, state: State, role: str, result: dict[str, Any]
+) -> dict[str, Any]:
+    """A move's result as its role's `role.outcome` stores it: without the changes to variables
+    the role may not see, and, where its action reveals less than the roll, saying so in
+    `reveal`; `shown_to` cuts it for the role, the facilitator reads it whole."""
+    changes = result.get("changes") or []
+    shown = [c for c in changes if can_see(scenario, state, role, c["variable"])]
+    reveal = scenario.reveal(result["action"])
+    return {**result, "changes": shown, **({"reveal": reveal} if reveal != "roll" else {})}
 
 
 def _revealed(result: dict[str, Any], reveal: str) -> dict[str, Any]:

@@ -78,3 +78,8 @@ def test_the_facilitator_always_sees_the_roll(cast: Cast) -> None:
 
     facilitator = export.export_for(cast.facilitator)["turns"][0]
     assert [d["key"] for d in facilitator["draws"]] == [full["result"]["draw"]["key"]]
+    # the role's outcome too, as its console shows it, with what the role was told
+    [outcome] = [e for e in cast.visible("facilitator") if e["type"] == "role.outcome"]
+    [result] = outcome["data"]["results"]
+    assert result["draw"] == full["result"]["draw"]
+    assert (result["success"], result["reveal"]) == (full["result"]["success"], "text")
