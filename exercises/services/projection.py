@@ -141,9 +141,13 @@ def result_for(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> d
     variables it may not see in `state` (a lab's scaling also raises the hidden risk)."""
     if who == FACILITATOR:
         return result
-    changes = result.get("changes") or []
-    shown = [c for c in changes if can_see(scenario, state, who, c["variable"])]
+    shown = _changes_seen(scenario, state, who, result)
     return _revealed({**result, "changes": shown}, scenario.reveal(result["action"]))
+
+
+def _changes_seen(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> list[Any]:
+    changes = result.get("changes") or []
+    return [c for c in changes if can_see(scenario, state, who, c["variable"])]
 
 
 def outcome_result(
@@ -152,8 +156,7 @@ def outcome_result(
     """A move's result as its role's `role.outcome` stores it: without the changes to variables
     the role may not see, and, where its action reveals less than the roll, saying so in
     `reveal`; `shown_to` cuts it for the role, the facilitator reads it whole."""
-    changes = result.get("changes") or []
-    shown = [c for c in changes if can_see(scenario, state, role, c["variable"])]
+    shown = _changes_seen(scenario, state, role, result)
     reveal = scenario.reveal(result["action"])
     return {**result, "changes": shown, **({"reveal": reveal} if reveal != "roll" else {})}
 
