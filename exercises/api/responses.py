@@ -26,7 +26,8 @@ class Ok(TypedDict):
 
 @with_config(CLOSED)
 class MoveView(TypedDict):
-    """A move: `status` is submitted, withdrawn, succeeded, failed or rejected."""
+    """A move: `status` is submitted, withdrawn, succeeded, failed or rejected; to its role,
+    `resolved` when its action reveals only the text of its result."""
 
     id: str
     turn: int
@@ -195,7 +196,8 @@ class Me(TypedDict):
 
 @with_config(CLOSED)
 class RoleStatus(TypedDict):
-    """`submitted`: has a move in this turn; `ready`: is in (the turn closes when all are)."""
+    """`submitted`: has a move in this turn other than a secret one; `ready`: is in (the turn
+    closes when all are)."""
 
     id: str
     name: str

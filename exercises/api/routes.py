@@ -45,7 +45,8 @@ ROUTES: list[Route] = [
         h.exercise_view,
         200,
         "`name`, `scenario`, `status`, `turn`, `me` (seat, briefing, private state, actions, "
-        "moves), the public `state`, `roles` and `last_seq`.",
+        "moves), the public `state`, `roles` and `last_seq` (the seq of the last event this "
+        "seat may see).",
         returns=r.ExerciseView,
         errors=(401, 403, 404),
     ),

@@ -171,6 +171,21 @@ class Checker:
             self.branch((*loc, "failure"), action.failure, site)
             if action.commit and action.commit not in {c.id for c in self.spec.commitments}:
                 self.error((*loc, "commit"), f"no commitment {action.commit!r}")
+            if action.secret:
+                self._check_secret(loc, action)
+
+    def _check_secret(self, loc: Loc, action: ActionSpec) -> None:
+        """A secret move may tell nobody but its actor: counted against the move limit it would
+        decide when its role is in (and so when the turn closes), and a public line or a
+        published variable would announce it."""
+        if not action.free:
+            self.error((*loc, "secret"), "a secret action must be free (free: true)")
+        for name in ("success", "failure"):
+            branch: Branch = getattr(action, name)
+            if branch.public:
+                self.error((*loc, name, "public"), "a secret action has no public text")
+            if branch.publish:
+                self.error((*loc, name, "publish"), "a secret action publishes nothing")
 
     def _check_params(self, loc: Loc, action: ActionSpec) -> None:
         for name, param in action.params.items():

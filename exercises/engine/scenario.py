@@ -13,6 +13,7 @@ from .schema import (
     CommitmentSpec,
     EndingSpec,
     PolicySpec,
+    Reveal,
     RoleSpec,
     RuleSpec,
     Scalar,
@@ -133,6 +134,19 @@ class Scenario:
         if not self._actions:
             self._actions.update((a.id, a) for a in self.spec.actions)
         return self._actions.get(action_id)
+
+    def is_secret(self, action_id: str) -> bool:
+        """Whether a move of this action is known only to its actor and the facilitator."""
+        action = self.action(action_id)
+        return action is not None and action.secret
+
+    def reveal(self, action_id: str) -> Reveal:
+        """What the actor of a move of this action learns of its result. A free-form move's
+        actor was told the ruling (its chance or outcome) already, so it learns the roll."""
+        action = self.action(action_id)
+        if action is None:
+            return "roll"
+        return action.reveal or self.spec.reveal
 
     def commitment(self, commitment_id: str) -> CommitmentSpec:
         return next(c for c in self.spec.commitments if c.id == commitment_id)

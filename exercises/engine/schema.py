@@ -32,6 +32,9 @@ def _bool_as_expression(value: object) -> object:
 
 
 Condition = Annotated[str, BeforeValidator(_bool_as_expression)]
+# What the actor of a move learns of its result: the roll and the outcome, the outcome only, or
+# only the text of the branch taken.
+Reveal = Literal["roll", "outcome", "text"]
 
 
 class Spec(BaseModel):
@@ -109,6 +112,8 @@ class ActionSpec(Spec):
     failure: Branch = Field(default_factory=Branch)
     commit: Id | None = None
     free: bool = Field(False, description="Does not count against moves_per_turn.")
+    secret: bool = Field(False, description="Only its actor and the facilitator learn of it.")
+    reveal: Reveal | None = Field(None, description="What its actor learns; the scenario's.")
 
 
 class RuleSpec(Spec):
@@ -170,6 +175,7 @@ class ScenarioSpec(Spec):
     turn_label: str = "turn"
     moves_per_turn: int = Field(2, ge=1, le=20)
     free_form: bool = True
+    reveal: Reveal = "roll"
     roles: list[RoleSpec] = Field(min_length=1)
     state: dict[Id, VariableSpec] = {}
     role_state: dict[Id, RoleVariableSpec] = {}

@@ -95,6 +95,8 @@ class Stream:
         self._send = send
         self._catching_up = False
         self._held: list[Frames] = []
+        self._unsure: list[str] | None = None  # frames held while a revocation is checked
+        self._checks = 0
         self._outbox: collections.deque[str | Close] = collections.deque()
         self._writing = False
         self._tasks: set[asyncio.Task[None]] = set()
@@ -131,8 +133,16 @@ class Stream:
         self.last_seen = frames.seq
         frame = frames.for_viewer(self.who)
         if frame != NOT_SHOWN:
-            self._emit(frame)
+            if self._unsure is not None:
+                self._unsure.append(frame)
+            else:
+                self._emit(frame)
         if self.seat.kind == Seat.Kind.ROLE and frames.may_revoke(self.seat.role):
+            # Until the check says whether this seat is the one given away, what follows for
+            # the role (a bot's moves, the new player's messages) waits: it may not be ours.
+            if self._unsure is None:
+                self._unsure = []
+            self._checks += 1
             self._spawn(self._close_if_revoked())
 
     def _start_catching_up(self, resuming: bool = False) -> None:
@@ -182,8 +192,17 @@ class Stream:
         self._catching_up = False
 
     async def _close_if_revoked(self) -> None:
-        if await event_log.revoked(self.seat.pk):
+        revoked = await event_log.revoked(self.seat.pk)
+        self._checks -= 1
+        if revoked:
+            self._unsure = None
             self.close(REVOKED, "seat_revoked", "this seat was given to someone else")
+            return
+        if self._checks > 0:
+            return  # a later replacement is still being checked: its frames wait for it
+        held, self._unsure = self._unsure or [], None
+        for frame in held:
+            self._emit(frame)
 
     # -- to the client
 

@@ -32,7 +32,10 @@ def play_bots(public_id: str) -> int:
     state = state_of(exercise)
     made = 0
     for seat in exercise.seats.exclude(bot_policy="").filter(revoked_at=None, kind="role"):
-        if seat.role in turn.ready or Move.objects.filter(turn=turn, seat=seat).exists():
+        # By role, not seat: a bot given a role mid-turn has a seat of its own, and the moves
+        # the role's player already made this turn are the role's.
+        moved = Move.objects.filter(turn=turn, role=seat.role).exclude(status=Move.Status.WITHDRAWN)
+        if seat.role in turn.ready or moved.exists():
             continue
         key_base = f"bot-{turn.number}-{seat.role}"
         moves = engine.choose_moves(scenario, state, seat.role, seat.bot_policy, exercise.seed)

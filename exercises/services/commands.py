@@ -207,25 +207,29 @@ def replace_seat(seat: Seat, role: str, bot_policy: str | None) -> str | None:
         if bot_policy and bot_policy not in scenario.policies:
             raise Invalid(f"{scenario.id} has no policy {bot_policy!r}")
         old = Seat.objects.get(exercise=exercise, kind=Seat.Kind.ROLE, role=role, revoked_at=None)
-        token = None
-        if bot_policy:
-            old.bot_policy = bot_policy
-            old.save(update_fields=["bot_policy"])
-        else:
-            token = new_token()
-            old.revoked_at = timezone.now()
-            old.save(update_fields=["revoked_at"])
-            Seat.objects.create(
-                exercise=exercise, kind=Seat.Kind.ROLE, role=role, token_hash=hash_token(token)
-            )
+        # Either way the old seat is revoked: its token, the browser sessions and the sockets
+        # bound to it stop reading the role's briefing, state and messages. A bot's new token
+        # is made and thrown away: a bot needs none, and nobody may hold its seat.
+        token = new_token()
+        old.revoked_at = timezone.now()
+        old.save(update_fields=["revoked_at"])
+        Seat.objects.create(
+            exercise=exercise,
+            kind=Seat.Kind.ROLE,
+            role=role,
+            token_hash=hash_token(token),
+            bot_policy=bot_policy or "",
+        )
         events.append(
             exercise,
             "seat.replaced",
             {"role": role, "bot": bot_policy or None},
             turn=current_turn_number(exercise),
-            # The role's player learns it at once, not from the bot's first move.
-            audience=events.to_roles(role),
+            # The old seat's socket is closed on it at once (exercises/live). A new player
+            # reads it in the role's log; which roles bots play is the facilitator's alone.
+            audience=events.FACILITATOR_ONLY if bot_policy else events.to_roles(role),
         )
         if bot_policy:
             schedule_bots(exercise)
+            return None
     return token

@@ -75,7 +75,7 @@ def _exercise(exercise: Exercise, scenario: Scenario, who: str) -> ExportExercis
         "turn_seconds": exercise.turn_seconds,
         "auto_advance": exercise.auto_advance,
         "created_at": exercise.created_at.isoformat(),
-        "last_seq": exercise.last_seq,
+        "last_seq": projection.last_seq_for(exercise, who),
         "scenario": projection.scenario_for(exercise, who),
         "state": projection.state_for(scenario, exercise.state, who),
     }
@@ -126,7 +126,7 @@ def _turn(turn: Turn, moves: list[Move], scenario: Scenario, who: str) -> Export
         "moves": [_move(m, scenario, turn, who) for m in moves],
         "rulings": [projection.ruling_for(m, who) for m in moves if hasattr(m, "ruling")],
         "narrative": list(turn.narrative),
-        "draws": projection.draws_for(turn, moves, who),
+        "draws": projection.draws_for(scenario, turn, moves, who),
     }
     if projection.turn_close_state_shown(who):
         out["state_at_close"] = state(turn.state_at_close)
@@ -135,7 +135,7 @@ def _turn(turn: Turn, moves: list[Move], scenario: Scenario, who: str) -> Export
 
 def _move(move: Move, scenario: Scenario, turn: Turn, who: str) -> ExportMove:
     out: ExportMove = {
-        **move_dict(move),  # type: ignore[typeddict-item]
+        **move_dict(move, scenario, who),  # type: ignore[typeddict-item]
         "result": projection.move_result_for(scenario, turn.state_after, who, move),
         "created_at": move.created_at.isoformat(),
     }

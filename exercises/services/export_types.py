@@ -111,13 +111,14 @@ class DrawRecord(TypedDict):
 
 
 class MoveResultRecord(TypedDict):
-    """The engine's `MoveResult.to_dict()`."""
+    """The engine's `MoveResult.to_dict()`; in a role's export cut by the action's `reveal`
+    (`success` and `draw` null when the role may not learn them)."""
 
     move: str
     role: str
     action: str
     accepted: bool
-    success: bool
+    success: bool | None
     reason: str
     text: str
     public: str

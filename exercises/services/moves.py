@@ -125,10 +125,17 @@ def _submit_locked(seat: Seat, proposal: Proposal, *, as_bot: bool) -> tuple[Mov
         move_dict(move),
         turn=turn.number,
         audience=events.to_roles(seat.role),
-        redacted={"role": seat.role},
+        redacted=_redacted(scenario, move),
     )
-    _update_ready(exercise, turn, seat.role, scenario, [m.action for _, m in live] + [action])
+    if proposal.replaces or not scenario.is_secret(action):
+        # A secret move alone changes nobody's view of who is in, nor when the turn closes.
+        _update_ready(exercise, turn, seat.role, scenario, [m.action for _, m in live] + [action])
     return move, True
+
+
+def _redacted(scenario: Any, move: Move) -> dict[str, Any] | None:
+    """What the other seats learn of a move: that its role moved, or of a secret one nothing."""
+    return None if scenario.is_secret(move.action) else {"role": move.role}
 
 
 def _replay(existing: Move, digest: str) -> Move:
@@ -215,8 +222,16 @@ def withdraw_move(seat: Seat, move_id: str) -> Move:
     with events.write_transaction():
         exercise = locked_for(seat)
         move = _withdraw(exercise, seat, move_id)
-        _set_ready(exercise, move.turn, seat.role, False)
+        if _counts(scenario_of(exercise), move.action):
+            _set_ready(exercise, move.turn, seat.role, False)
     return move
+
+
+def _counts(scenario: Any, action: str) -> bool:
+    """Whether the move counted against its role's limit: withdrawing a free one (a secret
+    one is always free) leaves the role in, or not, as it was, and tells nobody."""
+    spec = scenario.action(action)
+    return spec is None or not spec.free
 
 
 def _withdraw(exercise: Exercise, seat: Seat, move_id: str) -> Move:
@@ -229,7 +244,7 @@ def _withdraw(exercise: Exercise, seat: Seat, move_id: str) -> Move:
         {"id": move.public_id, "role": move.role},
         turn=turn.number,
         audience=events.to_roles(move.role),
-        redacted={"role": move.role},
+        redacted=_redacted(scenario_of(exercise), move),
     )
     move.turn = turn
     return move

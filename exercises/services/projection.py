@@ -71,10 +71,45 @@ def shown_to(
         return event
     audience = audience or {}
     if audience.get("all") or (who != OBSERVER and who in audience.get("roles", [])):
-        return event
+        return _cut(event)
     if redacted is not None:
         return {**event, "data": redacted}
     return None
+
+
+# Fields of events to everyone that only the facilitator may read. Which roles bots play is the
+# facilitator's alone, as in every seat's view and export (`seats_for`); cut here, not where
+# the event is written, so that logs written before, and exports of them, are cut too.
+FACILITATOR_FIELDS = {"exercise.created": frozenset({"bots"})}
+
+
+def _cut(event: dict[str, Any]) -> dict[str, Any]:
+    """An event a seat other than the facilitator may see, without what is the facilitator's."""
+    kind = event.get("type", "")
+    if kind == "role.outcome":
+        # The role's results are stored whole, each with what its role may learn of it
+        # (`outcome_result`), so that the facilitator reads the dice its role may not.
+        results = [_revealed(r, r.get("reveal", "roll")) for r in event["data"]["results"]]
+        return {**event, "data": {**event["data"], "results": results}}
+    hidden = FACILITATOR_FIELDS.get(kind)
+    if not hidden:
+        return event
+    return {**event, "data": {k: v for k, v in event["data"].items() if k not in hidden}}
+
+
+def last_seq_for(exercise: Exercise, who: str) -> int:
+    """The seq of the last event the seat may see: its cursor, so that an event it may not see
+    (a secret move's) does not move what its view says.
+
+    Read backwards from the end of the log; the last few events are nearly always the seat's.
+    """
+    if who == FACILITATOR:
+        return exercise.last_seq
+    rows = Event.objects.filter(exercise_id=exercise.pk).order_by("-seq")
+    for seq, audience, redacted in rows.values_list("seq", "audience", "redacted").iterator():
+        if shown_to(who, {}, audience, redacted) is not None:
+            return int(seq)
+    return 0
 
 
 def events_for(seat: Seat, since: int, limit: int = 1000) -> list[dict[str, Any]]:
@@ -106,12 +141,46 @@ def result_for(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> d
     variables it may not see in `state` (a lab's scaling also raises the hidden risk)."""
     if who == FACILITATOR:
         return result
+    shown = _changes_seen(scenario, state, who, result)
+    return _revealed({**result, "changes": shown}, scenario.reveal(result["action"]))
+
+
+def _changes_seen(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> list[Any]:
     changes = result.get("changes") or []
-    shown = [c for c in changes if can_see(scenario, state, who, c["variable"])]
-    return {**result, "changes": shown}
+    return [c for c in changes if can_see(scenario, state, who, c["variable"])]
 
 
-def move_dict(move: Move) -> dict[str, Any]:
+def outcome_result(
+    scenario: Scenario, state: State, role: str, result: dict[str, Any]
+) -> dict[str, Any]:
+    """A move's result as its role's `role.outcome` stores it: without the changes to variables
+    the role may not see, and, where its action reveals less than the roll, saying so in
+    `reveal`; `shown_to` cuts it for the role, the facilitator reads it whole."""
+    shown = _changes_seen(scenario, state, role, result)
+    reveal = scenario.reveal(result["action"])
+    return {**result, "changes": shown, **({"reveal": reveal} if reveal != "roll" else {})}
+
+
+def _revealed(result: dict[str, Any], reveal: str) -> dict[str, Any]:
+    """What the actor learns of its move (the action's `reveal`, docs/scenario-reference.md):
+    the roll, the outcome without the roll, or only the text. With the text alone the changes
+    go too, since which variables moved tells the branch."""
+    if reveal == "roll" or not result.get("accepted"):
+        return result
+    if reveal == "outcome":
+        return {**result, "draw": None}
+    return {**result, "success": None, "draw": None, "changes": []}
+
+
+# A move whose actor learns only the text of its result is shown to it as resolved, neither
+# succeeded nor failed.
+RESOLVED = "resolved"
+
+
+def move_dict(
+    move: Move, scenario: Scenario | None = None, who: str = FACILITATOR
+) -> dict[str, Any]:
+    """A move; given the scenario, with its status as `who` may know it."""
     return {
         "id": move.public_id,
         "turn": move.turn.number,
@@ -119,8 +188,15 @@ def move_dict(move: Move) -> dict[str, Any]:
         "action": move.action,
         "params": move.params,
         "rationale": move.rationale,
-        "status": move.status,
+        "status": _status_for(move, scenario, who),
     }
+
+
+def _status_for(move: Move, scenario: Scenario | None, who: str) -> str:
+    played = move.status in (Move.Status.SUCCEEDED, Move.Status.FAILED)
+    if scenario is None or who == FACILITATOR or not played:
+        return move.status
+    return RESOLVED if scenario.reveal(move.action) == "text" else move.status
 
 
 def exercise_view(seat: Seat) -> dict[str, Any]:
@@ -140,8 +216,8 @@ def exercise_view(seat: Seat) -> dict[str, Any]:
         "turn": _turn_dict(turn, scenario.turns),
         "me": _me(seat, who, scenario, state, turn),
         "state": visible_values(scenario, state, FACILITATOR) if who == FACILITATOR else public,
-        "roles": _roles(exercise, scenario, turn),
-        "last_seq": exercise.last_seq,
+        "roles": _roles(exercise, scenario, turn, who),
+        "last_seq": last_seq_for(exercise, who),
     }
     if who == FACILITATOR:
         view["rulings_pending"] = _rulings_pending(turn)
@@ -170,7 +246,7 @@ def _me(seat: Seat, who: str, scenario: Any, state: Any, turn: Turn | None) -> d
         private_state={k: v for k, v in mine.items() if k not in public},
         actions=[_action(scenario, action, who) for action in scenario.actions_for(who)],
         commitments=visible_commitments(scenario, state, who),
-        moves=[move_dict(m) for m in _current_moves(turn, seat.role)],
+        moves=[move_dict(m, scenario, who) for m in _current_moves(turn, seat.role)],
         moves_per_turn=scenario.spec.moves_per_turn,
         bot=seat.bot_policy or None,
     )
@@ -195,12 +271,18 @@ def _current_moves(turn: Turn | None, role: str) -> list[Move]:
     return list(turn.moves.filter(role=role).exclude(status=Move.Status.WITHDRAWN).order_by("id"))
 
 
-def _roles(exercise: Exercise, scenario: Any, turn: Turn | None) -> list[dict[str, Any]]:
+def _roles(exercise: Exercise, scenario: Any, turn: Turn | None, who: str) -> list[dict[str, Any]]:
     submitted = set()
     if turn is not None:
-        submitted = set(
-            turn.moves.exclude(status=Move.Status.WITHDRAWN).values_list("role", flat=True)
-        )
+        live = turn.moves.exclude(status=Move.Status.WITHDRAWN)
+        moved = live.values_list("role", "action").distinct()
+        # A secret move counts only for those its `move.submitted` event goes to, as the
+        # pages apply that event to this list: its role and the facilitator.
+        submitted = {
+            role
+            for role, action in moved
+            if who in (FACILITATOR, role) or not scenario.is_secret(action)
+        }
     ready = set(turn.ready) if turn is not None else set()
     # `submitted`: has a move in this turn; `ready`: is in (the turn closes when all are).
     return [
@@ -332,13 +414,17 @@ def ruling_for(move: Move, who: str) -> ExportRuling:
     return out
 
 
-def draws_for(turn: Turn, moves: Iterable[Move], who: str) -> list[DrawRecord]:
-    """Every roll for the facilitator; for a role, the rolls of its own `moves`, which their
-    results showed it; none for the observer."""
+def draws_for(scenario: Scenario, turn: Turn, moves: Iterable[Move], who: str) -> list[DrawRecord]:
+    """Every roll for the facilitator; for a role, the rolls of its own `moves` that their
+    results showed it (their actions reveal the roll); none for the observer."""
     draws = cast(list[DrawRecord], list(turn.draws))
     if who == FACILITATOR:
         return draws
-    mine = {m.result["draw"]["key"] for m in moves if m.result and m.result.get("draw")}
+    mine = {
+        m.result["draw"]["key"]
+        for m in moves
+        if m.result and m.result.get("draw") and scenario.reveal(m.action) == "roll"
+    }
     return [d for d in draws if d["key"] in mine]
 
 

@@ -23,7 +23,7 @@ from exercises.models import Exercise, Job, Move, Ruling, Seat, Turn
 from . import engine_log, events, jobs
 from .errors import Conflict
 from .locking import current_turn, current_turn_number, locked, require_facilitator
-from .projection import result_for
+from .projection import outcome_result
 from .scenarios import scenario_of, state_of
 from .status import finish_locked
 
@@ -220,7 +220,7 @@ def _record(exercise: Exercise, turn: Turn, outcome: engine.Outcome) -> None:
     number = turn.number
     folded = engine_log.fold(scenario.role_ids, outcome.events)
     for role, found in folded.by_role.items():
-        results = [result_for(scenario, outcome.state, role, r) for r in found["results"]]
+        results = [outcome_result(scenario, outcome.state, role, r) for r in found["results"]]
         if results or found["notices"]:
             events.append(
                 exercise,

@@ -27,6 +27,19 @@
       body.filter((b) => b !== null && b !== undefined && b !== "").map((b) => (b instanceof Node ? b : h("p", { class: "text" }, b))));
   }
 
+  // A result whose action reveals only its text has `success: null`: say neither way.
+  function verdictClass(r) {
+    if (!r.accepted || r.success === false) return "failure";
+    return r.success === true ? "success" : "notice";
+  }
+
+  function verdictTitle(r, actionLabel) {
+    const label = actionLabel(r.action);
+    if (!r.accepted) return `${label}: refused`;
+    if (r.success === null || r.success === undefined) return label;
+    return `${label}: ${r.success ? "succeeded" : "failed"}`;
+  }
+
   /** Story items an event adds for a viewer: public narrative, injects, private results. */
   function storyItems(event, actionLabel) {
     const d = event.data || {};
@@ -39,8 +52,8 @@
           : "Nothing visible happened.")];
       case "role.outcome":
         return (d.results || []).map((r) => item(
-          r.success ? "success" : "failure",
-          `${actionLabel(r.action)}: ${!r.accepted ? "refused" : r.success ? "succeeded" : "failed"}`,
+          verdictClass(r),
+          verdictTitle(r, actionLabel),
           r.text, r.accepted ? null : r.reason,
         )).concat((d.notices || []).map((n) => item("notice", "Notice", n.text)));
       case "commitment.met":

@@ -132,5 +132,9 @@ def test_a_bot_seat_cannot_be_played_by_its_old_token(api: Api, game: Game) -> N
     )
 
     response = api.post(game.url("/moves"), game.tokens["openai"], {"action": "continue_scaling"})
+    reading = api.get(game.url(), game.tokens["openai"])
 
-    assert response.status_code == 403
+    # the old token opens nothing any more, as when the role goes to a new player
+    assert response.status_code == 401
+    assert reading.status_code == 401
+    assert "briefing" not in reading.content.decode()

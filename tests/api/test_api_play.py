@@ -270,7 +270,10 @@ def test_the_facilitator_steers_the_exercise(api: Api, game: Game) -> None:
     assert control(api, game, "replace_seat", role="meta", bot_policy="no-pause").json() == {
         "ok": True
     }
-    assert Seat.objects.get(exercise__public_id=game.id, role="meta").bot_policy == "no-pause"
+    assert (
+        Seat.objects.get(exercise__public_id=game.id, role="meta", revoked_at=None).bot_policy
+        == "no-pause"
+    )
 
     assert control(api, game, "finish").status_code == 200
     assert view()["status"] == "finished"

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from django.test import override_settings
 
-from exercises.services import events
-from tests.live.conftest import act, connect, play
-
-if TYPE_CHECKING:
-    from tests.live.conftest import Game
+from exercises.services import commands, events
+from tests.live.conftest import Game, act, connect, play
 
 
 class Doorbells:
@@ -164,16 +161,17 @@ def test_a_seat_revoked_while_away_is_closed_when_it_resumes(game: Game) -> None
     play(scenario)
 
 
-def test_giving_a_seat_to_a_bot_keeps_its_socket_open(game: Game) -> None:
+def test_giving_a_seat_to_a_bot_closes_its_sockets(game: Game) -> None:
     async def scenario() -> None:
-        socket = await connect(game, "anthropic", since=await act(game.last_seq))
+        held = await connect(game, "anthropic", since=await act(game.last_seq))
+        # when the facilitator gives anthropic's role to a bot
         await act(game.replace_seat, "anthropic", "no-pause")
-        await act(game.inject, "Bots too")
-        frames = [await socket.next()]
-        while frames[-1]["type"] != "inject":
-            frames.append(await socket.next())
-        assert all(f.get("type") != "error" for f in frames)
-        await socket.close()
+        # then the old holder's socket is closed as for a new player, before it reads a word
+        # of what the bot does or is sent
+        await act(game.say, "gdm", ["anthropic"], "for anthropic only")
+        frame = await held.next()
+        assert frame["error"]["code"] == "seat_revoked"
+        assert await held.closed_with() == 4410
 
     play(scenario)
 
@@ -235,6 +233,25 @@ def test_a_resume_from_beyond_the_log_is_refused(game: Game) -> None:
         assert (await socket.next())["error"]["code"] == "bad_since"
         await socket.resume(0)
         assert await socket.take(len(await act(game.visible, "observer")))
+        await socket.close()
+
+    play(scenario)
+
+
+def test_the_new_player_of_a_replaced_seat_reads_the_roles_log_through(game: Game) -> None:
+    async def scenario() -> None:
+        # given anthropic's role given to a new player, then a message to it
+        facilitator = await act(game.seat, "facilitator")
+        token = await act(commands.replace_seat, facilitator, "anthropic", None)
+        assert token is not None
+        await act(game.say, "openai", ["anthropic"], "Welcome.")
+        # when the new player's socket reads the role's log from the start
+        renewed = Game(game.public_id, {**game.tokens, "anthropic": token})
+        socket = await connect(renewed, "anthropic", since=0)
+        # then the replacement in it holds up nothing: every event comes, the last included
+        expected = await act(renewed.visible, "anthropic")
+        assert await socket.take(len(expected)) == expected
+        assert expected[-1]["data"]["body"] == "Welcome."
         await socket.close()
 
     play(scenario)

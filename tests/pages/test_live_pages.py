@@ -150,6 +150,22 @@ def test_a_seat_given_to_someone_else_gets_the_no_seat_page(created: creation.Cr
     assert "given to someone" in response.content.decode()
 
 
+def test_a_seat_given_to_a_bot_gets_the_no_seat_page(created: creation.Created) -> None:
+    player = browser_of(created, "openai")
+    facilitator = seats.seat_by_token(created.tokens["facilitator"])
+    briefing = creation.bundled("ai-pause").role("openai").briefing
+    commands.replace_seat(facilitator, "openai", "no-pause")
+
+    pages = [player.get(f"/exercises/{created.exercise.public_id}/{p}") for p in PAGES]
+
+    assert [r.status_code for r in pages] == [403, 403, 401]
+    assert "given to someone" in pages[0].content.decode()
+    assert not any(briefing[:60] in r.content.decode() for r in pages)
+
+
+PAGES = ("play/", "replay/", "now.json")
+
+
 def test_a_wrong_join_link_is_a_404_page_not_a_500(client: Client) -> None:
     response = client.get("/join/not-a-token")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from exercises.models import Exercise, Move, Seat
-from exercises.services import commands, moves, seats, turns
+from exercises.services import commands, export, moves, projection, restore, seats, turns
 from exercises.services.errors import Forbidden, Invalid, Unauthorized
 from tests.services.conftest import Cast
 
@@ -16,7 +17,7 @@ def test_giving_a_role_to_a_bot_makes_the_bot_move(cast: Cast) -> None:
     # when the openai player has left
     token = commands.replace_seat(cast.facilitator, "openai", "no-pause")
 
-    # then a bot plays openai's turn, under the same seat
+    # then a bot plays openai's turn, in a seat of its own that nobody holds a token to
     assert token is None
     played = cast.moves(role="openai")
     assert played
@@ -24,7 +25,18 @@ def test_giving_a_role_to_a_bot_makes_the_bot_move(cast: Cast) -> None:
     assert "openai" in cast.turn().ready
     [replaced] = cast.events("seat.replaced")
     assert replaced.data == {"role": "openai", "bot": "no-pause"}
-    assert replaced.audience == {"roles": ["openai"]}  # and the facilitator
+    assert replaced.audience == {}  # which roles bots play is the facilitator's alone
+
+
+def test_giving_a_role_to_a_bot_revokes_the_old_seat(cast: Cast) -> None:
+    old = cast.tokens["openai"]
+
+    commands.replace_seat(cast.facilitator, "openai", "no-pause")
+
+    with pytest.raises(Unauthorized):
+        seats.authenticate(cast.public_id, old)
+    with pytest.raises(Unauthorized):
+        seats.seat_by_token(old)
 
 
 def test_a_bot_given_a_role_keeps_playing_it_on_later_turns(cast: Cast) -> None:
@@ -171,3 +183,54 @@ def test_set_state_needs_a_reason_and_the_facilitator(cast: Cast) -> None:
         commands.set_state(cast.anthropic, "public_concern", 50, "I wish")
     assert cast.exercise().state["values"]["public_concern"] == 30
     assert Exercise.objects.count() == 1
+
+
+def test_only_the_facilitator_learns_which_roles_bots_play(create: Any) -> None:
+    # given an exercise created with bots for gdm and meta
+    cast = create(bots={"gdm": "no-pause", "meta": "no-pause"})
+
+    # when each seat reads the log and its view
+    seen = {name: cast.visible(name) for name in ("facilitator", "observer", "openai")}
+    views = {name: projection.exercise_view(cast.seat(name)) for name in seen}
+
+    # then the facilitator's event names them, and every other seat's names no bot
+    [created] = [e for e in seen["facilitator"] if e["type"] == "exercise.created"]
+    assert created["data"]["bots"] == ["gdm", "meta"]
+    for name in ("observer", "openai"):
+        [created] = [e for e in seen[name] if e["type"] == "exercise.created"]
+        assert created["data"] == {"name": "The Pause, tested", "scenario": "ai-pause"}
+        assert "no-pause" not in json.dumps([seen[name], views[name]])
+        assert all(
+            set(role) == {"id", "name", "submitted", "ready"} for role in views[name]["roles"]
+        )
+
+
+def test_a_bot_given_a_role_mid_turn_leaves_its_players_moves_as_the_roles(cast: Cast) -> None:
+    # given openai's player made one move and left
+    moves.submit_move(cast.openai, "run_safety_evals", {}, "", "evals")
+
+    # when the role goes to a bot
+    commands.replace_seat(cast.facilitator, "openai", "no-pause")
+
+    # then the bot waits for the next turn rather than adding to the player's
+    assert [m.action for m in cast.moves(role="openai")] == ["run_safety_evals"]
+
+
+def test_a_role_given_to_a_bot_is_exported_and_imported_exactly(cast: Cast) -> None:
+    # given openai handed to a bot, which plays a turn
+    commands.replace_seat(cast.facilitator, "openai", "no-pause")
+    turns.close_turn(cast.facilitator)
+    before = export.dumps(export.export_for(cast.facilitator))
+
+    # when the exercise is imported from its export
+    Exercise.objects.filter(public_id=cast.public_id).delete()
+    created = restore.import_exercise(json.loads(before))
+
+    # then it holds both of openai's seats, the player's revoked, and exports the same bytes
+    facilitator = seats.seat_by_token(created.tokens["facilitator"])
+    assert export.dumps(export.export_for(facilitator)) == before
+    openai = [s for s in json.loads(before)["seats"] if s["name"] == "openai"]
+    assert [(s["bot_policy"], s["revoked_at"] is None) for s in openai] == [
+        (None, False),
+        ("no-pause", True),
+    ]
