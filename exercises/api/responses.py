@@ -84,6 +84,7 @@ class RulingView(TypedDict):
     narrative: str
     failure_narrative: str
     changes: list[StateChangeRecord]
+    audience: Literal["everyone", "mover"] | list[str]
 
 
 @with_config(CLOSED)
@@ -131,7 +132,7 @@ class ScenarioName(TypedDict):
 class TurnView(TypedDict):
     number: int
     of: int
-    phase: Literal["open", "adjudicating", "resolved"]
+    phase: Literal["open", "adjudicating", "review", "resolved"]
     deadline: str | None
 
 
@@ -194,6 +195,55 @@ class PendingRuling(MoveView):
 
 
 @with_config(CLOSED)
+class DraftDice(TypedDict):
+    """A roll as a d100: the move succeeds when `rolled` is at most `needed`."""
+
+    needed: int
+    rolled: int
+
+
+class DraftMove(TypedDict):
+    """A move's drafted result (a move result, docs/export-format.md) and how it came about.
+    Open: it carries the move result's fields as they are."""
+
+    move: str
+    role: str
+    action: str
+    accepted: bool
+    success: bool | None
+    reason: str
+    text: str
+    public: str
+    branch: Literal["success", "failure", "rejected"]
+    dice: DraftDice | None
+    overridden: bool
+    override_reason: str | None
+    rerolls: int
+
+
+@with_config(CLOSED)
+class DraftLine(TypedDict):
+    """A narrative line: `audience` `{"all": true}`, `{"roles": [...]}`, or `{}` (the
+    facilitator alone)."""
+
+    line: int
+    text: str
+    audience: dict[str, Any]
+
+
+@with_config(CLOSED)
+class Draft(TypedDict):
+    """A turn in review, as the facilitator alone sees it."""
+
+    number: int
+    moves: list[DraftMove]
+    narrative: list[DraftLine]
+    state: dict[str, Any]
+    ending: str | None
+    rulings_pending: list[str]
+
+
+@with_config(CLOSED)
 class ExerciseView(TypedDict):
     """The exercise as the caller's seat sees it; the facilitator's adds the rulings pending,
     every commitment and the notes."""
@@ -208,7 +258,10 @@ class ExerciseView(TypedDict):
     state: dict[str, Any]
     roles: list[RoleStatus]
     last_seq: int
+    close_when: Literal["everyone_in", "deadline"]
+    review: bool
     rulings_pending: NotRequired[list[PendingRuling]]
+    draft: NotRequired[Draft | None]
     commitments: NotRequired[dict[str, CommitmentView]]
     notes: NotRequired[list[NoteView]]
 

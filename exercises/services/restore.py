@@ -106,6 +106,9 @@ def _exercise(data: dict[str, Any], snapshot: Any) -> Exercise:
         status=data["status"],
         turn_seconds=data["turn_seconds"],
         auto_advance=data["auto_advance"],
+        # Exports older than these options: the behaviour they were played with.
+        close_when=data.get("close_when", Exercise.CloseWhen.EVERYONE_IN),
+        review=data.get("review", False),
         state=data["state"],
         ending=data["ending"] or "",
         last_seq=data["last_seq"],
@@ -163,6 +166,7 @@ def _turn(exercise: Exercise, data: dict[str, Any], seats: list[tuple[Seat, Any]
         state_after=data["state_after"],
         narrative=data["narrative"],
         draws=data["draws"],
+        review=data.get("review") or {},
     )
     _stamp([turn], opened_at=[data["opened_at"]])
     rulings = {r["move"]: r for r in data["rulings"]}
@@ -199,6 +203,7 @@ def _ruling(move: Move, data: dict[str, Any]) -> None:
         narrative=data["narrative"],
         failure_narrative=data["failure_narrative"],
         changes=data["changes"],
+        audience=data.get("audience", "everyone"),
     )
     _stamp([ruling], created_at=[data["created_at"]])
 
