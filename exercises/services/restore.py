@@ -36,10 +36,11 @@ from exercises.models import (
     new_public_id,
 )
 
-from . import events
+from . import drafts, events
 from .creation import Created, new_token, snapshot_for
 from .errors import Conflict, Invalid
 from .export import FORMAT_VERSION
+from .turns import outcome_of, unruled
 
 
 def import_exercise(export: Any, *, new_ids: bool = False) -> Created:
@@ -193,6 +194,11 @@ def _turn(exercise: Exercise, data: dict[str, Any], seats: list[tuple[Seat, Any]
             for v in row["votes"]
         ]
         _stamp(votes, created_at=[v["created_at"] for v in row["votes"]])
+    if turn.phase == Turn.Phase.REVIEW:
+        # The draft is not exported: it is what the turn's review gives, so it is made again.
+        pending = [m.public_id for m in unruled(turn)]
+        turn.draft = drafts.draft_of(exercise, turn, outcome_of(exercise, turn), pending)
+        turn.save(update_fields=["draft"])
 
 
 def _ruling(move: Move, data: dict[str, Any]) -> None:
