@@ -36,7 +36,8 @@
   // ---- the draft -------------------------------------------------------------------------
 
   const dice = (m) => (m.dice ? `needed ${m.dice.needed} or less, rolled ${m.dice.rolled}` : "not rolled");
-  const changeWords = (changes) => (changes || []).map((c) => `${W.variableLabel(c.variable)} ${c.value !== undefined ? `= ${c.value}` : (c.delta >= 0 ? "+" : "") + c.delta}`).join("; ");
+  const round = (x) => (typeof x === "number" ? Math.round(x * 1000) / 1000 : x);
+  const changeWords = (changes) => (changes || []).map((c) => `${W.variableLabel(c.variable)} ${c.value !== undefined ? `= ${round(c.value)}` : (c.delta >= 0 ? "+" : "") + round(c.delta)}`).join("; ");
 
   function branchCell(m) {
     const notes = [];
