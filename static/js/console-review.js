@@ -42,7 +42,7 @@
   function branchCell(m) {
     const notes = [];
     if (m.overridden) notes.push(`overridden: ${m.override_reason}`);
-    if (m.rerolls) notes.push(`re-rolled ${m.rerolls}×`);
+    if (m.rerolls) notes.push(`re-rolled ${m.rerolls === 1 ? "once" : `${m.rerolls} times`}`);
     if (m.shared_with) notes.push(`narrative shared with ${W.sharedWith(m.shared_with, m.role)}`);
     const branch = m.branch === "rejected" ? `refused: ${m.reason}` : m.branch;
     return h("td", { "data-label": "Branch" }, h("strong", {}, branch),
