@@ -20,7 +20,7 @@ from . import events
 from .errors import Conflict, Invalid, NotFound
 from .locking import current_turn, current_turn_number, locked, require_facilitator
 from .scenarios import scenario_of
-from .turns import publish_locked, redraft, refuse_unruled
+from .turns import close_if_everyone_is_in, publish_locked, redraft, refuse_unruled
 
 
 def set_options(seat: Seat, *, close_when: str | None = None, review: bool | None = None) -> None:
@@ -46,6 +46,9 @@ def set_options(seat: Seat, *, close_when: str | None = None, review: bool | Non
             turn=current_turn_number(exercise),
             audience=events.EVERYONE,
         )
+        turn = current_turn(exercise)
+        if turn is not None:
+            close_if_everyone_is_in(exercise, turn)  # everyone may be in already
 
 
 def _in_review(seat: Seat) -> tuple[Exercise, Turn]:

@@ -165,13 +165,18 @@ def test_a_turn_that_closes_at_the_deadline_waits_though_everyone_is_in(
 ) -> None:
     cast = started(create, close_when="deadline", bots={r: "no-pause" for r in _others()})
     moves.submit_move(cast.anthropic, "continue_scaling", {})
+    moves.declare_ready(cast.anthropic)
     moves.declare_ready(cast.openai)
+    assert set(cast.turn().ready) == {"anthropic", "openai", *_others()}
 
     assert cast.turn().phase == Turn.Phase.OPEN
     review.set_options(cast.facilitator, close_when="everyone_in")
+
+    # then, everyone being in, the turn closes as the option now says
     assert cast.exercise().close_when == "everyone_in"
     [options] = cast.events("exercise.options_set")
     assert options.data == {"close_when": "everyone_in", "review": False}
+    assert cast.turn(1).phase == Turn.Phase.RESOLVED
 
 
 def _others() -> tuple[str, ...]:
@@ -269,3 +274,30 @@ def test_review_acts_are_refused_outside_review_and_change_nothing(cast: Cast) -
             act()
         assert refused.value.code == "not_in_review"
     assert cast.seqs() == before
+
+
+def test_bad_review_acts_are_refused_with_the_reason_and_change_nothing(
+    create: Callable[..., Cast],
+) -> None:
+    from exercises.services.errors import NotFound
+
+    cast = started(create, review=True)
+    free = play_turn(cast)
+    moves.rule_on_move(cast.facilitator, free.public_id, outcome="success", narrative="Yes.")
+    turns.close_turn(cast.facilitator)
+    before = cast.seqs(), cast.turn().review, cast.turn().draft
+
+    with pytest.raises(Invalid, match="needs a reason"):
+        review.override(cast.facilitator, free.public_id, "failure", "  ")
+    with pytest.raises(Conflict, match="nothing was rolled"):
+        review.reroll(cast.facilitator, free.public_id)
+    with pytest.raises(NotFound, match="no narrative line 99"):
+        review.edit_narrative(cast.facilitator, 99, "Text.", "everyone")
+    with pytest.raises(Invalid, match="audience"):
+        review.edit_narrative(cast.facilitator, 0, "Text.", ["nobody"])
+    with pytest.raises(NotFound, match="no such move"):
+        review.override(cast.facilitator, "not-a-move", "success", "Why.")
+    with pytest.raises(Invalid, match="close_when"):
+        review.set_options(cast.facilitator, close_when="sometimes")
+
+    assert (cast.seqs(), cast.turn().review, cast.turn().draft) == before
