@@ -178,7 +178,6 @@ def _adjudicate_job(job: Job) -> bool:
 
 
 def _resolve(exercise: Exercise, turn: Turn) -> None:
-    turn.state_at_close = state_of(exercise).to_dict()
     if exercise.review or unruled(turn):
         turn.check_transition(Turn.Phase.REVIEW)
         turn.phase = Turn.Phase.REVIEW
@@ -204,6 +203,9 @@ def outcome_of(exercise: Exercise, turn: Turn) -> engine.Outcome:
 
 def redraft(exercise: Exercise, turn: Turn) -> None:
     """Adjudicate the turn in review again and show the facilitator the draft."""
+    # From the state as it is now: a value the facilitator set by hand during the review
+    # counts, as it would have before the close (and replay reads it in `state_at_close`).
+    turn.state_at_close = state_of(exercise).to_dict()
     outcome = outcome_of(exercise, turn)
     turn.draft = drafts.draft_of(exercise, turn, outcome, [m.public_id for m in unruled(turn)])
     turn.save(update_fields=["draft", "state_at_close", "review"])
@@ -216,6 +218,7 @@ def publish_locked(exercise: Exercise, turn: Turn) -> None:
     """Write what the turn did, for every seat: the moves' results, the state, the story;
     then finish the exercise or open the next turn, as it says."""
     scenario = scenario_of(exercise)
+    turn.state_at_close = state_of(exercise).to_dict()  # as redraft: by-hand changes count
     outcome = outcome_of(exercise, turn)
     moves = turn.moves.filter(status=Move.Status.SUBMITTED)
     by_id = {m.public_id: m for m in moves}

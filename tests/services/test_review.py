@@ -301,3 +301,22 @@ def test_bad_review_acts_are_refused_with_the_reason_and_change_nothing(
         review.set_options(cast.facilitator, close_when="sometimes")
 
     assert (cast.seqs(), cast.turn().review, cast.turn().draft) == before
+
+
+def test_a_value_set_during_review_is_in_the_published_turn_and_replay_agrees(
+    create: Callable[..., Cast],
+) -> None:
+    from exercises.services import commands
+
+    cast = started(create, review=True)
+    play_turn(cast)
+    turns.close_turn(cast.facilitator, anyway=True)
+
+    commands.set_state(cast.facilitator, "public_concern", 77, "A poll during the review.")
+    review.publish(cast.facilitator, anyway=True)
+
+    turn = cast.turn(1)
+    assert turn.state_at_close is not None
+    assert turn.state_at_close["values"]["public_concern"] == 77
+    data = json.loads(export.dumps(export.export_for(cast.facilitator)))
+    assert verify_export(data) == (1, [])
