@@ -320,3 +320,27 @@ def test_a_value_set_during_review_is_in_the_published_turn_and_replay_agrees(
     assert turn.state_at_close["values"]["public_concern"] == 77
     data = json.loads(export.dumps(export.export_for(cast.facilitator)))
     assert verify_export(data) == (1, [])
+
+
+def test_a_ruling_for_the_mover_only_leaves_every_other_seat_as_if_it_said_nothing(
+    create: Callable[..., Cast],
+) -> None:
+    # given the same turn twice: a ruling with no narrative, and one told to the mover only
+    silent, told = started(create), started(create)
+    for cast, narrative, audience in ((silent, "", "everyone"), (told, "A quiet word.", "mover")):
+        free = play_turn(cast)
+        moves.rule_on_move(
+            cast.facilitator,
+            free.public_id,
+            outcome="success",
+            narrative=narrative,
+            audience=audience,
+        )
+        turns.close_turn(cast.facilitator)
+        assert cast.turn(1).phase == Turn.Phase.RESOLVED
+
+    # then every seat but the mover's and the facilitator's sees the same, byte for byte
+    for name in PLAYERS:
+        if name != "openai":
+            assert seen_by(silent, name) == seen_by(told, name), name
+    assert "A quiet word." in seen_by(told, "openai")
