@@ -49,7 +49,11 @@
       notes.length ? h("span", { class: "meta" }, ` (${notes.join("; ")})`) : null);
   }
 
-  function tools(m) {
+  function tools(m, pending) {
+    if (pending) {
+      return h("td", { class: "review-tools" }, h("strong", {}, "Ruling pending: "),
+        h("a", { href: "#rulings-heading" }, "rule it"));
+    }
     if (!m.accepted) return h("td", {});
     const id = `review-${m.move}`;
     const outcome = h("select", { id: `${id}-outcome`, "aria-label": `Outcome of ${W.whoName(m.role)}'s move` },
@@ -68,7 +72,7 @@
       }, "Re-roll") : null);
   }
 
-  function moveRow(m) {
+  function moveRow(m, pending) {
     return h("tr", { "data-move": m.move },
       h("th", { scope: "row" }, W.whoName(m.role)),
       h("td", { "data-label": "Move" }, actionLabel(m.action), m.rationale ? h("span", { class: "meta" }, `: ${m.rationale}`) : null),
@@ -76,7 +80,7 @@
       h("td", { "data-label": "Roll", class: "dice" }, dice(m)),
       branchCell(m),
       h("td", { "data-label": "Changes" }, changeWords(m.changes)),
-      tools(m));
+      tools(m, pending));
   }
 
   function lineItem(line) {
@@ -113,7 +117,8 @@
     $("review-draft").hidden = !draft;
     $("review-empty").hidden = Boolean(draft);
     if (!draft) return;
-    fill($("draft-moves"), draft.moves.length ? draft.moves.map(moveRow)
+    const pending = new Set(draft.rulings_pending);
+    fill($("draft-moves"), draft.moves.length ? draft.moves.map((m) => moveRow(m, pending.has(m.move)))
       : h("tr", {}, h("td", { colspan: 7 }, "No moves this turn.")));
     fill($("draft-narrative"), draft.narrative.length ? draft.narrative.map(lineItem)
       : h("li", { class: "empty" }, "No narrative."));

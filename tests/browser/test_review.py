@@ -65,6 +65,9 @@ def test_a_facilitator_reviews_a_turn_of_two_players_and_publishes_it(
     banner.get_by_role("button", name="Close anyway").click()
     expect(console.locator("#status")).to_contain_text("(review)")
     expect(console.locator("#review-draft")).to_be_visible()
+    expect(draft_row(console, "Anthropic (CEO)", "Free-form move")).to_contain_text(
+        "Ruling pending"
+    )
     for page in (lab, other):
         expect(page.locator("#status")).to_contain_text("Month 1 of 12 (adjudicating)")
 
