@@ -344,3 +344,29 @@ def test_a_ruling_for_the_mover_only_leaves_every_other_seat_as_if_it_said_nothi
         if name != "openai":
             assert seen_by(silent, name) == seen_by(told, name), name
     assert "A quiet word." in seen_by(told, "openai")
+
+
+def test_a_turn_in_review_is_the_adjudication_jobs_work_done(
+    create: Callable[..., Cast], held: Queue
+) -> None:
+    from exercises.models import Job
+    from exercises.services import jobs
+
+    cast = started(create, review=True)
+    play_turn(cast)
+    turns.close_turn(cast.facilitator, anyway=True)
+
+    assert held.run() == [True]
+    assert cast.turn().phase == Turn.Phase.REVIEW
+    assert not Job.objects.filter(exercise__public_id=cast.public_id, done_at=None).exists()
+    assert jobs.hand_out_due() == 0
+
+
+def test_every_seat_reads_how_turns_close_and_whether_they_are_reviewed(
+    create: Callable[..., Cast],
+) -> None:
+    cast = started(create, review=True, close_when="deadline")
+
+    for name in SEATS:
+        view = projection.exercise_view(cast.seat(name))
+        assert (view["close_when"], view["review"]) == ("deadline", True), name
