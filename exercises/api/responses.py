@@ -14,7 +14,7 @@ from typing import Any, Literal, NotRequired
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict  # pydantic reads this one, not typing's, on 3.11
 
-from exercises.services.export_types import CommitmentView, StateChangeRecord
+from exercises.services.export_types import CommitmentView, DrawRecord, StateChangeRecord
 
 CLOSED = ConfigDict(extra="forbid")
 
@@ -202,18 +202,24 @@ class DraftDice(TypedDict):
     rolled: int
 
 
+@with_config(CLOSED)
 class DraftMove(TypedDict):
-    """A move's drafted result (a move result, docs/export-format.md) and how it came about.
-    Open: it carries the move result's fields as they are."""
+    """A move's drafted result (a move result, docs/export-format.md) and how it came about:
+    the branch it took, its roll as a d100, the facilitator's override or re-rolls."""
 
     move: str
     role: str
     action: str
+    params: dict[str, Any]
+    rationale: str
     accepted: bool
     success: bool | None
     reason: str
     text: str
     public: str
+    changes: list[StateChangeRecord]
+    draw: DrawRecord | None
+    shared_with: dict[str, Any] | None
     branch: Literal["success", "failure", "rejected"]
     dice: DraftDice | None
     overridden: bool
