@@ -77,7 +77,7 @@ def _exercise(exercise: Exercise, scenario: Scenario, who: str) -> ExportExercis
         "close_when": exercise.close_when,
         "review": exercise.review,
         "created_at": exercise.created_at.isoformat(),
-        "last_seq": exercise.last_seq,
+        "last_seq": projection.last_seq_for(exercise, who),
         "scenario": projection.scenario_for(exercise, who),
         "state": projection.state_for(scenario, exercise.state, who),
     }

@@ -104,9 +104,15 @@ def events_for(seat: Seat, since: int, limit: int = 1000) -> list[dict[str, Any]
 def last_seen_seq(seat: Seat) -> int:
     """The seq of the last event the seat may see: the log's own last seq would count the
     events kept from it (a draft's, the facilitator's)."""
-    rows = Event.objects.filter(exercise_id=seat.exercise_id).order_by("-seq")
+    return last_seq_for(seat.exercise, viewer(seat))
+
+
+def last_seq_for(exercise: Exercise, who: str) -> int:
+    if who == FACILITATOR:
+        return exercise.last_seq
+    rows = Event.objects.filter(exercise_id=exercise.pk).order_by("-seq")
     for event in rows.iterator(chunk_size=50):
-        if event_for(seat, event) is not None:
+        if shown_to(who, event.as_dict(), event.audience, event.redacted) is not None:
             return event.seq
     return 0
 

@@ -46,8 +46,10 @@ def normalised(cast: Cast, data: Any) -> str:
 
 
 def seen_by(cast: Cast, name: str) -> str:
+    """The seat's view, its events and its export."""
     seat = cast.seat(name)
-    return normalised(cast, [projection.exercise_view(seat), projection.events_for(seat, 0)])
+    kept = export.export_for(seat)
+    return normalised(cast, [projection.exercise_view(seat), projection.events_for(seat, 0), kept])
 
 
 def test_a_turn_in_review_looks_to_every_other_seat_like_a_turn_being_adjudicated(
