@@ -60,6 +60,9 @@
 
   // ---- drawing -------------------------------------------------------------------------------
 
+  /** A draw as a d100: "needed 40 or less, rolled 79". */
+  const d100 = (draw) => (draw ? `needed ${Math.round(draw.chance * 100)} or less, rolled ${Math.floor(draw.roll * 100) + 1}` : "no roll");
+
   function describe(e) {
     const d = e.data || {};
     switch (e.type) {
@@ -83,6 +86,17 @@
         return `Results for ${(d.results || []).map((r) => W.whoName(r.role)).filter((v, k, a) => a.indexOf(v) === k).join(", ") || "a role"}`;
       case "state.set":
         return `${W.variableLabel(d.variable)} set to ${W.formatValue(d.value)} (${d.reason})`;
+      // Review before publishing: the facilitator's own events.
+      case "turn.drafted":
+        return `${W.turnName(d.number)} drafted for review`;
+      case "move.overridden":
+        return `${W.whoName(d.role)}'s move overridden: ${d.outcome === "success" ? "succeeds" : "fails"} (${d.reason})`;
+      case "move.rerolled":
+        return `${W.whoName(d.role)}'s move re-rolled: ${d100(d.previous)}, then ${d100(d.draw)}${d.reason ? ` (${d.reason})` : ""}`;
+      case "narrative.edited":
+        return `Narrative line ${d.line + 1} rewritten: ${d.text}`;
+      case "ruling.dropped":
+        return `${W.whoName(d.role)}'s ruled move was replaced: its ruling no longer stands`;
       default:
         return Object.entries(d).filter(([, v]) => ["string", "number", "boolean"].includes(typeof v))
           .map(([k, v]) => `${k}: ${v}`).join(", ");
@@ -124,6 +138,7 @@
       if (e.turn !== point.turn) continue;
       const d = e.data || {};
       if (e.type === "ruling.made") items.push(h("li", { class: "item" }, describe(e)));
+      if (e.type === "move.overridden" || e.type === "move.rerolled") items.push(h("li", { class: "item" }, describe(e)));
       if (e.type === "vote.cast") items.push(h("li", { class: "item" }, `${W.whoName(d.role)} estimates ${percent(d.chance)}`));
     }
     // The rolls: once the turn is adjudicated, as the export gives them to this seat.

@@ -16,6 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from exercises.engine.replay import verify_export
 from tests.browser.test_play import join, submit_action, submit_free_form, wait_live
+from tests.browser.test_replay import open_replay, seq_of
 
 if TYPE_CHECKING:
     from tests.browser.conftest import People
@@ -119,5 +120,13 @@ def test_a_facilitator_reviews_a_turn_of_two_players_and_publishes_it(
     [override] = turn["review"]["overrides"].values()
     assert override["reason"] == "A chip shortage."
     assert list(turn["review"]["rerolls"].values()) == [1]
+
+    # the replay shows the facilitator every roll, the re-rolled one's first roll included
+    adjudicated = seq_of(exercise, "facilitator", "turn.adjudicated", 1)
+    replay = people.new("replay")
+    open_replay(replay.page, exercise, "facilitator", adjudicated)
+    rolls = replay.page.locator("#replay-rolls")
+    expect(rolls).to_contain_text("move overridden: fails (A chip shortage.)")
+    expect(rolls).to_contain_text(re.compile(r"re-rolled: needed 90 or less, rolled \d+, then"))
     for page in (console, lab, other):
         assert people.accessibility_problems(page) == []
