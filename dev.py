@@ -106,7 +106,8 @@ def prepare_demo(url: str) -> None:
     seats = json.loads(result.stdout)["seats"]
     print(f"\n{DEMO_NAME}: bots play every role but {' and '.join(DEMO_PLAYERS)}.")
     print("Each link binds its seat to a browser session; a program sends the token after")
-    print("/join/ as 'Authorization: Bearer <token>'. Turns close after 10 minutes.")
+    print("/join/ as 'Authorization: Bearer <token>'. Turns close after 10 minutes, or when")
+    print("the facilitator closes them; the facilitator reviews each turn, then publishes it.")
     for seat in DEMO_LINKS:
         print(f"  {seat:<12} {seats[seat]['url']}")
     print("Open the facilitator's link to start it from the console; each player's link")

@@ -46,6 +46,12 @@ class ScenarioSnapshot(models.Model):
 
 
 class Exercise(models.Model):
+    class CloseWhen(models.TextChoices):
+        # As soon as every role is in and every free-form move is ruled on.
+        EVERYONE_IN = "everyone_in"
+        # Only at the deadline, or when the facilitator closes the turn.
+        DEADLINE = "deadline"
+
     class Status(models.TextChoices):
         LOBBY = "lobby"
         RUNNING = "running"
@@ -66,6 +72,11 @@ class Exercise(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.LOBBY)
     turn_seconds = models.PositiveIntegerField(null=True, blank=True)
     auto_advance = models.BooleanField(default=False)
+    close_when = models.CharField(
+        max_length=16, choices=CloseWhen.choices, default=CloseWhen.EVERYONE_IN
+    )
+    # Adjudication drafts each turn for the facilitator, who publishes it.
+    review = models.BooleanField(default=False)
     # The engine's state after the last resolved turn (or the opening of the current one).
     state = models.JSONField()
     ending = models.CharField(max_length=48, blank=True)
@@ -117,11 +128,13 @@ class Turn(models.Model):
     class Phase(models.TextChoices):
         OPEN = "open"
         ADJUDICATING = "adjudicating"
+        REVIEW = "review"
         RESOLVED = "resolved"
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Phase.OPEN: {Phase.ADJUDICATING},
-        Phase.ADJUDICATING: {Phase.RESOLVED},
+        Phase.ADJUDICATING: {Phase.REVIEW, Phase.RESOLVED},
+        Phase.REVIEW: {Phase.RESOLVED},
         Phase.RESOLVED: set(),
     }
 
@@ -144,6 +157,10 @@ class Turn(models.Model):
     # The state adjudication started from: `state_before` plus whatever the facilitator
     # changed while the turn was open (set_state, an inject's effects). Replay reads it.
     state_at_close = models.JSONField(null=True, blank=True)
+    # The facilitator's review (engine.Review's record: overrides, re-rolls, narrative edits),
+    # an input of adjudication; and while in review, the draft it gave, for the facilitator.
+    review = models.JSONField(default=dict)
+    draft = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -193,6 +210,10 @@ class Move(models.Model):
         return f"{self.role}: {self.action} ({self.status})"
 
 
+def everyone() -> str:
+    return "everyone"
+
+
 class Ruling(models.Model):
     """The facilitator's ruling on a free-form move: a chance to roll, or a fixed outcome."""
 
@@ -202,6 +223,8 @@ class Ruling(models.Model):
     narrative = models.TextField(blank=True)
     failure_narrative = models.TextField(blank=True)
     changes = models.JSONField(default=list)
+    # Who reads the narrative: "everyone", "mover", or a list of role ids (and the mover).
+    audience = models.JSONField(default=everyone)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -91,7 +91,12 @@ class Server:
         return result.stdout
 
     def create_exercise(self, *args: str) -> Exercise:
-        out = self.manage("create_exercise", "ai-pause", "--base-url", self.url, "--json", *args)
+        # Turns close once everyone is in and are published at once, unless a test says
+        # otherwise in `args` (the last of a repeated option wins).
+        plain = ("--close-when", "everyone_in", "--no-review")
+        out = self.manage(
+            "create_exercise", "ai-pause", "--base-url", self.url, "--json", *plain, *args
+        )
         created = json.loads(out)
         seats = {name: seat["token"] for name, seat in created["seats"].items()}
         return Exercise(self, created["id"], seats)

@@ -9,7 +9,12 @@ import pytest
 from exercises.models import Event, Exercise, TransitionError, Turn
 from exercises.services import commands, creation, seats, turns
 
-TURN_STEPS = {("open", "adjudicating"), ("adjudicating", "resolved")}
+TURN_STEPS = {
+    ("open", "adjudicating"),
+    ("adjudicating", "resolved"),
+    ("adjudicating", "review"),
+    ("review", "resolved"),
+}
 EXERCISE_STEPS = {
     ("lobby", "running"),
     ("lobby", "finished"),

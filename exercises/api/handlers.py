@@ -8,7 +8,16 @@ from typing import Any
 from django.urls import reverse
 
 from exercises.models import Message, Ruling
-from exercises.services import commands, messages, move_checks, moves, notes, projection, turns
+from exercises.services import (
+    commands,
+    messages,
+    move_checks,
+    moves,
+    notes,
+    projection,
+    review,
+    turns,
+)
 from exercises.services import export as exports
 from exercises.services import fork as forks
 from exercises.services.errors import NotFound
@@ -98,6 +107,7 @@ def rule_on_move(call: Call) -> Reply:
         narrative=body.narrative,
         failure_narrative=body.failure_narrative,
         changes=[c.model_dump(exclude_none=True) for c in body.changes or []],
+        audience=body.audience,
     )
     return Reply(200, ruling_dict(body.move, ruling))
 
@@ -110,6 +120,7 @@ def ruling_dict(move_id: str, ruling: Ruling) -> dict[str, Any]:
         "narrative": ruling.narrative,
         "failure_narrative": ruling.failure_narrative,
         "changes": ruling.changes,
+        "audience": ruling.audience,
     }
 
 
@@ -183,7 +194,7 @@ def fork(call: Call, body: Any) -> Reply:
 # Each facilitator command by its name, as the request's "command" field gives it.
 COMMANDS: dict[str, Callable[[Call, Any], Reply]] = {
     "start": _done(lambda seat, _: commands.start(seat)),
-    "close_turn": _done(lambda seat, _: turns.close_turn(seat)),
+    "close_turn": _done(lambda seat, b: turns.close_turn(seat, anyway=b.anyway)),
     "open_next_turn": _done(lambda seat, _: turns.open_next_turn(seat)),
     "pause": _done(lambda seat, _: commands.pause(seat)),
     "resume": _done(lambda seat, _: commands.resume(seat)),
@@ -193,4 +204,13 @@ COMMANDS: dict[str, Callable[[Call, Any], Reply]] = {
     "set_state": _done(lambda seat, b: commands.set_state(seat, b.variable, b.value, b.reason)),
     "replace_seat": replace_seat,
     "fork": fork,
+    "set_options": _done(
+        lambda seat, b: review.set_options(seat, close_when=b.close_when, review=b.review)
+    ),
+    "publish": _done(lambda seat, b: review.publish(seat, anyway=b.anyway)),
+    "override": _done(lambda seat, b: review.override(seat, b.move, b.outcome, b.reason)),
+    "reroll": _done(lambda seat, b: review.reroll(seat, b.move, b.reason)),
+    "edit_narrative": _done(
+        lambda seat, b: review.edit_narrative(seat, b.line, b.text, b.audience)
+    ),
 }

@@ -14,7 +14,7 @@ from typing import Any, Literal, NotRequired
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict  # pydantic reads this one, not typing's, on 3.11
 
-from exercises.services.export_types import CommitmentView, StateChangeRecord
+from exercises.services.export_types import CommitmentView, DrawRecord, StateChangeRecord
 
 CLOSED = ConfigDict(extra="forbid")
 
@@ -109,6 +109,7 @@ class RulingView(TypedDict):
     narrative: str
     failure_narrative: str
     changes: list[StateChangeRecord]
+    audience: Literal["everyone", "mover"] | list[str]
 
 
 @with_config(CLOSED)
@@ -156,7 +157,7 @@ class ScenarioName(TypedDict):
 class TurnView(TypedDict):
     number: int
     of: int
-    phase: Literal["open", "adjudicating", "resolved"]
+    phase: Literal["open", "adjudicating", "review", "resolved"]
     deadline: str | None
 
 
@@ -220,6 +221,61 @@ class PendingRuling(MoveView):
 
 
 @with_config(CLOSED)
+class DraftDice(TypedDict):
+    """A roll as a d100: the move succeeds when `rolled` is at most `needed`."""
+
+    needed: int
+    rolled: int
+
+
+@with_config(CLOSED)
+class DraftMove(TypedDict):
+    """A move's drafted result (a move result, docs/export-format.md) and how it came about:
+    the branch it took, its roll as a d100, the facilitator's override or re-rolls."""
+
+    move: str
+    role: str
+    action: str
+    params: dict[str, Any]
+    rationale: str
+    accepted: bool
+    success: bool | None
+    reason: str
+    text: str
+    public: str
+    changes: list[StateChangeRecord]
+    draw: DrawRecord | None
+    shared_with: dict[str, Any] | None
+    branch: Literal["success", "failure", "rejected"]
+    dice: DraftDice | None
+    overridden: bool
+    override_reason: str | None
+    rerolls: int
+
+
+@with_config(CLOSED)
+class DraftLine(TypedDict):
+    """A narrative line: `audience` `{"all": true}`, `{"roles": [...]}`, or `{}` (the
+    facilitator alone)."""
+
+    line: int
+    text: str
+    audience: dict[str, Any]
+
+
+@with_config(CLOSED)
+class Draft(TypedDict):
+    """A turn in review, as the facilitator alone sees it."""
+
+    number: int
+    moves: list[DraftMove]
+    narrative: list[DraftLine]
+    state: dict[str, Any]
+    ending: str | None
+    rulings_pending: list[str]
+
+
+@with_config(CLOSED)
 class ExerciseView(TypedDict):
     """The exercise as the caller's seat sees it; the facilitator's adds the rulings pending,
     every commitment and the notes."""
@@ -234,7 +290,10 @@ class ExerciseView(TypedDict):
     state: dict[str, Any]
     roles: list[RoleStatus]
     last_seq: int
+    close_when: Literal["everyone_in", "deadline"]
+    review: bool
     rulings_pending: NotRequired[list[PendingRuling]]
+    draft: NotRequired[Draft | None]
     commitments: NotRequired[dict[str, CommitmentView]]
     notes: NotRequired[list[NoteView]]
 

@@ -97,6 +97,13 @@ class RulingRequest(Body):
     narrative: Text = ""
     failure_narrative: Text = ""
     changes: list[Change] | None = Field(None, description="State changes on success.")
+    audience: Literal["everyone", "mover"] | list[Name] = Field(
+        "everyone",
+        description=(
+            'Who reads the narrative: "everyone" (the public narrative), "mover" (the mover '
+            "alone), or a list of role ids (and the mover)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _chance_or_outcome(self) -> RulingRequest:
@@ -110,7 +117,55 @@ class Start(Body):
 
 
 class CloseTurn(Body):
+    """Refused (409 `rulings_pending`, naming them) while free-form moves have no ruling,
+    unless `anyway`: the turn then goes into review for the facilitator to rule and publish."""
+
     command: Literal["close_turn"]
+    anyway: bool = False
+
+
+class SetOptions(Body):
+    """How turns close, and whether the facilitator reviews each before it is published."""
+
+    command: Literal["set_options"]
+    close_when: Literal["everyone_in", "deadline"] | None = None
+    review: bool | None = None
+
+
+class Publish(Body):
+    """Publish the turn in review; refused (409 `rulings_pending`) while free-form moves have
+    no ruling, unless `anyway`, when they are rejected."""
+
+    command: Literal["publish"]
+    anyway: bool = False
+
+
+class Override(Body):
+    """In review: the move succeeds or fails whatever its roll; the reason is recorded."""
+
+    command: Literal["override"]
+    move: Name
+    outcome: Literal["success", "failure"]
+    reason: Annotated[str, Field(min_length=1)]
+
+
+class Reroll(Body):
+    """In review: roll the move again (seeded: replay rolls the same); every roll is logged."""
+
+    command: Literal["reroll"]
+    move: Name
+    reason: Text = ""
+
+
+class EditNarrative(Body):
+    """In review: rewrite line `line` of the draft's narrative, or give it to some roles."""
+
+    command: Literal["edit_narrative"]
+    line: int = Field(ge=0, le=10_000)
+    text: Annotated[str, Field(min_length=1)]
+    audience: Literal["everyone"] | list[Name] = Field(
+        "everyone", description='"everyone", or role ids ([]: the facilitator alone).'
+    )
 
 
 class OpenNextTurn(Body):
@@ -183,7 +238,12 @@ Command = Annotated[
     | Inject
     | SetState
     | ReplaceSeat
-    | Fork,
+    | Fork
+    | SetOptions
+    | Publish
+    | Override
+    | Reroll
+    | EditNarrative,
     Field(discriminator="command"),
 ]
 

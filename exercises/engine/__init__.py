@@ -34,10 +34,12 @@ from .moves import (
 from .opening import fire_inject, open_turn
 from .params import ParamError, check_params, params_schema
 from .records import (
+    check_ruling_audience,
     check_ruling_changes,
     move_from_record,
     ruling_from_record,
 )
+from .review import Edit, Line, Override, Review
 from .scenario import FREE_FORM, Scenario, Variable
 from .simulation import play_exercise, simulate
 from .state import (
@@ -57,16 +59,20 @@ __all__ = [
     "OBSERVER",
     "Audience",
     "Draw",
+    "Edit",
     "EngineEvent",
     "Expression",
     "ExpressionError",
+    "Line",
     "LoadError",
     "Move",
     "MoveResult",
     "Opening",
     "Outcome",
+    "Override",
     "ParamError",
     "Rejected",
+    "Review",
     "Ruling",
     "RulingBranch",
     "Scenario",
@@ -79,6 +85,7 @@ __all__ = [
     "can_see",
     "check_move",
     "check_params",
+    "check_ruling_audience",
     "check_ruling_changes",
     "choose_moves",
     "compile_expression",

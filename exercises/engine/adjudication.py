@@ -12,13 +12,15 @@ The order of play within `adjudicate`, which the scenario reference documents:
 4. Commitments count their signals; one that reaches its threshold is revealed to its members.
 5. The scenario's rules run on the state after the moves, again all against one snapshot.
 6. Endings are checked on the final state: the first whose condition holds ends the exercise.
+7. In review, the facilitator's overrides, re-rolls and narrative edits (`review.Review`) are
+   inputs like the moves: the same inputs give the same published turn.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .audience import EVERYONE as TO_EVERYONE
@@ -36,6 +38,7 @@ from .expressions import Environment, ExpressionError
 from .moves import EngineEvent, Move, MoveResult, Outcome, Rejected, StateChange
 from .params import ParamError, check_params
 from .records import check_ruling_change
+from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
 from .scenario import EVERYONE, FREE_FORM, Scenario
 from .schema import ActionSpec, Branch
 from .state import State, environment
@@ -170,16 +173,18 @@ def adjudicate(
     seed: int | str,
     *,
     record: bool = True,
+    review: Review = NO_REVIEW,
 ) -> Outcome:
     """The turn after `state`, played. With `record=False` (batch simulation), the same state,
-    results and draws, without the story: no events, narrative or rendered texts."""
+    results and draws, without the story: no events, narrative or rendered texts. `review`:
+    the facilitator's overrides, re-rolls and narrative edits of a turn in review."""
     turn = state.turn + 1
     env = environment(scenario, state, turn)
     order = {role: index for index, role in enumerate(scenario.role_ids)}
     # A role's identical moves (same action, params and text) are told apart by id, so which of
     # them gets which roll never depends on the order they arrive in.
     ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.key, m.id))
-    play = _Play(scenario, state, env, seed, turn, record)
+    play = _Play(scenario, state, env, seed, turn, record, review)
     for move in ordered:
         play.resolve(move)
     state = play.after_moves()
@@ -189,9 +194,9 @@ def adjudicate(
         turn=turn, opened=max(state.opened, turn), ending=ending.id if ending else None
     )
     events = play.events + rule_events
-    narrative = play.narrative + rule_narrative
+    lines = play.narrative + [Line(text) for text in rule_narrative]
     if ending:
-        narrative.append(f"{ending.title}. {ending.text}".strip())
+        lines.append(Line(f"{ending.title}. {ending.text}".strip()))
         events.append(
             EngineEvent(
                 "exercise.ended",
@@ -199,15 +204,31 @@ def adjudicate(
                 {"ending": ending.id, "title": ending.title, "text": ending.text},
             )
         )
+    lines = apply_edits(lines, review.edits)
+    events += _shared(lines)
     return Outcome(
         turn,
         state,
         tuple(play.results),
-        tuple(narrative),
+        tuple(line.text for line in lines if line.audience.everyone),
         tuple(events),
         tuple(play.draws + rule_draws),
         ending.id if ending else None,
+        tuple(lines),
     )
+
+
+def _shared(lines: Sequence[Line]) -> list[EngineEvent]:
+    """The lines for some roles only, each to its roles (the facilitator reads every line)."""
+    return [
+        EngineEvent(
+            "narrative.shared",
+            line.audience,
+            {"text": line.text, "shared_with": line.audience.to_dict()},
+        )
+        for line in lines
+        if line.audience.roles
+    ]
 
 
 class _Play:
@@ -221,6 +242,7 @@ class _Play:
         seed: int | str,
         turn: int,
         record: bool,
+        review: Review = NO_REVIEW,
     ) -> None:
         self.scenario, self.state, self.env, self.seed, self.turn = (
             scenario,
@@ -230,13 +252,14 @@ class _Play:
             turn,
         )
         self.record = record
+        self.review = review
         self.tally = Tally()
         self.seen_keys: Counter[str] = Counter()
         self.results: list[MoveResult] = []
         self.changes: list[StateChange] = []
         self.draws: list[Draw] = []
         self.events: list[EngineEvent] = []
-        self.narrative: list[str] = []
+        self.narrative: list[Line] = []
         self.reveals: list[tuple[str, str]] = []
         self.committed: list[tuple[str, str]] = []
 
@@ -255,6 +278,20 @@ class _Play:
             result = MoveResult(move, accepted=False, reason=str(exc))
         self._record(result)
 
+    def _decide(self, move: Move, rolled: bool) -> tuple[bool, bool]:
+        """Whether the move succeeds, and whether that is the facilitator's override rather
+        than the dice's (whose draw stays in the record either way)."""
+        override = self.review.overrides.get(move.id) if move.id else None
+        if override is None:
+            return rolled, False
+        return override.outcome == "success", True
+
+    def _reviewed(self, result: MoveResult, overridden: bool) -> MoveResult:
+        rerolls = self.review.rerolls.get(result.move.id, 0) if result.move.id else 0
+        if not overridden and not rerolls:
+            return result
+        return replace(result, overridden=overridden, rerolls=rerolls)
+
     def _scripted(self, move: Move, params: dict[str, Any], draw_key: str) -> MoveResult:
         action = self.scenario.action(move.action)
         assert action is not None  # _admit checked it
@@ -265,7 +302,7 @@ class _Play:
             )
             chance = _chance(self.scenario, action.chance, self.env)
             draw = self._roll(move, draw_key, chance, action.label)
-            success = draw.success if draw else chance >= 1
+            success, overridden = self._decide(move, draw.success if draw else chance >= 1)
             branch = action.success if success else action.failure
             changes += branch_changes(self.scenario, branch, self.env, move.role, params, action.id)
         except (ExpressionError, ValueError) as exc:
@@ -274,9 +311,10 @@ class _Play:
         if success and action.commit:
             self.committed.append((action.commit, move.role))
         if not self.record:
-            return MoveResult(move, True, success, changes=tuple(changes), draw=draw)
+            result = MoveResult(move, True, success, changes=tuple(changes), draw=draw)
+            return self._reviewed(result, overridden)
         words = _template_values(self.scenario, move.role, params)
-        return MoveResult(
+        result = MoveResult(
             move,
             True,
             success,
@@ -285,6 +323,7 @@ class _Play:
             changes=tuple(changes),
             draw=draw,
         )
+        return self._reviewed(result, overridden)
 
     def _free_form(self, move: Move, draw_key: str) -> MoveResult:
         ruling = move.ruling
@@ -293,27 +332,42 @@ class _Play:
         draw = None
         if ruling.chance is not None:
             draw = self._roll(move, draw_key, ruling.chance, "free-form move")
-            success = draw.success if draw else ruling.chance >= 1
+            success, overridden = self._decide(move, draw.success if draw else ruling.chance >= 1)
         else:
-            success = ruling.outcome == "success"
+            success, overridden = self._decide(move, ruling.outcome == "success")
         branch = ruling.success if success else ruling.failure
         for change in branch.changes:
             check_ruling_change(self.scenario, change)
-        return MoveResult(
+        result = MoveResult(
             move,
             True,
             success,
             text=branch.text,
-            public=branch.public,
+            # The public narrative only when everyone shares it; otherwise its line goes to
+            # the roles the facilitator chose (the mover reads it in its result).
+            public=branch.public if ruling.audience.everyone else "",
             changes=branch.changes,
             draw=draw,
+            shared_with=None if ruling.audience.everyone else ruling.audience,
         )
+        if not ruling.audience.everyone and branch.public:
+            others = Audience.of(r for r in ruling.audience.roles if r != move.role)
+            if others.roles:
+                self.narrative.append(Line(branch.public, others))
+        return self._reviewed(result, overridden)
 
     def _roll(self, move: Move, key: str, chance: float, label: str) -> Draw | None:
         if chance <= 0 or chance >= 1:
             return None  # certain: nothing is rolled, nothing recorded
+        rerolls = self.review.rerolls.get(move.id, 0) if move.id else 0
         draw = roll(
-            self.seed, self.turn, key, chance, role=move.role, subject=move.action, label=label
+            self.seed,
+            self.turn,
+            reroll_key(key, rerolls),
+            chance,
+            role=move.role,
+            subject=move.action,
+            label=label,
         )
         self.draws.append(draw)
         return draw
@@ -328,7 +382,7 @@ class _Play:
         if not self.record:
             return
         if result.public:
-            self.narrative.append(result.public)
+            self.narrative.append(Line(result.public))
         kind = "move.resolved" if result.accepted else "move.rejected"
         audience = Audience.of([result.move.role])
         self.events.append(EngineEvent(kind, audience, result.to_dict()))

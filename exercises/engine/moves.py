@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from .audience import Audience
+from .audience import EVERYONE, Audience
 from .dice import Draw
+from .review import Line
 from .schema import Scalar
 from .state import State
 
@@ -26,6 +27,7 @@ EVENT_TYPES = frozenset(
         "rule.fired",  # a rule took effect: to its role when it has a text for it
         "rule.error",  # a rule or inject the scenario cannot evaluate, to the facilitator
         "inject",  # an inject fired, to its recipients
+        "narrative.shared",  # a narrative line for some roles only (a ruling's, an edit's)
         "exercise.ended",  # an ending was reached, to everyone
     }
 )
@@ -69,6 +71,9 @@ class Ruling:
     outcome: Literal["success", "failure"] | None = None
     success: RulingBranch = RulingBranch()
     failure: RulingBranch = RulingBranch()
+    # Who reads the ruling's narrative besides the mover: everyone (the public narrative), or
+    # these roles (the mover alone, when it names none).
+    audience: Audience = EVERYONE
 
     def __post_init__(self) -> None:
         if (self.chance is None) == (self.outcome is None):
@@ -107,9 +112,14 @@ class MoveResult:
     public: str = ""
     changes: tuple[StateChange, ...] = ()
     draw: Draw | None = None
+    # Set by a ruling (who shares its narrative), by the facilitator's review (an outcome
+    # overridden, a move re-rolled); absent from the record otherwise, as before review.
+    shared_with: Audience | None = None
+    overridden: bool = False
+    rerolls: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "move": self.move.id,
             "role": self.move.role,
             "action": self.move.action,
@@ -121,6 +131,13 @@ class MoveResult:
             "changes": [c.to_dict() for c in self.changes],
             "draw": self.draw.to_dict() if self.draw else None,
         }
+        if self.shared_with is not None:
+            out["shared_with"] = self.shared_with.to_dict()
+        if self.overridden:
+            out["overridden"] = True
+        if self.rerolls:
+            out["rerolls"] = self.rerolls
+        return out
 
 
 @dataclass(frozen=True)
@@ -147,6 +164,8 @@ class Outcome:
     events: tuple[EngineEvent, ...]
     draws: tuple[Draw, ...]
     ending: str | None = None
+    # Every narrative line with its audience; `narrative` is the public ones' text.
+    lines: tuple[Line, ...] = ()
 
     def results_for(self, role: str) -> list[MoveResult]:
         return [r for r in self.results if r.move.role == role]

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .audience import EVERYONE, Audience
 from .moves import Move, Rejected, Ruling, RulingBranch, StateChange
 from .scenario import FREE_FORM, Scenario
 
@@ -24,7 +25,7 @@ def move_from_record(move: Mapping[str, Any], ruling: Mapping[str, Any] | None =
     """The move as the engine plays it; a free-form move carries its ruling, if it has one."""
     played_ruling = None
     if move["action"] == FREE_FORM and ruling is not None:
-        played_ruling = ruling_from_record(ruling)
+        played_ruling = ruling_from_record(ruling, move["role"])
     return Move(
         move["role"],
         move["action"],
@@ -35,16 +36,41 @@ def move_from_record(move: Mapping[str, Any], ruling: Mapping[str, Any] | None =
     )
 
 
-def ruling_from_record(ruling: Mapping[str, Any]) -> Ruling:
+def ruling_from_record(ruling: Mapping[str, Any], mover: str = "") -> Ruling:
     """A chance the engine rolls, or an outcome; the changes apply on success only."""
+    audience = ruling_audience(ruling.get("audience"), mover)
     changes = tuple(change_from_record(c) for c in ruling.get("changes") or ())
     narrative = ruling.get("narrative") or ""
     failure_narrative = ruling.get("failure_narrative") or ""
     success = RulingBranch(narrative, narrative, changes)
     failure = RulingBranch(failure_narrative, failure_narrative, ())
     if ruling.get("chance") is not None:
-        return Ruling(chance=ruling["chance"], success=success, failure=failure)
-    return Ruling(outcome=ruling["outcome"], success=success, failure=failure)
+        return Ruling(chance=ruling["chance"], success=success, failure=failure, audience=audience)
+    return Ruling(outcome=ruling["outcome"], success=success, failure=failure, audience=audience)
+
+
+def ruling_audience(recorded: Any, mover: str) -> Audience:
+    """A ruling's `audience` as recorded (`"everyone"`, absent in records older than the
+    choice; `"mover"`; or a list of roles, the mover always among them) as the engine's."""
+    if recorded is None or recorded == "everyone":
+        return EVERYONE
+    if recorded == "mover":
+        return Audience.of([mover])
+    if isinstance(recorded, list) and all(isinstance(r, str) for r in recorded):
+        return Audience.of([*recorded, mover])
+    raise Rejected("a ruling's audience is everyone, the mover, or a list of roles")
+
+
+def check_ruling_audience(scenario: Scenario, recorded: Any) -> Any:
+    """The audience as it is recorded, or Rejected: the roles must be the scenario's."""
+    if recorded == "everyone" or recorded == "mover":
+        return recorded
+    if not isinstance(recorded, list) or not all(isinstance(r, str) for r in recorded):
+        raise Rejected('a ruling\'s audience is "everyone", "mover" or a list of roles')
+    for role in recorded:
+        if role not in scenario.role_ids:
+            raise Rejected(f"there is no role {role!r}")
+    return sorted(set(recorded))
 
 
 def change_from_record(change: Mapping[str, Any]) -> StateChange:

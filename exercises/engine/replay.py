@@ -2,7 +2,8 @@
 
 Each turn starts from the state its adjudication started from (`state_at_close`: the opening
 state plus the facilitator's changes while it was open), takes the moves that were in play
-(every move not withdrawn, with the facilitator's ruling on a free-form one) and the seed, and
+(every move not withdrawn, with the facilitator's ruling on a free-form one), the facilitator's
+review of it if it had one (overrides, re-rolls, narrative edits) and the seed, and
 must give the recorded state after, rolls, narrative and each move's result. Each turn's
 opening is played again too (the injects it fires), from the state the turn before left,
 where the log shows the facilitator changed nothing in between. Reads only the export (a
@@ -20,6 +21,7 @@ from .adjudication import adjudicate
 from .loader import ScenarioLoadError, load_scenario_text
 from .opening import open_turn
 from .records import move_from_record
+from .review import Review
 from .scenario import Scenario
 from .state import State, initial_state
 
@@ -120,7 +122,11 @@ def _turn(scenario: Scenario, seed: str, turn: dict[str, Any]) -> list[Differenc
     rulings = {r["move"]: r for r in turn["rulings"]}
     played = [m for m in turn["moves"] if m["status"] in PLAYED]
     moves = [move_from_record(m, rulings.get(m["id"])) for m in played]
-    outcome = adjudicate(scenario, start, moves, seed)
+    # A turn the facilitator reviewed: the overrides, re-rolls and narrative edits it was
+    # published with are inputs, like its moves.
+    outcome = adjudicate(
+        scenario, start, moves, seed, review=Review.from_record(turn.get("review"))
+    )
     differences = _states(number, turn["state_after"], outcome.state.to_dict())
     results = {r.move.id: r.to_dict() for r in outcome.results}
     for move in played:

@@ -41,6 +41,21 @@ class ExerciseForm(forms.Form):
         label="Roles played by a bot",
     )
     policy = forms.ChoiceField(required=False, label="The bots' policy")
+    # Empty: as fits who plays (creation.people_defaults), decided once the bots are known.
+    close_when = forms.ChoiceField(
+        required=False,
+        label="A turn closes",
+        choices=[
+            ("", "As fits the players: by hand or at the deadline when people play"),
+            ("deadline", "At its deadline, or when the facilitator closes it"),
+            ("everyone_in", "As soon as every role is in"),
+        ],
+    )
+    review = forms.ChoiceField(
+        required=False,
+        label="The facilitator reviews each turn before it is published",
+        choices=[("", "When people play"), ("yes", "Always"), ("no", "Never")],
+    )
 
     def __init__(self, scenario: Scenario, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"{scenario.id}-%s")
@@ -91,12 +106,17 @@ def lobby(request: HttpRequest) -> HttpResponse:
 def create(scenario: Scenario, data: dict[str, Any]) -> creation.Created:
     minutes = data.get("turn_minutes")
     policy = data.get("policy") or next(iter(scenario.policies), "")
+    bots = dict.fromkeys(data.get("bots") or [], policy)
+    close_when, review = creation.people_defaults(scenario, bots)
+    chosen = data.get("review")
     return creation.create_exercise(
         scenario,
         data["name"],
         turn_seconds=minutes * 60 if minutes else None,
-        bots=dict.fromkeys(data.get("bots") or [], policy),
+        bots=bots,
         auto_advance=bool(data.get("auto_advance")),
+        close_when=data.get("close_when") or close_when,
+        review=review if not chosen else chosen == "yes",
     )
 
 

@@ -44,6 +44,16 @@ def bundled(scenario_id: str) -> Scenario:
         raise NotFound(f"there is no scenario {scenario_id!r}") from None
 
 
+def people_defaults(scenario: Scenario, bots: dict[str, str]) -> tuple[str, bool]:
+    """`(close_when, review)` for a new exercise: with a person in any role, the facilitator
+    closes each turn (or its deadline does: players may change their minds until then) and
+    reviews each before it is published; with bots only, each turn closes once everyone is in
+    and is published at once."""
+    if all(role in bots for role in scenario.role_ids):
+        return Exercise.CloseWhen.EVERYONE_IN, False
+    return Exercise.CloseWhen.DEADLINE, True
+
+
 def create_exercise(
     scenario: Scenario,
     name: str,
@@ -52,8 +62,14 @@ def create_exercise(
     turn_seconds: int | None = None,
     bots: dict[str, str] | None = None,
     auto_advance: bool = False,
+    close_when: str = Exercise.CloseWhen.EVERYONE_IN,
+    review: bool = False,
 ) -> Created:
-    """A new exercise in the lobby, with a seat and a fresh token for every role."""
+    """A new exercise in the lobby, with a seat and a fresh token for every role.
+
+    This use case's defaults are the plain ones (close when everyone is in, no review); the
+    people-facing entry points (the lobby, `manage.py create_exercise`) propose
+    `people_defaults` instead."""
     bots = bots or {}
     for role, policy in bots.items():
         if role not in scenario.role_ids:
@@ -62,6 +78,8 @@ def create_exercise(
             raise Invalid(f"{scenario.id} has no policy {policy!r}")
     if not name.strip():
         raise Invalid("an exercise needs a name")
+    if close_when not in Exercise.CloseWhen.values:
+        raise Invalid("close_when is everyone_in or deadline")
     if turn_seconds is not None and turn_seconds < 1:
         raise Invalid("turn_seconds must be at least 1")
     with events.write_transaction():
@@ -71,6 +89,8 @@ def create_exercise(
             seed=seed or secrets.token_hex(8),
             turn_seconds=turn_seconds,
             auto_advance=auto_advance,
+            close_when=close_when,
+            review=review,
             state=initial_state(scenario).to_dict(),
         )
         tokens = {}

@@ -46,6 +46,7 @@ LOG: dict[str, Treatment] = {
     "move.resolved": InRoleOutcome("results"),
     "move.rejected": InRoleOutcome("results"),
     "rule.fired": InRoleOutcome("notices"),
+    "narrative.shared": InRoleOutcome("shared"),
     "commitment.signal": Publish(),
     "commitment.met": Publish(channel=True),
     "commitment.joined": Publish(channel=True),
@@ -67,7 +68,7 @@ class Folded:
 
 
 def fold(role_ids: Iterable[str], outcome_events: Iterable[engine.EngineEvent]) -> Folded:
-    folded = Folded({role: {"results": [], "notices": []} for role in role_ids})
+    folded = Folded({role: {"results": [], "notices": [], "shared": []} for role in role_ids})
     for event in outcome_events:
         treatment = LOG[event.type]
         if isinstance(treatment, InRoleOutcome) and not event.audience.facilitator_only:

@@ -74,6 +74,8 @@ def _exercise(exercise: Exercise, scenario: Scenario, who: str) -> ExportExercis
         "planned_turns": scenario.turns,
         "turn_seconds": exercise.turn_seconds,
         "auto_advance": exercise.auto_advance,
+        "close_when": exercise.close_when,
+        "review": exercise.review,
         "created_at": exercise.created_at.isoformat(),
         "last_seq": projection.last_seq_for(exercise, who),
         "scenario": projection.scenario_for(exercise, who),
@@ -115,7 +117,7 @@ def _turn(turn: Turn, moves: list[Move], scenario: Scenario, who: str) -> Export
 
     out: ExportTurn = {
         "number": turn.number,
-        "phase": turn.phase,
+        "phase": projection.phase_for(turn.phase, who),
         "opened_at": turn.opened_at.isoformat(),
         "deadline": _at(turn.deadline),
         "closed_at": _at(turn.closed_at),
@@ -130,6 +132,9 @@ def _turn(turn: Turn, moves: list[Move], scenario: Scenario, who: str) -> Export
     }
     if projection.turn_close_state_shown(who):
         out["state_at_close"] = state(turn.state_at_close)
+    review = projection.review_for(turn, who)
+    if review is not None:
+        out["review"] = review
     return out
 
 

@@ -65,6 +65,8 @@ class ExportExercise(TypedDict):
     planned_turns: int
     turn_seconds: int | None
     auto_advance: bool
+    close_when: NotRequired[str]  # exports older than the option have neither
+    review: NotRequired[bool]
     created_at: str
     last_seq: int
     scenario: ScenarioRef
@@ -149,6 +151,7 @@ class ExportRuling(TypedDict):
     move: str
     chance: float | None
     outcome: str | None  # "success" or "failure" when the facilitator decided
+    audience: NotRequired[str | list[str]]  # "everyone" (when absent), "mover" or roles
     created_at: str
     narrative: NotRequired[str]
     failure_narrative: NotRequired[str]
@@ -170,6 +173,7 @@ class ExportTurn(TypedDict):
     narrative: list[str]
     draws: list[DrawRecord]
     state_at_close: NotRequired[ExportState | None]
+    review: NotRequired[dict[str, Any]]  # the facilitator's: engine.review's record
 
 
 class ExportEvent(TypedDict):

@@ -44,6 +44,8 @@ def fork_exercise(
             turn_seconds=old.turn_seconds,
             bots=bots,
             auto_advance=old.auto_advance,
+            close_when=old.close_when,
+            review=old.review,
         )
         fork = created.exercise
         fork.state = state.to_dict()

@@ -24,7 +24,7 @@ from .errors import Conflict, Forbidden, Invalid, NotFound
 from .locking import current_turn, locked, locked_for, locked_with_turn, require_facilitator
 from .projection import move_dict
 from .scenarios import role_name, scenario_of, state_of
-from .turns import close_if_everyone_is_in
+from .turns import close_if_everyone_is_in, redraft
 
 
 def body_hash(action: str, params: dict[str, Any], rationale: str, replaces: str = "") -> str:
@@ -238,6 +238,7 @@ def _withdraw(exercise: Exercise, seat: Seat, move_id: str) -> Move:
     move, turn = _move_in_open_turn(exercise, move_id, role=seat.role)
     move.status = Move.Status.WITHDRAWN
     move.save(update_fields=["status"])
+    _drop_ruling(exercise, move, turn)
     events.append(
         exercise,
         "move.withdrawn",
@@ -248,6 +249,37 @@ def _withdraw(exercise: Exercise, seat: Seat, move_id: str) -> Move:
     )
     move.turn = turn
     return move
+
+
+def _drop_ruling(exercise: Exercise, move: Move, turn: Turn) -> None:
+    """A ruling belongs to the move it was made on: a move withdrawn or replaced takes its
+    ruling with it, and the facilitator and the mover are told, so neither reads it as the
+    ruling of the move that replaced it."""
+    deleted, _ = Ruling.objects.filter(move=move).delete()
+    if deleted:
+        events.append(
+            exercise,
+            "ruling.dropped",
+            {"move": move.public_id, "role": move.role},
+            turn=turn.number,
+            audience=events.to_roles(move.role),
+        )
+
+
+def _move_to_rule(exercise: Exercise, move_id: str) -> tuple[Move, Turn]:
+    """A live free-form move of the turn that is open, or in review."""
+    move = Move.objects.filter(exercise=exercise, public_id=move_id).first()
+    if move is None:
+        raise NotFound("there is no such move")
+    if move.action != engine.FREE_FORM:
+        raise NotFound("that move is not a free-form move")
+    turn = current_turn(exercise)
+    phases = (Turn.Phase.OPEN, Turn.Phase.REVIEW)
+    if turn is None or turn.phase not in phases or exercise.status == Exercise.Status.FINISHED:
+        raise Conflict("no turn is open or in review", code="not_open")
+    if move.turn_id != turn.pk or move.status != Move.Status.SUBMITTED:
+        raise Conflict("the move is not a live move of the current turn", code="not_open")
+    return move, turn
 
 
 def _move_in_open_turn(
@@ -274,8 +306,11 @@ def rule_on_move(
     narrative: str = "",
     failure_narrative: str = "",
     changes: list[dict[str, Any]] | None = None,
+    audience: Any = "everyone",
 ) -> Ruling:
-    """The facilitator's ruling: a chance the server rolls at adjudication, or an outcome."""
+    """The facilitator's ruling: a chance the server rolls at adjudication, or an outcome.
+    Its narrative goes to `audience`: "everyone", "mover", or a list of roles (and the mover).
+    Made on a turn in review, it is part of the draft: only the facilitator learns of it."""
     require_facilitator(seat)
     if (chance is None) == (outcome is None):
         raise Invalid("give either a chance or an outcome")
@@ -285,8 +320,12 @@ def rule_on_move(
         raise Invalid("outcome must be success or failure")
     with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
-        move, turn = _move_in_open_turn(exercise, move_id, free_form=True)
+        move, turn = _move_to_rule(exercise, move_id)
         checked = _check_changes(exercise, changes or [])
+        try:
+            shared = engine.check_ruling_audience(scenario_of(exercise), audience)
+        except engine.Rejected as exc:
+            raise Invalid(str(exc)) from exc
         ruling, _ = Ruling.objects.update_or_create(
             move=move,
             defaults={
@@ -295,16 +334,27 @@ def rule_on_move(
                 "narrative": narrative,
                 "failure_narrative": failure_narrative,
                 "changes": checked,
+                "audience": shared,
             },
         )
+        in_review = turn.phase == Turn.Phase.REVIEW
         events.append(
             exercise,
             "ruling.made",
-            {"move": move.public_id, "role": move.role, "chance": chance, "outcome": outcome},
+            {
+                "move": move.public_id,
+                "role": move.role,
+                "chance": chance,
+                "outcome": outcome,
+                "audience": shared,
+            },
             turn=turn.number,
-            audience=events.to_roles(move.role),
+            audience=events.FACILITATOR_ONLY if in_review else events.to_roles(move.role),
         )
-        close_if_everyone_is_in(exercise, turn)
+        if in_review:
+            redraft(exercise, turn)
+        else:
+            close_if_everyone_is_in(exercise, turn)
     return ruling
 
 

@@ -213,7 +213,9 @@ def exercise_view(seat: Seat) -> dict[str, Any]:
         "scenario": {"id": scenario.id, "title": scenario.title, "version": scenario.version},
         "status": exercise.status,
         "ending": exercise.ending or None,
-        "turn": _turn_dict(turn, scenario.turns),
+        "turn": _turn_dict(turn, scenario.turns, who),
+        "close_when": exercise.close_when,
+        "review": exercise.review,
         "me": _me(seat, who, scenario, state, turn),
         "state": visible_values(scenario, state, FACILITATOR) if who == FACILITATOR else public,
         "roles": _roles(exercise, scenario, turn, who),
@@ -221,16 +223,26 @@ def exercise_view(seat: Seat) -> dict[str, Any]:
     }
     if who == FACILITATOR:
         view["rulings_pending"] = _rulings_pending(turn)
+        view["draft"] = turn.draft if turn is not None and turn.phase == Turn.Phase.REVIEW else None
         view["commitments"] = visible_commitments(scenario, state, FACILITATOR)
         view["notes"] = notes_of(exercise)
     return view
 
 
-def _turn_dict(turn: Turn | None, of: int) -> dict[str, Any] | None:
+def _turn_dict(turn: Turn | None, of: int, who: str) -> dict[str, Any] | None:
     if turn is None:
         return None
     deadline = turn.deadline.isoformat() if turn.deadline else None
-    return {"number": turn.number, "of": of, "phase": turn.phase, "deadline": deadline}
+    phase = phase_for(turn.phase, who)
+    return {"number": turn.number, "of": of, "phase": phase, "deadline": deadline}
+
+
+def phase_for(phase: str, who: str) -> str:
+    """A turn in review is the facilitator's draft: to everyone else it is still being
+    adjudicated, and they learn nothing more until it is published."""
+    if phase == Turn.Phase.REVIEW and who != FACILITATOR:
+        return Turn.Phase.ADJUDICATING
+    return phase
 
 
 def _me(seat: Seat, who: str, scenario: Any, state: Any, turn: Turn | None) -> dict[str, Any]:
@@ -387,6 +399,14 @@ def move_result_for(
     return cast(MoveResultRecord, shown)
 
 
+def review_for(turn: Turn, who: str) -> dict[str, Any] | None:
+    """The facilitator's overrides, re-rolls and narrative edits of a turn: the facilitator's
+    alone (every other seat sees only the published result)."""
+    if who != FACILITATOR:
+        return None
+    return dict(turn.review) if turn.review else None
+
+
 def votes_for(move: Move, who: str) -> list[VoteRecord] | None:
     """The players' estimates of a free-form move's chance: the facilitator's only (None)."""
     if who != FACILITATOR:
@@ -405,6 +425,7 @@ def ruling_for(move: Move, who: str) -> ExportRuling:
         "move": move.public_id,
         "chance": ruling.chance,
         "outcome": ruling.outcome or None,
+        "audience": ruling.audience,
         "created_at": ruling.created_at.isoformat(),
     }
     if who == FACILITATOR:

@@ -36,10 +36,11 @@ from exercises.models import (
     new_public_id,
 )
 
-from . import events
+from . import drafts, events
 from .creation import Created, new_token, snapshot_for
 from .errors import Conflict, Invalid
 from .export import FORMAT_VERSION
+from .turns import outcome_of, unruled
 
 
 def import_exercise(export: Any, *, new_ids: bool = False) -> Created:
@@ -106,6 +107,9 @@ def _exercise(data: dict[str, Any], snapshot: Any) -> Exercise:
         status=data["status"],
         turn_seconds=data["turn_seconds"],
         auto_advance=data["auto_advance"],
+        # Exports older than these options: the behaviour they were played with.
+        close_when=data.get("close_when", Exercise.CloseWhen.EVERYONE_IN),
+        review=data.get("review", False),
         state=data["state"],
         ending=data["ending"] or "",
         last_seq=data["last_seq"],
@@ -163,6 +167,7 @@ def _turn(exercise: Exercise, data: dict[str, Any], seats: list[tuple[Seat, Any]
         state_after=data["state_after"],
         narrative=data["narrative"],
         draws=data["draws"],
+        review=data.get("review") or {},
     )
     _stamp([turn], opened_at=[data["opened_at"]])
     rulings = {r["move"]: r for r in data["rulings"]}
@@ -189,6 +194,11 @@ def _turn(exercise: Exercise, data: dict[str, Any], seats: list[tuple[Seat, Any]
             for v in row["votes"]
         ]
         _stamp(votes, created_at=[v["created_at"] for v in row["votes"]])
+    if turn.phase == Turn.Phase.REVIEW:
+        # The draft is not exported: it is what the turn's review gives, so it is made again.
+        pending = [m.public_id for m in unruled(turn)]
+        turn.draft = drafts.draft_of(exercise, turn, outcome_of(exercise, turn), pending)
+        turn.save(update_fields=["draft"])
 
 
 def _ruling(move: Move, data: dict[str, Any]) -> None:
@@ -199,6 +209,7 @@ def _ruling(move: Move, data: dict[str, Any]) -> None:
         narrative=data["narrative"],
         failure_narrative=data["failure_narrative"],
         changes=data["changes"],
+        audience=data.get("audience", "everyone"),
     )
     _stamp([ruling], created_at=[data["created_at"]])
 

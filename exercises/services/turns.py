@@ -1,7 +1,11 @@
-"""The turn lifecycle: open, then adjudicating, then resolved, then the next turn.
+"""The turn lifecycle: open, then adjudicating, then (in review) a draft, then resolved, then
+the next turn.
 
-A turn closes when its deadline passes (the sweeper), when every role is in (bots included)
-and every free-form move has its ruling, or when the facilitator closes it. Adjudication is
+A turn closes when its deadline passes (the sweeper), when the facilitator closes it, or,
+when the exercise closes `everyone_in`, once every role is in (bots included) and every
+free-form move has its ruling. An exercise with `review` drafts each turn for the facilitator
+alone, who publishes it (review.py); so does a turn that closed with free-form moves not yet
+ruled on, rather than refusing them. Adjudication is
 a Celery task that takes a turn id, claims the turn with one conditional UPDATE, and writes
 the results and their events in one transaction; a second run, or a run after a worker died
 half way, finds the turn resolved or its claim superseded and changes nothing.
@@ -20,7 +24,7 @@ from exercises import engine
 from exercises.engine import OBSERVER, visible_values
 from exercises.models import Exercise, Job, Move, Ruling, Seat, Turn
 
-from . import engine_log, events, jobs
+from . import drafts, engine_log, events, jobs
 from .errors import Conflict
 from .locking import current_turn, current_turn_number, locked, require_facilitator
 from .projection import outcome_result
@@ -61,14 +65,34 @@ def schedule_bots(exercise: Exercise, turn: Turn | None = None) -> None:
         jobs.enqueue(exercise, Job.Kind.PLAY_BOTS, turn=turn)
 
 
-def close_turn(seat: Seat) -> None:
+def close_turn(seat: Seat, *, anyway: bool = False) -> None:
+    """Refused while free-form moves wait for a ruling, unless `anyway`: the turn then goes
+    into review, where the facilitator rules on them before publishing."""
     require_facilitator(seat)
     with events.write_transaction():
         exercise = locked(seat.exercise.public_id)
         turn = current_turn(exercise)
         if turn is None or turn.phase != Turn.Phase.OPEN:
             raise Conflict("no turn is open")
+        if not anyway:
+            refuse_unruled(turn)
         close_locked(exercise, turn, "facilitator")
+
+
+def unruled(turn: Turn) -> list[Move]:
+    """The turn's live free-form moves that have no ruling yet."""
+    live = (Move.Status.SUBMITTED,)
+    pending = turn.moves.filter(action=engine.FREE_FORM, status__in=live, ruling=None)
+    return list(pending.order_by("id"))
+
+
+def refuse_unruled(turn: Turn) -> None:
+    pending = unruled(turn)
+    if pending:
+        named = ", ".join(f"{m.role}'s move {m.public_id}" for m in pending)
+        raise Conflict(
+            f"{len(pending)} free-form move(s) have no ruling: {named}", code="rulings_pending"
+        )
 
 
 def close_locked(exercise: Exercise, turn: Turn, reason: str) -> bool:
@@ -97,6 +121,8 @@ def close_locked(exercise: Exercise, turn: Turn, reason: str) -> bool:
 def close_if_everyone_is_in(exercise: Exercise, turn: Turn) -> bool:
     """Close without waiting once every role is in and every free-form move is ruled on."""
     if exercise.status != Exercise.Status.RUNNING or turn.phase != Turn.Phase.OPEN:
+        return False
+    if exercise.close_when != Exercise.CloseWhen.EVERYONE_IN:
         return False
     roles = scenario_of(exercise).role_ids
     if set(roles) - set(turn.ready):
@@ -147,15 +173,55 @@ def _adjudicate_job(job: Job) -> bool:
     claimed by a live worker leaves the job for the sweep to check on after the lease."""
     assert job.turn_id is not None
     adjudicate(job.turn_id)
-    return Turn.objects.filter(pk=job.turn_id, phase=Turn.Phase.RESOLVED).exists()
+    done = (Turn.Phase.REVIEW, Turn.Phase.RESOLVED)
+    return Turn.objects.filter(pk=job.turn_id, phase__in=done).exists()
 
 
 def _resolve(exercise: Exercise, turn: Turn) -> None:
+    if exercise.review or unruled(turn):
+        turn.check_transition(Turn.Phase.REVIEW)
+        turn.phase = Turn.Phase.REVIEW
+        turn.save()
+        redraft(exercise, turn)
+        return
+    publish_locked(exercise, turn)
+
+
+def outcome_of(exercise: Exercise, turn: Turn) -> engine.Outcome:
+    """The turn adjudicated from the state it closed on, with the facilitator's review: the
+    same every time it is asked, as replay will ask it."""
+    assert turn.state_at_close is not None
+    moves = turn.moves.filter(status=Move.Status.SUBMITTED).select_related("ruling")
+    return engine.adjudicate(
+        scenario_of(exercise),
+        engine.State.from_dict(turn.state_at_close),
+        [_engine_move(m) for m in moves.order_by("id")],
+        exercise.seed,
+        review=engine.Review.from_record(turn.review),
+    )
+
+
+def redraft(exercise: Exercise, turn: Turn) -> None:
+    """Adjudicate the turn in review again and show the facilitator the draft."""
+    # From the state as it is now: a value the facilitator set by hand during the review
+    # counts, as it would have before the close (and replay reads it in `state_at_close`).
+    turn.state_at_close = state_of(exercise).to_dict()
+    outcome = outcome_of(exercise, turn)
+    turn.draft = drafts.draft_of(exercise, turn, outcome, [m.public_id for m in unruled(turn)])
+    turn.save(update_fields=["draft", "state_at_close", "review"])
+    events.append(
+        exercise, "turn.drafted", turn.draft, turn=turn.number, audience=events.FACILITATOR_ONLY
+    )
+
+
+def publish_locked(exercise: Exercise, turn: Turn) -> None:
+    """Write what the turn did, for every seat: the moves' results, the state, the story;
+    then finish the exercise or open the next turn, as it says."""
     scenario = scenario_of(exercise)
-    state = state_of(exercise)
-    moves = list(turn.moves.filter(status=Move.Status.SUBMITTED).select_related("ruling"))
+    turn.state_at_close = state_of(exercise).to_dict()  # as redraft: by-hand changes count
+    outcome = outcome_of(exercise, turn)
+    moves = turn.moves.filter(status=Move.Status.SUBMITTED)
     by_id = {m.public_id: m for m in moves}
-    outcome = engine.adjudicate(scenario, state, [_engine_move(m) for m in moves], exercise.seed)
     for result in outcome.results:
         move = by_id[result.move.id]
         move.status = (
@@ -170,7 +236,7 @@ def _resolve(exercise: Exercise, turn: Turn) -> None:
     turn.check_transition(Turn.Phase.RESOLVED)
     turn.phase = Turn.Phase.RESOLVED
     turn.resolved_at = timezone.now()
-    turn.state_at_close = state.to_dict()
+    turn.draft = None
     turn.state_after = outcome.state.to_dict()
     turn.narrative = list(outcome.narrative)
     turn.draws = [d.to_dict() for d in outcome.draws]
@@ -210,6 +276,7 @@ def _ruling_record(ruling: Ruling) -> dict[str, Any]:
         "narrative": ruling.narrative,
         "failure_narrative": ruling.failure_narrative,
         "changes": ruling.changes,
+        "audience": ruling.audience,
     }
 
 
@@ -221,11 +288,14 @@ def _record(exercise: Exercise, turn: Turn, outcome: engine.Outcome) -> None:
     folded = engine_log.fold(scenario.role_ids, outcome.events)
     for role, found in folded.by_role.items():
         results = [outcome_result(scenario, outcome.state, role, r) for r in found["results"]]
-        if results or found["notices"]:
+        if results or found["notices"] or found["shared"]:
+            outcome_data = {"results": results, "notices": found["notices"]}
+            if found["shared"]:
+                outcome_data["shared"] = found["shared"]
             events.append(
                 exercise,
                 "role.outcome",
-                {"results": results, "notices": found["notices"]},
+                outcome_data,
                 turn=number,
                 audience=events.to_roles(role),
             )

@@ -143,6 +143,7 @@
     const narrative = h("textarea", { name: "narrative", id: `${p}-narrative`, rows: 2 });
     const failure = h("textarea", { name: "failure", id: `${p}-failure`, rows: 2 });
     const votes = h("p", { class: "meta votes" });
+    const shared = W.audienceField ? W.audienceField(p, move.role) : null;
     const form = h("form", { class: "ruling", "data-move": move.id },
       h("p", { class: "item-title" }, `${W.whoName(move.role)}: free-form move`),
       h("p", { class: "text" }, move.rationale),
@@ -152,8 +153,9 @@
         h("p", { class: "field" }, h("label", { for: percent.id }, "Chance of success (%)"), percent),
         h("p", { class: "field checkbox" }, outcome, " ", h("label", { for: outcome.id }, "Decide the outcome")),
         h("p", { class: "field" }, h("label", { for: result.id }, "Outcome"), result)),
-      h("p", { class: "field" }, h("label", { for: narrative.id }, "Narrative on success (public)"), narrative),
-      h("p", { class: "field" }, h("label", { for: failure.id }, "Narrative on failure (public)"), failure),
+      h("p", { class: "field" }, h("label", { for: narrative.id }, "Narrative on success"), narrative),
+      h("p", { class: "field" }, h("label", { for: failure.id }, "Narrative on failure"), failure),
+      shared,
       h("button", { type: "submit", class: "button primary" }, "Rule"));
     for (const field of form.elements) {
       if (field.name) W.keepDraft(field, `${p}:${field.id}`);
@@ -164,6 +166,7 @@
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const body = { move: move.id, narrative: narrative.value, failure_narrative: failure.value };
+      if (shared) body.audience = shared.value();
       if (chance.checked) body.chance = Number(percent.value) / 100;
       else body.outcome = result.value;
       act(form.querySelector("button"), () => api("POST", "/rulings", body), "Ruling recorded.").then((ok) => {

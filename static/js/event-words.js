@@ -39,6 +39,12 @@
     "note.added": "Note",
     "note.edited": "Note edited",
     "note.deleted": "Note deleted",
+    "exercise.options_set": "How turns close",
+    "turn.drafted": "Drafted for review",
+    "move.overridden": "Outcome overridden",
+    "move.rerolled": "Re-rolled",
+    "narrative.edited": "Narrative rewritten",
+    "ruling.dropped": "Ruling dropped",
   };
 
   /** A type's headline; an unknown type (a newer server) in words rather than as code. */
@@ -46,6 +52,8 @@
     return HEADLINES[type] || W.capital(String(type).replace(/[._]/g, " "));
   }
 
+  /** A draw as a d100: "needed 40 or less, rolled 79". */
+  const d100 = (draw) => (draw ? `needed ${Math.round(draw.chance * 100)} or less, rolled ${Math.floor(draw.roll * 100) + 1}` : "no roll");
   const percent = (chance) => `${Math.round(chance * 100)}%`;
   const seatName = (seat) => (seat === "observer" ? "Observer" : whoName(seat));
   const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "");
@@ -82,6 +90,12 @@
     "note.added": (d) => d.text,
     "note.edited": (d) => d.text,
     "note.deleted": () => "",
+    "exercise.options_set": (d) => `${d.close_when === "deadline" ? "Turns close at the deadline or by the facilitator" : "Turns close once everyone is in"}; ${d.review ? "reviewed before publishing" : "published at once"}`,
+    "turn.drafted": (d) => `${turnName(d.number)} drafted for review`,
+    "move.overridden": (d) => `${whoName(d.role)}'s move ${d.outcome === "success" ? "succeeds" : "fails"} (${d.reason})`,
+    "move.rerolled": (d) => `${whoName(d.role)}'s move: ${d100(d.previous)}, then ${d100(d.draw)}${d.reason ? ` (${d.reason})` : ""}`,
+    "narrative.edited": (d) => `Line ${d.line + 1}: ${d.text}`,
+    "ruling.dropped": (d) => `${whoName(d.role)}'s ruled move was replaced: its ruling no longer stands`,
   };
 
   /** What an event carried, in one line. */

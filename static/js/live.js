@@ -254,6 +254,7 @@
     },
     "turn.adjudicated": (d) => {
       if (data.view.turn) data.view.turn.phase = "resolved";
+      if ("draft" in data.view) data.view.draft = null; // published
       data.view.ending = d.ending || data.view.ending;
       // `d.state` is the public state: the whole of what an observer sees.
       if (data.kind === "facilitator") Object.assign(data.view.state, d.state);
@@ -280,6 +281,21 @@
     },
     "ruling.made": (d) => {
       if (pending()) drop(pending(), d.move, "id");
+      return DRAW;
+    },
+    // Review (the facilitator's alone): each act is followed by the new draft.
+    "turn.drafted": (d) => {
+      if (data.view.turn) data.view.turn.phase = "review";
+      data.view.draft = d;
+      data.view.rulings_pending = (pending() || []).filter((m) => d.rulings_pending.includes(m.id));
+      return DRAW;
+    },
+    "move.overridden": () => null,
+    "move.rerolled": () => null,
+    "narrative.edited": () => null,
+    "exercise.options_set": (d) => {
+      data.view.close_when = d.close_when;
+      data.view.review = d.review;
       return DRAW;
     },
     "vote.cast": (d) => {

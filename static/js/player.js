@@ -314,15 +314,33 @@
 
   // ---- results ---------------------------------------------------------------------------
 
+  // Rulings shown, by move: a ruling whose move was replaced is marked as no longer standing.
+  const rulingItems = new Map();
+  W.dropRuling = (move, dropped) => {
+    const shown = rulingItems.get(move);
+    if (shown && dropped) {
+      shown.classList.add("withdrawn");
+      shown.querySelector(".item-title").textContent = "A ruling that no longer stands (its move was replaced)";
+    }
+  };
+
   function onEvent(event) {
     const results = $("results");
     let items = W.storyItems(event, actionLabel);
     if (event.type === "ruling.made") {
       const d = event.data;
       items = [W.item("ruling", "The facilitator ruled on your free-form move",
-        d.outcome ? `Outcome: ${d.outcome}.` : `It will be rolled at ${Math.round(d.chance * 100)}% when the turn is adjudicated.`)];
+        d.outcome ? `Outcome: ${d.outcome}.` : `It will be rolled at ${Math.round(d.chance * 100)}% when the turn is adjudicated.`,
+        d.audience && d.audience !== "everyone" ? `Its narrative will be shared with: ${W.sharedWith({ roles: d.audience === "mover" ? [d.role] : [d.role, ...d.audience] }, d.role)}.` : null)];
+    }
+    if (event.type === "ruling.dropped") {
+      // The move was withdrawn or replaced: its ruling no longer stands.
+      W.dropRuling(event.data.move, true);
+      items = [W.item("ruling", "A ruling no longer stands",
+        "You withdrew or replaced the free-form move it was made on; the facilitator will rule on the new one.")];
     }
     if (items.length) W.append(W.turnSection(results, event.turn), items);
+    if (event.type === "ruling.made") rulingItems.set(event.data.move, items[0]);
   }
 
   function showState() {

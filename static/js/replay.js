@@ -97,6 +97,7 @@
       if (e.turn !== point.turn) continue;
       const d = e.data || {};
       if (e.type === "ruling.made") items.push(h("li", { class: "item" }, describe(e)));
+      if (e.type === "move.overridden" || e.type === "move.rerolled") items.push(h("li", { class: "item" }, describe(e)));
       if (e.type === "vote.cast") items.push(h("li", { class: "item" }, `${W.whoName(d.role)} estimates ${percent(d.chance)}`));
     }
     // The rolls: once the turn is adjudicated, as the export gives them to this seat.

@@ -55,7 +55,10 @@
           verdictClass(r),
           verdictTitle(r, actionLabel),
           r.text, r.accepted ? null : r.reason,
-        )).concat((d.notices || []).map((n) => item("notice", "Notice", n.text)));
+          r.shared_with ? h("p", { class: "meta shared-with" }, `(shared with: ${sharedWith(r.shared_with, r.role)})`) : null,
+        )).concat((d.notices || []).map((n) => item("notice", "Notice", n.text)))
+          .concat((d.shared || []).map((s) => item("notice", "Told to you in confidence", s.text,
+            h("p", { class: "meta shared-with" }, `(shared with: ${sharedWith(s.shared_with, null)})`))));
       case "commitment.met":
       case "commitment.joined":
         return [item("commitment", `${d.label}: a private channel is open`, d.text,
@@ -74,6 +77,44 @@
       default:
         return [];
     }
+  }
+
+  /** Who a narrative was shared with, as the seat reading it says it: "you only", "you and
+   * Meta", or for the facilitator the roles by name. */
+  function sharedWith(audience, mover) {
+    if (!audience || audience.all) return "everyone";
+    const roles = audience.roles || [];
+    if (!roles.length) return "the facilitator only";
+    const me = data.kind === "role" ? data.seat : null;
+    const others = roles.filter((r) => r !== me).map(whoName);
+    if (me && roles.includes(me)) return others.length ? `you and ${others.join(", ")}` : "you only";
+    if (mover && roles.length === 1 && roles[0] === mover) return `${whoName(mover)} only`;
+    return others.join(", ");
+  }
+
+  /** The facilitator's choice of who reads a ruling's narrative: everyone, the mover only,
+   * or the mover and chosen roles. The fieldset's `value()` is the API's `audience`. */
+  function audienceField(prefix, mover) {
+    const name = `${prefix}-audience`;
+    const radio = (value, label) => {
+      const input = h("input", { type: "radio", name, value, id: `${name}-${value}`, checked: value === "everyone" });
+      return h("p", { class: "field checkbox" }, input, " ", h("label", { for: input.id }, label));
+    };
+    const others = (data.view.roles || []).filter((r) => r.id !== mover);
+    const boxes = others.map((r) => h("li", {},
+      h("input", { type: "checkbox", name: `${name}-role`, value: r.id, id: `${name}-role-${r.id}` }), " ",
+      h("label", { for: `${name}-role-${r.id}` }, r.name)));
+    const field = h("fieldset", { class: "audience" }, h("legend", {}, "Who reads the narrative"),
+      radio("everyone", "Everyone (the public narrative)"),
+      radio("mover", `${whoName(mover)} only`),
+      radio("roles", `${whoName(mover)} and the roles ticked:`),
+      h("ul", { class: "checks" }, boxes));
+    field.value = () => {
+      const chosen = field.querySelector(`input[name="${name}"]:checked`).value;
+      if (chosen !== "roles") return chosen;
+      return [...field.querySelectorAll(`input[name="${name}-role"]:checked`)].map((b) => b.value);
+    };
+    return field;
   }
 
   // ---- messages --------------------------------------------------------------------------
@@ -175,7 +216,7 @@
   }
 
   Object.assign(W, {
-    paramsWords, turnSection, storyItems, item, messageItem, startMessages, paramField, paramValues,
+    paramsWords, turnSection, storyItems, item, messageItem, sharedWith, audienceField, startMessages, paramField, paramValues,
     setParamValues,
   });
 })();

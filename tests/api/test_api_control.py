@@ -27,7 +27,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "set_state": {"variable": "public_concern", "value": 55, "reason": "A poll."},
     "replace_seat": {"role": "meta", "bot_policy": "no-pause"},
     "fork": {"turn": 0},
+    "set_options": {"close_when": "deadline", "review": True},
+    "publish": {},
+    "override": {"move": "m1", "outcome": "success", "reason": "The board ruled."},
+    "reroll": {"move": "m1"},
+    "edit_narrative": {"line": 0, "text": "A quieter line.", "audience": ["openai"]},
 }
+# The facilitator's acts on a turn in review: in an open turn there is nothing to review.
+IN_REVIEW = ("publish", "override", "reroll", "edit_narrative")
 
 
 def declared_commands(api: Api) -> set[str]:
@@ -79,6 +86,9 @@ def test_every_command_is_answered_by_its_handler_never_a_500(
     if command in ("start", "resume", "open_next_turn", "extend"):
         assert response.status_code == 409, response.content
         assert api.error_of(response)["code"] == "conflict"
+    elif command in IN_REVIEW:
+        assert response.status_code == 409, response.content
+        assert api.error_of(response)["code"] == "not_in_review"
     else:
         assert response.status_code == 200, response.content
         assert api.json(response)

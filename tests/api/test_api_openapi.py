@@ -124,7 +124,7 @@ def test_request_bodies_are_the_pydantic_models_schemas(api: Api) -> None:
     }
     control = schemas["ControlRequest"]
     assert control["discriminator"]["propertyName"] == "command"
-    assert len(control["oneOf"]) == 11
+    assert len(control["oneOf"]) == 16
     events = doc["paths"]["/exercises/{id}/events"]["get"]
     assert [p["name"] for p in events["parameters"]] == ["id", "since"]
 
@@ -281,3 +281,25 @@ def test_a_head_request_is_refused_as_get_is_and_not_where_there_is_no_get(
     assert moves.status_code == 405
     assert moves["Allow"] == "POST"
     assert api.call("OPTIONS", game.url(), game.tokens["anthropic"])["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answers_of_a_reviewed_turn_match_the_documents_schema(api: Api, game: Game) -> None:
+    checked = Checked(api, document(api), game)
+    on = {"command": "set_options", "close_when": "deadline", "review": True}
+    checked.call("control", "facilitator", on)
+    free = checked.json("submitMove", "anthropic", {"action": "free_form", "rationale": "Stall."})
+    scaling = checked.json("submitMove", "openai", {"action": "continue_scaling"})
+    checked.call("control", "facilitator", {"command": "close_turn"})  # 409: a ruling pending
+    checked.call("control", "facilitator", {"command": "close_turn", "anyway": True})
+    ruling = {"move": free["id"], "outcome": "success", "narrative": "Yes.", "audience": "mover"}
+    checked.call("ruleOnMove", "facilitator", ruling)
+    override = {"command": "override", "move": scaling["id"], "outcome": "failure"}
+    checked.call("control", "facilitator", {**override, "reason": "Chips."})
+    checked.call("control", "facilitator", {"command": "reroll", "move": scaling["id"]})
+    draft = checked.json("getExercise", "facilitator")["draft"]
+    assert draft["moves"] and draft["narrative"] is not None
+    assert checked.json("getExercise", "anthropic")["turn"]["phase"] == "adjudicating"
+    checked.call("control", "facilitator", {"command": "publish"})
+
+    assert checked.json("getExercise", "facilitator")["turn"]["phase"] == "resolved"

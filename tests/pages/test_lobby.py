@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -102,3 +103,35 @@ def test_an_unknown_scenario_makes_nothing(operator: Client) -> None:
 
     assert response.status_code == 400
     assert not Exercise.objects.exists()
+
+
+def make(operator: Client, name: str, **fields: Any) -> Exercise:
+    body = {"scenario": "ai-pause", "name": name, "policy": "no-pause", **fields}
+    assert operator.post("/lobby/", body).status_code == 200
+    return Exercise.objects.get(name=name)
+
+
+def test_with_people_playing_the_lobby_proposes_closing_by_hand_and_review(
+    operator: Client,
+) -> None:
+    exercise = make(operator, "People", bots=["gdm"])
+
+    assert (exercise.close_when, exercise.review) == ("deadline", True)
+
+
+def test_with_bots_in_every_role_the_lobby_proposes_closing_when_everyone_is_in(
+    operator: Client,
+) -> None:
+    roles = ["anthropic", "openai", "gdm", "meta", "ukaisi", "congress", "china", "un"]
+
+    exercise = make(operator, "Bots", bots=roles)
+
+    assert (exercise.close_when, exercise.review) == ("everyone_in", False)
+
+
+def test_the_operator_chooses_how_turns_close_and_whether_they_are_reviewed(
+    operator: Client,
+) -> None:
+    exercise = make(operator, "Chosen", close_when="everyone_in", review="no")
+
+    assert (exercise.close_when, exercise.review) == ("everyone_in", False)

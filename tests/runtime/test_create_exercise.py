@@ -129,3 +129,24 @@ def test_a_mistake_exits_with_status_2_and_says_what_is_wrong(
     assert error.returncode == 2
     assert message in str(error)
     assert not Exercise.objects.exists()
+
+
+def test_with_people_playing_turns_close_by_hand_and_are_reviewed_by_default() -> None:
+    created = create_json("ai-pause", "--name", "People", "--players", "anthropic")
+
+    exercise = Exercise.objects.get(public_id=created["id"])
+    assert (exercise.close_when, exercise.review) == ("deadline", True)
+
+
+def test_with_bots_only_turns_close_once_everyone_is_in_unreviewed_by_default() -> None:
+    created = create_json("ai-pause", "--name", "Bots", "--bots", ",".join(AI_PAUSE_ROLES))
+
+    exercise = Exercise.objects.get(public_id=created["id"])
+    assert (exercise.close_when, exercise.review) == ("everyone_in", False)
+
+
+def test_the_close_and_review_options_override_the_defaults() -> None:
+    created = create_json("ai-pause", "--name", "Set", "--close-when", "everyone_in", "--no-review")
+
+    exercise = Exercise.objects.get(public_id=created["id"])
+    assert (exercise.close_when, exercise.review) == ("everyone_in", False)

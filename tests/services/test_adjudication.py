@@ -7,7 +7,7 @@ from pytest_django.fixtures import Settings
 
 from exercises import tasks
 from exercises.models import Job, Turn
-from exercises.services import turns
+from exercises.services import moves, turns
 from tests.services.conftest import Cast, Clock, Queue, in_threads
 
 
@@ -33,7 +33,8 @@ def test_an_open_turn_is_not_adjudicated(cast: Cast) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_workers_racing_for_one_turn_resolve_it_once(cast: Cast, held: Queue) -> None:
-    cast.free_form("anthropic", "We publish.")
+    published = cast.free_form("anthropic", "We publish.")
+    moves.rule_on_move(cast.facilitator, published.public_id, outcome="success")
     turns.close_turn(cast.facilitator)
     turn_id = cast.turn().pk
 

@@ -138,3 +138,13 @@ def test_the_fork_command_answers_the_new_links_once(played: Cast, client: Clien
     assert answer["seats"]["anthropic"]["url"].endswith(f"/join/{token}")
     seat = seats.authenticate(answer["id"], token)
     assert seat.role == "anthropic"
+
+
+def test_a_fork_closes_and_reviews_its_turns_as_the_exercise_it_came_from(played: Cast) -> None:
+    from exercises.services import review
+
+    review.set_options(played.facilitator, close_when="deadline", review=True)
+
+    new = fork.fork_exercise(played.facilitator, 1).exercise
+
+    assert (new.close_when, new.review) == ("deadline", True)

@@ -3,13 +3,16 @@
 Every seat's token is printed once, here, and stored only hashed: keep the output. With
 `--json`, prints `{"id", "seats": {"<seat>": {"token", "url"}}}`; without, a list a person
 can read. `--bots` gives roles to bots; `--players` is the other way round (bots play every
-role it does not name).
+role it does not name). `--close-when` and `--review`/`--no-review` default as the lobby's
+form does (`creation.people_defaults`): with a person in any role, turns close at the deadline
+or by the facilitator, and each is reviewed before it is published; with bots only, each turn
+closes once everyone is in and is published at once.
 """
 
 from __future__ import annotations
 
 import json
-from argparse import ArgumentParser
+from argparse import ArgumentParser, BooleanOptionalAction
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -44,6 +47,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--auto-advance", action="store_true", help="open each turn once the last resolves"
         )
+        parser.add_argument(
+            "--close-when",
+            choices=["everyone_in", "deadline"],
+            default=None,
+            help="close each turn once everyone is in, or only at its deadline or by hand "
+            "(default: everyone_in for bots only, deadline with people)",
+        )
+        parser.add_argument(
+            "--review",
+            action=BooleanOptionalAction,
+            default=None,
+            help="the facilitator reviews each turn before it is published "
+            "(default: with people, yes)",
+        )
         parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help="the server's address")
         parser.add_argument("--json", action="store_true", help="print the seats as JSON")
 
@@ -53,6 +70,7 @@ class Command(BaseCommand):
         policy = options["bot_policy"] or next(iter(scenario.policies), None)
         if bots and policy is None:
             raise usage_error(f"{scenario.id} has no bot policies")
+        close_when, review = creation.people_defaults(scenario, dict.fromkeys(bots, ""))
         try:
             created = creation.create_exercise(
                 scenario,
@@ -61,6 +79,8 @@ class Command(BaseCommand):
                 turn_seconds=options["turn_seconds"],
                 bots=dict.fromkeys(bots, policy or ""),
                 auto_advance=options["auto_advance"],
+                close_when=options["close_when"] or close_when,
+                review=review if options["review"] is None else options["review"],
             )
         except ServiceError as exc:
             raise usage_error(str(exc)) from exc
