@@ -4,6 +4,10 @@ Both roads run `_fire`, so an inject does the same whoever fires it: its effects
 `add`, `publish`), its event to its recipients, its line of the public narrative when it goes
 to everyone, and its id recorded in `State.fired`, which keeps a non-repeating inject from
 firing again on its own turn or condition once it has been sent by hand.
+
+The facilitator may also change the schedule, and the change is part of the state, so that
+replaying the openings reproduces it: `schedule_inject` makes an inject fire as a later turn
+opens (instead of its own turn or condition), `skip_inject` keeps it from firing by itself.
 """
 
 from __future__ import annotations
@@ -42,12 +46,11 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
     fired: list[_Fired] = []
     events: list[EngineEvent] = []
     for inject in scenario.spec.injects:
-        if inject.id in state.fired and not inject.repeat:
-            continue
-        if inject.at_turn is not None and inject.at_turn != turn:
+        if not _on_schedule(state, inject, turn):
             continue
         try:
-            if inject.when is not None and scenario.expr(inject.when).evaluate(env) is not True:
+            when = None if inject.id in state.scheduled else inject.when
+            if when is not None and scenario.expr(when).evaluate(env) is not True:
                 continue
             firing = _fire(scenario, inject, env)
         except (ExpressionError, ValueError) as exc:
@@ -57,8 +60,56 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
         fired.append(firing)
         events.append(firing.event)
     after = _record(scenario, state, fired).evolve(opened=turn)
+    done = {firing.inject.id for firing in fired}
+    if done & set(after.scheduled):
+        # A rescheduled inject goes back to its own schedule once it has fired (a repeating
+        # one may fire again on its own turns or condition).
+        after = after.evolve(scheduled={i: t for i, t in after.scheduled.items() if i not in done})
     narrative = tuple(line for firing in fired for line in firing.narrative)
     return Opening(turn, after, narrative, tuple(events))
+
+
+def _on_schedule(state: State, inject: InjectSpec, turn: int) -> bool:
+    """Whether `inject` may fire as `turn` opens, its condition aside: one the facilitator
+    scheduled fires on that turn, whatever its own turn or condition say."""
+    if (inject.id in state.fired and not inject.repeat) or inject.id in state.skipped:
+        return False
+    if inject.id in state.scheduled:
+        return state.scheduled[inject.id] == turn
+    return inject.at_turn is None or inject.at_turn == turn
+
+
+def schedule_inject(scenario: Scenario, state: State, inject_id: str, turn: int) -> State:
+    """The state with the inject due as turn `turn` opens (and no longer skipped).
+
+    Rejected for an unknown inject, one that has fired and does not repeat, or a turn that has
+    opened already or is past the scenario's last."""
+    _unfired(scenario, state, inject_id)
+    if turn <= state.opened:
+        raise Rejected(f"turn {turn} has opened already: choose a later turn")
+    if turn > scenario.turns:
+        raise Rejected(f"the scenario has {scenario.turns} turns: choose one up to it")
+    scheduled = {**state.scheduled, inject_id: turn}
+    skipped = tuple(i for i in state.skipped if i != inject_id)
+    return state.evolve(scheduled=scheduled, skipped=skipped)
+
+
+def skip_inject(scenario: Scenario, state: State, inject_id: str) -> State:
+    """The state with the inject no longer firing by itself (it can still be sent by hand).
+
+    Rejected for an unknown inject, or one that has fired and does not repeat."""
+    _unfired(scenario, state, inject_id)
+    scheduled = {i: t for i, t in state.scheduled.items() if i != inject_id}
+    return state.evolve(scheduled=scheduled, skipped=(*state.skipped, inject_id))
+
+
+def _unfired(scenario: Scenario, state: State, inject_id: str) -> InjectSpec:
+    inject = next((i for i in scenario.spec.injects if i.id == inject_id), None)
+    if inject is None:
+        raise Rejected(f"the scenario has no inject {inject_id!r}")
+    if inject.id in state.fired and not inject.repeat:
+        raise Rejected(f"the inject {inject_id!r} has fired already")
+    return inject
 
 
 def fire_inject(scenario: Scenario, state: State, inject_id: str, turn: int) -> Opening:
