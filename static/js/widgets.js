@@ -38,10 +38,15 @@
           ? h("ul", { class: "narrative" }, d.narrative.map((line) => h("li", {}, line)))
           : "Nothing visible happened.")];
       case "role.outcome":
+        // `success` is null where the actor learns only the text: then no outcome is named.
         return (d.results || []).map((r) => item(
-          r.success ? "success" : "failure",
-          `${actionLabel(r.action)}: ${!r.accepted ? "refused" : r.success ? "succeeded" : "failed"}`,
+          r.success === true ? "success" : r.success === false ? "failure" : "result",
+          !r.accepted ? `${actionLabel(r.action)}: refused`
+            : typeof r.success === "boolean" ? `${actionLabel(r.action)}: ${r.success ? "succeeded" : "failed"}`
+              : actionLabel(r.action),
           r.text, r.accepted ? null : r.reason,
+          // dice.js (loaded later) shows the roll and the changes, where the seat has them
+          W.diceLine ? W.diceLine(r.draw) : null, W.changesLine ? W.changesLine(r.changes) : null,
         )).concat((d.notices || []).map((n) => item("notice", "Notice", n.text)));
       case "commitment.met":
       case "commitment.joined":
