@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from exercises.pages import library, lobby, replay
+from exercises.pages import library, lobby, replay, room
 from exercises.pages import views as live
 
 app_name = "exercises"
@@ -31,4 +31,7 @@ urlpatterns = [
     path("exercises/<str:public_id>/page.json", live.page_json, name="page_data"),
     path("exercises/<str:public_id>/now.json", live.now_json, name="now_data"),
     path("exercises/<str:public_id>/replay/", replay.replay, name="replay"),
+    path("exercises/<str:public_id>/room/", room.room_page, name="room"),
+    path("exercises/<str:public_id>/room/api/events", room.room_events, name="room_events"),
+    path("exercises/<str:public_id>/room/now.json", room.room_now, name="room_now"),
 ]

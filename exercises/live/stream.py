@@ -86,8 +86,11 @@ Send = Callable[[Any], Awaitable[None]]  # the ASGI send of the socket
 
 
 class Stream:
-    def __init__(self, seat: Seat, public_id: str, send: Send) -> None:
+    def __init__(self, seat: Seat, public_id: str, send: Send, holder: Seat | None = None) -> None:
         self.seat = seat
+        # The seat whose loss ends the stream: the seat itself, or for the room view (which
+        # streams the observer's view) the facilitator's seat that opened it.
+        self.holder = holder or seat
         self.public_id = public_id
         self.who = viewer(seat)
         self.last_seen: int | None = None  # None until the client resumes
@@ -132,7 +135,7 @@ class Stream:
         frame = frames.for_viewer(self.who)
         if frame != NOT_SHOWN:
             self._emit(frame)
-        if self.seat.kind == Seat.Kind.ROLE and frames.may_revoke(self.seat.role):
+        if self.holder.kind != Seat.Kind.OBSERVER and frames.may_revoke(self.holder.name):
             self._spawn(self._close_if_revoked())
 
     def _start_catching_up(self, resuming: bool = False) -> None:
@@ -158,7 +161,7 @@ class Stream:
     async def _read_log(self, resuming: bool) -> None:
         assert self.last_seen is not None
         # A resume also asks whether the seat was revoked since the handshake.
-        seat_pk = self.seat.pk if resuming else None
+        seat_pk = self.holder.pk if resuming else None
         page = await event_log.read(self.public_id, self.last_seen, seat_pk=seat_pk)
         if page.revoked:
             self.close(REVOKED, "seat_revoked", "this seat was given to someone else")
@@ -182,7 +185,7 @@ class Stream:
         self._catching_up = False
 
     async def _close_if_revoked(self) -> None:
-        if await event_log.revoked(self.seat.pk):
+        if await event_log.revoked(self.holder.pk):
             self.close(REVOKED, "seat_revoked", "this seat was given to someone else")
 
     # -- to the client
