@@ -11,6 +11,11 @@ urlpatterns = [
     path("scenarios/<slug:scenario_id>/", library.scenario_detail, name="scenario_detail"),
     path("lobby/", lobby.lobby, name="lobby"),
     path(
+        "lobby/exercises/<str:public_id>/facilitator-link/",
+        lobby.new_facilitator_link,
+        name="new_facilitator_link",
+    ),
+    path(
         "accounts/login/",
         auth_views.LoginView.as_view(
             template_name="exercises/lobby/login.html",

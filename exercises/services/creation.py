@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from exercises.engine import Scenario, initial_state, load_bundled_scenarios
 from exercises.models import Exercise, ScenarioSnapshot, Seat, hash_token
@@ -52,8 +53,11 @@ def create_exercise(
     turn_seconds: int | None = None,
     bots: dict[str, str] | None = None,
     auto_advance: bool = False,
+    created_by: Any = None,
 ) -> Created:
-    """A new exercise in the lobby, with a seat and a fresh token for every role."""
+    """A new exercise in the lobby, with a seat and a fresh token for every role.
+
+    `created_by`: the operator (a Django user) who made it, when one did."""
     bots = bots or {}
     for role, policy in bots.items():
         if role not in scenario.role_ids:
@@ -72,6 +76,7 @@ def create_exercise(
             turn_seconds=turn_seconds,
             auto_advance=auto_advance,
             state=initial_state(scenario).to_dict(),
+            created_by=created_by,
         )
         tokens = {}
         for kind, role in [
