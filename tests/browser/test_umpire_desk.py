@@ -108,6 +108,15 @@ def test_a_facilitator_runs_a_turn_from_the_turn_bar_and_every_page_follows_it(
     expect(lab.locator("#alerts")).to_be_hidden()
     expect(lab).not_to_have_title(re.compile(r"^\("))
 
+    # a free-form move waiting for a ruling cannot be missed, and goes when it is withdrawn
+    card = lab.locator("#act-free_form")
+    card.locator("summary").click()
+    lab.fill("#act-free_form-why", "We call the other labs.")
+    lab.get_by_role("button", name="Submit the free-form move").click()
+    expect(bar.locator("#turn-bar-rulings")).to_have_text("1 ruling pending")
+    lab.locator("#my-moves").get_by_role("button", name="Withdraw").click()
+    expect(bar.locator("#turn-bar-rulings")).to_be_hidden()
+
     # Anthropic scales; the turn bar closes the turn; the result shows its dice
     submit_action(lab, "continue_scaling")
     bar.get_by_role("button", name="Close the turn").click()
