@@ -38,7 +38,7 @@ def new_link(browser: Client, exercise: Exercise) -> str:
         r'id="facilitator-link" type="text" readonly value="[^"]*/join/([^"]+)"',
         response.content.decode(),
     )
-    return token
+    return str(token)
 
 
 def test_the_lobby_lists_the_exercises_the_operator_made_with_their_consoles() -> None:
