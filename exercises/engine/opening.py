@@ -115,10 +115,9 @@ def _unfired(scenario: Scenario, state: State, inject_id: str) -> InjectSpec:
 def fire_inject(scenario: Scenario, state: State, inject_id: str, turn: int) -> Opening:
     """The inject fired now, by hand, as part of turn `turn` (whatever its schedule says).
 
-    Rejected when the scenario has no such inject or cannot evaluate its effects."""
-    inject = next((i for i in scenario.spec.injects if i.id == inject_id), None)
-    if inject is None:
-        raise Rejected(f"the scenario has no inject {inject_id!r}")
+    Rejected when the scenario has no such inject, when it has fired and does not repeat (the
+    schedule would not fire it twice either), or when its effects cannot be evaluated."""
+    inject = _unfired(scenario, state, inject_id)
     try:
         firing = _fire(scenario, inject, environment(scenario, state, turn))
     except (ExpressionError, ValueError) as exc:

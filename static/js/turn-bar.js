@@ -46,6 +46,8 @@
     rulings.hidden = pending === 0;
     rulings.replaceChildren(W.h("a", { href: "#rulings-heading" },
       `${pending} ${pending === 1 ? "ruling" : "rulings"} pending`));
+    // In review, the draft is the review panel's (REVIEW's include), whose heading this names.
+    $("turn-bar-review").hidden = !(view.turn && view.turn.phase === "review");
     const step = nextStep(view);
     const button = $("turn-bar-next");
     button.hidden = !step;

@@ -97,3 +97,14 @@ def test_no_other_seat_learns_of_the_schedule(cast: Cast) -> None:
     for seat in ("anthropic", "openai", "observer"):
         types = {e["type"] for e in cast.visible(seat)}
         assert not types & {"inject.scheduled", "inject.skipped"}
+
+
+def test_an_inject_that_fired_is_not_sent_again_by_hand(cast: Cast) -> None:
+    commands.inject(cast.facilitator, "midterm_pressure", None, None)
+    before = (cast.exercise().state, cast.seqs())
+
+    for inject in ("midterm_pressure", "red_team_report"):
+        with pytest.raises(Invalid, match="has fired already"):
+            commands.inject(cast.facilitator, inject, None, None)
+
+    assert (cast.exercise().state, cast.seqs()) == before
