@@ -18,8 +18,7 @@
   function diceLine(draw) {
     if (!draw || typeof draw.chance !== "number" || typeof draw.roll !== "number") return null;
     return h("p", { class: `dice ${draw.success ? "success" : "failure"}` },
-      h("span", { class: "dice-icon", "aria-hidden": "true" }, "🎲 "),
-      `d100: ${d100(draw)}`, draw.success === null || draw.success === undefined ? "" : ` (${draw.success ? "success" : "failure"})`);
+      `Dice (d100): ${d100(draw)}`, draw.success === null || draw.success === undefined ? "" : ` (${draw.success ? "success" : "failure"})`);
   }
 
   function changeWords(change) {

@@ -80,7 +80,9 @@
   }
 
   function tick() {
-    $("turn-bar-clock").textContent = ($("countdown") || {}).textContent || "";
+    // Before the start and after the end the turn's words say all there is.
+    const still = data.view.status === "lobby" || data.view.status === "finished";
+    $("turn-bar-clock").textContent = still ? "" : ($("countdown") || {}).textContent || "";
   }
 
   $("turn-bar-next").addEventListener("click", go);

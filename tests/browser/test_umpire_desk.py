@@ -123,7 +123,7 @@ def test_a_facilitator_runs_a_turn_from_the_turn_bar_and_every_page_follows_it(
     expect(bar).to_contain_text("Month 1 of 12: resolved")
     expect(bar.get_by_role("button", name="Open the next turn")).to_be_visible()
     result = lab.locator("#results .item", has_text="Continue scaling")
-    expect(result).to_contain_text(re.compile(r"d100: needed 90 or less, rolled \d+"))
+    expect(result).to_contain_text(re.compile(r"Dice \(d100\): needed 90 or less, rolled \d+"))
     expect(console.locator("#results")).to_contain_text("needed 90 or less")
     expect(room.locator("#results")).to_contain_text("What happened")
     expect(lab.locator("#alerts")).to_contain_text("The results of month 1 are in")
@@ -138,6 +138,8 @@ def test_a_facilitator_runs_a_turn_from_the_turn_bar_and_every_page_follows_it(
     ).to_have_attribute("href", f"/api/v1/exercises/{exercise.id}/export?format=html")
 
     facilitator.screenshot("desk-console")
+    console.locator("#state-heading").scroll_into_view_if_needed()
+    console.screenshot(path="screenshots/desk-console-bar.png")  # the bar, in view mid-page
     anthropic.screenshot("desk-player")
     room.screenshot(path="screenshots/desk-room.png", full_page=True)
     for page in (console, lab, phone, room):
