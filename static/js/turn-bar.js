@@ -8,15 +8,17 @@
   const { data, $, act, api } = W;
 
   // The next step for each state of the exercise and its turn: [label, command body, done].
+  // Worded unlike the console's other buttons ("Start", "Close the turn"...), so that each
+  // name finds one button.
   function nextStep(view) {
     const turn = view.turn;
-    if (view.status === "lobby") return ["Start", { command: "start" }, "The exercise has started."];
-    if (view.status === "paused") return ["Resume", { command: "resume" }, "Resumed."];
+    if (view.status === "lobby") return ["Begin the exercise", { command: "start" }, "The exercise has started."];
+    if (view.status === "paused") return ["Carry on", { command: "resume" }, "Resumed."];
     if (view.status !== "running" || !turn) return null;
-    if (turn.phase === "open") return ["Close the turn", { command: "close_turn" }, "The turn is closed."];
-    if (turn.phase === "review") return ["Publish the results", { command: "publish" }, "The results are published."];
+    if (turn.phase === "open") return ["Close this turn", { command: "close_turn" }, "The turn is closed."];
+    if (turn.phase === "review") return ["Release the results to every seat", { command: "publish" }, "The results are published."];
     if (turn.phase === "resolved" && turn.number < turn.of) {
-      return ["Open the next turn", { command: "open_next_turn" }, "The next turn is open."];
+      return [`Open ${W.turnName(turn.number + 1).toLowerCase()}`, { command: "open_next_turn" }, "The next turn is open."];
     }
     return null;
   }

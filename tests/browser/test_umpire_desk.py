@@ -61,7 +61,7 @@ def test_a_facilitator_runs_a_turn_from_the_turn_bar_and_every_page_follows_it(
     expect(lab.locator("#alert-sound")).not_to_be_checked()  # sound is off by default
 
     # the turn bar starts the exercise; the players are told, at the top and in the title
-    bar.get_by_role("button", name="Start").click()
+    bar.get_by_role("button", name="Begin the exercise").click()
     expect(bar).to_contain_text("Month 1 of 12: open")
     expect(bar).to_contain_text(re.compile(r"\d of 8 in"))
     expect(lab.locator("#alerts")).to_contain_text("Month 1 is open")
@@ -119,9 +119,9 @@ def test_a_facilitator_runs_a_turn_from_the_turn_bar_and_every_page_follows_it(
 
     # Anthropic scales; the turn bar closes the turn; the result shows its dice
     submit_action(lab, "continue_scaling")
-    bar.get_by_role("button", name="Close the turn").click()
+    bar.get_by_role("button", name="Close this turn").click()
     expect(bar).to_contain_text("Month 1 of 12: resolved")
-    expect(bar.get_by_role("button", name="Open the next turn")).to_be_visible()
+    expect(bar.get_by_role("button", name="Open month 2")).to_be_visible()
     result = lab.locator("#results .item", has_text="Continue scaling")
     expect(result).to_contain_text(re.compile(r"Dice \(d100\): needed 90 or less, rolled \d+"))
     expect(console.locator("#results")).to_contain_text("needed 90 or less")
