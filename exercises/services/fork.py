@@ -44,6 +44,8 @@ def fork_exercise(
             turn_seconds=old.turn_seconds,
             bots=bots,
             auto_advance=old.auto_advance,
+            # the operator who made the exercise finds its forks in the lobby too
+            created_by=old.created_by,
         )
         fork = created.exercise
         fork.state = state.to_dict()

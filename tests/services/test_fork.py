@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from exercises.engine import State
@@ -138,3 +139,12 @@ def test_the_fork_command_answers_the_new_links_once(played: Cast, client: Clien
     assert answer["seats"]["anthropic"]["url"].endswith(f"/join/{token}")
     seat = seats.authenticate(answer["id"], token)
     assert seat.role == "anthropic"
+
+
+def test_a_fork_belongs_to_the_operator_who_made_the_exercise(played: Cast) -> None:
+    operator = User.objects.create_user("operator")
+    Exercise.objects.filter(public_id=played.public_id).update(created_by=operator)
+
+    created = fork.fork_exercise(played.facilitator, 1)
+
+    assert created.exercise.created_by == operator
