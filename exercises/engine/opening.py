@@ -60,11 +60,6 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
         fired.append(firing)
         events.append(firing.event)
     after = _record(scenario, state, fired).evolve(opened=turn)
-    done = {firing.inject.id for firing in fired}
-    if done & set(after.scheduled):
-        # A rescheduled inject goes back to its own schedule once it has fired (a repeating
-        # one may fire again on its own turns or condition).
-        after = after.evolve(scheduled={i: t for i, t in after.scheduled.items() if i not in done})
     narrative = tuple(line for firing in fired for line in firing.narrative)
     return Opening(turn, after, narrative, tuple(events))
 
@@ -135,12 +130,16 @@ def _fire(scenario: Scenario, inject: InjectSpec, env: Environment) -> _Fired:
 
 
 def _record(scenario: Scenario, state: State, fired: Sequence[_Fired]) -> State:
-    """The state with every firing's changes applied together, its id recorded as fired and
-    the variables it publishes revealed to everyone."""
+    """The state with every firing's changes applied together, its id recorded as fired (and
+    no longer rescheduled) and the variables it publishes revealed to everyone."""
     changes = [change for firing in fired for change in firing.changes]
-    ids = (*state.fired, *(firing.inject.id for firing in fired))
+    done = [firing.inject.id for firing in fired]
     state = state.evolve(
-        values=apply_changes(scenario, state.values, changes), fired=tuple(dict.fromkeys(ids))
+        values=apply_changes(scenario, state.values, changes),
+        fired=tuple(dict.fromkeys((*state.fired, *done))),
+        # A rescheduled inject, once fired (on its new turn or by hand), goes back to its own
+        # schedule: a repeating one may fire again on its own turns or condition.
+        scheduled={i: t for i, t in state.scheduled.items() if i not in done},
     )
     published = [name for firing in fired for name in firing.published]
     return state.evolve(seen=widen_audience(state, published, EVERYONE))

@@ -106,3 +106,14 @@ def test_a_state_whose_schedule_was_never_changed_keeps_the_dictionary_it_had(
 ) -> None:
     assert "scheduled" not in initial_state(pause).to_dict()
     assert "skipped" not in initial_state(pause).to_dict()
+
+
+def test_an_inject_moved_to_a_later_turn_and_sent_by_hand_meanwhile_is_no_longer_moved(
+    pause: Scenario,
+) -> None:
+    state = schedule_inject(pause, initial_state(pause), "midterm_pressure", 4)
+
+    sent = fire_inject(pause, state, "midterm_pressure", 1).state
+
+    assert sent.scheduled == {}
+    assert "midterm_pressure" not in opened(pause, sent, 4)[1]
