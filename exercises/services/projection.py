@@ -102,8 +102,9 @@ def events_for(seat: Seat, since: int, limit: int = 1000) -> list[dict[str, Any]
 
 
 def result_for(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> dict[str, Any]:
-    """A move's result (`MoveResult.to_dict()`) as `who` may see it: without the changes to
-    variables it may not see in `state` (a lab's scaling also raises the hidden risk)."""
+    """A move's result (`MoveResult.to_dict()`), or a rule's notice, as `who` may see it:
+    without the changes to variables it may not see in `state` (a lab's scaling also raises
+    the hidden risk)."""
     if who == FACILITATOR:
         return result
     changes = result.get("changes") or []

@@ -221,11 +221,13 @@ def _record(exercise: Exercise, turn: Turn, outcome: engine.Outcome) -> None:
     folded = engine_log.fold(scenario.role_ids, outcome.events)
     for role, found in folded.by_role.items():
         results = [result_for(scenario, outcome.state, role, r) for r in found["results"]]
-        if results or found["notices"]:
+        # A rule's notice names its changes as a result does: cut to what the role may see.
+        notices = [result_for(scenario, outcome.state, role, n) for n in found["notices"]]
+        if results or notices:
             events.append(
                 exercise,
                 "role.outcome",
-                {"results": results, "notices": found["notices"]},
+                {"results": results, "notices": notices},
                 turn=number,
                 audience=events.to_roles(role),
             )

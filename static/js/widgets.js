@@ -47,7 +47,7 @@
           r.text, r.accepted ? null : r.reason,
           // dice.js (loaded later) shows the roll and the changes, where the seat has them
           W.diceLine ? W.diceLine(r.draw) : null, W.changesLine ? W.changesLine(r.changes) : null,
-        )).concat((d.notices || []).map((n) => item("notice", "Notice", n.text)));
+        )).concat((d.notices || []).map((n) => item("notice", "Notice", n.text, W.changesLine ? W.changesLine(n.changes) : null)));
       case "commitment.met":
       case "commitment.joined":
         return [item("commitment", `${d.label}: a private channel is open`, d.text,
