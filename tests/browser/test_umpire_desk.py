@@ -84,6 +84,12 @@ def test_a_facilitator_runs_a_turn_from_the_turn_bar_and_every_page_follows_it(
     lab.locator("#public-state").locator("..").locator("summary").click()
     expect(lab.locator("#public-state tr", has_text="Public concern")).to_contain_text("77")
 
+    # one of OpenAI's own values: its player sees the new value, in the table and the chart
+    set_value(console, "openai.valuation_busd", "420")
+    valuation = phone.locator("#private-state tr", has_text=re.compile(r"^\s*Valuation"))
+    expect(valuation).to_contain_text("420")
+    expect(valuation.locator("svg")).to_have_attribute("aria-label", re.compile(r"month 1 420"))
+
     # injects: the one that fired is marked, one is skipped, one is sent now
     injects = console.locator("#scenario-injects")
     fired = injects.locator("[data-inject=red_team_report]")
