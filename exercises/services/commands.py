@@ -9,7 +9,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from exercises import engine
 from exercises.engine import OBSERVER, Rejected, Scenario, State, StateChange, can_see, fire_inject
 from exercises.engine.effects import apply_changes
 from exercises.models import Exercise, Seat, hash_token
@@ -203,39 +202,6 @@ def tell_viewers(exercise: Exercise, scenario: Scenario, state: State, variable:
     data = {"variable": variable, "value": state.values[variable]}
     turn = current_turn_number(exercise)
     events.append(exercise, "state.changed", data, turn=turn, audience=audience)
-
-
-def schedule_inject(seat: Seat, inject_id: str, turn: int) -> None:
-    """A scenario inject moved to a later turn: it fires as that turn opens instead."""
-    require_facilitator(seat)
-    with events.write_transaction():
-        exercise = locked(seat.exercise.public_id)
-        try:
-            new = engine.schedule_inject(scenario_of(exercise), state_of(exercise), inject_id, turn)
-        except Rejected as exc:
-            raise Invalid(str(exc)) from exc
-        _save_schedule(exercise, new, "inject.scheduled", {"inject": inject_id, "turn": turn})
-
-
-def skip_inject(seat: Seat, inject_id: str) -> None:
-    """A scenario inject that will not fire by itself (it can still be sent by hand)."""
-    require_facilitator(seat)
-    with events.write_transaction():
-        exercise = locked(seat.exercise.public_id)
-        try:
-            new = engine.skip_inject(scenario_of(exercise), state_of(exercise), inject_id)
-        except Rejected as exc:
-            raise Invalid(str(exc)) from exc
-        _save_schedule(exercise, new, "inject.skipped", {"inject": inject_id})
-
-
-def _save_schedule(exercise: Exercise, new: State, type: str, data: dict[str, Any]) -> None:
-    if exercise.status == Exercise.Status.FINISHED:
-        raise Conflict("the exercise is finished")
-    exercise.state = new.to_dict()
-    exercise.save(update_fields=["state"])
-    turn = current_turn_number(exercise)
-    events.append(exercise, type, data, turn=turn, audience=events.FACILITATOR_ONLY)
 
 
 def replace_seat(seat: Seat, role: str, bot_policy: str | None) -> str | None:

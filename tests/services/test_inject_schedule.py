@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from exercises.engine.replay import Difference, verify_export
-from exercises.services import commands, turns
-from exercises.services.errors import Forbidden, Invalid
+from exercises.services import commands, injects, turns
+from exercises.services.errors import Conflict, Forbidden, Invalid
 from exercises.services.export import dumps, export_for
 from tests.services.conftest import Cast
 
@@ -31,7 +31,7 @@ def verified(cast: Cast) -> tuple[int, list[Difference]]:
 def test_an_inject_scheduled_while_a_turn_is_open_fires_on_that_turn_and_verifies(
     cast: Cast,
 ) -> None:
-    commands.schedule_inject(cast.facilitator, "midterm_pressure", 2)
+    injects.schedule_inject(cast.facilitator, "midterm_pressure", 2)
 
     next_turn(cast)
     turns.close_turn(cast.facilitator)
@@ -44,7 +44,7 @@ def test_an_inject_scheduled_while_a_turn_is_open_fires_on_that_turn_and_verifie
 
 def test_an_inject_scheduled_between_turns_is_replayed_at_the_next_opening(cast: Cast) -> None:
     turns.close_turn(cast.facilitator)
-    commands.schedule_inject(cast.facilitator, "scary_demo", 2)
+    injects.schedule_inject(cast.facilitator, "scary_demo", 2)
 
     turns.open_next_turn(cast.facilitator)
     turns.close_turn(cast.facilitator)
@@ -57,7 +57,7 @@ def test_a_skipped_inject_does_not_fire_on_its_turn_and_the_export_verifies(
     create: Callable[..., Cast],
 ) -> None:
     cast = create()
-    commands.skip_inject(cast.facilitator, "red_team_report")
+    injects.skip_inject(cast.facilitator, "red_team_report")
 
     commands.start(cast.facilitator)
     turns.close_turn(cast.facilitator)
@@ -77,22 +77,22 @@ def test_scheduling_an_inject_that_fired_or_for_a_turn_that_opened_is_refused(
     before = (cast.exercise().state, cast.seqs())
 
     with pytest.raises(Invalid):
-        commands.schedule_inject(cast.facilitator, inject, turn)
+        injects.schedule_inject(cast.facilitator, inject, turn)
 
     assert (cast.exercise().state, cast.seqs()) == before
 
 
 def test_only_the_facilitator_changes_the_schedule(cast: Cast) -> None:
     with pytest.raises(Forbidden):
-        commands.skip_inject(cast.anthropic, "midterm_pressure")
+        injects.skip_inject(cast.anthropic, "midterm_pressure")
     with pytest.raises(Forbidden):
-        commands.schedule_inject(cast.anthropic, "midterm_pressure", 3)
+        injects.schedule_inject(cast.anthropic, "midterm_pressure", 3)
     assert cast.events("inject.skipped", "inject.scheduled") == []
 
 
 def test_no_other_seat_learns_of_the_schedule(cast: Cast) -> None:
-    commands.schedule_inject(cast.facilitator, "midterm_pressure", 3)
-    commands.skip_inject(cast.facilitator, "scary_demo")
+    injects.schedule_inject(cast.facilitator, "midterm_pressure", 3)
+    injects.skip_inject(cast.facilitator, "scary_demo")
 
     for seat in ("anthropic", "openai", "observer"):
         types = {e["type"] for e in cast.visible(seat)}
@@ -106,5 +106,17 @@ def test_an_inject_that_fired_is_not_sent_again_by_hand(cast: Cast) -> None:
     for inject in ("midterm_pressure", "red_team_report"):
         with pytest.raises(Invalid, match="has fired already"):
             commands.inject(cast.facilitator, inject, None, None)
+
+    assert (cast.exercise().state, cast.seqs()) == before
+
+
+def test_the_schedule_of_a_finished_exercise_does_not_change(cast: Cast) -> None:
+    commands.finish(cast.facilitator)
+    before = (cast.exercise().state, cast.seqs())
+
+    with pytest.raises(Conflict):
+        injects.schedule_inject(cast.facilitator, "midterm_pressure", 3)
+    with pytest.raises(Conflict):
+        injects.skip_inject(cast.facilitator, "midterm_pressure")
 
     assert (cast.exercise().state, cast.seqs()) == before
