@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 
 
@@ -85,6 +86,15 @@ class Exercise(models.Model):
     last_seq = models.PositiveBigIntegerField(default=0)
     paused_remaining = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The operator who made it in the lobby (none from the command line, or once deleted): the
+    # lobby lists it for them and lets them replace a lost facilitator link.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exercises",
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.public_id})"

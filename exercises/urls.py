@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from exercises.pages import library, lobby, replay
+from exercises.pages import library, lobby, replay, room
 from exercises.pages import views as live
 from exercises.pages.join import switch_seat
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("", library.scenario_library, name="scenario_library"),
     path("scenarios/<slug:scenario_id>/", library.scenario_detail, name="scenario_detail"),
     path("lobby/", lobby.lobby, name="lobby"),
+    path(
+        "lobby/exercises/<str:public_id>/facilitator-link/",
+        lobby.new_facilitator_link,
+        name="new_facilitator_link",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -33,4 +38,7 @@ urlpatterns = [
     path("exercises/<str:public_id>/now.json", live.now_json, name="now_data"),
     path("exercises/<str:public_id>/replay/", replay.replay, name="replay"),
     path("exercises/<str:public_id>/switch/", switch_seat, name="switch_seat"),
+    path("exercises/<str:public_id>/room/", room.room_page, name="room"),
+    path("exercises/<str:public_id>/room/api/events", room.room_events, name="room_events"),
+    path("exercises/<str:public_id>/room/now.json", room.room_now, name="room_now"),
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from exercises.models import Message, Ruling
 from exercises.services import (
     commands,
+    injects,
     messages,
     move_checks,
     moves,
@@ -201,6 +202,8 @@ COMMANDS: dict[str, Callable[[Call, Any], Reply]] = {
     "finish": _done(lambda seat, _: commands.finish(seat)),
     "extend": _done(lambda seat, b: commands.extend(seat, b.seconds)),
     "inject": _done(lambda seat, b: commands.inject(seat, b.inject, b.title, b.text, b.to)),
+    "schedule_inject": _done(lambda seat, b: injects.schedule_inject(seat, b.inject, b.turn)),
+    "skip_inject": _done(lambda seat, b: injects.skip_inject(seat, b.inject)),
     "set_state": _done(lambda seat, b: commands.set_state(seat, b.variable, b.value, b.reason)),
     "replace_seat": replace_seat,
     "fork": fork,

@@ -199,6 +199,22 @@ class Inject(Body):
     to: list[Name] | None = Field(None, description="Role ids; everyone when left out.")
 
 
+class ScheduleInject(Body):
+    """A scenario inject moved to a later turn: it fires as that turn opens, instead of on its
+    own turn or condition."""
+
+    command: Literal["schedule_inject"]
+    inject: Name
+    turn: int = Field(ge=1, le=10_000)
+
+
+class SkipInject(Body):
+    """A scenario inject that will not fire by itself; it can still be sent by hand."""
+
+    command: Literal["skip_inject"]
+    inject: Name
+
+
 class SetState(Body):
     command: Literal["set_state"]
     variable: Name
@@ -236,6 +252,8 @@ Command = Annotated[
     | Finish
     | Extend
     | Inject
+    | ScheduleInject
+    | SkipInject
     | SetState
     | ReplaceSeat
     | Fork

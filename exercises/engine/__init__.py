@@ -31,7 +31,7 @@ from .moves import (
     RulingBranch,
     StateChange,
 )
-from .opening import fire_inject, open_turn
+from .opening import fire_inject, open_turn, schedule_inject, skip_inject
 from .params import ParamError, check_params, params_schema
 from .records import (
     check_ruling_audience,
@@ -99,7 +99,9 @@ __all__ = [
     "params_schema",
     "play_exercise",
     "ruling_from_record",
+    "schedule_inject",
     "simulate",
+    "skip_inject",
     "validate_scenario_file",
     "visible_commitments",
     "visible_values",

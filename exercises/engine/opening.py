@@ -4,6 +4,10 @@ Both roads run `_fire`, so an inject does the same whoever fires it: its effects
 `add`, `publish`), its event to its recipients, its line of the public narrative when it goes
 to everyone, and its id recorded in `State.fired`, which keeps a non-repeating inject from
 firing again on its own turn or condition once it has been sent by hand.
+
+The facilitator may also change the schedule, and the change is part of the state, so that
+replaying the openings reproduces it: `schedule_inject` makes an inject fire as a later turn
+opens (instead of its own turn or condition), `skip_inject` keeps it from firing by itself.
 """
 
 from __future__ import annotations
@@ -42,12 +46,11 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
     fired: list[_Fired] = []
     events: list[EngineEvent] = []
     for inject in scenario.spec.injects:
-        if inject.id in state.fired and not inject.repeat:
-            continue
-        if inject.at_turn is not None and inject.at_turn != turn:
+        if not _on_schedule(state, inject, turn):
             continue
         try:
-            if inject.when is not None and scenario.expr(inject.when).evaluate(env) is not True:
+            when = None if inject.id in state.scheduled else inject.when
+            if when is not None and scenario.expr(when).evaluate(env) is not True:
                 continue
             firing = _fire(scenario, inject, env)
         except (ExpressionError, ValueError) as exc:
@@ -61,13 +64,55 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
     return Opening(turn, after, narrative, tuple(events))
 
 
-def fire_inject(scenario: Scenario, state: State, inject_id: str, turn: int) -> Opening:
-    """The inject fired now, by hand, as part of turn `turn` (whatever its schedule says).
+def _on_schedule(state: State, inject: InjectSpec, turn: int) -> bool:
+    """Whether `inject` may fire as `turn` opens, its condition aside: one the facilitator
+    scheduled fires on that turn, whatever its own turn or condition say."""
+    if (inject.id in state.fired and not inject.repeat) or inject.id in state.skipped:
+        return False
+    if inject.id in state.scheduled:
+        return state.scheduled[inject.id] == turn
+    return inject.at_turn is None or inject.at_turn == turn
 
-    Rejected when the scenario has no such inject or cannot evaluate its effects."""
+
+def schedule_inject(scenario: Scenario, state: State, inject_id: str, turn: int) -> State:
+    """The state with the inject due as turn `turn` opens (and no longer skipped).
+
+    Rejected for an unknown inject, one that has fired and does not repeat, or a turn that has
+    opened already or is past the scenario's last."""
+    _unfired(scenario, state, inject_id)
+    if turn <= state.opened:
+        raise Rejected(f"turn {turn} has opened already: choose a later turn")
+    if turn > scenario.turns:
+        raise Rejected(f"the scenario has {scenario.turns} turns: choose one up to it")
+    scheduled = {**state.scheduled, inject_id: turn}
+    skipped = tuple(i for i in state.skipped if i != inject_id)
+    return state.evolve(scheduled=scheduled, skipped=skipped)
+
+
+def skip_inject(scenario: Scenario, state: State, inject_id: str) -> State:
+    """The state with the inject no longer firing by itself (it can still be sent by hand).
+
+    Rejected for an unknown inject, or one that has fired and does not repeat."""
+    _unfired(scenario, state, inject_id)
+    scheduled = {i: t for i, t in state.scheduled.items() if i != inject_id}
+    return state.evolve(scheduled=scheduled, skipped=(*state.skipped, inject_id))
+
+
+def _unfired(scenario: Scenario, state: State, inject_id: str) -> InjectSpec:
     inject = next((i for i in scenario.spec.injects if i.id == inject_id), None)
     if inject is None:
         raise Rejected(f"the scenario has no inject {inject_id!r}")
+    if inject.id in state.fired and not inject.repeat:
+        raise Rejected(f"the inject {inject_id!r} has fired already")
+    return inject
+
+
+def fire_inject(scenario: Scenario, state: State, inject_id: str, turn: int) -> Opening:
+    """The inject fired now, by hand, as part of turn `turn` (whatever its schedule says).
+
+    Rejected when the scenario has no such inject, when it has fired and does not repeat (the
+    schedule would not fire it twice either), or when its effects cannot be evaluated."""
+    inject = _unfired(scenario, state, inject_id)
     try:
         firing = _fire(scenario, inject, environment(scenario, state, turn))
     except (ExpressionError, ValueError) as exc:
@@ -85,12 +130,16 @@ def _fire(scenario: Scenario, inject: InjectSpec, env: Environment) -> _Fired:
 
 
 def _record(scenario: Scenario, state: State, fired: Sequence[_Fired]) -> State:
-    """The state with every firing's changes applied together, its id recorded as fired and
-    the variables it publishes revealed to everyone."""
+    """The state with every firing's changes applied together, its id recorded as fired (and
+    no longer rescheduled) and the variables it publishes revealed to everyone."""
     changes = [change for firing in fired for change in firing.changes]
-    ids = (*state.fired, *(firing.inject.id for firing in fired))
+    done = [firing.inject.id for firing in fired]
     state = state.evolve(
-        values=apply_changes(scenario, state.values, changes), fired=tuple(dict.fromkeys(ids))
+        values=apply_changes(scenario, state.values, changes),
+        fired=tuple(dict.fromkeys((*state.fired, *done))),
+        # A rescheduled inject, once fired (on its new turn or by hand), goes back to its own
+        # schedule: a repeating one may fire again on its own turns or condition.
+        scheduled={i: t for i, t in state.scheduled.items() if i not in done},
     )
     published = [name for firing in fired for name in firing.published]
     return state.evolve(seen=widen_audience(state, published, EVERYONE))

@@ -19,7 +19,8 @@ from typing import Any
 
 from .adjudication import adjudicate
 from .loader import ScenarioLoadError, load_scenario_text
-from .opening import open_turn
+from .moves import Rejected
+from .opening import open_turn, schedule_inject, skip_inject
 from .records import move_from_record
 from .review import Review
 from .scenario import Scenario
@@ -31,6 +32,8 @@ FORMAT_VERSION = 1
 PLAYED = ("succeeded", "failed", "rejected")  # the statuses adjudication gives
 # Events of the facilitator's changes to the state outside adjudication.
 BY_HAND = ("state.set", "inject")
+# Events of the facilitator's changes to the injects' schedule, which replay makes again.
+RESCHEDULED = ("inject.scheduled", "inject.skipped")
 
 
 class Uncheckable(Exception):
@@ -62,7 +65,7 @@ def verify_export(export: Any) -> tuple[int, list[Difference]]:
             if turn["phase"] == "resolved":
                 differences += _turn(scenario, seed, turn)
                 checked += 1
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, Rejected) as exc:
         raise Uncheckable(f"the export is malformed: {exc!r}") from exc
     return checked, differences
 
@@ -79,7 +82,8 @@ def _openings(scenario: Scenario, seed: str, export: dict[str, Any]) -> list[Dif
     for turn in export["turns"]:
         opened = seqs.get(("turn.opened", turn["number"]))
         if before is not None and opened is not None and not _by_hand(events, since, opened):
-            expected = open_turn(scenario, State.from_dict(before), seed).state
+            start = _rescheduled(scenario, State.from_dict(before), events, since, opened)
+            expected = open_turn(scenario, start, seed).state
             found = _states(turn["number"], turn["state_before"], expected.to_dict())
             out += [
                 Difference(d.turn, f"{d.what} at the opening", d.recorded, d.replayed)
@@ -88,6 +92,18 @@ def _openings(scenario: Scenario, seed: str, export: dict[str, Any]) -> list[Dif
         before = turn["state_after"]
         since = seqs.get(("turn.adjudicated", turn["number"]), 0)
     return out
+
+
+def _rescheduled(
+    scenario: Scenario, state: State, events: list[dict[str, Any]], after: int, before: int
+) -> State:
+    """The state with the facilitator's changes to the schedule between two seqs applied."""
+    for e in events:
+        if after < e["seq"] < before and e["type"] == "inject.scheduled":
+            state = schedule_inject(scenario, state, e["data"]["inject"], e["data"]["turn"])
+        elif after < e["seq"] < before and e["type"] == "inject.skipped":
+            state = skip_inject(scenario, state, e["data"]["inject"])
+    return state
 
 
 def _by_hand(events: list[dict[str, Any]], after: int, before: int) -> bool:

@@ -53,6 +53,18 @@ class Variable:
             number = min(number, self.max)
         return round(number) if self.type == "int" else round(number, 6)
 
+    def out_of_bounds(self, value: float) -> str | None:
+        """Why `value` is outside this variable's bounds (for a value set by hand, which is
+        refused rather than clamped), or None when it is inside them."""
+        lo, hi = self.min, self.max
+        if (lo is None or value >= lo) and (hi is None or value <= hi):
+            return None
+        if lo is not None and hi is not None:
+            return f"{self.name} must be between {lo:g} and {hi:g}"
+        if lo is not None:
+            return f"{self.name} must be at least {lo:g}"
+        return f"{self.name} must be at most {hi:g}"
+
 
 @dataclass
 class Scenario:

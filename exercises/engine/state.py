@@ -22,6 +22,8 @@ class State:
     `turn` counts the turns resolved so far; `opened`, the turns whose injects have fired.
     `seen` widens a variable's audience at run time: a role id, or `*` for everyone (a lab
     publishing its evidence, an evaluation revealing a safety case to the lab that ran it).
+    `scheduled` and `skipped` are the facilitator's changes to the injects' schedule: an inject
+    moved to another turn, or one that will not fire by itself (see opening.py).
     """
 
     values: Mapping[str, Scalar]
@@ -32,9 +34,11 @@ class State:
     commitments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     met: tuple[str, ...] = ()
     ending: str | None = None
+    scheduled: Mapping[str, int] = field(default_factory=dict)
+    skipped: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "turn": self.turn,
             "opened": self.opened,
             "values": dict(self.values),
@@ -44,6 +48,13 @@ class State:
             "met": list(self.met),
             "ending": self.ending,
         }
+        # Written only once used, so the states of exports made before they existed replay
+        # to the same dictionaries.
+        if self.scheduled:
+            data["scheduled"] = dict(self.scheduled)
+        if self.skipped:
+            data["skipped"] = list(self.skipped)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> State:
@@ -56,6 +67,8 @@ class State:
             commitments={cid: tuple(w) for cid, w in data.get("commitments", {}).items()},
             met=tuple(data.get("met", ())),
             ending=data.get("ending"),
+            scheduled={iid: int(turn) for iid, turn in data.get("scheduled", {}).items()},
+            skipped=tuple(data.get("skipped", ())),
         )
 
     def evolve(self, **changes: Any) -> State:

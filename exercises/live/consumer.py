@@ -15,10 +15,13 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from exercises.models import Seat
+from exercises.services import room
 from exercises.services.errors import ServiceError
 
 from .auth import handshake_seat
 from .feed import hub
+from .log import on_the_pool
 from .stream import INTERNAL_ERROR, Stream, error_frame
 
 logger = logging.getLogger(__name__)
@@ -41,10 +44,10 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         public_id: str = self.scope["url_route"]["kwargs"]["public_id"]
         try:
             seat = await handshake_seat(self.scope, public_id)
+            stream = await self.stream_for(seat, public_id)
         except ServiceError as refused:
             await self.refuse(4000 + refused.status, refused.code, refused.message)
             return
-        stream = Stream(seat, public_id, self.base_send)
         try:
             await hub().join(public_id, stream)
         except Exception:
@@ -54,6 +57,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.stream = stream
         # Accepted once the seat is known, marked joined and followed: a client that is in, is.
         await self.accept()
+
+    async def stream_for(self, seat: Seat, public_id: str) -> Stream:
+        return Stream(seat, public_id, self.base_send)
 
     async def refuse(self, code: int, error: str, message: str) -> None:
         # Accepted, then closed, so that the client learns why: an error frame and a code.
@@ -75,6 +81,14 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         if self.stream is not None:
             hub().leave(self.stream.public_id, self.stream)
             self.stream.stop()
+
+
+class RoomConsumer(ExerciseConsumer):
+    """`/ws/exercises/{id}/room/`: the observer's stream, for the facilitator's room view."""
+
+    async def stream_for(self, seat: Seat, public_id: str) -> Stream:
+        observer = await on_the_pool(room.observer_seat)(seat)
+        return Stream(observer, public_id, self.base_send, holder=seat)
 
 
 def resume_since(text: str | None) -> int | str:

@@ -12,11 +12,15 @@ from typing import Any
 from channels.routing import URLRouter
 from django.urls import path
 
-from .consumer import ExerciseConsumer
+from .consumer import ExerciseConsumer, RoomConsumer
 
 # Django's path() is typed for views; Channels' URLRouter takes ASGI applications too.
 _consumer: Any = ExerciseConsumer.as_asgi()
-websocket_urlpatterns: list[Any] = [path("ws/exercises/<str:public_id>/", _consumer)]
+_room: Any = RoomConsumer.as_asgi()
+websocket_urlpatterns: list[Any] = [
+    path("ws/exercises/<str:public_id>/", _consumer),
+    path("ws/exercises/<str:public_id>/room/", _room),
+]
 
 
 def websocket_application() -> URLRouter:

@@ -86,8 +86,11 @@ Send = Callable[[Any], Awaitable[None]]  # the ASGI send of the socket
 
 
 class Stream:
-    def __init__(self, seat: Seat, public_id: str, send: Send) -> None:
+    def __init__(self, seat: Seat, public_id: str, send: Send, holder: Seat | None = None) -> None:
         self.seat = seat
+        # The seat whose loss ends the stream: the seat itself, or for the room view (which
+        # streams the observer's view) the facilitator's seat that opened it.
+        self.holder = holder or seat
         self.public_id = public_id
         self.who = viewer(seat)
         self.last_seen: int | None = None  # None until the client resumes
@@ -137,7 +140,7 @@ class Stream:
                 self._unsure.append(frame)
             else:
                 self._emit(frame)
-        if self.seat.kind == Seat.Kind.ROLE and frames.may_revoke(self.seat.role):
+        if self.holder.kind != Seat.Kind.OBSERVER and frames.may_revoke(self.holder.name):
             # Until the check says whether this seat is the one given away, what follows for
             # the role (a bot's moves, the new player's messages) waits: it may not be ours.
             if self._unsure is None:
@@ -168,7 +171,7 @@ class Stream:
     async def _read_log(self, resuming: bool) -> None:
         assert self.last_seen is not None
         # A resume also asks whether the seat was revoked since the handshake.
-        seat_pk = self.seat.pk if resuming else None
+        seat_pk = self.holder.pk if resuming else None
         page = await event_log.read(self.public_id, self.last_seen, seat_pk=seat_pk)
         if page.revoked:
             self.close(REVOKED, "seat_revoked", "this seat was given to someone else")
@@ -192,7 +195,7 @@ class Stream:
         self._catching_up = False
 
     async def _close_if_revoked(self) -> None:
-        revoked = await event_log.revoked(self.seat.pk)
+        revoked = await event_log.revoked(self.holder.pk)
         self._checks -= 1
         if revoked:
             self._unsure = None

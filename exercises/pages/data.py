@@ -23,6 +23,8 @@ from exercises.models import Exercise, Seat, Turn
 from exercises.services import projection
 from exercises.services.scenarios import scenario_of, state_of
 
+from .injects import injects as inject_rows
+
 SEAT_ORDER = {Seat.Kind.FACILITATOR: 0, Seat.Kind.OBSERVER: 1, Seat.Kind.ROLE: 2}
 
 
@@ -46,7 +48,8 @@ def page_data(seat: Seat) -> dict[str, Any]:
     }
     if who == FACILITATOR:
         data["seats"] = seats(exercise, scenario)
-        data["injects"] = injects(scenario)
+        data["injects"] = inject_rows(exercise, scenario, state_of(exercise))
+        data["schedule_from"] = state_of(exercise).opened + 1
         data["policies"] = sorted(scenario.policies)
         data["action_labels"] = {action.id: action.label for action in scenario.actions}
         data["action_commits"] = {a.id: a.commit for a in scenario.actions if a.commit}
@@ -75,6 +78,8 @@ def now_data(seat: Seat) -> dict[str, Any]:
     }
     if who == FACILITATOR:
         data["seats"] = seats(exercise, scenario)
+        data["injects"] = inject_rows(exercise, scenario, state_of(exercise))
+        data["schedule_from"] = state_of(exercise).opened + 1
     return data
 
 
@@ -164,17 +169,4 @@ def seats(exercise: Exercise, scenario: Scenario) -> list[dict[str, Any]]:
             "bot": s.bot_policy or None,
         }
         for s in rows
-    ]
-
-
-def injects(scenario: Scenario) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": i.id,
-            "title": i.title,
-            "text": i.text,
-            "at_turn": i.at_turn,
-            "to": scenario.resolve_roles(i.to) if i.to else None,
-        }
-        for i in scenario.spec.injects
     ]

@@ -15,10 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from exercises.engine import Scenario, load_bundled_scenarios
 from exercises.models import Exercise
-from exercises.services import creation
+from exercises.services import creation, operators
 from exercises.services.errors import ServiceError
 
 
@@ -79,7 +80,8 @@ def lobby_page(
     request: HttpRequest, forms_by_id: dict[str, ExerciseForm], status: int = 200
 ) -> HttpResponse:
     recent = Exercise.objects.select_related("snapshot").order_by("-created_at")[:20]
-    context = {"forms": list(forms_by_id.values()), "recent": recent}
+    mine = operators.exercises_of(request.user)[:100]
+    context = {"forms": list(forms_by_id.values()), "recent": recent, "mine": mine}
     return render(request, "exercises/lobby/lobby.html", context, status=status)
 
 
@@ -96,14 +98,14 @@ def lobby(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return lobby_page(request, forms_by_id, status=400)
     try:
-        created = create(scenario, form.cleaned_data)
+        created = create(scenario, form.cleaned_data, request.user)
     except ServiceError as exc:
         form.add_error(None, str(exc))
         return lobby_page(request, forms_by_id, status=400)
     return created_page(request, scenario, created)
 
 
-def create(scenario: Scenario, data: dict[str, Any]) -> creation.Created:
+def create(scenario: Scenario, data: dict[str, Any], user: Any) -> creation.Created:
     minutes = data.get("turn_minutes")
     policy = data.get("policy") or next(iter(scenario.policies), "")
     bots = dict.fromkeys(data.get("bots") or [], policy)
@@ -117,6 +119,7 @@ def create(scenario: Scenario, data: dict[str, Any]) -> creation.Created:
         auto_advance=bool(data.get("auto_advance")),
         close_when=data.get("close_when") or close_when,
         review=review if not chosen else chosen == "yes",
+        created_by=user,
     )
 
 
@@ -137,3 +140,18 @@ def created_page(
     ]
     context = {"exercise": created.exercise, "scenario": scenario, "links": links}
     return render(request, "exercises/lobby/created.html", context)
+
+
+@login_required
+@never_cache
+@require_POST
+def new_facilitator_link(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A new facilitator link for an exercise the operator made, shown once; the old stops."""
+    try:
+        token = operators.new_facilitator_token(request.user, public_id)
+    except ServiceError as exc:
+        context = {"title": "Not done", "message": str(exc)}
+        return render(request, "exercises/live/no_seat.html", context, status=exc.status)
+    exercise = Exercise.objects.select_related("snapshot").get(public_id=public_id)
+    url = request.build_absolute_uri(reverse("join", args=[token]))
+    return render(request, "exercises/lobby/new_link.html", {"exercise": exercise, "url": url})

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from exercises.engine import Rejected, StateChange, fire_inject
+from exercises.engine import OBSERVER, Rejected, Scenario, State, StateChange, can_see, fire_inject
 from exercises.engine.effects import apply_changes
 from exercises.models import Exercise, Seat, hash_token
 
@@ -181,6 +181,8 @@ def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:
             raise Invalid(f"{variable} is a number")
         if var.type != "bool" and not math.isfinite(value):
             raise Invalid(f"{variable} must be a finite number")
+        if var.type != "bool" and (why := var.out_of_bounds(value)):
+            raise Invalid(why)
         state = state_of(exercise)
         change = StateChange(variable, value=value, reason=reason)
         new = state.evolve(values=apply_changes(scenario, state.values, [change]))
@@ -193,6 +195,23 @@ def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:
             turn=current_turn_number(exercise),
             audience=events.FACILITATOR_ONLY,
         )
+        tell_viewers(exercise, scenario, new, variable)
+
+
+def tell_viewers(exercise: Exercise, scenario: Scenario, state: State, variable: str) -> None:
+    """Every seat that may see the variable learns its new value at once (without the
+    facilitator's reason, which stays in `state.set`)."""
+    if can_see(scenario, state, OBSERVER, variable):
+        audience = events.EVERYONE
+    else:
+        audience = events.to_roles(
+            *(r for r in scenario.role_ids if can_see(scenario, state, r, variable))
+        )
+        if audience.facilitator_only:
+            return
+    data = {"variable": variable, "value": state.values[variable]}
+    turn = current_turn_number(exercise)
+    events.append(exercise, "state.changed", data, turn=turn, audience=audience)
 
 
 def replace_seat(seat: Seat, role: str, bot_policy: str | None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from exercises.engine import Scenario, initial_state, load_bundled_scenarios
 from exercises.models import Exercise, ScenarioSnapshot, Seat, hash_token
@@ -64,12 +65,14 @@ def create_exercise(
     auto_advance: bool = False,
     close_when: str = Exercise.CloseWhen.EVERYONE_IN,
     review: bool = False,
+    created_by: Any = None,
 ) -> Created:
     """A new exercise in the lobby, with a seat and a fresh token for every role.
 
     This use case's defaults are the plain ones (close when everyone is in, no review); the
     people-facing entry points (the lobby, `manage.py create_exercise`) propose
-    `people_defaults` instead."""
+    `people_defaults` instead. `created_by`: the operator (a Django user) who made it, when
+    one did."""
     bots = bots or {}
     for role, policy in bots.items():
         if role not in scenario.role_ids:
@@ -92,6 +95,7 @@ def create_exercise(
             close_when=close_when,
             review=review,
             state=initial_state(scenario).to_dict(),
+            created_by=created_by,
         )
         tokens = {}
         for kind, role in [

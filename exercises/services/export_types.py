@@ -35,6 +35,8 @@ class EngineState(TypedDict):
     commitments: dict[str, list[str]]
     met: list[str]
     ending: str | None
+    scheduled: NotRequired[dict[str, int]]
+    skipped: NotRequired[list[str]]
 
 
 class SeatState(TypedDict):

@@ -46,6 +46,8 @@ def fork_exercise(
             auto_advance=old.auto_advance,
             close_when=old.close_when,
             review=old.review,
+            # the operator who made the exercise finds its forks in the lobby too
+            created_by=old.created_by,
         )
         fork = created.exercise
         fork.state = state.to_dict()

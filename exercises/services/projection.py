@@ -137,15 +137,16 @@ def events_for(seat: Seat, since: int, limit: int = 1000) -> list[dict[str, Any]
 
 
 def result_for(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> dict[str, Any]:
-    """A move's result (`MoveResult.to_dict()`) as `who` may see it: without the changes to
-    variables it may not see in `state` (a lab's scaling also raises the hidden risk)."""
+    """A move's result (`MoveResult.to_dict()`), or a rule's notice, as `who` may see it:
+    without the changes to variables it may not see in `state` (a lab's scaling also raises
+    the hidden risk)."""
     if who == FACILITATOR:
         return result
-    shown = _changes_seen(scenario, state, who, result)
+    shown = changes_seen(scenario, state, who, result)
     return _revealed({**result, "changes": shown}, scenario.reveal(result["action"]))
 
 
-def _changes_seen(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> list[Any]:
+def changes_seen(scenario: Any, state: Any, who: str, result: dict[str, Any]) -> list[Any]:
     changes = result.get("changes") or []
     return [c for c in changes if can_see(scenario, state, who, c["variable"])]
 
@@ -156,7 +157,7 @@ def outcome_result(
     """A move's result as its role's `role.outcome` stores it: without the changes to variables
     the role may not see, and, where its action reveals less than the roll, saying so in
     `reveal`; `shown_to` cuts it for the role, the facilitator reads it whole."""
-    shown = _changes_seen(scenario, state, role, result)
+    shown = changes_seen(scenario, state, role, result)
     reveal = scenario.reveal(result["action"])
     return {**result, "changes": shown, **({"reveal": reveal} if reveal != "roll" else {})}
 

@@ -27,7 +27,7 @@ from exercises.models import Exercise, Job, Move, Ruling, Seat, Turn
 from . import drafts, engine_log, events, jobs
 from .errors import Conflict
 from .locking import current_turn, current_turn_number, locked, require_facilitator
-from .projection import outcome_result
+from .projection import changes_seen, outcome_result
 from .scenarios import scenario_of, state_of
 from .status import finish_locked
 
@@ -288,8 +288,13 @@ def _record(exercise: Exercise, turn: Turn, outcome: engine.Outcome) -> None:
     folded = engine_log.fold(scenario.role_ids, outcome.events)
     for role, found in folded.by_role.items():
         results = [outcome_result(scenario, outcome.state, role, r) for r in found["results"]]
-        if results or found["notices"] or found["shared"]:
-            outcome_data = {"results": results, "notices": found["notices"]}
+        # A rule's notice names its changes as a result does: cut to what the role may see.
+        notices = [
+            {**n, "changes": changes_seen(scenario, outcome.state, role, n)}
+            for n in found["notices"]
+        ]
+        if results or notices or found["shared"]:
+            outcome_data = {"results": results, "notices": notices}
             if found["shared"]:
                 outcome_data["shared"] = found["shared"]
             events.append(

@@ -8,11 +8,26 @@
 
   // ---- charts ----------------------------------------------------------------------------
 
-  /** Points [{turn, value}] of one numeric variable from the history. */
+  /** Points [{turn, value}] of one numeric variable from the history, ending with its value
+   * now when that differs (set by hand since the last resolved turn, or an inject's). */
   function series(name) {
-    return data.history
+    const points = data.history
       .filter((p) => typeof p.values[name] === "number")
       .map((p) => ({ turn: p.turn, value: p.values[name] }));
+    const now = currentValue(name);
+    const last = points[points.length - 1];
+    if (typeof now !== "number" || (last && last.value === now)) return points;
+    const turn = data.view.turn ? data.view.turn.number : 0;
+    if (last && last.turn >= turn) last.value = now; // set after the turn resolved
+    else points.push({ turn, value: now });
+    return points;
+  }
+
+  function currentValue(name) {
+    const view = data.view;
+    if (view.state && name in view.state) return view.state[name];
+    const mine = (view.me && view.me.private_state) || {};
+    return mine[name];
   }
 
   /** An axis label short enough for its margin: 15,140 as 15.1k, 2,500,000 as 2.5M. */

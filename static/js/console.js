@@ -275,16 +275,8 @@
     });
   }
 
+  // The scenario's injects are console-injects.js's; this is the ad-hoc one.
   function buildInjects() {
-    fill($("scenario-injects"), data.injects.length ? data.injects.map((inj) => h("li", { class: "item" },
-      h("p", { class: "item-title" }, inj.title,
-        h("span", { class: "meta" }, inj.at_turn ? ` · scripted for ${W.turnName(inj.at_turn).toLowerCase()}` : " · on a condition",
-          inj.to ? ` · to ${W.recipients(inj.to)}` : "")),
-      h("p", { class: "text" }, inj.text),
-      h("button", {
-        type: "button", class: "button small",
-        onclick: (e) => act(e.target, () => api("POST", "/control", { command: "inject", inject: inj.id }), `Inject “${inj.title}” sent.`),
-      }, "Send now"))) : h("li", { class: "empty" }, "The scenario has none."));
     roleBoxes($("inject-targets"), "inject-to");
     const form = $("inject-form");
     for (const field of form.querySelectorAll("input, textarea")) W.keepDraft(field, `inject:${field.id}`);

@@ -212,6 +212,15 @@
     }
   }
 
+  /** A value set by hand: into the public state or the role's private one, where it is. */
+  function setValue(name, value) {
+    const mine = data.view.me.private_state;
+    if (data.kind === "facilitator" || name in data.view.state) data.view.state[name] = value;
+    else if (mine && name in mine) mine[name] = value;
+    else return FETCH; // a value this page has not shown yet
+    return DRAW;
+  }
+
   /** Per event type: apply what the event carries to `data`; say DRAW, FETCH or nothing. */
   const reducers = {
     "message.posted": () => null, // the message list follows the events itself
@@ -306,7 +315,8 @@
       move.mean = Math.round(mean * 10000) / 10000;
       return DRAW;
     },
-    "state.set": (d) => { data.view.state[d.variable] = d.value; return DRAW; },
+    "state.set": (d) => setValue(d.variable, d.value),
+    "state.changed": (d) => setValue(d.variable, d.value),
     "seat.joined": (d) => {
       const seat = (data.seats || []).find((s) => s.name === d.seat);
       if (seat) seat.joined = true;
@@ -408,7 +418,7 @@
   function merge(fresh) {
     const me = Object.assign({}, data.view.me, fresh.view.me); // keeps briefing and actions
     data.view = Object.assign(fresh.view, { me });
-    for (const key of ["variables", "commitments", "ending", "seats"]) {
+    for (const key of ["variables", "commitments", "ending", "seats", "injects", "schedule_from"]) {
       if (key in fresh) data[key] = fresh[key];
     }
     addPoint(fresh.point);

@@ -106,7 +106,7 @@
       for (const draw of detail.draws || []) {
         items.push(h("li", { class: `item roll ${draw.success ? "success" : "failure"}` },
           h("p", { class: "item-title" }, `${draw.label || draw.subject || draw.key}`, draw.role ? ` · ${W.whoName(draw.role)}` : ""),
-          h("p", { class: "text" }, `Chance ${percent(draw.chance)}, rolled ${Number(draw.roll).toFixed(3)}: ${draw.success ? "success" : "failure"}`)));
+          h("p", { class: "text" }, `${W.d100(draw)}: ${draw.success ? "success" : "failure"}`)));
       }
     }
     fill($("replay-rolls"), items.length ? items : h("li", { class: "empty" }, "None yet."));

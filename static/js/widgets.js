@@ -51,12 +51,15 @@
           ? h("ul", { class: "narrative" }, d.narrative.map((line) => h("li", {}, line)))
           : "Nothing visible happened.")];
       case "role.outcome":
+        // `success` is null where the actor learns only the text: then no outcome is named.
         return (d.results || []).map((r) => item(
           verdictClass(r),
           verdictTitle(r, actionLabel),
           r.text, r.accepted ? null : r.reason,
           r.shared_with ? h("p", { class: "meta shared-with" }, `(shared with: ${sharedWith(r.shared_with, r.role)})`) : null,
-        )).concat((d.notices || []).map((n) => item("notice", "Notice", n.text)))
+          // dice.js (loaded later) shows the roll and the changes, where the seat has them
+          W.diceLine ? W.diceLine(r.draw) : null, W.changesLine ? W.changesLine(r.changes) : null,
+        )).concat((d.notices || []).map((n) => item("notice", "Notice", n.text, W.changesLine ? W.changesLine(n.changes) : null)))
           .concat((d.shared || []).map((s) => item("notice", "Told to you in confidence", s.text,
             h("p", { class: "meta shared-with" }, `(shared with: ${sharedWith(s.shared_with, null)})`))));
       case "commitment.met":

@@ -24,6 +24,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "finish": {},
     "extend": {"seconds": 60},
     "inject": {"title": "News", "text": "A leak."},
+    "schedule_inject": {"inject": "midterm_pressure", "turn": 3},
+    "skip_inject": {"inject": "scary_demo"},
     "set_state": {"variable": "public_concern", "value": 55, "reason": "A poll."},
     "replace_seat": {"role": "meta", "bot_policy": "no-pause"},
     "fork": {"turn": 0},
@@ -123,4 +125,16 @@ def test_an_unknown_command_is_a_400_and_changes_nothing(
 
     assert response.status_code == 400, response.content
     assert api.error_of(response)["code"] == "invalid"
+    assert snapshot(api, game) == before
+
+
+def test_a_value_set_out_of_its_bounds_is_a_400_that_names_them(api: Api, game: Game) -> None:
+    before = snapshot(api, game)
+    body = {"command": "set_state", "variable": "public_concern", "value": 101, "reason": "x"}
+
+    response = api.post(game.url("/control"), game.tokens["facilitator"], body)
+
+    assert response.status_code == 400, response.content
+    error = api.error_of(response)
+    assert error == {"code": "invalid", "message": "public_concern must be between 0 and 100"}
     assert snapshot(api, game) == before

@@ -257,11 +257,11 @@ def test_the_facilitator_steers_the_exercise(api: Api, game: Game) -> None:
     assert view()["status"] == "running"
     assert len(logged("exercise.paused")) == len(logged("exercise.resumed")) == 1
 
-    assert control(api, game, "inject", inject="red_team_report").status_code == 200
+    assert control(api, game, "inject", inject="midterm_pressure").status_code == 200
     assert control(api, game, "inject", title="News", text="A leak.", to=["gdm"]).status_code == 200
     injects = logged("inject")
     assert [(i["inject"], i["title"]) for i in injects][-1] == (None, "News")
-    assert "red_team_report" in [i["inject"] for i in injects]
+    assert "midterm_pressure" in [i["inject"] for i in injects]
 
     poll = control(api, game, "set_state", variable="public_concern", value=55, reason="A poll.")
     assert poll.status_code == 200

@@ -84,7 +84,7 @@ def test_the_facilitator_steps_through_everything_and_a_role_through_what_it_saw
     expect(page.locator("#position")).to_contain_text(f"seq {adjudicated} · Month 1")
     expect(page.locator("#replay-moves")).to_contain_text("ANTHROPIC-GAMBIT")
     expect(page.locator("#replay-moves")).to_contain_text("OPENAI-SECRET reason")
-    expect(page.locator("#replay-rolls")).to_contain_text("Chance 50%")
+    expect(page.locator("#replay-rolls")).to_contain_text("needed 50 or less, rolled")
     expect(page.locator("#replay-story")).to_contain_text("What happened")
     expect(page.locator("#replay-messages")).to_contain_text("OPENAI-TO-GDM only")
     charts = page.locator("#replay-charts figure")
@@ -109,7 +109,7 @@ def test_the_facilitator_steps_through_everything_and_a_role_through_what_it_saw
     open_replay(lab, exercise, "anthropic", adjudicated)
     expect(lab.locator("#replay-moves")).to_contain_text("ANTHROPIC-GAMBIT")
     expect(lab.locator("#replay-moves")).to_contain_text("OpenAI (CEO) made a move (secret)")
-    expect(lab.locator("#replay-rolls")).to_contain_text("Chance 50%")
+    expect(lab.locator("#replay-rolls")).to_contain_text("needed 50 or less, rolled")
     expect(lab.locator("#replay-messages")).to_contain_text("Hello everyone.")
     lab.get_by_role("button", name="End").click()
     for where in ("#replay-moves", "#replay-messages", "#replay-log", "#replay-rolls"):

@@ -143,11 +143,14 @@ def test_an_operator_signs_in_creates_an_exercise_and_opens_its_console(
     expect(page.locator("#event-log")).to_contain_text("The red team's new findings")
     expect(page.locator("#state tr", has_text="misalignment_risk")).to_contain_text("61")
 
-    # injects: one of the scenario's, and one written here for two roles
-    page.locator("#scenario-injects li", has_text="Red-team report").get_by_role(
+    # injects: one of the scenario's (sent while a turn is open, not one that fired already),
+    # and one written here for two roles
+    page.locator("#controls").get_by_role("button", name="Start").click()
+    expect(page.locator("#status")).to_contain_text("(open)")
+    page.locator("#scenario-injects li", has_text="Midterm season").get_by_role(
         "button", name="Send now"
     ).click()
-    expect(page.locator("#results")).to_contain_text("Inject: Red-team report")
+    expect(page.locator("#results")).to_contain_text("Inject: Midterm season")
     page.get_by_label("Title").fill("Leaked memo")
     page.get_by_label("Text", exact=True).fill("A memo about the pause leaks to the press.")
     page.locator("#inject-targets").get_by_label("OpenAI (CEO)").check()

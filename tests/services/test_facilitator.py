@@ -116,9 +116,29 @@ def test_set_state_changes_the_value_and_records_the_reason_for_the_facilitator_
         "value": 55,
         "reason": "a documentary aired",
     }
-    assert [e["type"] for e in cast.visible("facilitator")][-1] == "state.set"
+    assert [e["type"] for e in cast.visible("facilitator")][-2:] == ["state.set", "state.changed"]
     for seat in ("anthropic", "openai", "observer"):
         assert "state.set" not in [e["type"] for e in cast.visible(seat)]
+
+
+def test_every_seat_that_may_see_a_value_set_by_hand_is_told_its_new_value_at_once(
+    cast: Cast,
+) -> None:
+    # when the facilitator sets a public value, one of openai's own and a hidden one
+    commands.set_state(cast.facilitator, "public_concern", 55, "a documentary aired")
+    commands.set_state(cast.facilitator, "openai.valuation_busd", 420.5, "a down round")
+    commands.set_state(cast.facilitator, "misalignment_risk", 60, "the red team found more")
+
+    # then each seat is told the values it may see, never the reason
+    def told(seat: str) -> list[dict[str, Any]]:
+        return [e["data"] for e in cast.visible(seat) if e["type"] == "state.changed"]
+
+    public = {"variable": "public_concern", "value": 55}
+    private = {"variable": "openai.valuation_busd", "value": 420.5}
+    assert told("observer") == [public]
+    assert told("anthropic") == [public]
+    assert told("openai") == [public, private]
+    assert told("facilitator") == [public, private]
 
 
 def test_set_state_on_a_role_variable_and_a_bool(cast: Cast) -> None:
@@ -129,8 +149,27 @@ def test_set_state_on_a_role_variable_and_a_bool(cast: Cast) -> None:
     assert (values["openai.valuation_busd"], values["treaty_signed"]) == (420.5, True)
 
 
-def test_set_state_keeps_a_value_inside_its_bounds(cast: Cast) -> None:
-    commands.set_state(cast.facilitator, "public_concern", 250, "panic")
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("public_concern", 250, "public_concern must be between 0 and 100"),
+        ("public_concern", -1, "public_concern must be between 0 and 100"),
+        ("openai.valuation_busd", -5.5, "openai.valuation_busd must be at least 0"),
+    ],
+)
+def test_set_state_refuses_a_value_outside_its_bounds_and_says_them(
+    cast: Cast, variable: str, value: float, message: str
+) -> None:
+    before = (cast.exercise().state, cast.seqs())
+
+    with pytest.raises(Invalid, match=message):
+        commands.set_state(cast.facilitator, variable, value, "panic")
+
+    assert (cast.exercise().state, cast.seqs()) == before
+
+
+def test_set_state_takes_a_value_on_its_bounds(cast: Cast) -> None:
+    commands.set_state(cast.facilitator, "public_concern", 100, "panic")
 
     assert cast.exercise().state["values"]["public_concern"] == 100
 

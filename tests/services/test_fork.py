@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from exercises.engine import State
@@ -148,3 +149,12 @@ def test_a_fork_closes_and_reviews_its_turns_as_the_exercise_it_came_from(played
     new = fork.fork_exercise(played.facilitator, 1).exercise
 
     assert (new.close_when, new.review) == ("deadline", True)
+
+
+def test_a_fork_belongs_to_the_operator_who_made_the_exercise(played: Cast) -> None:
+    operator = User.objects.create_user("operator")
+    Exercise.objects.filter(public_id=played.public_id).update(created_by=operator)
+
+    created = fork.fork_exercise(played.facilitator, 1)
+
+    assert created.exercise.created_by == operator
