@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from exercises.engine import OBSERVER, Rejected, Scenario, State, StateChange, can_see, fire_inject
 from exercises.engine.effects import apply_changes
-from exercises.models import Exercise, Seat, hash_token
+from exercises.models import Exercise, Seat, Turn, hash_token
 
 from . import engine_log, events
 from .creation import new_token
@@ -19,7 +19,7 @@ from .errors import Conflict, Invalid
 from .locking import current_turn, current_turn_number, locked, require_facilitator
 from .scenarios import scenario_of, state_of
 from .status import finish_locked, tell_everyone, transition
-from .turns import open_turn, schedule_bots
+from .turns import open_turn, redraft, schedule_bots
 
 
 def start(seat: Seat) -> None:
@@ -196,6 +196,10 @@ def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:
             audience=events.FACILITATOR_ONLY,
         )
         tell_viewers(exercise, scenario, new, variable)
+        turn = current_turn(exercise)
+        if turn is not None and turn.phase == Turn.Phase.REVIEW:
+            # Publishing adjudicates from the state as it is then: the draft shows that now.
+            redraft(exercise, turn)
 
 
 def tell_viewers(exercise: Exercise, scenario: Scenario, state: State, variable: str) -> None:

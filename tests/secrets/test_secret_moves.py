@@ -100,7 +100,10 @@ def play_until(case: Case, with_secret: bool, stop: str) -> Play:
 
 
 def views_of(play: Play, seat: str, pages: bool) -> dict[str, str]:
-    """Everything `seat` can read, normalised."""
+    """Everything `seat` can read, normalised; for `room`, the room view the facilitator puts
+    on the wall."""
+    if seat == "room":
+        return room_views(play)
     events = play.call("GET", "/events?since=0", seat)
     seqs = [e["seq"] for e in json.loads(events)["events"]]
     ids = [play.public_id, *play.tokens.values()]
@@ -123,8 +126,24 @@ def views_of(play: Play, seat: str, pages: bool) -> dict[str, str]:
     return {name: normal(text) for name, text in views.items()}
 
 
+def room_views(play: Play) -> dict[str, str]:
+    browser = Client()
+    browser.get(f"/join/{play.tokens['facilitator']}")
+    room = f"/exercises/{play.public_id}/room"
+    events = browser.get(f"{room}/api/events?since=0").content.decode()
+    seqs = [e["seq"] for e in json.loads(events)["events"]]
+    ids = [play.public_id, *play.tokens.values()]
+    normal = Normaliser(ids, seqs)
+    views = {"events": events}
+    for name in ("/", "/now.json"):
+        response = browser.get(f"{room}{name}")
+        assert response.status_code == 200, name
+        views[name] = response.content.decode()
+    return {name: normal(text) for name, text in views.items()}
+
+
 def others(case: Case, play: Play) -> list[str]:
-    return [s for s in play.tokens if s not in (case.actor, "facilitator")]
+    return [s for s in [*play.tokens, "room"] if s not in (case.actor, "facilitator")]
 
 
 def assert_same_for_others(case: Case, stop: str, pages: bool) -> None:

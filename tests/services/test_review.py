@@ -324,6 +324,23 @@ def test_a_value_set_during_review_is_in_the_published_turn_and_replay_agrees(
     assert verify_export(data) == (1, [])
 
 
+def test_a_value_set_during_review_shows_in_the_draft_at_once(
+    create: Callable[..., Cast],
+) -> None:
+    from exercises.services import commands
+
+    cast = started(create, review=True)
+    play_turn(cast)
+    turns.close_turn(cast.facilitator, anyway=True)
+    drafted = cast.turn().draft
+
+    commands.set_state(cast.facilitator, "public_concern", 77, "A poll during the review.")
+
+    draft = cast.turn().draft
+    assert draft != drafted
+    assert cast.turn().state_at_close["values"]["public_concern"] == 77
+
+
 def test_a_ruling_for_the_mover_only_leaves_every_other_seat_as_if_it_said_nothing(
     create: Callable[..., Cast],
 ) -> None:
