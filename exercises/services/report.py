@@ -10,6 +10,7 @@ escaped labels only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -243,8 +244,9 @@ def _draws(turn: ExportTurn, labels: Labels) -> list[dict[str, Any]]:
             "turn": turn["number"],
             "role": labels.role(draw["role"]),
             "what": draw["label"],
-            "chance": f"{round(draw['chance'] * 100)}%",
-            "roll": f"{draw['roll']:.3f}",
+            # As a d100, as the pages show it: "needed 40 or less, rolled 79".
+            "chance": f"{round(draw['chance'] * 100)} or less",
+            "roll": str(math.floor(draw["roll"] * 100) + 1),
             "success": draw["success"],
         }
         for draw in turn["draws"]
@@ -322,7 +324,7 @@ def _outcome(result: dict[str, Any]) -> str:
 HEADLINES = {
     "exercise.created": "Exercise created",
     "exercise.forked": "Made from another exercise",
-    "exercise.forked_to": "A new exercise made from this one",
+    "exercise.forked_to": "A new exercise was made from this one",
     "exercise.started": "Exercise started",
     "exercise.paused": "Paused",
     "exercise.resumed": "Resumed",
@@ -351,6 +353,15 @@ HEADLINES = {
     "note.added": "Note",
     "note.edited": "Note edited",
     "note.deleted": "Note deleted",
+    "exercise.options_set": "How turns close",
+    "turn.drafted": "Drafted for review",
+    "move.overridden": "Outcome overridden",
+    "move.rerolled": "Re-rolled",
+    "narrative.edited": "Narrative rewritten",
+    "ruling.dropped": "Ruling dropped",
+    "state.changed": "New value",
+    "inject.scheduled": "Inject moved",
+    "inject.skipped": "Inject skipped",
 }
 
 

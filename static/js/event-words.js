@@ -45,6 +45,9 @@
     "move.rerolled": "Re-rolled",
     "narrative.edited": "Narrative rewritten",
     "ruling.dropped": "Ruling dropped",
+    "state.changed": "New value",
+    "inject.scheduled": "Inject moved",
+    "inject.skipped": "Inject skipped",
   };
 
   /** A type's headline; an unknown type (a newer server) in words rather than as code. */
@@ -62,6 +65,8 @@
     "exercise.created": (d) => `“${d.name}”`,
     "exercise.forked": (d) => `From “${d.name}”, after ${turnName(d.turn).toLowerCase()}`,
     "exercise.forked_to": (d) => `“${d.name}”, from ${turnName(d.turn).toLowerCase()}`,
+    "exercise.started": () => "",
+    "exercise.paused": () => "",
     "exercise.resumed": (d) => (d.deadline ? `Closes at ${clock(d.deadline)}` : ""),
     "exercise.finished": (d) => (d.ending ? `Ending reached: ${d.ending}` : "Finished by the facilitator"),
     "turn.opened": (d) => `${turnName(d.number)}${d.deadline ? `, closes at ${clock(d.deadline)}` : ""}`,
@@ -95,6 +100,9 @@
     "move.overridden": (d) => `${whoName(d.role)}'s move ${d.outcome === "success" ? "succeeds" : "fails"} (${d.reason})`,
     "move.rerolled": (d) => `${whoName(d.role)}'s move: ${d100(d.previous)}, then ${d100(d.draw)}${d.reason ? ` (${d.reason})` : ""}`,
     "narrative.edited": (d) => `Line ${d.line + 1}: ${d.text}`,
+    "state.changed": (d) => `${variableLabel(d.variable)} is now ${formatValue(d.value)}`,
+    "inject.scheduled": (d) => `${d.inject} moved to ${turnName(d.turn).toLowerCase()}`,
+    "inject.skipped": (d) => `${d.inject} will not fire by itself`,
     "ruling.dropped": (d) => `${whoName(d.role)}'s ruled move was replaced: its ruling no longer stands`,
   };
 

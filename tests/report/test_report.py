@@ -183,7 +183,7 @@ def test_it_holds_the_dice_the_notes_and_the_debrief() -> None:
     ]
     html = render_report(export_shaped(notes=notes_))
 
-    assert "We stall" in html and "40%" in html and "0.210" in html
+    assert "We stall" in html and "40 or less" in html and ">22<" in html
     assert "They hesitated." in html
     assert "Talk about the button." in html
     assert "a bot (no-pause)" in html

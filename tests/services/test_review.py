@@ -336,9 +336,10 @@ def test_a_value_set_during_review_shows_in_the_draft_at_once(
 
     commands.set_state(cast.facilitator, "public_concern", 77, "A poll during the review.")
 
-    draft = cast.turn().draft
-    assert draft != drafted
-    assert cast.turn().state_at_close["values"]["public_concern"] == 77
+    turn = cast.turn()
+    assert turn.draft != drafted
+    assert turn.state_at_close is not None
+    assert turn.state_at_close["values"]["public_concern"] == 77
 
 
 def test_a_ruling_for_the_mover_only_leaves_every_other_seat_as_if_it_said_nothing(
