@@ -30,7 +30,7 @@ def test_a_player_told_only_the_text_of_a_result_is_not_told_whether_it_worked(
     path.write_text(text.replace("moves_per_turn: 2\n", "moves_per_turn: 2\nreveal: text\n"))
     out = server.manage(
         "create_exercise", str(path), "--name", "Texts", "--players", "anthropic,openai",
-        "--base-url", server.url, "--json",
+        "--base-url", server.url, "--json", "--close-when", "everyone_in", "--no-review",
     )  # fmt: skip
     created = json.loads(out)
     tokens = {name: seat["token"] for name, seat in created["seats"].items()}
