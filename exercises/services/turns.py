@@ -28,7 +28,7 @@ from . import drafts, engine_log, events, jobs
 from .errors import Conflict
 from .locking import current_turn, current_turn_number, locked, require_facilitator
 from .projection import changes_seen, outcome_result
-from .scenarios import scenario_of, state_of
+from .scenarios import role_name, scenario_of, state_of
 from .status import finish_locked
 
 
@@ -89,10 +89,19 @@ def unruled(turn: Turn) -> list[Move]:
 def refuse_unruled(turn: Turn) -> None:
     pending = unruled(turn)
     if pending:
-        named = ", ".join(f"{m.role}'s move {m.public_id}" for m in pending)
-        raise Conflict(
-            f"{len(pending)} free-form move(s) have no ruling: {named}", code="rulings_pending"
+        # Read by the facilitator in the console's confirmation, and by programs for the ids.
+        named = "; ".join(
+            f"{role_name(turn.exercise, m.role)}: “{_excerpt(m.rationale)}” (move {m.public_id})"
+            for m in pending
         )
+        many = f"{len(pending)} free-form moves have"
+        count = "1 free-form move has" if len(pending) == 1 else many
+        raise Conflict(f"{count} no ruling: {named}", code="rulings_pending")
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def close_locked(exercise: Exercise, turn: Turn, reason: str) -> bool:

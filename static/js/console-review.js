@@ -130,7 +130,7 @@
       const pending = (data.view.draft || {}).rulings_pending || [];
       let anyway = false;
       if (pending.length) {
-        if (!window.confirm(`${pending.length} free-form move(s) have no ruling: publish anyway and refuse them?`)) return;
+        if (!window.confirm(`${pending.length === 1 ? "A free-form move has" : `${pending.length} free-form moves have`} no ruling: publish anyway and refuse ${pending.length === 1 ? "it" : "them"}?`)) return;
         anyway = true;
       }
       control(e.target, { command: "publish", anyway }, "Published: every seat has its results.");

@@ -547,6 +547,8 @@
     if (view.status === "paused") return "Paused: the clock is stopped";
     if (!turn) return "";
     if (turn.phase === "adjudicating") return "Being adjudicated…";
+    // Only the facilitator sees this phase: every other seat is told "adjudicating".
+    if (turn.phase === "review") return "In review: nobody sees the results until you publish";
     if (turn.phase === "resolved") return "Resolved; waiting for the next " + data.turn_label;
     if (!turn.deadline) return "No deadline";
     const left = Math.round((Date.parse(turn.deadline) - (Date.now() + clockOffset)) / 1000);

@@ -62,7 +62,9 @@ def test_a_facilitator_reviews_a_turn_of_two_players_and_publishes_it(
 
     # closing is refused while the ruling is pending; "close anyway" puts the turn in review
     console.get_by_role("button", name="Close the turn").click()
-    expect(console.locator("#notice")).to_contain_text("have no ruling")
+    expect(console.locator("#notice")).to_contain_text(
+        "1 free-form move has no ruling: Anthropic (CEO): “We quietly brief the regulator.”"
+    )
     banner.get_by_role("button", name="Close anyway").click()
     expect(console.locator("#status")).to_contain_text("(review)")
     expect(console.locator("#review-draft")).to_be_visible()
