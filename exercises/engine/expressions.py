@@ -115,7 +115,10 @@ class Environment:
         self._bound: dict[str, Any] = {}
         self.context.set_variable_resolver(self._bound.get)
         self.roles: dict[str, dict[str, Any]] = {}
-        self.memo: dict[str, Any] = {}
+        self.memo: dict[Any, Any] = {}
+
+    def bound(self, name: str) -> Any:
+        return self._bound.get(name)
 
     def bind(self, **variables: Any) -> Environment:
         self._bound.update(variables)
