@@ -171,7 +171,7 @@ def compile_expression(source: str) -> Expression:
             folded = None
         if isinstance(folded, bool | int | float | str):
             constant = folded
-    per_role = {} if constant is None and rewritten != source else None
+    per_role: dict[str, Any] | None = {} if constant is None and rewritten != source else None
     return Expression(source, program, constant, per_role)
 
 
