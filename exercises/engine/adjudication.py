@@ -83,8 +83,27 @@ def _admit(
     action, params = verdict
     _bind(env, scenario, state, move.role, params)
     _count(scenario, action, move.role, tally)
-    _afford(scenario, state, env, action, move.role, params, tally)
+    _afford(scenario, state, env, action, move.role, params, tally, move.key)
     return params
+
+
+def _costs(
+    scenario: Scenario,
+    env: Environment,
+    action: ActionSpec,
+    role: str,
+    params: Mapping[str, Any],
+    key: str,
+) -> list[StateChange]:
+    """The move's costs. A bot's move is priced when the bot picks it, again when it is
+    admitted and when it pays; like its legality, the price depends only on the move and the
+    start-of-turn state, so the environment remembers it (params are bound by the caller)."""
+    memo_key = ("cost", key)
+    costs: list[StateChange] | None = env.memo.get(memo_key)
+    if costs is None:
+        reason = f"cost of {action.id}"
+        costs = env.memo[memo_key] = cost_changes(scenario, action.cost, env, role, params, reason)
+    return costs
 
 
 def _legality(
@@ -133,9 +152,10 @@ def _afford(
     role: str,
     params: Mapping[str, Any],
     tally: Tally,
+    key: str,
 ) -> None:
     try:
-        costs = cost_changes(scenario, action.cost, env, role, params, action.id)
+        costs = _costs(scenario, env, action, role, params, key)
     except (ExpressionError, ValueError) as exc:
         raise Rejected(f"the scenario cannot price this move: {exc}") from exc
     for change in costs:
@@ -297,9 +317,7 @@ class _Play:
         assert action is not None  # _admit checked it
         _bind(self.env, self.scenario, self.state, move.role, params)
         try:
-            changes = cost_changes(
-                self.scenario, action.cost, self.env, move.role, params, f"cost of {action.id}"
-            )
+            changes = list(_costs(self.scenario, self.env, action, move.role, params, move.key))
             chance = _chance(self.scenario, action.chance, self.env)
             draw = self._roll(move, draw_key, chance, action.label)
             success, overridden = self._decide(move, draw.success if draw else chance >= 1)

@@ -47,7 +47,7 @@ def choose_moves(
     rng = None  # made only for a play with a chance: most plays have none
     tally = Tally()
     moves: list[Move] = []
-    for play in plays_for(scenario, policy, role):
+    for play, move in _candidates(scenario, policy, role):
         if play.chance < 1:
             rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
             if rng.random() >= play.chance:
@@ -58,10 +58,25 @@ def choose_moves(
                 continue
         except ExpressionError:
             continue
-        move = Move(role, play.action, dict(play.params), text=f"policy {policy}")
         try:
             _admit(scenario, state, env, move, tally)
         except Rejected:
             continue
         moves.append(move)
     return moves
+
+
+def _candidates(scenario: Scenario, policy: str, role: str) -> list[tuple[PlaySpec, Move]]:
+    """Each play with the move it makes. A move is immutable and the same every turn, so it
+    is made once per scenario: `simulate` asked for some 20 new moves a turn, each hashing
+    its params into its key (benchmarks/README.md)."""
+    cache = scenario.cache.setdefault("bot_moves", {})
+    found: list[tuple[PlaySpec, Move]] | None = cache.get((policy, role))
+    if found is None:
+        text = f"policy {policy}"
+        found = [
+            (play, Move(role, play.action, dict(play.params), text=text))
+            for play in plays_for(scenario, policy, role)
+        ]
+        cache[(policy, role)] = found
+    return found

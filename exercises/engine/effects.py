@@ -8,6 +8,7 @@ clamped to its bounds. So the same moves give the same state whichever arrived f
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,12 +31,18 @@ def normalise_target(target: str) -> str:
 
 def target_name(target: str, role: str | None, params: Mapping[str, Any]) -> str:
     """The flat variable an effect target names for this role and these params."""
-    parts = normalise_target(target).split(".")
+    parts = _parts(target)
     if parts[0] == "me" and len(parts) == 2 and role:
         return f"{role}.{parts[1]}"
     if parts[0] == "params" and len(parts) == 3:
         return f"{params[parts[1]]}.{parts[2]}"
     return ".".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parts(target: str) -> tuple[str, ...]:
+    # A scenario has a few hundred targets; each effect of each move used to split its own.
+    return tuple(normalise_target(target).split("."))
 
 
 def branch_changes(

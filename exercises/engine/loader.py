@@ -86,12 +86,12 @@ def _parse_yaml(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ScenarioLoadError([LoadError(path, 0, "", "is larger than 1 MB")])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        if node is None:
-            raise ScenarioLoadError([LoadError(path, 1, "", "is empty")])
-        lines: dict[Loc, int] = {}
-        _record_lines(node, (), lines, [0])
-        data = yaml.SafeLoader(text).get_single_data()
+        try:
+            data, lines = _parse_with(_FAST_LOADER, text, path)
+        except yaml.YAMLError:
+            # libyaml words its errors otherwise and points elsewhere: an author reads the
+            # pure-Python parser's, which the tests pin down.
+            data, lines = _parse_with(yaml.SafeLoader, text, path)
     except yaml.YAMLError as exc:
         raise ScenarioLoadError([_yaml_error(exc, path)]) from exc
     except _TooBig as exc:
@@ -101,6 +101,25 @@ def _parse_yaml(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
     if not isinstance(data, dict):
         raise ScenarioLoadError([LoadError(path, 1, "", "must be a mapping of fields")])
     return data, lines
+
+
+# libyaml when PyYAML was built with it: the pure-Python parser took 0.6 s of the 0.7 s that
+# loading `ai-pause` cost, before `simulate` could start a run (benchmarks/README.md).
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_with(loader_class: Any, text: str, path: str) -> tuple[Any, dict[Loc, int]]:
+    """The document's data (built from the node whose lines were read, not parsed again)."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioLoadError([LoadError(path, 1, "", "is empty")])
+        lines: dict[Loc, int] = {}
+        _record_lines(node, (), lines, [0])
+        return loader.construct_document(node), lines
+    finally:
+        loader.dispose()
 
 
 class _TooBig(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from .expressions import Expression, compile_expression
 from .schema import (
@@ -77,6 +77,8 @@ class Scenario:
     _by_owner: dict[str | None, dict[str, Variable]] = field(default_factory=dict, repr=False)
     _resolved: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False)
     _actions: dict[str, ActionSpec] = field(default_factory=dict, repr=False)
+    # What the engine derives once from the spec and keeps for speed, by kind.
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # The attributes pages and commands read most, named as in the file.
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .expressions import Environment
@@ -72,7 +72,10 @@ class State:
         )
 
     def evolve(self, **changes: Any) -> State:
-        return replace(self, **changes)
+        # dataclasses.replace checks every field's kind on each call: 8 times a turn.
+        fields = dict(self.__dict__)
+        fields.update(changes)
+        return State(**fields)
 
 
 def initial_state(scenario: Scenario) -> State:
@@ -95,6 +98,8 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     last = getattr(_cache, "last", None)
     if last and all(a is b for a, b in zip(last[0], key, strict=True)):
         env: Environment = last[1]
+        if env.bound("turn") != turn:
+            env.memo.clear()  # what it remembers was judged in another turn
         return env.bind(turn=turn)
     roles = {rid: role_values(scenario, state.values, rid) for rid in scenario.role_ids}
     env = Environment(

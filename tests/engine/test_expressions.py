@@ -266,3 +266,24 @@ def test_names_inside_string_literals_are_not_references() -> None:
 
 def test_macro_variables_are_not_references() -> None:
     assert load_errors(scenario_with(when="[1, 2].exists(x, x > state.count)")) == []
+
+
+def test_me_reads_whichever_role_is_bound_at_each_evaluation() -> None:
+    # `me.` is compiled once per role; switching roles back and forth on one environment must
+    # still read each role's own value.
+    scenario = load_scenario_text(scenario_with(when="me.cash > 1.0"), "probe.yaml")
+    start = initial_state(scenario)
+    env = environment(scenario, start.evolve(values={**start.values, "b.cash": 7.0}), 1)
+    expression = scenario.expr("me.cash + 0.5")
+
+    seen = [expression.evaluate(env.bind(role=role)) for role in ("a", "b", "a", "b")]
+
+    assert seen == [2.5, 7.5, 2.5, 7.5]
+
+
+def test_me_inside_a_string_literal_is_text_for_every_role() -> None:
+    scenario = load_scenario_text(scenario_with(when="me.cash > 1.0"), "probe.yaml")
+    env = environment(scenario, initial_state(scenario), 1)
+    expression = scenario.expr("'me.cash' + string(me.cash)")
+
+    assert expression.evaluate(env.bind(role="b")) == "me.cash2"

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", default="0", help="the batch seed (default 0)")
         parser.add_argument("--turns", type=int, default=None, help="default: the scenario's")
         parser.add_argument(
-            "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: cores)"
+            "--workers", type=int, default=available_cores(), help="processes (default: cores)"
         )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -66,6 +66,14 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=2), ending="\n")
         else:
             self.stdout.write(table(scenario, result, seed))
+
+
+def available_cores() -> int:
+    """The cores this process may run on: fewer than the machine's when it is pinned (taskset,
+    a container's cpuset), and a worker more than the cores only waits for one."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def parse_seed(text: str) -> int | str:
