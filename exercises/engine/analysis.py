@@ -14,11 +14,11 @@ from __future__ import annotations
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .adjudication import adjudicate, check_move
-from .analysis_summary import flags, idle_shifts, summarise_setup
+from .analysis_summary import Play, SetupPlays, flags, idle_shifts, summarise_setup
 from .bots import choose_moves, plays_for
 from .loader import load_scenario_text
 from .moves import Move, Rejected
@@ -74,25 +74,6 @@ def setups(scenario: Scenario) -> list[Setup]:
             if other != policy
         ]
     return found
-
-
-@dataclass
-class Play:
-    """One exercise: each variable's value after every turn (turn 0 first) and its ending."""
-
-    rows: list[list[float]]
-    ending: str
-
-
-@dataclass
-class SetupPlays:
-    """All runs of one set-up, with what its bots chose and what the rules allowed."""
-
-    plays: list[Play] = field(default_factory=list)
-    # Turns a role had to move (the exercise not over), and turns it chose each action in.
-    turns: Counter[str] = field(default_factory=Counter)
-    chosen: dict[str, Counter[str]] = field(default_factory=dict)
-    legal: set[tuple[str, str]] = field(default_factory=set)
 
 
 def play(scenario: Scenario, setup: Setup, seed: str, turns: int, out: SetupPlays) -> Play:

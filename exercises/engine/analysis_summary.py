@@ -5,13 +5,31 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 from .scenario import Scenario
 from .simulation import UNRESOLVED, percentile
 
-if TYPE_CHECKING:
-    from .analysis import SetupPlays
+
+@dataclass
+class Play:
+    """One exercise: each variable's value after every turn (turn 0 first) and its ending."""
+
+    rows: list[list[float]]
+    ending: str
+
+
+@dataclass
+class SetupPlays:
+    """All runs of one set-up, with what its bots chose and what the rules allowed."""
+
+    plays: list[Play] = field(default_factory=list)
+    # Turns a role had to move (the exercise not over), and turns it chose each action in.
+    turns: Counter[str] = field(default_factory=Counter)
+    chosen: dict[str, Counter[str]] = field(default_factory=dict)
+    legal: set[tuple[str, str]] = field(default_factory=set)
+
 
 Z95 = 1.959964  # the normal quantile of a two-sided 95 % interval
 IDLE_POINTS = 10.0  # an idle role moving the endings by less than this changes nothing
