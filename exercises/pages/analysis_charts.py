@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-BAR_WIDTH, ROW, LABEL = 300, 26, 170
+BAR_WIDTH, ROW, LABEL = 260, 26, 150
 PLOT_W, PLOT_H, PAD = 300, 120, 30
 
 
@@ -80,6 +80,8 @@ def band_chart(variable: dict[str, Any], band: dict[str, list[float]]) -> SafeSt
 
 def _y_range(variable: dict[str, Any], band: dict[str, list[float]]) -> tuple[float, float]:
     """The variable's bounds when it has both; else the band's own extent, never empty."""
+    if variable["type"] == "bool":
+        return 0.0, 1.0
     if variable["min"] is not None and variable["max"] is not None:
         return float(variable["min"]), float(variable["max"])
     low, high = min(band["p5"]), max(band["p95"])
