@@ -215,3 +215,9 @@ def _always_picked(summaries: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
                     detail = f"{s['policy']}: {role} picks {action} in every state ({n} turns)"
                     found.append(_flag("action_always_picked", f"{role}.{action}", detail))
     return found
+
+
+def ending_ids(result: dict[str, Any]) -> list[str]:
+    """The scenario's endings, and `unresolved` only when some run reached none."""
+    unresolved = any(s["endings"]["unresolved"]["count"] for s in result["setups"])
+    return [e["id"] for e in result["endings"]] + (["unresolved"] if unresolved else [])

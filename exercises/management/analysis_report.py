@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from exercises.engine import Scenario
+from exercises.engine.analysis_summary import ending_ids
 
 
 def report(scenario: Scenario, result: dict[str, Any]) -> str:
@@ -31,7 +32,7 @@ def _flags(result: dict[str, Any]) -> list[str]:
 
 
 def _endings(result: dict[str, Any]) -> list[str]:
-    ids = [e["id"] for e in result["endings"]] + ["unresolved"]
+    ids = ending_ids(result)
     width = max(len(s["label"]) for s in result["setups"])
     lines = ["Share of each ending (95 % Wilson interval), by set-up:", ""]
     lines.append(f"{'set-up':<{width}}  " + "  ".join(f"{e:>19}" for e in ids))

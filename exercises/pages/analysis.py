@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString
 
 from exercises.engine import load_bundled_scenarios
+from exercises.engine.analysis_summary import ending_ids
 from exercises.pages.analysis_charts import band_chart, ending_bars
 from exercises.services.analyses import latest_analysis
 
@@ -56,6 +57,8 @@ def _views(data: dict[str, Any], wanted: str | None) -> dict[str, Any]:
         )
         for s in bases
     ]
+    ids = ending_ids(data)
+    titles = {e["id"]: e["title"] for e in data["endings"]} | {"unresolved": "Unresolved"}
     charts = [
         VariableChart(v["name"], v["label"], band_chart(v, shown["variables"][v["name"]]))
         for v in data["variables"]
@@ -65,12 +68,11 @@ def _views(data: dict[str, Any], wanted: str | None) -> dict[str, Any]:
         "policies": policies,
         "shown_policy": shown["policy"],
         "charts": charts,
-        "endings": [*data["endings"], {"id": "unresolved", "title": "Unresolved"}],
-        "rows": [_row(s, data) for s in data["setups"]],
+        "endings": [titles[e] for e in ids],
+        "rows": [_row(s, ids) for s in data["setups"]],
     }
 
 
-def _row(setup: dict[str, Any], data: dict[str, Any]) -> tuple[str, list[str]]:
-    ids = [e["id"] for e in data["endings"]] + ["unresolved"]
+def _row(setup: dict[str, Any], ids: list[str]) -> tuple[str, list[str]]:
     cells = [setup["endings"][e] for e in ids]
     return setup["label"], [f"{c['share']:.0%} ({c['low']:.0%} to {c['high']:.0%})" for c in cells]
