@@ -19,7 +19,7 @@ from typing import Any
 
 from .adjudication import adjudicate, check_move
 from .analysis_summary import Play, SetupPlays, flags, idle_shifts, summarise_setup
-from .bots import choose_moves, plays_for
+from .bots import choose_moves
 from .loader import load_scenario_text
 from .moves import Move, Rejected
 from .opening import open_turn
@@ -145,6 +145,10 @@ def _sample(scenario: Scenario, spec: ParamSpec, role: str) -> Any:
 
 
 _worker_scenario: Scenario | None = None
+# The (role, action) pairs this process has found legal in this analysis: a later set-up need
+# not ask the rules about them again. Only their union is reported, and the union is the same
+# whichever worker found which, so the output still does not depend on the workers.
+_known_legal: set[tuple[str, str]] = set()
 
 
 def _init_worker(source: str, path: str) -> None:
@@ -155,15 +159,17 @@ def _init_worker(source: str, path: str) -> None:
 def _run_setup(job: tuple[Setup, int, int | str, int]) -> SetupPlays:
     setup, runs, seed, turns = job
     assert _worker_scenario is not None
-    out = SetupPlays()
+    out = SetupPlays(legal=set(_known_legal))
     for index in range(runs):
         out.plays.append(play(_worker_scenario, setup, run_seed(seed, index), turns, out))
+    _known_legal.update(out.legal)
     return out
 
 
 def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[SetupPlays]:
     global _worker_scenario
     _worker_scenario = scenario
+    _known_legal.clear()
     if workers <= 1 or len(jobs) <= 1:
         yield from map(_run_setup, jobs)
         return
@@ -188,8 +194,6 @@ def analyse(
     """The whole analysis as JSON-ready data; `progress` hears of each set-up played."""
     if not scenario.policies:
         raise ValueError(f"{scenario.id} has no policies: there is nothing to analyse")
-    for policy in scenario.policies:
-        plays_for(scenario, policy, scenario.role_ids[0])
     chosen = list(only) if only is not None else setups(scenario)
     jobs = [(setup, runs, seed, scenario.turns) for setup in chosen]
     summaries, legal = [], set()

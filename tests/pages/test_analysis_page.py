@@ -20,7 +20,8 @@ def page(client: Client, url: str) -> str:
 
 
 def store(runs: int = 2) -> None:
-    call_command("analyze", "lab-crisis", "--runs", str(runs), "--store", stdout=StringIO())
+    args = ["--runs", str(runs), "--workers", "1", "--store"]
+    call_command("analyze", "lab-crisis", *args, stdout=StringIO())
 
 
 def test_a_scenario_page_links_to_its_analysis(client: Client) -> None:

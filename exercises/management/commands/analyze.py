@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from exercises.engine import UnknownPolicy
 from exercises.engine.analysis import analyse, setups
 from exercises.management import load, usage_error
 from exercises.management.analysis_report import report
@@ -54,10 +53,7 @@ class Command(BaseCommand):
             def advance(done: int) -> None:
                 bar.update(done)
 
-            try:
-                result = analyse(scenario, runs, seed, workers, progress=advance)
-            except UnknownPolicy as exc:
-                raise usage_error(str(exc.args[0])) from exc
+            result = analyse(scenario, runs, seed, workers, progress=advance)
         if options["store"]:
             from exercises.services.analyses import store_analysis
 
