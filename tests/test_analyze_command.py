@@ -55,12 +55,23 @@ def test_analyze_prints_the_flags_and_each_set_ups_endings() -> None:
     assert "play, hawk plays quiet" in done.stdout
 
 
+def test_analyze_plays_only_the_set_ups_of_the_policies_asked_for() -> None:
+    done = analyze(MINI, "--runs", "3", "--policies", "calm", "--json")
+
+    labels = [s["label"] for s in json.loads(done.stdout)["setups"]]
+    assert labels == [
+        "calm", "calm, a idle", "calm, b idle", "calm, gov idle",
+        "calm, a plays race", "calm, b plays race", "calm, gov plays race",
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["no-such-scenario"], "'no-such-scenario' is neither a file nor a bundled scenario"),
         ([MINI, "--runs", "0"], "--runs must be at least 1, not 0"),
         ([MINI, "--workers", "0"], "--workers must be at least 1, not 0"),
+        ([MINI, "--policies", "calm,nope"], "mini has no policy nope; it has race, calm"),
     ],
 )
 def test_analyze_refuses_bad_input_with_a_clear_error(args: list[str], message: str) -> None:

@@ -61,10 +61,12 @@ class Setup:
         }
 
 
-def setups(scenario: Scenario) -> list[Setup]:
+def setups(scenario: Scenario, bases: Sequence[str] | None = None) -> list[Setup]:
+    """Every set-up of each policy in `bases` (default: all); a role may still be swapped to
+    any policy of the scenario."""
     found: list[Setup] = []
     policies = list(scenario.policies)
-    for policy in policies:
+    for policy in [p for p in policies if bases is None or p in bases]:
         found.append(Setup(policy))
         found += [Setup(policy, idle=role) for role in scenario.role_ids]
         found += [

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from exercises.engine import Scenario
 from exercises.engine.analysis import analyse, setups
 from exercises.management import load, usage_error
 from exercises.management.analysis_report import report
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: cores)"
         )
+        parser.add_argument(
+            "--policies", default=None, help="only the set-ups of these policies (a,b; default all)"
+        )
         parser.add_argument("--json", action="store_true", help="print the whole data as JSON")
         parser.add_argument(
             "--store", action="store_true", help="keep it for the scenario library's page"
@@ -47,13 +51,13 @@ class Command(BaseCommand):
         if not scenario.policies:
             raise usage_error(f"{scenario.id} has no policies: there is nothing to analyse")
         seed = parse_seed(options["seed"])
-        total = len(setups(scenario))
-        with progress_bar(total, enabled=not options["json"]) as bar:
+        chosen = setups(scenario, bases(scenario, options["policies"]))
+        with progress_bar(len(chosen), enabled=not options["json"]) as bar:
 
             def advance(done: int) -> None:
                 bar.update(done)
 
-            result = analyse(scenario, runs, seed, workers, progress=advance)
+            result = analyse(scenario, runs, seed, workers, progress=advance, only=chosen)
         if options["store"]:
             from exercises.services.analyses import store_analysis
 
@@ -62,3 +66,16 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=1), ending="\n")
         else:
             self.stdout.write(report(scenario, result))
+
+
+def bases(scenario: Scenario, text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    wanted = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in scenario.policies]
+    if unknown or not wanted:
+        raise usage_error(
+            f"{scenario.id} has no policy {', '.join(unknown) or repr(text)}; "
+            f"it has {', '.join(scenario.policies)}"
+        )
+    return wanted
