@@ -13,7 +13,7 @@ import os
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from exercises.engine import Scenario
 from exercises.engine.analysis import analyse, setups
@@ -59,9 +59,7 @@ class Command(BaseCommand):
 
             result = analyse(scenario, runs, seed, workers, progress=advance, only=chosen)
         if options["store"]:
-            from exercises.services.analyses import store_analysis
-
-            store_analysis(scenario, result)
+            store(scenario, result)
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=1), ending="\n")
         else:
@@ -79,3 +77,15 @@ def bases(scenario: Scenario, text: str | None) -> list[str] | None:
             f"it has {', '.join(scenario.policies)}"
         )
     return wanted
+
+
+def store(scenario: Scenario, result: dict[str, Any]) -> None:
+    from django.db import DatabaseError
+
+    from exercises.services.analyses import store_analysis
+
+    try:
+        store_analysis(scenario, result)
+    except DatabaseError as exc:
+        message = f"the analysis could not be stored ({exc}); is the database migrated?"
+        raise CommandError(message) from exc
