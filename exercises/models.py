@@ -332,7 +332,8 @@ class Job(models.Model):
     """Work a change asked for, to run once its transaction commits: adjudicating a turn,
     letting the bots move. Written in the same transaction as that change, so no crash, dead
     worker or unreachable broker loses it; `done_at` is set once it has run through, and until
-    then the sweep hands it out again whenever `sent_at` is older than the lease."""
+    then the sweep hands it out again whenever `sent_at` is older than the lease, or, while a
+    worker runs it, as soon as that worker's heartbeat (`beat_at`) stops."""
 
     class Kind(models.TextChoices):
         ADJUDICATE = "adjudicate"
@@ -345,6 +346,9 @@ class Job(models.Model):
     sent_at = models.DateTimeField()
     attempts = models.PositiveIntegerField(default=0)
     done_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed every few seconds by the worker running the job, cleared when it stops: a beat
+    # that grew stale means the worker died or froze mid-job (exercises/services/jobs.py).
+    beat_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -190,6 +190,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 # many seconds without a result the sweep hands the job out again and another worker may take
 # the turn over (the first one died, presumably, or its message was lost).
 WARGAME_ADJUDICATION_LEASE = env_float("WARGAME_ADJUDICATION_LEASE", 30.0)
+# A worker running a job records a heartbeat this often (seconds); five missed beats and the
+# sweep takes the worker for dead and hands its job out again, without waiting for the lease.
+WARGAME_JOB_HEARTBEAT = env_float("WARGAME_JOB_HEARTBEAT", 2.0)
+# How long (seconds) a write waits for an exercise's lock before it gives up with a 503 "busy"
+# and Retry-After (exercises/services/locking.py); on PostgreSQL.
+WARGAME_LOCK_TIMEOUT = env_float("WARGAME_LOCK_TIMEOUT", 3.0)
 # Requests a seat may make through the API: this many a second on average, in bursts of up to
 # WARGAME_API_BURST; more get a 429 (exercises/api/throttle.py).
 WARGAME_API_RATE = env_float("WARGAME_API_RATE", 30.0)
