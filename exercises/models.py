@@ -356,3 +356,14 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of exercise {self.exercise_id}, turn {self.turn_id}"
+
+
+class Heartbeat(models.Model):
+    """When a piece of the deployment last showed it was alive (`sweep`: the periodic sweep,
+    run by a worker in production), for the health endpoint and the metrics."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 
-from exercises.identity import bearer_token, session_seat
+from exercises.identity import bearer_token, note_seat, session_seat
 from exercises.models import Seat
 from exercises.services import seats
 from exercises.services.errors import Forbidden
@@ -29,6 +29,7 @@ def caller(request: HttpRequest, public_id: str) -> Seat:
     header = request.headers.get("Authorization")
     if header is not None:
         seat = seats.authenticate(public_id, bearer_token(header))
+        note_seat(request, seat)
     else:
         seat = session_seat(request, public_id)
         if request.method not in SAFE_METHODS:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -136,16 +137,20 @@ def run(job_id: int) -> bool:
     Job.objects.filter(pk=job_id).update(
         sent_at=now, attempts=F("attempts") + 1, beat_at=now if beating else None
     )
+    fields = {"job": job_id, "kind": job.kind, "exercise": job.exercise.public_id}
+    started = time.perf_counter()
     try:
         with _beating(job_id) if beating else _quiet():
             done = _handlers[job.kind](job)
     except Exception as exc:
         # Kept, not dropped: the sweep hands the job out again, later after each failure.
-        log.exception("job %s (%s) failed; it will be tried again", job_id, job.kind)
+        log.exception("job failed; it will be tried again", extra=fields)
         Job.objects.filter(pk=job_id).update(error=f"{type(exc).__name__}: {exc}"[:2000])
         return False
     if done:
         Job.objects.filter(pk=job_id, done_at=None).update(done_at=timezone.now())
+    took = round((time.perf_counter() - started) * 1000, 1)
+    log.info("job", extra={**fields, "done": done, "ms": took, "attempt": job.attempts + 1})
     return done
 
 

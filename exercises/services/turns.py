@@ -23,7 +23,7 @@ from exercises import engine
 from exercises.engine import OBSERVER, visible_values
 from exercises.models import Exercise, Job, Move, Ruling, Seat, Turn
 
-from . import drafts, engine_log, events, jobs
+from . import drafts, engine_log, events, jobs, monitoring
 from .errors import Busy, Conflict
 from .locking import current_turn, current_turn_number, locked, require_facilitator
 from .projection import changes_seen, outcome_result
@@ -343,7 +343,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             closed += _close_at_deadline(turn_id, public_id, now)
         except Busy:
             continue  # held by a stalled worker: the next sweep tries again, the others go on
-    return {"closed": closed, "requeued": jobs.hand_out_due(now)}
+    requeued = jobs.hand_out_due(now)
+    monitoring.record_sweep(now)
+    return {"closed": closed, "requeued": requeued}
 
 
 def _close_at_deadline(turn_id: int, public_id: str, now: datetime) -> bool:
