@@ -28,6 +28,12 @@ def bearer_token(header: str) -> str:
     return token.strip()
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address a request came from (behind a proxy, as the ASGI server was told to trust
+    its forwarded headers)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
 def session_seat(request: HttpRequest, public_id: str) -> Seat:
     seat = seats.seat_in_session(request.session.get(SESSION_SEATS, {}), public_id)
     note_seat(request, seat)

@@ -1,4 +1,5 @@
-"""The project's own middleware: the request log, and a 503 for a database that is held up.
+"""The project's own middleware: the request log, and the answers for a caller over its rate
+limit (429) or a database that is held up (503).
 
 Both wrap every request, pages and API alike (the API's threads run the same middleware,
 exercises/api/asgi.py).
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from exercises.api.errors import error_json
 from exercises.identity import seat_of_request
+from exercises.throttle import Limited
 
 log = logging.getLogger("wargame.request")
 
@@ -64,10 +66,11 @@ def request_fields(request: HttpRequest, status: int, started: float) -> dict[st
     return fields
 
 
-class Unavailable:
-    """A view whose database is held up (a lock or statement timeout, no free connection in
-    the pool) is answered 503 with Retry-After, not 500: nothing was written, and the same
-    request may be sent again. The API gets its own error shape."""
+class Overload:
+    """A page over its rate limit is answered 429, and a view whose database is held up (a
+    lock or statement timeout, no free connection in the pool) 503, not 500: nothing was
+    written, and Retry-After says when to send the same request again. The API, and the pages'
+    JSON, get the API's error shape."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
@@ -76,21 +79,23 @@ class Unavailable:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not held_up(exception):
-            return None
-        log.warning("database held up: %s", type(exception.__cause__).__name__)
-        if request.path.startswith("/api/"):
-            response: HttpResponse = error_json(
-                503, "unavailable", f"the server is busy; try again in {RETRY_AFTER} s"
-            )
-        else:
-            response = HttpResponse(
-                f"The server is busy. Try again in {RETRY_AFTER} seconds.\n",
-                status=503,
-                content_type="text/plain; charset=utf-8",
-            )
-        response["Retry-After"] = str(RETRY_AFTER)
-        return response
+        if isinstance(exception, Limited):
+            return refusal(request, 429, exception.code, exception.message, exception.retry_after)
+        if held_up(exception):
+            log.warning("database held up: %s", type(exception.__cause__).__name__)
+            message = f"the server is busy; try again in {RETRY_AFTER} s"
+            return refusal(request, 503, "unavailable", message, RETRY_AFTER)
+        return None
+
+
+def refusal(request: HttpRequest, status: int, code: str, message: str, wait: int) -> HttpResponse:
+    if request.path.startswith("/api/") or request.path.endswith(".json"):
+        response: HttpResponse = error_json(status, code, message)
+    else:
+        text = f"{message[:1].upper()}{message[1:]}.\n"
+        response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def held_up(exception: BaseException) -> bool:

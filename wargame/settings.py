@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, to see a view's database errors before Django turns them into a 500.
-    "wargame.middleware.Unavailable",
+    "wargame.middleware.Overload",
 ]
 
 ROOT_URLCONF = "wargame.urls"
@@ -233,10 +233,15 @@ WARGAME_JOB_HEARTBEAT = env_float("WARGAME_JOB_HEARTBEAT", 2.0)
 # How long (seconds) a write waits for an exercise's lock before it gives up with a 503 "busy"
 # and Retry-After (exercises/services/locking.py); on PostgreSQL.
 WARGAME_LOCK_TIMEOUT = env_float("WARGAME_LOCK_TIMEOUT", 3.0)
-# Requests a seat may make through the API: this many a second on average, in bursts of up to
-# WARGAME_API_BURST; more get a 429 (exercises/api/throttle.py).
+# Requests a seat may make through the API and its pages: this many a second on average, in
+# bursts of up to WARGAME_API_BURST; more get a 429 (exercises/throttle.py).
 WARGAME_API_RATE = env_float("WARGAME_API_RATE", 30.0)
 WARGAME_API_BURST = env_float("WARGAME_API_BURST", 120.0)
+# Requests from one address that no token or session opened: this many a second, in bursts.
+WARGAME_ANONYMOUS_RATE = env_float("WARGAME_ANONYMOUS_RATE", 1.0)
+WARGAME_ANONYMOUS_BURST = env_float("WARGAME_ANONYMOUS_BURST", 30.0)
+# Megabytes of exports a seat may download a minute (a minute's worth at once).
+WARGAME_EXPORT_RATE = env_float("WARGAME_EXPORT_RATE", 20.0)
 # Every server process compares each exercise it streams with the log this often, to find an
 # event whose channel-layer message was lost at the end of the log (exercises/live/feed.py).
 WARGAME_LIVE_CHECK_SECONDS = env_float("WARGAME_LIVE_CHECK_SECONDS", 2.0)
