@@ -7,7 +7,9 @@ import json
 import logging
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
+from psycopg.errors import QueryCanceled
 from pytest_django.fixtures import Settings
 
 from exercises.pages import library
@@ -138,3 +140,34 @@ def test_metrics_show_the_jobs_waiting_and_how_long_adjudication_took(
     assert 'wargame_jobs_waiting{kind="adjudicate"} 1.0' in text
     assert "wargame_adjudications_last_hour 1.0" in text
     assert 'wargame_adjudication_latency_seconds{quantile="0.5"}' in text
+
+
+def statement_cancelled() -> OperationalError:
+    """What Django raises when PostgreSQL cancels a statement past statement_timeout."""
+    try:
+        try:
+            raise QueryCanceled("canceling statement due to statement timeout")
+        except QueryCanceled as cause:
+            raise OperationalError(str(cause)) from cause
+    except OperationalError as error:
+        return error
+
+
+def test_a_statement_past_its_timeout_answers_a_retryable_503_not_a_500(
+    db: None, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a database that cancels the page's statement (it ran past statement_timeout)
+    settings.DEBUG = False
+
+    def slow() -> None:
+        raise statement_cancelled()
+
+    monkeypatch.setattr(library, "load_bundled_scenarios", slow)
+
+    # when a browser asks for the page
+    response = Client(raise_request_exception=False).get("/")
+
+    # then it is told to come back, not shown an error page
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert b"busy" in response.content

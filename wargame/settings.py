@@ -13,6 +13,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -264,6 +265,8 @@ LOGGING: dict[str, Any] = {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # uvicorn repeats each message with terminal colours in `color_message`.
+            "reserved_attrs": [*RESERVED_ATTRS, "color_message"],
         }
     },
     "handlers": {
