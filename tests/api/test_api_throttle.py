@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -158,3 +159,51 @@ def test_a_seats_exports_are_limited_by_their_size(
     # once the observer has waited as long as it was told, it may export again
     clock.now += int(second["Retry-After"])
     assert export("observer").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exports_are_built_on_threads_of_their_own_not_the_apis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    from asgiref.testing import ApplicationCommunicator
+
+    from exercises.api.asgi import ApiApplication
+    from exercises.services import creation
+    from exercises.services import export as exports
+
+    # given the API's application, and a record of the threads that build exports
+    created = creation.create_exercise(creation.bundled("ai-pause"), "Threads", seed="x")
+    render = exports.render
+    threads: list[str] = []
+
+    def recorded(*args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return render(*args)
+
+    monkeypatch.setattr(exports, "render", recorded)
+    application = ApiApplication(fallback=None)  # type: ignore[arg-type]
+
+    async def export() -> int:
+        token = created.tokens["observer"].encode()
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": f"/api/v1/exercises/{created.exercise.public_id}/export",
+            "query_string": b"format=json",
+            "headers": [(b"authorization", b"Bearer " + token), (b"host", b"localhost")],
+            "root_path": "",
+        }
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b""})
+        start = await communicator.receive_output(timeout=60)
+        await communicator.receive_output(timeout=60)
+        return int(start["status"])
+
+    # when a seat exports
+    status = asyncio.run(export())
+
+    # then the export was built, on an export thread
+    assert status == 200
+    assert [name.rpartition("_")[0] for name in threads] == ["wargame-export"]
