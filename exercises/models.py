@@ -154,7 +154,8 @@ class Turn(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     deadline = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Set when a worker claims the adjudication; a sweeper re-queues claims that grew stale.
+    # Written by the worker that adjudicates the turn, in the transaction of its results: a
+    # worker that dies half way leaves none behind (exercises/services/turns.py).
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim = models.CharField(max_length=32, blank=True)
     # Roles that are in for this turn: their moves fill their limit, or they said they are done.

@@ -44,6 +44,8 @@ from django.utils import timezone
 
 from exercises.models import Exercise, Job, Turn
 
+from .errors import Busy
+
 log = logging.getLogger(__name__)
 
 # Whether the job's work is done: False leaves it to be handed out again after the lease.
@@ -142,6 +144,12 @@ def run(job_id: int) -> bool:
     try:
         with _beating(job_id) if beating else _quiet():
             done = _handlers[job.kind](job)
+    except Busy as exc:
+        # Its exercise is held, by a worker that froze mid-adjudication most likely: no fault
+        # of this job's, and no traceback to read. Tried again later, as any failure is.
+        log.warning("job waited too long for its exercise; it will be tried again", extra=fields)
+        Job.objects.filter(pk=job_id).update(error=f"Busy: {exc}"[:2000])
+        return False
     except Exception as exc:
         # Kept, not dropped: the sweep hands the job out again, later after each failure.
         log.exception("job failed; it will be tried again", extra=fields)

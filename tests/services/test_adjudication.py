@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection, transaction
 from pytest_django.fixtures import Settings
 
 from exercises import tasks
-from exercises.models import Job, Turn
-from exercises.services import moves, turns
+from exercises.models import Exercise, Job, Turn
+from exercises.services import jobs, moves, turns
 from tests.services.conftest import Cast, Clock, Queue, in_threads
 
 
@@ -148,3 +151,45 @@ def test_the_celery_task_runs_a_job_by_id_and_a_second_run_changes_nothing(
     assert len(cast.events("turn.adjudicated")) == 1
     assert cast.exercise().state == state
     assert Job.objects.get(pk=job_id).done_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_exercise_a_frozen_worker_holds_gives_up_soon_and_is_tried_again(
+    cast: Cast, held: Queue, settings: Settings
+) -> None:
+    # given a closed turn whose exercise another connection holds locked (a frozen worker)
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks with a timeout are PostgreSQL's (the PostgreSQL pass)")
+    settings.WARGAME_LOCK_TIMEOUT = 0.2
+    turns.close_turn(cast.facilitator)
+    locked, release = threading.Event(), threading.Event()
+
+    def frozen_worker() -> None:
+        try:
+            with transaction.atomic():
+                Exercise.objects.select_for_update().get(public_id=cast.public_id)
+                locked.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=frozen_worker)
+    holder.start()
+    assert locked.wait(timeout=60)
+
+    # when the job is handed to a live worker
+    try:
+        outcome = held.run()
+    finally:
+        release.set()
+        holder.join()
+
+    # then it gave up without adjudicating, and the job waits to be tried again
+    assert outcome == [False]
+    assert cast.turn().phase == Turn.Phase.ADJUDICATING
+    [job] = Job.objects.filter(turn=cast.turn())
+    assert (job.done_at, job.error.split(":")[0]) == (None, "Busy")
+
+    # when it is tried again, with the exercise free
+    assert jobs.run(job.pk) is True
+    assert len(cast.events("turn.adjudicated")) == 1
