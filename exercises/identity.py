@@ -28,8 +28,29 @@ def bearer_token(header: str) -> str:
     return token.strip()
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address a request came from (behind a proxy, as the ASGI server was told to trust
+    its forwarded headers)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
 def session_seat(request: HttpRequest, public_id: str) -> Seat:
-    return seats.seat_in_session(request.session.get(SESSION_SEATS, {}), public_id)
+    seat = seats.seat_in_session(request.session.get(SESSION_SEATS, {}), public_id)
+    note_seat(request, seat)
+    return seat
+
+
+# Where a request keeps the seat it was found to act as, for the request log (wargame/).
+_SEAT = "_wargame_seat"
+
+
+def note_seat(request: HttpRequest, seat: Seat) -> None:
+    setattr(request, _SEAT, seat)
+
+
+def seat_of_request(request: HttpRequest) -> Seat | None:
+    seat: Seat | None = getattr(request, _SEAT, None)
+    return seat
 
 
 def bind_seat(request: HttpRequest, seat: Seat) -> None:

@@ -154,7 +154,8 @@ class Turn(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     deadline = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Set when a worker claims the adjudication; a sweeper re-queues claims that grew stale.
+    # Written by the worker that adjudicates the turn, in the transaction of its results: a
+    # worker that dies half way leaves none behind (exercises/services/turns.py).
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim = models.CharField(max_length=32, blank=True)
     # Roles that are in for this turn: their moves fill their limit, or they said they are done.
@@ -332,7 +333,8 @@ class Job(models.Model):
     """Work a change asked for, to run once its transaction commits: adjudicating a turn,
     letting the bots move. Written in the same transaction as that change, so no crash, dead
     worker or unreachable broker loses it; `done_at` is set once it has run through, and until
-    then the sweep hands it out again whenever `sent_at` is older than the lease."""
+    then the sweep hands it out again whenever `sent_at` is older than the lease, or, while a
+    worker runs it, as soon as that worker's heartbeat (`beat_at`) stops."""
 
     class Kind(models.TextChoices):
         ADJUDICATE = "adjudicate"
@@ -345,6 +347,9 @@ class Job(models.Model):
     sent_at = models.DateTimeField()
     attempts = models.PositiveIntegerField(default=0)
     done_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed every few seconds by the worker running the job, cleared when it stops: a beat
+    # that grew stale means the worker died or froze mid-job (exercises/services/jobs.py).
+    beat_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:
@@ -376,3 +381,14 @@ class ScenarioAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"analysis of {self.scenario_id} v{self.version}, {self.runs} runs"
+
+
+class Heartbeat(models.Model):
+    """When a piece of the deployment last showed it was alive (`sweep`: the periodic sweep,
+    run by a worker in production), for the health endpoint and the metrics."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

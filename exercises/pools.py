@@ -5,7 +5,8 @@ every request runs on a new thread, so a connection kept there would never be us
 server's own long-lived threads (the API's, the live stream's) are used again and again, so a
 connection one of them opens stays open, and is closed only when it breaks: Django checks that
 around every request and every `database_sync_to_async` call, and health-checks a reused
-PostgreSQL connection (settings).
+PostgreSQL connection (settings). With PostgreSQL's connection pool (the default there) they
+hand their connection back after each call like every other thread, and the pool keeps it open.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ def pool_keeping_connections(name: str, threads: int) -> ThreadPoolExecutor:
 
 
 def _keep_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    # With a connection pool (PostgreSQL, settings), closing hands the connection back to the
+    # pool for any thread to take: kept here, it would be lost to every other thread.
+    if getattr(connection, "pool", None) is not None:
+        return
     if threading.current_thread().name.rpartition("_")[0] in _names:
         connection.close_at = None
 

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from exercises.api import throttle
+from exercises import throttle
 
 # Before any test imports the ASGI application: deadlines and lost jobs are swept only when a
 # test says so, never by a server's sweeper behind its back. (Servers the tests start in

@@ -13,6 +13,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,14 @@ def env_float(name: str, default: float) -> float:
         raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
 
 
+def env_choice(name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, the first when unset."""
+    value = env_str(name, choices[0]).lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     """A comma-separated list; blank items are dropped."""
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
@@ -73,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it times and logs every request, whatever the middleware below answers.
+    "wargame.middleware.RequestLog",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, to see a view's database errors before Django turns them into a 500.
+    "wargame.middleware.Overload",
 ]
 
 ROOT_URLCONF = "wargame.urls"
@@ -117,13 +130,34 @@ def _sqlite_database() -> dict[str, Any]:
     }
 
 
+def _server_database(url: str) -> dict[str, Any]:
+    # Connections are checked before reuse, so a database that restarted costs a reconnect,
+    # not a failed request.
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_health_checks=True))
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return database
+    options: dict[str, Any] = {**database.get("OPTIONS", {})}
+    database["OPTIONS"] = options
+    # No statement runs longer than this: a request stuck behind something slow is answered
+    # (503, wargame/middleware.py) instead of holding a server thread for good.
+    statement_ms = round(env_float("WARGAME_STATEMENT_TIMEOUT", 30.0) * 1000)
+    options["options"] = f"-c statement_timeout={statement_ms}"
+    pool_size = int(env_float("WARGAME_DB_POOL_SIZE", 10))
+    if pool_size > 0:
+        # Every process (each web process, worker and beat) shares this many connections
+        # among all its threads: pages, the API and the live stream. A request that finds them
+        # all busy waits for one up to WARGAME_DB_POOL_TIMEOUT, then gets a 503.
+        options["pool"] = {
+            "min_size": min(2, pool_size),
+            "max_size": pool_size,
+            "timeout": env_float("WARGAME_DB_POOL_TIMEOUT", 10.0),
+        }
+    return database
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 DATABASES: dict[str, dict[str, Any]] = {
-    # The API's threads keep their connection between requests (exercises/api/asgi.py): check
-    # it before reuse, so a database that restarted costs a reconnect, not a failed request.
-    "default": dict(dj_database_url.parse(DATABASE_URL, conn_health_checks=True))
-    if DATABASE_URL
-    else _sqlite_database()
+    "default": _server_database(DATABASE_URL) if DATABASE_URL else _sqlite_database()
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,6 +209,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Workers and beat log as the web processes do (LOGGING), not in Celery's own format: the
+# setup_logging receiver in wargame/celery.py applies LOGGING instead.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 # Celery beat (production) sends the deadline sweep every 2 seconds; embedded mode runs the same
 # sweep in the server process (exercises/runtime.py). A sweep nobody picked up within its period
 # is dropped rather than run late: the next one does the same work.
@@ -190,13 +228,62 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 # many seconds without a result the sweep hands the job out again and another worker may take
 # the turn over (the first one died, presumably, or its message was lost).
 WARGAME_ADJUDICATION_LEASE = env_float("WARGAME_ADJUDICATION_LEASE", 30.0)
-# Requests a seat may make through the API: this many a second on average, in bursts of up to
-# WARGAME_API_BURST; more get a 429 (exercises/api/throttle.py).
+# A worker running a job records a heartbeat this often (seconds); five missed beats and the
+# sweep takes the worker for dead and hands its job out again, without waiting for the lease.
+WARGAME_JOB_HEARTBEAT = env_float("WARGAME_JOB_HEARTBEAT", 2.0)
+# How long (seconds) a write waits for an exercise's lock before it gives up with a 503 "busy"
+# and Retry-After (exercises/services/locking.py); on PostgreSQL.
+WARGAME_LOCK_TIMEOUT = env_float("WARGAME_LOCK_TIMEOUT", 3.0)
+# Requests a seat may make through the API and its pages: this many a second on average, in
+# bursts of up to WARGAME_API_BURST; more get a 429 (exercises/throttle.py).
 WARGAME_API_RATE = env_float("WARGAME_API_RATE", 30.0)
 WARGAME_API_BURST = env_float("WARGAME_API_BURST", 120.0)
+# Requests from one address that no token or session opened: this many a second, in bursts.
+WARGAME_ANONYMOUS_RATE = env_float("WARGAME_ANONYMOUS_RATE", 1.0)
+WARGAME_ANONYMOUS_BURST = env_float("WARGAME_ANONYMOUS_BURST", 30.0)
+# Megabytes of exports a seat may download a minute (a minute's worth at once).
+WARGAME_EXPORT_RATE = env_float("WARGAME_EXPORT_RATE", 20.0)
 # Every server process compares each exercise it streams with the log this often, to find an
 # event whose channel-layer message was lost at the end of the log (exercises/live/feed.py).
 WARGAME_LIVE_CHECK_SECONDS = env_float("WARGAME_LIVE_CHECK_SECONDS", 2.0)
 # The embedded mode's server closes due turns and hands out lost jobs itself (exercises/runtime.py);
 # the test suite turns that off, to sweep only when a test says so.
 WARGAME_EMBEDDED_SWEEPER = env_bool("WARGAME_EMBEDDED_SWEEPER", True)
+
+# The bearer token that opens /metrics (Prometheus's text format); unset, /metrics is a 404.
+WARGAME_METRICS_TOKEN = env_str("WARGAME_METRICS_TOKEN")
+
+# Logs: one line of JSON per record on standard output, for every process (web, worker, beat).
+# Each request is one line (wargame/middleware.py: its route, status, time, exercise and seat,
+# never a token) and each job another (exercises/services/jobs.py); a 500 is logged with its
+# traceback whether debug is on or off.
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # uvicorn repeats each message with terminal colours in `color_message`.
+            "reserved_attrs": [*RESERVED_ATTRS, "color_message"],
+        }
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            # manage.py sets stderr, to keep its commands' own output clean.
+            "stream": f"ext://sys.{env_choice('WARGAME_LOG_STREAM', ('stdout', 'stderr'))}",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": env_str("WARGAME_LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        # Django's own handlers print only with debug on: everything goes to the root instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "uvicorn": {"handlers": [], "propagate": True},
+        # The request log replaces uvicorn's, which writes the raw path: a /join/ token.
+        "uvicorn.access": {"handlers": [], "propagate": False},
+    },
+}

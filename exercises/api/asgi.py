@@ -40,6 +40,10 @@ THREAD_NAME = "wargame-api"
 # Python runs one thread at a time, and SQLite takes one writer at a time: more threads than
 # this only add switching. They help while one waits for PostgreSQL or a lock.
 THREADS = 4
+# Exports take threads of their own: an export of a long exercise takes a second or more to
+# build, and on the API's threads a few at once would hold up every seat's moves.
+EXPORT_THREAD_NAME = "wargame-export"
+EXPORT_THREADS = 2
 
 Headers = list[tuple[bytes, bytes]]
 # Django's and Channels' ASGI applications type their arguments more loosely than asgiref does.
@@ -55,6 +59,10 @@ class ApiApplication:
         self.handler.load_middleware(is_async=False)
         self.pool = pool_keeping_connections(THREAD_NAME, threads)
         self.respond = sync_to_async(self._respond, thread_sensitive=False, executor=self.pool)
+        self.export_pool = pool_keeping_connections(EXPORT_THREAD_NAME, EXPORT_THREADS)
+        self.respond_export = sync_to_async(
+            self._respond, thread_sensitive=False, executor=self.export_pool
+        )
 
     async def __call__(
         self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
@@ -65,7 +73,8 @@ class ApiApplication:
         body = await read_body(receive)
         if body is None:  # the client went away before it finished sending
             return
-        status, headers, content = await self.respond(scope, body)
+        respond = self.respond_export if scope["path"].endswith("/export") else self.respond
+        status, headers, content = await respond(scope, body)
         start: HTTPResponseStartEvent = {
             "type": "http.response.start",
             "status": status,

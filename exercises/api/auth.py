@@ -14,10 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 
-from exercises.identity import bearer_token, session_seat
+from exercises import throttle
+from exercises.identity import bearer_token, client_address, note_seat, session_seat
 from exercises.models import Seat
 from exercises.services import seats
-from exercises.services.errors import Forbidden
+from exercises.services.errors import Forbidden, ServiceError
 
 from .errors import ApiError, too_large
 
@@ -25,16 +26,28 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def caller(request: HttpRequest, public_id: str) -> Seat:
-    """The seat making this request, marked joined on its first use."""
-    header = request.headers.get("Authorization")
-    if header is not None:
-        seat = seats.authenticate(public_id, bearer_token(header))
-    else:
-        seat = session_seat(request, public_id)
-        if request.method not in SAFE_METHODS:
-            check_csrf(request)
+    """The seat making this request, marked joined on its first use. An address whose
+    requests keep failing to open a seat is told to wait (429) before any is checked."""
+    address = client_address(request)
+    throttle.refused_address(address)
+    try:
+        seat = _seat_of(request, public_id)
+    except ServiceError:
+        throttle.failed_from(address)
+        raise
+    if request.method not in SAFE_METHODS and request.headers.get("Authorization") is None:
+        check_csrf(request)
     if seat.joined_at is None:
         seat = seats.join(seat)
+    return seat
+
+
+def _seat_of(request: HttpRequest, public_id: str) -> Seat:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return session_seat(request, public_id)
+    seat = seats.authenticate(public_id, bearer_token(header))
+    note_seat(request, seat)
     return seat
 
 

@@ -11,9 +11,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from exercises import throttle
 from exercises.services.errors import ServiceError
 
-from . import auth, body, throttle
+from . import auth, body
 from .errors import error_json, error_response
 from .table import Call, Reply, Route
 

@@ -55,6 +55,8 @@ ERROR_STATUSES = {
     "was used for a different body.",
     413: "The body is larger than 64 KiB.",
     429: "The seat sent too many requests; Retry-After says how many seconds to wait.",
+    503: "The exercise (`busy`) or the server (`unavailable`) is held up; nothing was changed. "
+    "Retry-After says how many seconds to wait before sending the same request again.",
 }
 
 

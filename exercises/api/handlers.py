@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from exercises import throttle
 from exercises.models import Message, Ruling
 from exercises.services import (
     commands,
@@ -74,8 +75,10 @@ def events(call: Call) -> Reply:
 
 def export(call: Call) -> Reply:
     format = call.query_as(s.ExportQuery).format
+    throttle.export_allowed(call.caller.pk)
     data = exports.export_for(call.caller)
     text, content_type = exports.render(data, format)
+    throttle.export_cost(call.caller.pk, len(text))
     disposition = f'attachment; filename="{exports.filename(data, format)}"'
     headers = {"Content-Type": content_type, "Content-Disposition": disposition}
     return Reply(200, {}, text=text, headers=headers)

@@ -18,10 +18,11 @@ from django.conf import settings
 from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
+from exercises import throttle
 from exercises.identity import SESSION_SEATS, bearer_token
 from exercises.models import Seat
 from exercises.services import seats
-from exercises.services.errors import Forbidden, Unauthorized
+from exercises.services.errors import Forbidden, ServiceError, Unauthorized
 
 from .log import on_the_pool
 
@@ -66,6 +67,19 @@ def _session_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
     return seats.seat_in_session(store.get(SESSION_SEATS, {}), public_id)
 
 
+def _counted_handshake_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
+    """`_handshake_seat`, counting the handshakes that open no seat against their address, as
+    the API and the pages count requests (exercises/throttle.py): past the limit, 4429."""
+    client = scope.get("client") or ("unknown", 0)
+    address = str(client[0])
+    throttle.refused_address(address)
+    try:
+        return _handshake_seat(scope, public_id)
+    except ServiceError:
+        throttle.failed_from(address)
+        raise
+
+
 # On the live stream's threads, which keep their connection (log.py): a thousand browsers
 # reconnecting at once do not open a thousand connections.
-handshake_seat = on_the_pool(_handshake_seat)
+handshake_seat = on_the_pool(_counted_handshake_seat)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from exercises import identity
+from exercises import identity, throttle
 from exercises.models import Seat
 from exercises.services import seats
 from exercises.services.errors import ServiceError
@@ -22,9 +22,12 @@ from exercises.services.scenarios import scenario_of
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
+    address = identity.client_address(request)
+    throttle.refused_address(address)
     try:
         seat = seats.seat_by_token(token)
     except ServiceError:
+        throttle.failed_from(address)
         return _refused(
             request,
             "This link opens no seat",

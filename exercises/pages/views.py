@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from exercises import identity
+from exercises import identity, throttle
 from exercises.models import Exercise, Seat
 from exercises.services.errors import ServiceError
 
@@ -37,10 +37,16 @@ class NoSeat(Exception):
 
 
 def seat_for(request: HttpRequest, public_id: str) -> Seat:
-    """The seat this browser holds in the exercise, or NoSeat saying why there is none."""
+    """The seat this browser holds in the exercise, or NoSeat saying why there is none.
+
+    Pages and their data count against the seat's allowance as the API does, and a browser
+    without a seat against its address's (`throttle.Limited`, a 429, wargame/middleware.py)."""
+    address = identity.client_address(request)
+    throttle.refused_address(address)
     try:
-        return identity.session_seat(request, public_id)
+        seat = identity.session_seat(request, public_id)
     except ServiceError:
+        throttle.failed_from(address)
         # Asked only when there is no seat: a page's every data fetch saves the query.
         if not Exercise.objects.filter(public_id=public_id).exists():
             raise NoSeat(404, "No such exercise", "There is no exercise at this address.") from None
@@ -50,6 +56,8 @@ def seat_for(request: HttpRequest, public_id: str) -> Seat:
             "This browser holds no seat in this exercise, or its seat was given to someone "
             "else. Open the join link you were given (or ask the facilitator for a new one).",
         ) from None
+    throttle.take(seat.pk)
+    return seat
 
 
 def no_seat_page(request: HttpRequest, error: NoSeat) -> HttpResponse:

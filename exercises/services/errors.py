@@ -32,3 +32,11 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status, code = 409, "conflict"
+
+
+class Busy(ServiceError):
+    """The exercise is held by other work (an adjudication, most likely) for longer than a
+    request may wait for it: nothing changed, and the same request may be sent again."""
+
+    status, code = 503, "busy"
+    retry_after = 2

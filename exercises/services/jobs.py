@@ -16,6 +16,11 @@ How a job runs depends on the deployment:
   name so that the use cases never import the task layer. A send that fails is logged and left
   to the sweep: the change it follows is committed and was answered as a success.
 
+A worker running a job beats (`Job.beat_at`, every WARGAME_JOB_HEARTBEAT seconds, from a
+thread of its own): a worker that dies or freezes mid-job stops beating, and the sweep hands its
+job out again after a few missed beats instead of waiting out the whole lease. The lease is
+left for what no heartbeat can see, a message lost before any worker took it.
+
 Handlers are idempotent (a turn is claimed before it is adjudicated, bots' moves carry
 idempotency keys), so a job handed out twice does its work once.
 """
@@ -24,18 +29,22 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
 
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from exercises.models import Exercise, Job, Turn
+
+from .errors import Busy
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +66,21 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+# A worker whose heartbeat is this many beats old is taken for dead.
+MISSED_BEATS = 5
+
+
 def lease() -> timedelta:
     return timedelta(seconds=float(settings.WARGAME_ADJUDICATION_LEASE))
+
+
+def heartbeat() -> float:
+    return float(settings.WARGAME_JOB_HEARTBEAT)
+
+
+def silence() -> timedelta:
+    """How old a running job's last beat may grow before its worker is taken for dead."""
+    return timedelta(seconds=heartbeat() * MISSED_BEATS)
 
 
 def enqueue(exercise: Exercise, kind: str, *, turn: Turn | None = None) -> Job:
@@ -111,30 +133,85 @@ def run(job_id: int) -> bool:
     job = Job.objects.select_related("exercise", "turn").filter(pk=job_id).first()
     if job is None or job.done_at is not None:
         return True
-    Job.objects.filter(pk=job_id).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+    # Only workers beat: in the embedded mode the sweeper dies with the process that runs jobs.
+    beating = bool(settings.REDIS_URL)
+    now = timezone.now()
+    Job.objects.filter(pk=job_id).update(
+        sent_at=now, attempts=F("attempts") + 1, beat_at=now if beating else None
+    )
+    fields = {"job": job_id, "kind": job.kind, "exercise": job.exercise.public_id}
+    started = time.perf_counter()
     try:
-        done = _handlers[job.kind](job)
+        with _beating(job_id) if beating else _quiet():
+            done = _handlers[job.kind](job)
+    except Busy as exc:
+        # Its exercise is held, by a worker that froze mid-adjudication most likely: no fault
+        # of this job's, and no traceback to read. Tried again later, as any failure is.
+        log.warning("job waited too long for its exercise; it will be tried again", extra=fields)
+        Job.objects.filter(pk=job_id).update(error=f"Busy: {exc}"[:2000])
+        return False
     except Exception as exc:
         # Kept, not dropped: the sweep hands the job out again, later after each failure.
-        log.exception("job %s (%s) failed; it will be tried again", job_id, job.kind)
+        log.exception("job failed; it will be tried again", extra=fields)
         Job.objects.filter(pk=job_id).update(error=f"{type(exc).__name__}: {exc}"[:2000])
         return False
     if done:
         Job.objects.filter(pk=job_id, done_at=None).update(done_at=timezone.now())
+    took = round((time.perf_counter() - started) * 1000, 1)
+    log.info("job", extra={**fields, "done": done, "ms": took, "attempt": job.attempts + 1})
     return done
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def _beating(job_id: int) -> Iterator[None]:
+    """Beat for the job from another thread (and connection) while the caller works on it:
+    the work holds its transaction open, and its own connection could not write a beat that
+    anyone else would see before it commits."""
+    stop = threading.Event()
+    beater = threading.Thread(target=_beat, args=(job_id, stop), name=f"job-{job_id}-beat")
+    beater.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beater.join()
+        # Stopped beating: from now on only the lease (and its backoff) hands the job out.
+        Job.objects.filter(pk=job_id).update(beat_at=None)
+
+
+def _beat(job_id: int, stop: threading.Event) -> None:
+    try:
+        while not stop.wait(heartbeat()):
+            try:
+                Job.objects.filter(pk=job_id, done_at=None).update(beat_at=timezone.now())
+            except Exception:  # a missed beat costs at most a needless hand-out, never a job
+                log.warning("could not record job %s's heartbeat", job_id, exc_info=True)
+    finally:
+        connection.close()
+
+
 def hand_out_due(now: datetime | None = None) -> int:
-    """Hand out again every job not done within the lease (its worker died, its message was
-    lost, or it failed); return how many."""
+    """Hand out again every job whose worker stopped beating (it died or froze mid-job), and
+    every job not done within the lease (its message was lost, or it failed); return how
+    many."""
     now = now or timezone.now()
-    waiting = Job.objects.filter(done_at=None, sent_at__lt=now - lease())
+    waiting = Job.objects.filter(
+        Q(beat_at=None, sent_at__lt=now - lease()) | Q(beat_at__lt=now - silence()),
+        done_at=None,
+    )
     handed = 0
-    for job_id, sent_at, attempts in waiting.values_list("pk", "sent_at", "attempts"):
-        if sent_at > now - _backoff(attempts):
+    rows = waiting.values_list("pk", "sent_at", "attempts", "beat_at")
+    for job_id, sent_at, attempts, beat_at in rows:
+        if beat_at is None and sent_at > now - _backoff(attempts):
             continue
         # Conditional, so that of two sweeps racing only one hands the job out.
-        if Job.objects.filter(pk=job_id, sent_at=sent_at, done_at=None).update(sent_at=now):
+        fresh = Job.objects.filter(pk=job_id, sent_at=sent_at, done_at=None)
+        if fresh.update(sent_at=now, beat_at=None):
             dispatch(job_id)
             handed += 1
     return handed

@@ -7,21 +7,46 @@ block opens (settings). Checks made after the lock cannot be invalidated before 
 
 from __future__ import annotations
 
-from django.db import connection
+from django.conf import settings
+from django.db import OperationalError, connection
 
 from exercises.models import Exercise, Seat, Turn
 
 from . import rows
-from .errors import Forbidden, NotFound, Unauthorized
+from .errors import Busy, Forbidden, NotFound, Unauthorized
 from .scenarios import role_name
 
 
 def locked(public_id: str) -> Exercise:
-    """The exercise, locked for the rest of the transaction."""
+    """The exercise, locked for the rest of the transaction; `Busy` if another transaction
+    holds it for longer than WARGAME_LOCK_TIMEOUT (PostgreSQL)."""
+    limit_lock_waits()
     try:
         return Exercise.objects.select_for_update().get(public_id=public_id)
     except Exercise.DoesNotExist:
         raise NotFound("there is no such exercise") from None
+    except OperationalError as exc:
+        if not is_lock_timeout(exc):
+            raise
+        raise Busy(
+            "this exercise is busy (a turn is being adjudicated, most likely); nothing was "
+            f"changed: try again in {Busy.retry_after} s"
+        ) from exc
+
+
+def limit_lock_waits() -> None:
+    """Bound how long the rest of this transaction waits for any lock. A stalled worker may
+    hold an exercise's lock indefinitely: the requests queued behind it would hold every
+    server thread, and every other exercise would wait for a thread."""
+    if connection.vendor == "postgresql":
+        milliseconds = max(1, round(float(settings.WARGAME_LOCK_TIMEOUT) * 1000))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {milliseconds}")
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Whether PostgreSQL gave up waiting for a lock (SQLSTATE 55P03)."""
+    return getattr(error.__cause__, "sqlstate", None) == "55P03"
 
 
 def locked_for(seat: Seat, *, as_bot: bool = False) -> Exercise:

@@ -6,9 +6,9 @@ when the exercise closes `everyone_in`, once every role is in (bots included) an
 free-form move has its ruling. An exercise with `review` drafts each turn for the facilitator
 alone, who publishes it (review.py); so does a turn that closed with free-form moves not yet
 ruled on, rather than refusing them. Adjudication is
-a Celery task that takes a turn id, claims the turn with one conditional UPDATE, and writes
-the results and their events in one transaction; a second run, or a run after a worker died
-half way, finds the turn resolved or its claim superseded and changes nothing.
+a job that takes a turn id, claims the turn with one conditional UPDATE and writes the results
+and their events in that same transaction; a second run finds the turn resolved and changes
+nothing, and a run after a worker died half way finds no claim left (it rolled back).
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from exercises import engine
 from exercises.engine import OBSERVER, visible_values
 from exercises.models import Exercise, Job, Move, Ruling, Seat, Turn
 
-from . import drafts, engine_log, events, jobs
-from .errors import Conflict
+from . import drafts, engine_log, events, jobs, monitoring
+from .errors import Busy, Conflict
 from .locking import current_turn, current_turn_number, locked, require_facilitator
 from .projection import changes_seen, outcome_result
 from .scenarios import role_name, scenario_of, state_of
@@ -156,30 +155,29 @@ def open_next_turn(seat: Seat) -> None:
 
 def adjudicate(turn_id: int) -> bool:
     """Claim and adjudicate one turn. True if this call resolved it."""
+    if not Turn.objects.filter(pk=turn_id, phase=Turn.Phase.ADJUDICATING).exists():
+        return False  # resolved already: no need to wait for the exercise's lock
     claim = secrets.token_hex(8)
-    now = timezone.now()
-    stale = now - jobs.lease()
-    claimed = Turn.objects.filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
-        pk=turn_id,
-        phase=Turn.Phase.ADJUDICATING,
-    ).update(claimed_at=now, claim=claim)
-    if not claimed:
-        return False  # resolved already, or another worker holds a fresh claim
     with events.write_transaction():
-        turn = Turn.objects.select_related("exercise").get(pk=turn_id)
-        exercise = locked(turn.exercise.public_id)
-        turn = Turn.objects.select_for_update().get(pk=turn_id)
-        if turn.phase != Turn.Phase.ADJUDICATING or turn.claim != claim:
+        public_id = Exercise.objects.filter(turns=turn_id).values_list("public_id", flat=True)
+        exercise = locked(public_id.get())
+        # The claim is taken in the transaction that writes the results, under the exercise's
+        # lock: it commits with them or not at all. A worker that dies half way leaves no claim
+        # behind, and its lock goes with its connection, so whoever is handed the job next
+        # starts at once; a live worker's lock makes the next one wait, then find it resolved.
+        claimed = Turn.objects.filter(pk=turn_id, phase=Turn.Phase.ADJUDICATING).update(
+            claimed_at=timezone.now(), claim=claim
+        )
+        if not claimed:
             return False
+        turn = Turn.objects.select_for_update().get(pk=turn_id)
         _resolve(exercise, turn)
     return True
 
 
 @jobs.handler(Job.Kind.ADJUDICATE)
 def _adjudicate_job(job: Job) -> bool:
-    """Done once the turn is resolved, by this run or another: a run that found the turn
-    claimed by a live worker leaves the job for the sweep to check on after the lease."""
+    """Done once the turn is resolved (or in review), by this run or another."""
     assert job.turn_id is not None
     adjudicate(job.turn_id)
     done = (Turn.Phase.REVIEW, Turn.Phase.RESOLVED)
@@ -341,9 +339,19 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         phase=Turn.Phase.OPEN, deadline__lte=now, exercise__status=Exercise.Status.RUNNING
     )
     for turn_id, public_id in due.values_list("pk", "exercise__public_id"):
-        with events.write_transaction():
-            exercise = locked(public_id)
-            turn = Turn.objects.get(pk=turn_id)
-            if turn.deadline and turn.deadline <= now and exercise.status == "running":
-                closed += close_locked(exercise, turn, "deadline")
-    return {"closed": closed, "requeued": jobs.hand_out_due(now)}
+        try:
+            closed += _close_at_deadline(turn_id, public_id, now)
+        except Busy:
+            continue  # held by a stalled worker: the next sweep tries again, the others go on
+    requeued = jobs.hand_out_due(now)
+    monitoring.record_sweep(now)
+    return {"closed": closed, "requeued": requeued}
+
+
+def _close_at_deadline(turn_id: int, public_id: str, now: datetime) -> bool:
+    with events.write_transaction():
+        exercise = locked(public_id)
+        turn = Turn.objects.get(pk=turn_id)
+        if turn.deadline and turn.deadline <= now and exercise.status == "running":
+            return close_locked(exercise, turn, "deadline")
+    return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -117,3 +117,25 @@ def test_the_first_handshake_marks_the_seat_joined(game: Game) -> None:
 
     play(scenario)
     assert game.seat("gdm").joined_at is not None
+
+
+def test_an_address_whose_handshakes_keep_failing_is_told_to_wait(
+    game: Game, settings: Any
+) -> None:
+    # given an address allowed two failures at once, and none back while the test runs
+    settings.WARGAME_ANONYMOUS_RATE = 0.001
+    settings.WARGAME_ANONYMOUS_BURST = 2
+    wrong = bearer("not-a-token")
+
+    # when it sends three handshakes with a wrong token, then one with a right one
+    async def scenario() -> list[tuple[str, int]]:
+        refused = [await refusal(game.path, wrong) for _ in range(3)]
+        return [*refused, await refusal(game.path, bearer(game.tokens["openai"]))]
+
+    # then the third and the fourth are told to wait, the right token included
+    assert play(scenario) == [
+        ("unauthorized", 4401),
+        ("unauthorized", 4401),
+        ("rate_limited", 4429),
+        ("rate_limited", 4429),
+    ]

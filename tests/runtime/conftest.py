@@ -11,11 +11,14 @@ of `python3 dev.py test` (`DATABASE_URL=$WARGAME_TEST_DATABASE_URL`).
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,7 @@ OWN_CONFIGURATION = (
     "REDIS_URL",
     "WARGAME_SQLITE_PATH",
     "WARGAME_ADJUDICATION_LEASE",
+    "WARGAME_JOB_HEARTBEAT",
     "SLOW_WORKER_SECONDS",
 )
 
@@ -154,26 +158,89 @@ def use_broker(url: str, *, eager: bool) -> None:
 def deployment(transactional_db: None, tmp_path: Path) -> Iterator[Deployment]:
     if not REDIS_URL or not POSTGRES_URL:
         pytest.skip("needs WARGAME_TEST_REDIS_URL and WARGAME_TEST_DATABASE_URL")
+    with deployed(tmp_path, REDIS_URL) as deploy:
+        yield deploy
+
+
+@contextmanager
+def deployed(tmp_path: Path, redis_url: str) -> Iterator[Deployment]:
+    """This process as a web process of the production shape on `redis_url` (flushed before
+    and after), ready to start workers and beats."""
     if connection.vendor != "postgresql":
         pytest.skip("runs in the PostgreSQL pass (DATABASE_URL=$WARGAME_TEST_DATABASE_URL)")
-    broker = redis.Redis.from_url(REDIS_URL)
+    broker = redis.Redis.from_url(redis_url)
     broker.flushdb()  # the test Redis database: no task of an earlier run is left in the queue
     redis_layer = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [redis_url]},
         }
     }
     saved_broker, saved_eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    use_broker(REDIS_URL, eager=False)
-    deploy = Deployment(tmp_path, database_url(), REDIS_URL)
+    use_broker(redis_url, eager=False)
+    deploy = Deployment(tmp_path, database_url(), redis_url)
     try:
-        with override_settings(CHANNEL_LAYERS=redis_layer, REDIS_URL=REDIS_URL):
+        with override_settings(CHANNEL_LAYERS=redis_layer, REDIS_URL=redis_url):
             yield deploy
     finally:
         # Workers first: the database is flushed after this, and a worker holding a lock
         # would make that wait.
         deploy.stop()
         use_broker(saved_broker, eager=saved_eager)
-        broker.flushdb()
+        with suppress(redis.RedisError):
+            broker.flushdb()
         broker.close()
+
+
+@dataclass
+class RedisServer:
+    """A redis-server of the test's own, on a port of its own, that the test may kill and
+    start again (empty: it saves nothing), as a Redis that crashed and restarted would be."""
+
+    port: int
+    folder: Path
+    popen: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
+        self.popen = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+
+        def answers() -> bool:
+            with suppress(redis.RedisError):
+                return bool(client.ping())
+            return False
+
+        wait_until(answers)
+        client.close()
+
+    def kill(self) -> None:
+        if self.popen is not None and self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGKILL)
+            self.popen.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    if not POSTGRES_URL:
+        pytest.skip("needs WARGAME_TEST_DATABASE_URL")
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server")
+    server = RedisServer(free_port(), tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port

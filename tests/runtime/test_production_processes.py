@@ -145,7 +145,7 @@ def test_a_turn_whose_worker_died_mid_adjudication_is_resolved_once_by_another(
     deployment: Deployment, no_adjudication_here: list[int]
 ) -> None:
     # given a worker that sleeps inside the adjudication, holding its claim, for longer than
-    # this test lasts: it is killed once the claim is seen, however slowly the test sees it
+    # this test lasts: it is killed once its heartbeat is seen, however slowly the test sees it
     doomed = deployment.start_worker("tests.runtime.slow_worker", SLOW_WORKER_SECONDS="600")
     created = creation.create_exercise(creation.bundled("ai-pause"), "Crash", seed="3")
     facilitator = seat(created, "facilitator")
@@ -153,22 +153,21 @@ def test_a_turn_whose_worker_died_mid_adjudication_is_resolved_once_by_another(
     play_humans(created)
     turn = Turn.objects.get(exercise=created.exercise, number=1)
 
-    # when the facilitator closes the turn and the worker dies while it holds the claim
+    # when the facilitator closes the turn and the worker dies while it adjudicates
     turns.close_turn(facilitator)
-    first_claim = wait_until(
-        lambda: Turn.objects.filter(pk=turn.pk).exclude(claimed_at=None).values("claim").first()
-    )
+    wait_until(lambda: Job.objects.filter(turn=turn).exclude(beat_at=None).exists())
     doomed.kill()
     assert Turn.objects.get(pk=turn.pk).phase == Turn.Phase.ADJUDICATING
 
-    # and another worker with a 3 s lease comes up, and beat sends the sweep every 2 s
-    rescuer = deployment.start_worker(WARGAME_ADJUDICATION_LEASE="3")
+    # and another worker comes up, whose lease (10 minutes) this test never waits out, and
+    # beat sends the sweep every 2 s
+    rescuer = deployment.start_worker(WARGAME_ADJUDICATION_LEASE="600", WARGAME_JOB_HEARTBEAT="1")
     deployment.start_beat()
     wait_until(lambda: resolved(turn.pk))
 
-    # then the turn was resolved once, by the second claim, and nothing of the first remains
+    # then the dead worker's silence was noticed, and the turn was resolved once
     resolved_turn = Turn.objects.get(pk=turn.pk)
-    assert resolved_turn.claim != first_claim["claim"]
+    assert resolved_turn.claim
     assert no_adjudication_here == []
     assert adjudications(created.exercise) == {1: 1}
     outcomes = Event.objects.filter(exercise=created.exercise, type="role.outcome")

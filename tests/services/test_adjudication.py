@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection, transaction
 from pytest_django.fixtures import Settings
 
 from exercises import tasks
-from exercises.models import Job, Turn
-from exercises.services import moves, turns
+from exercises.models import Exercise, Job, Turn
+from exercises.services import jobs, moves, turns
 from tests.services.conftest import Cast, Clock, Queue, in_threads
 
 
@@ -45,37 +48,77 @@ def test_workers_racing_for_one_turn_resolve_it_once(cast: Cast, held: Queue) ->
     assert len(cast.events("role.outcome")) == 1
 
 
-def test_a_dead_workers_claim_blocks_others_until_its_lease_expires(
-    cast: Cast, held: Queue, clock: Clock, settings: Settings
+def test_a_worker_that_dies_mid_adjudication_leaves_no_claim_and_the_next_one_starts_at_once(
+    cast: Cast, held: Queue, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given a worker took the job, claimed the turn and died before it wrote anything
-    settings.WARGAME_ADJUDICATION_LEASE = 30
+    # given a worker that claims the turn and dies half way through writing its results
+    settings.WARGAME_ADJUDICATION_LEASE = 600
     turns.close_turn(cast.facilitator)
     turn = cast.turn()
-    held.lose()
-    Job.objects.filter(turn=turn).update(sent_at=clock.now(), attempts=1)
-    Turn.objects.filter(pk=turn.pk).update(claimed_at=clock.now(), claim="dead-worker")
+    resolve = turns._resolve
 
-    # when another worker gets the job, or the sweeper looks, within the lease
-    clock.advance(29)
-    assert turns.adjudicate(turn.pk) is False
-    assert turns.sweep()["requeued"] == 0
+    def dies_half_way(*args: object) -> None:
+        raise SystemExit("SIGKILL")
 
-    # then nothing happened
-    assert cast.turn().phase == Turn.Phase.ADJUDICATING
-    assert cast.turn().claim == "dead-worker"
+    monkeypatch.setattr(turns, "_resolve", dies_half_way)
+    with pytest.raises(SystemExit):
+        turns.adjudicate(turn.pk)
 
-    # when the lease expires, the sweeper hands the job out again and a live worker runs it
-    clock.advance(2)
-    assert turns.sweep()["requeued"] == 1
+    # then its claim went with its transaction
+    assert (cast.turn().phase, cast.turn().claim) == (Turn.Phase.ADJUDICATING, "")
+
+    # when the job is handed to another worker, well within the lease
+    monkeypatch.setattr(turns, "_resolve", resolve)
     assert held.run() == [True]
 
-    # then the turn is resolved once, and nobody hands it out again
+    # then it resolved the turn, once, and nobody hands the job out again
+    assert cast.turn().phase == Turn.Phase.RESOLVED
+    assert cast.turn().claim
+    assert len(cast.events("turn.adjudicated")) == 1
+    assert turns.adjudicate(turn.pk) is False
+
+
+def test_a_job_whose_worker_stopped_beating_is_handed_out_after_five_missed_beats(
+    cast: Cast, held: Queue, clock: Clock, settings: Settings
+) -> None:
+    # given a worker that took the adjudication, beat every 2 s, then died or froze
+    settings.WARGAME_ADJUDICATION_LEASE = 600
+    settings.WARGAME_JOB_HEARTBEAT = 2
+    turns.close_turn(cast.facilitator)
+    held.lose()
+    [job] = Job.objects.filter(turn=cast.turn())
+    Job.objects.filter(pk=job.pk).update(sent_at=clock.now(), beat_at=clock.now(), attempts=1)
+
+    # when the sweep looks before five beats are missed, then after
+    clock.advance(9)
+    assert turns.sweep()["requeued"] == 0
+    clock.advance(2)
+    assert turns.sweep()["requeued"] == 1
+
+    # then a live worker runs it, long before the lease would have run out
+    assert held.run() == [True]
     assert cast.turn().phase == Turn.Phase.RESOLVED
     assert len(cast.events("turn.adjudicated")) == 1
-    clock.advance(60)
+
+
+def test_a_job_whose_worker_still_beats_is_not_handed_out_even_past_the_lease(
+    cast: Cast, held: Queue, clock: Clock, settings: Settings
+) -> None:
+    # given a long job whose worker keeps beating
+    settings.WARGAME_ADJUDICATION_LEASE = 30
+    settings.WARGAME_JOB_HEARTBEAT = 2
+    turns.close_turn(cast.facilitator)
+    held.lose()
+    [job] = Job.objects.filter(turn=cast.turn())
+    Job.objects.filter(pk=job.pk).update(sent_at=clock.now(), attempts=1)
+
+    # when the sweep looks long after the lease, a beat ago
+    clock.advance(300)
+    Job.objects.filter(pk=job.pk).update(beat_at=clock.now())
+    clock.advance(2)
+
+    # then the job stays with its worker
     assert turns.sweep()["requeued"] == 0
-    assert turns.adjudicate(turn.pk) is False
 
 
 def test_a_lost_job_is_handed_out_again_by_the_sweeper(
@@ -108,3 +151,45 @@ def test_the_celery_task_runs_a_job_by_id_and_a_second_run_changes_nothing(
     assert len(cast.events("turn.adjudicated")) == 1
     assert cast.exercise().state == state
     assert Job.objects.get(pk=job_id).done_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_exercise_a_frozen_worker_holds_gives_up_soon_and_is_tried_again(
+    cast: Cast, held: Queue, settings: Settings
+) -> None:
+    # given a closed turn whose exercise another connection holds locked (a frozen worker)
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks with a timeout are PostgreSQL's (the PostgreSQL pass)")
+    settings.WARGAME_LOCK_TIMEOUT = 0.2
+    turns.close_turn(cast.facilitator)
+    locked, release = threading.Event(), threading.Event()
+
+    def frozen_worker() -> None:
+        try:
+            with transaction.atomic():
+                Exercise.objects.select_for_update().get(public_id=cast.public_id)
+                locked.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=frozen_worker)
+    holder.start()
+    assert locked.wait(timeout=60)
+
+    # when the job is handed to a live worker
+    try:
+        outcome = held.run()
+    finally:
+        release.set()
+        holder.join()
+
+    # then it gave up without adjudicating, and the job waits to be tried again
+    assert outcome == [False]
+    assert cast.turn().phase == Turn.Phase.ADJUDICATING
+    [job] = Job.objects.filter(turn=cast.turn())
+    assert (job.done_at, job.error.split(":")[0]) == (None, "Busy")
+
+    # when it is tried again, with the exercise free
+    assert jobs.run(job.pk) is True
+    assert len(cast.events("turn.adjudicated")) == 1

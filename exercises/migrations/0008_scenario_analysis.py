@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercises', '0005_created_by'),
+        ('exercises', '0007_heartbeat'),
     ]
 
     operations = [
