@@ -57,7 +57,9 @@ class Game:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Game]:
     folder = tmp_path_factory.mktemp("api-server")
     secret = "a test key that is long enough to be a real one, really"
-    with running_server(folder, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secret) as live:
+    # Debug off, over plain HTTP: no redirect to HTTPS, cookies not Secure.
+    plain = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secret, "WARGAME_HTTPS": "false"}
+    with running_server(folder, **plain) as live:
         exercise = live.create_exercise("--name", "Server test")
         game = Game(live, exercise.id, exercise.tokens)
         exercise.control("start")
