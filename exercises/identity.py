@@ -32,6 +32,11 @@ def session_seat(request: HttpRequest, public_id: str) -> Seat:
     return seats.seat_in_session(request.session.get(SESSION_SEATS, {}), public_id)
 
 
+def holds_a_seat(request: HttpRequest) -> bool:
+    """Whether this browser acts as a seat of any exercise."""
+    return bool(request.session.get(SESSION_SEATS))
+
+
 def bind_seat(request: HttpRequest, seat: Seat) -> None:
     """Let this browser act as `seat` in its exercise (what `/join/<token>` does)."""
     public_id = seat.exercise.public_id
