@@ -13,9 +13,9 @@ import websockets
 from tests.live_server import Exercise, Server, running_server
 
 
-def get(server: Server, path: str) -> int:
+def get(server: Server, path: str, method: str = "GET") -> int:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    connection.request("GET", path)
+    connection.request(method, path)
     status = connection.getresponse().status
     connection.close()
     return status
@@ -33,6 +33,7 @@ def visit_with_every_token(server: Server, game: Exercise) -> None:
     for token in game.tokens.values():
         assert get(server, f"/join/{token}") == 302
         assert get(server, f"/join/{token}?from=mail") == 302
+        assert get(server, f"/join/{token}", method="POST") == 403  # no CSRF token
         assert get(server, f"/api/v1/exercises/{game.id}?token={token}") == 401
         assert get(server, f"/?access_token={token}&x=1") == 200
         asyncio.run(handshake(server, f"/ws/exercises/{game.id}/?token={token}"))
@@ -48,6 +49,7 @@ def test_a_server_logs_requests_but_never_a_token(tmp_path: Path) -> None:
 
     assert '"GET /join/[redacted] HTTP/1.1" 302' in written  # the access log is on
     assert "Not Found: /join/[redacted]" in written  # and Django's request log
+    assert "Forbidden (CSRF cookie not set.): /join/[redacted]" in written  # and its CSRF log
     assert "not-a-token-but-it-could-be-one" not in written
     leaked = [name for name, token in game.tokens.items() if token in written]
     assert leaked == [], f"tokens of {leaked} are in the server's log"

@@ -28,8 +28,14 @@ _QUERY = re.compile(
     re.IGNORECASE,
 )
 # The loggers whose lines carry request paths: uvicorn's request lines (HTTP, and WebSocket
-# handshakes, which it logs as uvicorn.error), and Django's 4xx/5xx lines.
-PATH_LOGGERS = ("uvicorn.access", "uvicorn.error", "django.request", "django.server")
+# handshakes, which it logs as uvicorn.error), Django's 4xx/5xx lines and its CSRF refusals.
+PATH_LOGGERS = (
+    "uvicorn.access",
+    "uvicorn.error",
+    "django.request",
+    "django.server",
+    "django.security.csrf",
+)
 
 
 def redact(text: str) -> str:
