@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,18 @@ def test_redaction_blanks_join_paths_token_like_segments_and_credential_queries_
     from wargame.log_redaction import redact
 
     assert redact(line) == (expected or line)
+
+
+def test_a_traceback_quoting_a_join_path_is_redacted_too() -> None:
+    import logging
+
+    from wargame.log_redaction import RedactTokens
+
+    try:
+        raise ValueError("No route found for path 'join/" + "t" * 32 + "'")
+    except ValueError:
+        record = logging.LogRecord("django.request", 40, __file__, 1, "boom", (), sys.exc_info())
+    RedactTokens().filter(record)
+
+    assert "t" * 32 not in logging.Formatter().format(record)
+    assert "join/[redacted]" in logging.Formatter().format(record)

@@ -43,6 +43,9 @@ def redact(text: str) -> str:
     return _QUERY.sub(rf"\1{REDACTED}", text)
 
 
+_FORMATTER = logging.Formatter()
+
+
 def _redacted(value: Any) -> Any:
     return redact(value) if isinstance(value, str) else value
 
@@ -55,6 +58,9 @@ class RedactTokens(logging.Filter):
             record.args = tuple(_redacted(arg) for arg in record.args)
         elif isinstance(record.args, dict):
             record.args = {key: _redacted(value) for key, value in record.args.items()}
+        if record.exc_info and not record.exc_text:
+            # A traceback may quote the path (an exception's message); formatters reuse exc_text.
+            record.exc_text = redact(_FORMATTER.formatException(record.exc_info))
         return True
 
 
