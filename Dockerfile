@@ -15,7 +15,9 @@ COPY static ./static
 RUN pip install .
 
 # collectstatic only reads files: a throwaway key lets the settings load with DEBUG off.
-RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+RUN DJANGO_DEBUG=false \
+    DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    python manage.py collectstatic --noinput
 
 RUN useradd --system --create-home wargame && chown wargame /app
 USER wargame

@@ -17,13 +17,14 @@ LABS = ("anthropic", "openai", "gdm", "meta")
 def server_environment(sqlite: Path, **extra: str) -> dict[str, str]:
     """The embedded default as `dev.py serve` runs it, debug off, on a SQLite file of its own;
     `extra` on top (an empty value drops the variable)."""
-    own = ("DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY")
+    own = ("DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "WARGAME_HTTPS")
     env = {k: v for k, v in os.environ.items() if k not in own}
     env.update(
         WARGAME_SQLITE_PATH=str(sqlite),
         DJANGO_SETTINGS_MODULE="wargame.settings",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        WARGAME_HTTPS="false",  # plain HTTP on 127.0.0.1: no redirect, no Secure cookies
     )
     env.update({name: value for name, value in extra.items() if value})
     return env

@@ -53,6 +53,11 @@ def seat_of_request(request: HttpRequest) -> Seat | None:
     return seat
 
 
+def holds_a_seat(request: HttpRequest) -> bool:
+    """Whether this browser acts as a seat of any exercise."""
+    return bool(request.session.get(SESSION_SEATS))
+
+
 def bind_seat(request: HttpRequest, seat: Seat) -> None:
     """Let this browser act as `seat` in its exercise (what `/join/<token>` does)."""
     public_id = seat.exercise.public_id

@@ -34,8 +34,9 @@ NOT_INHERITED = (
 
 
 @contextmanager
-def running_server(folder: Path, **env: str) -> Iterator[Server]:
-    """A migrated server on a free port, `env` on top of this process's; stopped on exit."""
+def running_server(folder: Path, log_level: str = "warning", **env: str) -> Iterator[Server]:
+    """A migrated server on a free port, `env` on top of this process's; stopped on exit.
+    `log_level="info"` turns uvicorn's access log on, as it is in production."""
     environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     environment.update(
         WARGAME_SQLITE_PATH=str(folder / "db.sqlite3"),
@@ -46,7 +47,7 @@ def running_server(folder: Path, **env: str) -> Iterator[Server]:
     live = Server(f"http://127.0.0.1:{port}", port, environment, folder / "server.log")
     live.manage("migrate", "--noinput", "-v", "0")
     command = [sys.executable, "-m", "uvicorn", "wargame.asgi:application", "--lifespan", "on"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", log_level]
     with live.log.open("wb") as out:
         process = subprocess.Popen(
             command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT

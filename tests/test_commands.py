@@ -77,6 +77,26 @@ def simulate(*args: str) -> subprocess.CompletedProcess[str]:
             "  cash: {type: float, roles: [lab], initial: {a: 5.0, b: true}, min: 0}",
             "role_state.cash.initial",
         ),
+        (
+            "capability: {type: float, initial: 50.0,",
+            "capability: {type: float, initial: .nan,",
+            "state.capability.initial: is .nan",
+        ),
+        (
+            "capability: {type: float, initial: 50.0,",
+            "capability: {type: float, initial: -.inf,",
+            "state.capability.initial: is infinite",
+        ),
+        (
+            "cash: {type: float, roles: [lab], initial: {a: 5.0, b: 3.0}, min: 0}",
+            "cash: {type: float, roles: [lab], initial: {a: 5.0, b: 3.0}, min: 0, max: .inf}",
+            "role_state.cash.max: is infinite",
+        ),
+        (
+            "risk: {type: int, initial: 10,",
+            "risk: {type: int, initial: 1" + "0" * 30 + ",",
+            "state.risk.initial: is infinite or too large",
+        ),
     ],
 )
 def test_validate_scenario_prints_the_error_with_its_line_and_exits_1(
@@ -160,6 +180,13 @@ def test_simulate_json_has_the_documented_keys() -> None:
     assert "frontier_capability" in summary["final_state"]["mean"]
     assert "anthropic.lead_months" in summary["final_state"]["p95"]
     assert sum(summary["outcomes"].values()) == pytest.approx(1.0)
+
+
+def test_simulate_json_is_strict_json_with_no_nan_or_infinity() -> None:
+    done = simulate("--runs", "20", "--seed", "7", "--json")
+
+    assert done.returncode == 0, done.stderr
+    json.loads(done.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the output"))
 
 
 def test_simulate_json_is_byte_identical_for_the_same_seed() -> None:
@@ -275,3 +302,11 @@ def test_simulate_refuses_a_scenario_that_does_not_load(tmp_path: Path) -> None:
 
     assert done.returncode == 2
     assert f"{path}:{line + 1}: actions[1].colour: unknown field 'colour'" in done.stderr
+
+
+def test_simulate_json_prints_a_figure_that_is_not_finite_as_null() -> None:
+    from exercises.management.commands.simulate import finite
+
+    summary = {"mean": {"x": float("nan"), "y": 1.5}, "runs": [float("inf"), -float("inf"), 2]}
+
+    assert finite(summary) == {"mean": {"x": None, "y": 1.5}, "runs": [None, None, 2]}

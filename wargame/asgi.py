@@ -9,7 +9,6 @@ import gc
 import os
 
 from channels.routing import ProtocolTypeRouter
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
@@ -20,14 +19,16 @@ django_application = get_asgi_application()
 from exercises.api.asgi import ApiApplication  # noqa: E402
 from exercises.live.routing import websocket_application  # noqa: E402
 from exercises.runtime import Runtime, Sweeper, embedded_sweeper_wanted  # noqa: E402
+from wargame.static_files import StaticFiles  # noqa: E402
 
-# uvicorn serves no static files of its own, so Django's handler serves /static/ in every mode:
+# uvicorn serves no static files of its own, so Django's handler serves /static/ in every mode
+# (wargame/static_files.py):
 # the few small files here do not need more. A proxy in front may serve STATIC_ROOT instead.
 router = ProtocolTypeRouter(
     {
         # The API runs on its own long-lived threads (exercises/api/asgi.py); pages and
         # static files go through Django's handler.
-        "http": ApiApplication(ASGIStaticFilesHandler(django_application)),
+        "http": ApiApplication(StaticFiles(django_application)),
         # The Origin of cookie handshakes is checked by the consumer (exercises/live/auth.py):
         # bearer handshakes from programs carry none.
         "websocket": websocket_application(),

@@ -8,7 +8,6 @@ exercises/api/asgi.py).
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 
@@ -18,12 +17,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from exercises.api.errors import error_json
 from exercises.identity import seat_of_request
 from exercises.throttle import Limited
+from wargame.log_redaction import redact
 
 log = logging.getLogger("wargame.request")
-
-# A path segment that may be a credential (seat tokens are 32 URL-safe characters): an
-# unrouted path is logged with these blanked, so a mistyped join link leaks nothing either.
-_SECRET_LOOKING = re.compile(r"[A-Za-z0-9_-]{24,}")
 
 # PostgreSQL gave up: a lock wait (55P03) or a statement (57014) ran past its timeout. The
 # connection pool's own timeout (all connections busy) has no SQLSTATE; it is told by its type.
@@ -52,7 +48,8 @@ def request_fields(request: HttpRequest, status: int, started: float) -> dict[st
     fields: dict[str, object] = {
         "method": request.method,
         "route": f"/{match.route}" if match else None,
-        "path": _SECRET_LOOKING.sub("<secret>", request.path),
+        # Blanked as every log line is (a mistyped join link is a credential too).
+        "path": redact(request.path),
         "status": status,
         "ms": round((time.perf_counter() - started) * 1000, 1),
     }

@@ -59,16 +59,81 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
+
+# A key that signs sessions must not be guessable: Django's own check wants 50 characters of at
+# least 5 kinds; below 32, or of fewer than 10 different characters, the server refuses to start.
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_CHARACTERS = 10
+MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def checked_secret_key(key: str) -> str:
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        problem = f"is {len(key)} characters long; it needs {MIN_SECRET_KEY_LENGTH} or more"
+    elif len(set(key)) < MIN_SECRET_KEY_CHARACTERS:
+        problem = f"has only {len(set(key))} different characters"
+    else:
+        return key
+    raise ImproperlyConfigured(f"DJANGO_SECRET_KEY {problem}: make one with {MAKE_A_KEY}")
+
 
 # Every process of one deployment (web, worker, beat) must share this key.
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+if SECRET_KEY:
+    checked_secret_key(SECRET_KEY)
+elif not DEBUG:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+else:
     SECRET_KEY = "django-insecure-wargame-development-key-never-use-it-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# Origins (scheme://host[:port]) besides the server's own from which a form may be posted or a
+# browser's WebSocket opened: a proxy that changes the Host header needs its public one here.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# HTTPS. With debug off the server assumes it is reached over HTTPS (directly or through a
+# proxy that says so: uvicorn trusts X-Forwarded-Proto from FORWARDED_ALLOW_IPS): plain HTTP is
+# redirected, browsers are told to come back over HTTPS only (HSTS), and cookies are Secure.
+# WARGAME_HTTPS=false turns all three off (a trial on http://localhost); each has its own switch.
+HTTPS = env_bool("WARGAME_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("WARGAME_SECURE_SSL_REDIRECT", HTTPS)
+# Health checks and metrics scrapers ask over plain HTTP inside the deployment, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("WARGAME_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("WARGAME_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("WARGAME_SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("WARGAME_SECURE_COOKIES", HTTPS)
+# Preloading a domain into browsers is a promise about every subdomain, for months, that only
+# the domain's owner can make: not a default, so Django's reminder of it is not shown either.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Pages load their scripts and styles from /static/ only: no inline script, style or handler
+# (exercises/templates, static/js), so an injected one does not run. The stream's WebSocket is
+# 'self' too. The HTML export (an attachment with its style inline) is opened from disk.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -91,6 +156,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Innermost, to see a view's database errors before Django turns them into a 500.
     "wargame.middleware.Overload",
 ]

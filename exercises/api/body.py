@@ -17,6 +17,10 @@ from pydantic import BaseModel, RootModel, ValidationError
 from .errors import MAX_BODY, ApiError, too_large
 
 MAX_DEPTH = 20
+# The largest number a body may hold, either sign: integers up to it are exact in a float (and
+# in JavaScript), and sums of a few such numbers stay far from infinity, which no JSON column
+# can store. `1e400` (infinity to Python) and an integer of 400 digits are refused by it.
+MAX_NUMBER = 2**53
 # Fields the server sets; a client that sends one is told so, not just "unknown field".
 SERVER_OWNED = frozenset(
     {"id", "status", "role", "turn", "seat", "result", "exercise", "created_at", "seq"}
@@ -62,7 +66,30 @@ def parse_json(raw: bytes) -> Any:
         raise too_deep()
     if not isinstance(data, dict):
         raise invalid_json(f"the body must be a JSON object, not {_json_type(data)}")
+    check_numbers(data)
     return data
+
+
+def check_numbers(data: Any) -> None:
+    """Refuse a number past MAX_NUMBER (or infinite) anywhere in a parsed body, naming where."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}.{i}") for i, v in enumerate(item))
+        elif not number_in_range(item):
+            field = f"{where!r}: " if where else ""
+            raise ApiError(
+                400, "invalid", f"{field}numbers must be finite and at most 2**53 either side"
+            )
+
+
+def number_in_range(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    return abs(value) <= MAX_NUMBER  # False for NaN, too
 
 
 def _no_constants(name: str) -> Any:

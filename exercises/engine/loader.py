@@ -8,6 +8,7 @@ together, each with its file and line, so an author fixes a file in one pass.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,9 @@ def load_bundled_scenarios() -> dict[str, Scenario]:
 
 def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
     data, lines = _parse_yaml(text, path)
+    unusable = [LoadError(path, _line(lines, loc), _where(loc), msg) for loc, msg in _numbers(data)]
+    if unusable:
+        raise ScenarioLoadError(unusable)
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
@@ -120,6 +124,28 @@ def _parse_with(loader_class: Any, text: str, path: str) -> tuple[Any, dict[Loc,
         return loader.construct_document(node), lines
     finally:
         loader.dispose()
+
+
+# As the API's bodies (exercises/api/body.py): past this, sums drift towards infinity, which
+# neither JSON nor a database column can hold.
+MAX_NUMBER = 2**53
+
+
+def _numbers(data: Any) -> list[tuple[Loc, str]]:
+    """Every number YAML reads as `.nan`, `.inf` or past MAX_NUMBER, where it is."""
+    found: list[tuple[Loc, str]] = []
+    stack: list[tuple[Any, Loc]] = [(data, ())]
+    while stack:
+        item, loc = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((value, (*loc, key)) for key, value in item.items())
+        elif isinstance(item, list):
+            stack.extend((value, (*loc, index)) for index, value in enumerate(item))
+        elif isinstance(item, float) and math.isnan(item):
+            found.append((loc, "is .nan, not a number: give a finite number"))
+        elif type(item) in (int, float) and abs(item) > MAX_NUMBER:  # bool is not int here
+            found.append((loc, "is infinite or too large: numbers go up to 2**53 either side"))
+    return sorted(found, key=lambda problem: [str(part) for part in problem[0]])
 
 
 class _TooBig(ValueError):

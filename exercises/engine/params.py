@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,13 +56,23 @@ def _check_one(scenario: Scenario, spec: ParamSpec, role: str, name: str, value:
 def _check_number(spec: ParamSpec, name: str, value: Any) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ParamError(f"{name} must be a number")
-    if spec.type == "int" and not float(value).is_integer():
+    if not _finite(value):
+        raise ParamError(f"{name} must be a finite number")
+    if spec.type == "int" and isinstance(value, float) and not value.is_integer():
         raise ParamError(f"{name} must be a whole number")
     if spec.min is not None and value < spec.min:
         raise ParamError(f"{name} must be at least {spec.min:g}")
     if spec.max is not None and value > spec.max:
         raise ParamError(f"{name} must be at most {spec.max:g}")
     return int(value) if spec.type == "int" else float(value)
+
+
+def _finite(value: int | float) -> bool:
+    # An integer of a few hundred digits is past any float: comparing it is fine, converting not.
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def param_choices(scenario: Scenario, spec: ParamSpec, role: str) -> list[str]:

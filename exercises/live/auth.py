@@ -3,8 +3,10 @@
 A browser sends its cookies with a WebSocket handshake to any site, whichever page opened it
 (cross-site WebSocket hijacking), and the same-origin policy does not apply to WebSockets. So
 a handshake that relies on the session cookie must come from one of our own pages: its Origin
-must be an allowed host. A bearer handshake carries no ambient credential and needs no Origin
-(programs send none). Tokens in the query string are never read.
+must be this server's own scheme, host and port (`http://` for `ws://`, `https://` for `wss://`,
+and the Host header, which must be an allowed host), or one of CSRF_TRUSTED_ORIGINS: the check
+Django's CSRF middleware makes of an HTTP POST. A bearer handshake carries no ambient
+credential and needs no Origin (programs send none). Tokens in the query string are never read.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
+from django.utils.http import is_same_domain
 
 from exercises import throttle
 from exercises.identity import SESSION_SEATS, bearer_token
@@ -34,11 +37,40 @@ def header(scope: Mapping[str, Any], name: bytes) -> str | None:
     return None
 
 
-def origin_allowed(origin: str | None) -> bool:
+def origin_allowed(scope: Mapping[str, Any], origin: str | None) -> bool:
     if not origin:
         return False
-    domain, _ = split_domain_port(urlsplit(origin).netloc)
-    return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+    host = header(scope, b"host") or ""
+    domain, _ = split_domain_port(host)
+    own = bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+    return (own and origin == f"{own_scheme(scope)}://{host}") or trusted_origin(origin)
+
+
+def own_scheme(scope: Mapping[str, Any]) -> str:
+    """The scheme of the page that may open this socket: as Django's `request.scheme`."""
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    if proxy_header:
+        name, secure_value = proxy_header
+        # Django's META name (HTTP_X_FORWARDED_PROTO) as the header's own name.
+        value = header(scope, name.removeprefix("HTTP_").replace("_", "-").lower().encode())
+        if value is not None:
+            return "https" if value.split(",")[0].strip() == secure_value else "http"
+    return "https" if scope.get("scheme") in ("wss", "https") else "http"
+
+
+def trusted_origin(origin: str) -> bool:
+    trusted: list[str] = list(settings.CSRF_TRUSTED_ORIGINS)
+    if origin in trusted:
+        return True
+    try:
+        parsed = urlsplit(origin)
+    except ValueError:
+        return False
+    wildcards = (urlsplit(t) for t in trusted if "*" in t)
+    return any(
+        w.scheme == parsed.scheme and is_same_domain(parsed.netloc, w.netloc.lstrip("*"))
+        for w in wildcards
+    )
 
 
 def _handshake_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
@@ -48,7 +80,7 @@ def _handshake_seat(scope: Mapping[str, Any], public_id: str) -> Seat:
         seat = seats.authenticate(public_id, bearer_token(authorization))
     elif session_key(scope) is None:
         raise Unauthorized("a seat token is needed, as 'Authorization: Bearer <token>'")
-    elif not origin_allowed(header(scope, b"origin")):
+    elif not origin_allowed(scope, header(scope, b"origin")):
         # Checked before the session is even read, so a foreign page learns nothing of it.
         raise Forbidden("a handshake with a session cookie must come from this site")
     else:

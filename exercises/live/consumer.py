@@ -24,6 +24,8 @@ from .feed import hub
 from .log import on_the_pool
 from .stream import INTERNAL_ERROR, Stream, error_frame
 
+MAX_SEQ = 2**62  # as the API's `since`: a larger number overflows the database's integer
+
 logger = logging.getLogger(__name__)
 
 # No layer by this name: Channels then gives the consumer no channel and no layer to listen to.
@@ -97,11 +99,11 @@ def resume_since(text: str | None) -> int | str:
         return 'send text frames: {"type": "resume", "since": N}'
     try:
         message = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return "a frame must be a JSON object"
     if not isinstance(message, dict) or message.get("type") != "resume":
         return 'the only message is {"type": "resume", "since": N}'
     since = message.get("since")
-    if isinstance(since, bool) or not isinstance(since, int) or since < 0:
-        return "since must be a whole number, 0 or more: the last seq you saw"
+    if isinstance(since, bool) or not isinstance(since, int) or not 0 <= since <= MAX_SEQ:
+        return "since must be a whole number from 0 to 2**62: the last seq you saw"
     return since

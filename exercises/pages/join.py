@@ -5,9 +5,17 @@ opening a second seat's link of the same exercise asks before it switches (one p
 two roles in one browser would otherwise act as the wrong one without noticing), and each
 page's header then offers to switch back (`switch_seat`). A bot's seat opens no page: its
 briefing is the bot's, and a person takes the role back through a new link from the console.
+
+A link followed from another site is a request that site made: it could bind the browser to a
+seat of the attacker's choosing (login CSRF), and the person would then type into the wrong
+exercise. So a browser that holds a seat already is asked, on a page whose button POSTs with a
+CSRF token, before a cross-site navigation (`Sec-Fetch-Site: cross-site` or `same-site`, or,
+from a browser that sends no such header, no Referer of this site) binds another seat.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,10 +51,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             "play it, ask the facilitator for a new link: it takes the role back from the bot.",
             403,
         )
-    held = _held(request, seat)
-    if held is not None and held.pk != seat.pk and request.method != "POST":
-        context = {"seat": seat_label(seat), "held": seat_label(held), "exercise": seat.exercise}
-        return render(request, "exercises/live/switch_seat.html", context)
+    question = None if request.method == "POST" else _ask_first(request, seat)
+    if question is not None:
+        return question
     identity.bind_seat(request, seats.join(seat))
     # The exercise's address sends each kind of seat to its page.
     return redirect(reverse("exercises:exercise", args=[seat.exercise.public_id]))
@@ -67,6 +74,28 @@ def switch_seat(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     identity.bind_seat(request, seat)
     return redirect(reverse("exercises:exercise", args=[public_id]))
+
+
+def _ask_first(request: HttpRequest, seat: Seat) -> HttpResponse | None:
+    """The page that asks before this browser opens `seat`, or None to open it at once."""
+    held = _held(request, seat)
+    context = {"seat": seat_label(seat), "exercise": seat.exercise}
+    if held is not None and held.pk != seat.pk:
+        context["held"] = seat_label(held)
+        return render(request, "exercises/live/switch_seat.html", context)
+    if held is None and identity.holds_a_seat(request) and not from_this_site(request):
+        return render(request, "exercises/live/confirm_join.html", context)
+    return None
+
+
+def from_this_site(request: HttpRequest) -> bool:
+    """Whether the navigation began here: on one of our pages, or typed or pasted by the person
+    (`Sec-Fetch-Site: none`), rather than on another site's page."""
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None:
+        return fetched_from in ("same-origin", "none")
+    referer = urlsplit(request.headers.get("Referer", ""))
+    return (referer.scheme, referer.netloc) == (request.scheme, request.get_host())
 
 
 def _held(request: HttpRequest, seat: Seat) -> Seat | None:

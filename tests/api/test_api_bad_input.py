@@ -244,3 +244,44 @@ def test_a_method_a_route_does_not_take_is_a_json_405(api: Api, game: Game) -> N
     assert response.status_code == 405
     assert response["Allow"] == "POST"
     assert api.error_of(response)["code"] == "method_not_allowed"
+
+
+HUGE = "1" + "0" * 400  # past float range; Python reads it as an int, 1e400 as infinity
+
+
+DATASETS = '{"action": "add_alignment_datasets", "params": {"count": %s}}'
+SET_STATE = '{"command": "set_state", "variable": "public_concern", "value": %s, "reason": "r"}'
+CHANGE = '{"variable": "public_concern", "delta": %s, "reason": "r"}'
+
+
+@pytest.mark.parametrize(
+    ("suffix", "seat", "raw", "field"),
+    [
+        ("/moves", "anthropic", DATASETS, "params.count"),
+        ("/moves/check", "anthropic", '{"checks": [' + DATASETS + "]}", "checks.0.params.count"),
+        ("/control", "facilitator", SET_STATE, "value"),
+        ("/control", "facilitator", '{"command": "extend", "seconds": %s}', "seconds"),
+        ("/rulings", "facilitator", '{"move": "m", "chance": %s}', "chance"),
+        (
+            "/rulings",
+            "facilitator",
+            '{"move": "m", "outcome": "success", "changes": [' + CHANGE + "]}",
+            "changes.0.delta",
+        ),
+    ],
+)
+@pytest.mark.parametrize("number", [HUGE, "-" + HUGE, "1e400", "-1e400", "1e300", str(2**53 + 1)])
+def test_a_number_past_2_to_the_53_is_a_400_naming_its_field(
+    api: Api, game: Game, suffix: str, seat: str, raw: str, field: str, number: str
+) -> None:
+    token = game.tokens[seat]
+    api.get(game.url(), token)
+    before = rows()
+
+    response = api.call("POST", game.url(suffix), token, raw=raw % number)
+
+    assert response.status_code == 400, response.content
+    error = api.error_of(response)
+    assert error["code"] == "invalid"
+    assert f"'{field}'" in error["message"] and "2**53" in error["message"]
+    assert rows() == before

@@ -57,7 +57,9 @@ class Game:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Game]:
     folder = tmp_path_factory.mktemp("api-server")
     secret = "a test key that is long enough to be a real one, really"
-    with running_server(folder, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secret) as live:
+    # Debug off, over plain HTTP: no redirect to HTTPS, cookies not Secure.
+    plain = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secret, "WARGAME_HTTPS": "false"}
+    with running_server(folder, **plain) as live:
         exercise = live.create_exercise("--name", "Server test")
         game = Game(live, exercise.id, exercise.tokens)
         exercise.control("start")
@@ -160,3 +162,31 @@ def test_a_move_posted_over_http_reaches_a_websocket_client_of_the_same_server(
 
     assert event["data"]["role"] == "meta"
     assert event["data"]["action"] == "press_pause_button"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/..%2f..%2fwargame/settings.py",
+        "/static/..%252f..%252fwargame/settings.py",
+        "/static/%2e%2e/%2e%2e/wargame/settings.py",
+    ],
+)
+def test_a_path_out_of_the_static_folder_is_a_404_from_the_real_server(
+    server: Game, path: str
+) -> None:
+    status, _, body = server.request("GET", path)
+
+    assert status == 404
+    assert "SECRET_KEY" not in str(body)
+
+
+def test_a_websocket_to_a_path_with_no_stream_is_a_404_from_the_real_server(server: Game) -> None:
+    async def handshake() -> int:
+        url = f"ws://127.0.0.1:{server.port}/ws/nowhere/"
+        with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+            async with websockets.connect(url):
+                pass
+        return refused.value.response.status_code
+
+    assert asyncio.run(handshake()) == 404

@@ -135,11 +135,12 @@ def fresh_layer() -> Iterator[None]:
 class Socket:
     """A WebSocket client of the application."""
 
-    def __init__(self, path: str, headers: list[tuple[bytes, bytes]]) -> None:
+    def __init__(self, path: str, headers: list[tuple[bytes, bytes]], scheme: str = "ws") -> None:
         from wargame.asgi import application
 
         path, _, query = path.partition("?")
         scope: dict[str, Any] = {"type": "websocket", "path": path, "query_string": query.encode()}
+        scope["scheme"] = scheme
         scope.update(headers=headers, subprotocols=[])
         self.communicator = ApplicationCommunicator(application, scope)
 

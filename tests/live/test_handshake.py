@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.live.conftest import Socket, act, bearer, play
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from tests.live.conftest import Game
 
 REFUSED = {"unauthorized": 4401, "forbidden": 4403, "not_found": 4404}
+HOST = (b"host", b"localhost:8000")
 
 
 def session_cookie(game: Game, name: str) -> tuple[bytes, bytes]:
@@ -47,7 +49,8 @@ def test_a_cookie_handshake_from_an_allowed_origin_streams_the_sessions_seat(gam
     cookie = session_cookie(game, "openai")
 
     async def scenario() -> None:
-        socket = await Socket(game.path, [cookie, (b"origin", b"http://localhost:8000")]).open()
+        headers = [cookie, HOST, (b"origin", b"http://localhost:8000")]
+        socket = await Socket(game.path, headers).open()
         await socket.resume(0)
         assert await socket.take(len(await act(game.visible, "openai")))
         await act(game.say, "anthropic", ["openai"], "Cookie jar.")
@@ -57,15 +60,67 @@ def test_a_cookie_handshake_from_an_allowed_origin_streams_the_sessions_seat(gam
     play(scenario)
 
 
-@pytest.mark.parametrize("origin", [None, b"https://evil.example", b"null", b"localhost"])
-def test_a_cookie_handshake_without_an_allowed_origin_is_refused(
+@pytest.mark.parametrize(
+    "origin",
+    [
+        None,
+        b"https://evil.example",
+        b"null",
+        b"localhost",
+        b"http://localhost:9999",
+        b"http://127.0.0.1:8000",
+        b"https://localhost:8000",
+        b"ftp://localhost:8000",
+        b"http://localhost",
+        b"http://localhost:8000/",
+    ],
+)
+def test_a_cookie_handshake_from_another_scheme_host_or_port_is_refused(
     game: Game, origin: bytes | None
 ) -> None:
-    headers = [session_cookie(game, "openai")]
+    headers = [session_cookie(game, "openai"), HOST]
     if origin is not None:
         headers.append((b"origin", origin))
 
     assert play(lambda: refusal(game.path, headers)) == ("forbidden", 4403)
+
+
+@pytest.mark.parametrize(
+    ("scope", "headers"),
+    [
+        ({"scheme": "wss"}, [(b"host", b"localhost:8443"), (b"origin", b"https://localhost:8443")]),
+        ({}, [(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")]),
+        ({}, [(b"host", b"proxy.internal"), (b"origin", b"https://play.example.org")]),
+        ({}, [(b"host", b"proxy.internal"), (b"origin", b"https://a.teams.example.org")]),
+    ],
+)
+@override_settings(
+    ALLOWED_HOSTS=["localhost", "127.0.0.1", "testserver"],
+    CSRF_TRUSTED_ORIGINS=["https://play.example.org", "https://*.teams.example.org"],
+)
+def test_a_cookie_handshake_from_the_servers_own_or_a_trusted_origin_is_accepted(
+    game: Game, scope: dict[str, str], headers: list[tuple[bytes, bytes]]
+) -> None:
+    cookie = session_cookie(game, "openai")
+
+    async def scenario() -> None:
+        socket = await Socket(game.path, [cookie, *headers], **scope).open()
+        await socket.resume(0)
+        assert await socket.take(len(await act(game.visible, "openai")))
+        await socket.close()
+
+    play(scenario)
+
+
+def test_a_wss_handshake_from_an_http_page_is_refused(game: Game) -> None:
+    headers = [session_cookie(game, "openai"), HOST, (b"origin", b"http://localhost:8000")]
+
+    async def scenario() -> tuple[str, int]:
+        socket = await Socket(game.path, headers, scheme="wss").open()
+        frame = await socket.next()
+        return frame["error"]["code"], await socket.closed_with()
+
+    assert play(scenario) == ("forbidden", 4403)
 
 
 def test_a_handshake_without_credentials_is_refused(game: Game) -> None:
@@ -103,7 +158,7 @@ def test_a_token_for_an_exercise_that_does_not_exist_gets_not_found(game: Game) 
 
 
 def test_a_session_of_another_exercise_opens_nothing_here(game: Game, other_game: Game) -> None:
-    headers = [session_cookie(other_game, "openai"), (b"origin", b"http://localhost")]
+    headers = [session_cookie(other_game, "openai"), HOST, (b"origin", b"http://localhost:8000")]
 
     assert play(lambda: refusal(game.path, headers)) == ("unauthorized", 4401)
 
@@ -139,3 +194,33 @@ def test_an_address_whose_handshakes_keep_failing_is_told_to_wait(
         ("rate_limited", 4429),
         ("rate_limited", 4429),
     ]
+
+
+@pytest.mark.parametrize("path", ["/ws/nope/", "/", "/ws/exercises/", "/join/x"])
+def test_a_handshake_to_a_path_with_no_stream_is_a_404_not_a_500(path: str) -> None:
+    from wargame.asgi import application
+
+    scope: dict[str, Any] = {"type": "websocket", "path": path, "headers": [], "scheme": "ws"}
+    scope["extensions"] = {"websocket.http.response": {}}
+
+    async def scenario() -> list[dict[str, Any]]:
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "websocket.connect"})
+        return [await communicator.receive_output(5), await communicator.receive_output(5)]
+
+    start, body = play(scenario)
+    assert start["type"] == "websocket.http.response.start" and start["status"] == 404
+    assert b"/ws/exercises/" in body["body"]
+
+
+def test_a_handshake_to_a_path_with_no_stream_is_closed_where_no_404_can_be_sent() -> None:
+    from wargame.asgi import application
+
+    scope = {"type": "websocket", "path": "/ws/nope/", "headers": [], "scheme": "ws"}
+
+    async def scenario() -> dict[str, Any]:
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "websocket.connect"})
+        return dict(await communicator.receive_output(5))
+
+    assert play(scenario)["type"] == "websocket.close"

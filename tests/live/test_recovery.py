@@ -188,6 +188,9 @@ def test_giving_a_seat_to_a_bot_closes_its_sockets(game: Game) -> None:
         '{"type": "resume", "since": "3"}',
         '{"type": "resume", "since": true}',
         '{"type": "resume", "since": 1.5}',
+        '{"type": "resume", "since": 1' + "0" * 400 + "}",
+        '{"type": "resume", "since": 1e400}',
+        "[" * 100_000 + "]" * 100_000,
     ],
 )
 def test_a_bad_frame_gets_an_error_and_the_socket_stays_usable(game: Game, frame: str) -> None:

@@ -118,3 +118,114 @@ def test_a_browser_cannot_switch_to_a_seat_it_never_opened_or_that_was_given_awa
         assert refused.status_code == 404, seat
     page = browser.get(f"{home(created)}play/").content.decode()
     assert "<strong>OpenAI (CEO)</strong>" in page and "Switch to" not in page
+
+
+# Login CSRF: another site's link must not silently bind a browser that plays here already.
+
+
+@pytest.fixture
+def other() -> creation.Created:
+    return creation.create_exercise(creation.bundled("ai-pause"), "Elsewhere", seed="k")
+
+
+CROSS_SITE = {"Sec-Fetch-Site": "cross-site"}
+
+
+def acting_as(browser: Client, created: creation.Created) -> str:
+    return browser.get(f"{home(created)}play/").content.decode()
+
+
+def test_a_link_from_another_site_asks_before_a_browser_that_plays_opens_another_seat(
+    created: creation.Created, other: creation.Created
+) -> None:
+    browser = Client()
+    browser.get(f"/join/{created.tokens['anthropic']}")
+
+    asked = browser.get(f"/join/{other.tokens['openai']}", headers=CROSS_SITE)
+
+    assert asked.status_code == 200
+    assert "Open OpenAI (CEO) in “Elsewhere”?" in asked.content.decode()
+    assert browser.get(f"{home(other)}play/").status_code == 403  # nothing bound yet
+    assert "<strong>Anthropic (CEO)</strong>" in acting_as(browser, created)
+
+
+def test_the_seat_opens_when_the_person_confirms_with_the_forms_csrf_token(
+    created: creation.Created, other: creation.Created
+) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(f"/join/{created.tokens['anthropic']}")
+    asked = browser.get(f"/join/{other.tokens['openai']}", headers=CROSS_SITE)
+
+    forged = browser.post(
+        f"/join/{other.tokens['openai']}", {}, headers={"Origin": "https://evil.test"}
+    )
+    confirmed = browser.post(
+        f"/join/{other.tokens['openai']}", {"csrfmiddlewaretoken": asked.context["csrf_token"]}
+    )
+
+    assert forged.status_code == 403
+    assert confirmed.status_code == 302
+    assert "<strong>OpenAI (CEO)</strong>" in acting_as(browser, other)
+    assert "<strong>Anthropic (CEO)</strong>" in acting_as(browser, created)
+
+
+def test_a_link_from_another_site_to_another_seat_of_the_same_exercise_asks_to_switch(
+    created: creation.Created,
+) -> None:
+    browser = Client()
+    browser.get(f"/join/{created.tokens['anthropic']}")
+
+    asked = browser.get(f"/join/{created.tokens['openai']}", headers=CROSS_SITE)
+
+    assert "Switch to OpenAI (CEO)?" in asked.content.decode()
+    assert "<strong>Anthropic (CEO)</strong>" in acting_as(browser, created)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "none"},  # typed, pasted, or opened from a mail program
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Referer": "http://testserver/exercises/"},  # a browser without Sec-Fetch-Site
+    ],
+)
+def test_a_link_opened_from_here_or_typed_opens_the_seat_at_once(
+    created: creation.Created, other: creation.Created, headers: dict[str, str]
+) -> None:
+    browser = Client()
+    browser.get(f"/join/{created.tokens['anthropic']}")
+
+    opened = browser.get(f"/join/{other.tokens['openai']}", headers=headers)
+
+    assert opened.status_code == 302
+    assert "<strong>OpenAI (CEO)</strong>" in acting_as(browser, other)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-site"},
+        {"Referer": "https://evil.test/"},
+        {"Referer": "https://testserver/"},  # another scheme is another origin
+        {},  # neither header: nothing says it began here
+    ],
+)
+def test_a_navigation_not_shown_to_begin_here_asks(
+    created: creation.Created, other: creation.Created, headers: dict[str, str]
+) -> None:
+    browser = Client()
+    browser.get(f"/join/{created.tokens['anthropic']}")
+
+    asked = browser.get(f"/join/{other.tokens['openai']}", headers=headers)
+
+    assert asked.status_code == 200 and "Open OpenAI (CEO)" in asked.content.decode()
+
+
+def test_a_link_from_another_site_opens_a_seat_at_once_in_a_browser_that_holds_none(
+    other: creation.Created,
+) -> None:
+    browser = Client()
+
+    opened = browser.get(f"/join/{other.tokens['openai']}", headers=CROSS_SITE)
+
+    assert opened.status_code == 302

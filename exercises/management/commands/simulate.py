@@ -8,6 +8,7 @@ Without it, a table a person can read. The progress bar appears only on a termin
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from argparse import ArgumentParser
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             except UnknownPolicy as exc:
                 raise usage_error(str(exc.args[0])) from exc
         if options["json"]:
-            self.stdout.write(json.dumps(result, indent=2), ending="\n")
+            self.stdout.write(json.dumps(finite(result), indent=2, allow_nan=False), ending="\n")
         else:
             self.stdout.write(table(scenario, result, seed))
 
@@ -74,6 +75,18 @@ def available_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+def finite(value: Any) -> Any:
+    """The summary with any figure that is not a finite number (none should be: the validator
+    refuses .nan and .inf, and effects refuse to make one) as null, so the output stays JSON."""
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def parse_seed(text: str) -> int | str:
