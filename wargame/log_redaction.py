@@ -19,8 +19,11 @@ import logging
 import re
 from typing import Any
 
+from pythonjsonlogger.json import JsonFormatter
+
 REDACTED = "[redacted]"
-_JOIN = re.compile(r"(/join/)[^/?#\s\"']+")
+# Not a route pattern (`/join/<str:token>`, which the request log names).
+_JOIN = re.compile(r"(/join/)(?!<str:)[^/?#\s\"']+")
 # A token is 32 URL-safe characters (secrets.token_urlsafe(24)); ids in paths are 16 hex digits.
 _LONG_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{24,}(?=[/?#\s\"']|$)")
 _QUERY = re.compile(
@@ -62,6 +65,14 @@ class RedactTokens(logging.Filter):
             # A traceback may quote the path (an exception's message); formatters reuse exc_text.
             record.exc_text = redact(_FORMATTER.formatException(record.exc_info))
         return True
+
+
+class RedactedJsonFormatter(JsonFormatter):
+    """The project's log lines (settings.LOGGING), redacted whole: a record's extra fields
+    reach the line too (Django's CSRF log adds the request, its path and token with it)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def install() -> None:
