@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_play import wait_live
+
 if TYPE_CHECKING:
     from tests.browser.conftest import People
     from tests.live_server import Server
@@ -53,6 +55,9 @@ def test_a_typed_link_opens_a_second_seat_at_once(server: Server, people: People
     theirs = server.create_exercise("--name", "Theirs", "--players", "openai")
     page = people.new("anthropic").page
     page.goto(mine.join_url("anthropic"))
+    # Settled first: a request the first page still had in flight when the person typed the
+    # second link is refused with the session's old CSRF token, and the test reads the console.
+    wait_live(page)
 
     page.goto(theirs.join_url("openai"))
 
