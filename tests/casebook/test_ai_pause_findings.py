@@ -161,15 +161,20 @@ def test_ap_9_5_repeating_the_evaluation_adds_no_evidence(pause: Scenario) -> No
 def test_ap_9_6_no_lab_escapes_its_policy_by_not_evaluating_or_by_a_checkpoint(
     pause: Scenario,
 ) -> None:
-    """AP.9.6 (action:continue_scaling, action:deploy_checkpoint). Finding: a lab that never
+    """AP.9.6 (rule:policy_requires_evaluation, action:continue_scaling,
+    action:deploy_checkpoint). Finding: a lab that never
     evaluated was never bound by its policy, and deploying a checkpoint escaped the policy's
-    delay and a congressional mandate every month. Ruling: a lab with a scaling policy cannot
-    train its next model before a full evaluation (Meta has none); a checkpoint cannot be
-    deployed while the lab is paused, delaying under its policy, or under a mandate."""
-    scale = Move("openai", "continue_scaling")
-    assert not accepted(pause, given(pause), scale)
-    assert accepted(pause, given(pause, openai__evaluated=True), scale)
-    assert accepted(pause, given(pause), Move("meta", "continue_scaling"))
+    delay and a congressional mandate every month. Ruling: a lab with a scaling policy that
+    trains without having evaluated has the evaluation run with that run (it learns its cases,
+    and the policy binds from the next month); Meta has no policy and is not evaluated; a
+    checkpoint cannot be deployed while the lab is paused, delaying under its policy, or under
+    a mandate."""
+    scaled = first(pause, given(pause), Move("anthropic", "continue_scaling"))
+    assert value(scaled, "anthropic.evaluated") is True
+    assert "anthropic.propensity_case" in visible_values(pause, scaled.state, "anthropic")
+    assert value(play(pause, scaled.state.evolve(opened=2)), "anthropic.rsp_delay") is True
+    open_weights = play(pause, given(pause), Move("meta", "continue_scaling"))
+    assert value(open_weights, "meta.evaluated") is False
     deploy = Move("anthropic", "deploy_checkpoint")
     fixed = dict(anthropic__fixes_tried=1)
     for blocked in (
