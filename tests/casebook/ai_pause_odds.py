@@ -85,7 +85,7 @@ def play_run(scenario: Scenario, policy: str, seed: str, idle: str | None = None
         state = adjudicate(scenario, state, moves, seed, record=False).state
         values = state.values
         if values["treaty_signed"] and run.treaty_month is None:
-            run.treaty_month, run.talks_at_treaty = state.turn, values["talks_months"]
+            run.treaty_month, run.talks_at_treaty = state.turn, int(values["talks_months"])
         if values["pause_mandated"] and run.mandate_month is None:
             run.mandate_month = state.turn
         if state.ending is not None:
@@ -120,8 +120,8 @@ def summarise(scenario: Scenario, policy: str, idle: str | None, results: list[R
     odds.treaty_or_mandate = sum(
         r.treaty_month is not None or r.mandate_month is not None for r in results
     ) / len(results)
-    odds.earliest_treaty = min((r.treaty_month for r in treaties), default=None)  # type: ignore[type-var]
-    odds.shortest_talks = min((r.talks_at_treaty for r in treaties), default=None)  # type: ignore[type-var]
+    odds.earliest_treaty = min((r.treaty_month or 0 for r in treaties), default=None)
+    odds.shortest_talks = min((r.talks_at_treaty or 0 for r in treaties), default=None)
     odds.medians = {
         n: statistics.median(float(r.final[n]) for r in results) for n in indices(scenario)
     }
