@@ -352,3 +352,27 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of exercise {self.exercise_id}, turn {self.turn_id}"
+
+
+class ScenarioAnalysis(models.Model):
+    """A balance analysis of one scenario text (`manage.py analyze --store`). It takes minutes,
+    so it is never computed in a request; the library's page shows the stored one for the text
+    it serves, so a changed scenario has none until it is analysed again."""
+
+    scenario_id = models.CharField(max_length=48)
+    version = models.CharField(max_length=32)
+    sha256 = models.CharField(max_length=64)
+    runs = models.PositiveIntegerField()
+    seed = models.CharField(max_length=64)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["sha256", "runs"], name="one_analysis_per_text_and_runs"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"analysis of {self.scenario_id} v{self.version}, {self.runs} runs"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from exercises.pages import library, lobby, replay, room
+from exercises.pages import analysis, library, lobby, replay, room
 from exercises.pages import views as live
 from exercises.pages.join import switch_seat
 
@@ -10,6 +10,11 @@ app_name = "exercises"
 urlpatterns = [
     path("", library.scenario_library, name="scenario_library"),
     path("scenarios/<slug:scenario_id>/", library.scenario_detail, name="scenario_detail"),
+    path(
+        "scenarios/<slug:scenario_id>/analysis/",
+        analysis.scenario_analysis,
+        name="scenario_analysis",
+    ),
     path("lobby/", lobby.lobby, name="lobby"),
     path(
         "lobby/exercises/<str:public_id>/facilitator-link/",
