@@ -340,9 +340,10 @@ def test_ap_9_12_the_other_lab_can_answer_a_back_channel(pause: Scenario) -> Non
 def test_ap_9_13_a_quiet_pause_leaks(pause: Scenario) -> None:
     """AP.9.13 (rule:pause_leaks). Seed 004: preventing leaks is hard. Ruling: an unannounced
     pause leaks with a one in four chance each month: it becomes public with no reasons, and
-    costs valuation and a little cooperation."""
+    costs valuation and a little cooperation. A leak is not an announcement: the pause's reasons
+    are still the lab's to give, and only an announcement is the signal of AP.9.18."""
     outcomes = [play(pause, given(pause, gdm__paused=True), seed=s) for s in range(200)]
-    leaked = [o for o in outcomes if value(o, "gdm.announced")]
+    leaked = [o for o in outcomes if value(o, "gdm.leaked")]
     assert 0.15 < len(leaked) / 200 < 0.35
     assert visible_values(pause, leaked[0].state, "observer")["gdm.paused"] is True
 
