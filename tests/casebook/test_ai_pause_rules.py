@@ -292,7 +292,7 @@ def test_ap_4_2_the_same_announcement_with_verified_evidence_is_heard(pause: Sce
     state = given(pause, anthropic__paused=True, anthropic__evidence=80, verified_evidence=60)
     outcome = play(pause, state, Move("anthropic", "announce_pause"))
     assert value(outcome, "public_concern") >= 30 + 14
-    assert value(outcome, "shared_evidence") == 40
+    assert value(outcome, "shared_evidence") == 20
     assert value(outcome, "congress.political_will") > 20
     assert value(outcome, "china.x_risk_belief") > 15
 
@@ -455,7 +455,7 @@ def test_ap_6_6_concern_and_will_build_regulatory_pressure(pause: Scenario) -> N
         congress__political_will=70,
         un__political_will=60,
     )
-    assert value(play(pause, aroused), "regulatory_pressure") == pytest.approx((280 - 95) / 18)
+    assert value(play(pause, aroused), "regulatory_pressure") == pytest.approx((280 - 95) / 12)
 
 
 def test_ap_6_7_ten_points_of_pressure_become_a_framework(pause: Scenario) -> None:
