@@ -153,9 +153,11 @@ def report(runs: int, seed: int, workers: int) -> None:
     first, rest = every["evidence-first"], every["evidence-no-pause"]
     print(f"pausing adds {100 * (first.good - rest.good):+.1f} points of good endings")
     alone, together = every["pause-alone"], every["pause-together"]
-    for lab in ("anthropic", "openai"):
-        key = f"{lab}.valuation_busd"
-        print(f"{lab} valuation: alone {alone.means[key]:.0f}, together {together.means[key]:.0f}")
+    key = "anthropic.valuation_busd"
+    print(
+        f"anthropic valuation at month 12: paused alone {alone.means[key]:.0f}, "
+        f"paused with openai through the button {together.means[key]:.0f}"
+    )
     for role in scenario.role_ids:
         idle = measure("evidence-first", runs, seed, idle=role, workers=workers)
         print(
