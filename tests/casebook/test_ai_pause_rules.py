@@ -7,6 +7,8 @@ names the rule it exercises, and states the ruling. Cases are numbered by sectio
   AP.2  the scaling policy (RSP) delay      AP.6  the world's dynamics (seed 000)
   AP.3  internal fixes                      AP.7  the pause button
   AP.4  evidence and the reactions it earns AP.8  injects and endings
+                                            AP.9  version 2: the expert's findings
+                                                  (test_ai_pause_findings.py)
 
 A case names the rule or action it covers as `rule:<id>` or `action:<id>` in its docstring;
 `test_every_rule_has_a_case` keeps the book complete when a rule is added to the scenario.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -109,12 +112,14 @@ def test_ap_1_3_running_evaluations_reveals_the_cases_to_that_lab_only(pause: Sc
 def test_ap_1_4_a_back_channel_reveals_the_other_labs_propensity_case(pause: Scenario) -> None:
     """AP.1.4 (action:share_evidence_back_channel). Comparing notes through a back channel
     tells the initiating lab whether the other lab's propensity case holds, as Anthropic learns
-    in seed 004 that others see misalignment too; the other lab gains evidence."""
+    in seed 004 that others see misalignment too; the other lab gains evidence (8 points scaled
+    by its room to 100) and a request it can answer (AP.9.12)."""
     move = Move("anthropic", "share_evidence_back_channel", {"lab": "openai"})
     outcome = first_success(pause, given(pause), move)
     assert "openai.propensity_case" in visible_values(pause, outcome.state, "anthropic")
     assert "openai.propensity_case" not in visible_values(pause, outcome.state, "gdm")
-    assert value(outcome, "openai.evidence") == 13
+    assert value(outcome, "openai.evidence") == 12
+    assert value(outcome, "openai.channel_request") is True
 
 
 # AP.2 The scaling-policy delay
@@ -152,13 +157,17 @@ def test_ap_2_3_a_delaying_lab_may_not_scale(pause: Scenario) -> None:
     assert "scaling policy" in outcome.results[0].reason
 
 
-def test_ap_2_4_the_lead_shrinks_each_month_of_delay(pause: Scenario) -> None:
-    """AP.2.4 (rule:lead_erodes). While Anthropic delays or pauses, the others catch up: its lead
-    falls by a month each month, never below zero."""
-    outcome = play(pause, given(pause, anthropic__rsp_delay=True, anthropic__evaluated=True))
-    assert value(outcome, "anthropic.lead_months") == 1
-    outcome = play(pause, given(pause, anthropic__paused=True, anthropic__lead_months=0))
-    assert value(outcome, "anthropic.lead_months") == 0
+def test_ap_2_4_the_lead_is_the_gap_to_the_next_labs_model(pause: Scenario) -> None:
+    """AP.2.4 (rule:lead_follows_capability). A lead is not a counter: it is the gap between a
+    lab's model and the best other lab's, at 0.2 MMLU a month. Anthropic's 0.4 gap is two months;
+    when OpenAI's model improves by 0.2 the lead is one month; when OpenAI overtakes, Anthropic
+    has none and OpenAI leads."""
+    assert value(play(pause, given(pause)), "anthropic.lead_months") == 2
+    closer = play(pause, given(pause, openai__capability=88.1))
+    assert value(closer, "anthropic.lead_months") == 1
+    overtaken = play(pause, given(pause, openai__capability=88.9))
+    assert value(overtaken, "anthropic.lead_months") == 0
+    assert value(overtaken, "openai.lead_months") == 3
 
 
 def test_ap_2_5_the_delay_lifts_when_the_lead_is_gone(pause: Scenario) -> None:
@@ -172,8 +181,7 @@ def test_ap_2_5_the_delay_lifts_when_the_lead_is_gone(pause: Scenario) -> None:
 
 def test_ap_2_6_the_delay_lifts_when_a_case_is_restored(pause: Scenario) -> None:
     """AP.2.6 (rule:rsp_delay_lifts). With two cases restored, only one fails: the delay lifts
-    while a lead remains. The month spent delaying still cost a month of lead (rules read one
-    snapshot, so both apply to the month just played)."""
+    while a lead remains."""
     state = given(
         pause,
         anthropic__rsp_delay=True,
@@ -183,7 +191,7 @@ def test_ap_2_6_the_delay_lifts_when_a_case_is_restored(pause: Scenario) -> None
     )
     outcome = play(pause, state)
     assert value(outcome, "anthropic.rsp_delay") is False
-    assert value(outcome, "anthropic.lead_months") == 1
+    assert value(outcome, "anthropic.lead_months") == 2
 
 
 # AP.3 Internal fixes
@@ -241,21 +249,27 @@ def test_ap_3_3_alignment_datasets_each_cost_one_percent_of_capability(pause: Sc
 
 def test_ap_3_4_monitoring_needs_staff_on_the_crisis(pause: Scenario) -> None:
     """AP.3.4 (action:monitor_with_weaker_models, action:mobilize_crisis_team). Monitoring every
-    call needs 15% of staff on the crisis; Anthropic starts with 10% and must mobilise first."""
+    call needs 15% of staff on the crisis; Anthropic starts with 10% and must mobilise first
+    (15 points scaled by the room left: 13 more)."""
     outcome = play(pause, given(pause), Move("anthropic", "monitor_with_weaker_models"))
     assert "15%" in outcome.results[0].reason
     outcome = play(pause, given(pause), Move("anthropic", "mobilize_crisis_team"))
-    assert value(outcome, "anthropic.crisis_staff_pct") == 25
+    assert value(outcome, "anthropic.crisis_staff_pct") == 23
 
 
 def test_ap_3_5_an_inconclusive_checkpoint_can_only_follow_a_fix(pause: Scenario) -> None:
     """AP.3.5 (action:deploy_checkpoint). Deploying a patched checkpoint needs a fix to have
-    been tried; deploying it ends any pause or delay and raises the risk."""
+    been tried, and raises the risk, by 5 when the model's goals are still misaligned. (That it
+    cannot escape a pause, a delay or a mandate is AP.9.6.)"""
     assert not play(pause, given(pause), Move("anthropic", "deploy_checkpoint")).results[0].accepted
-    state = given(pause, anthropic__fixes_tried=1, anthropic__rsp_delay=True)
-    outcome = play(pause, state, Move("anthropic", "deploy_checkpoint"))
-    assert value(outcome, "anthropic.rsp_delay") is False
-    assert value(outcome, "misalignment_risk") > 35
+    state = given(
+        pause,
+        anthropic__fixes_tried=1,
+        anthropic__propensity_looks_fixed=True,
+        anthropic__fix_settled=True,
+    )
+    outcome = first_success(pause, state, Move("anthropic", "deploy_checkpoint"))
+    assert value(outcome, "misalignment_risk") == 35 + 5 + 1
 
 
 # AP.4 Evidence and the reactions it earns
@@ -277,16 +291,18 @@ def test_ap_4_2_the_same_announcement_with_verified_evidence_is_heard(pause: Sce
     evaluators have verified, raises concern and puts the evidence before the world."""
     state = given(pause, anthropic__paused=True, anthropic__evidence=80, verified_evidence=60)
     outcome = play(pause, state, Move("anthropic", "announce_pause"))
-    assert value(outcome, "public_concern") >= 30 + 10 + 6
+    assert value(outcome, "public_concern") >= 30 + 14
     assert value(outcome, "shared_evidence") == 20
+    assert value(outcome, "congress.political_will") > 20
+    assert value(outcome, "china.x_risk_belief") > 15
 
 
 def test_ap_4_3_a_hearing_is_as_strong_as_the_evidence_on_the_table(pause: Scenario) -> None:
-    """AP.4.3 (action:hold_hearing). Without evidence a hearing earns one point of will; with
-    verified evidence, ten or more."""
+    """AP.4.3 (action:hold_hearing). Without evidence a hearing earns no will; with verified
+    evidence, ten or more."""
     weak = play(pause, given(pause), Move("congress", "hold_hearing"))
     strong = play(pause, given(pause, verified_evidence=80), Move("congress", "hold_hearing"))
-    assert value(weak, "congress.political_will") == 21
+    assert value(weak, "congress.political_will") == 20
     assert value(strong, "congress.political_will") >= 30
 
 
@@ -310,12 +326,14 @@ def test_ap_4_5_independent_evaluations_reveal_a_labs_cases_to_the_evaluator(
     pause: Scenario,
 ) -> None:
     """AP.4.5 (action:run_independent_evals). The institute's own evaluation shows it the lab's
-    cases (and not to any other role) and adds verified evidence."""
+    cases (and not to any other role) and verifies 10 points of evidence for each case that
+    fails: GDM's model fails one, its propensity case, so its findings count as confirmed."""
     move = Move("ukaisi", "run_independent_evals", {"lab": "gdm"})
     outcome = first_success(pause, given(pause), move)
     assert "gdm.propensity_case" in visible_values(pause, outcome.state, "ukaisi")
     assert "gdm.propensity_case" not in visible_values(pause, outcome.state, "gdm")
-    assert value(outcome, "verified_evidence") == 5
+    assert value(outcome, "verified_evidence") == 10
+    assert value(outcome, "gdm.verified") is True
 
 
 def test_ap_4_6_a_joint_statement_needs_verified_evidence(pause: Scenario) -> None:
@@ -332,10 +350,11 @@ def test_ap_4_6_a_joint_statement_needs_verified_evidence(pause: Scenario) -> No
 
 def test_ap_4_7_china_negotiates_only_if_it_believes_or_is_paid(pause: Scenario) -> None:
     """AP.4.7 (action:enter_treaty_talks, action:relax_export_controls). China mostly does not
-    believe in x-risk; export-control relief is what brings it to the table."""
+    believe in x-risk; export-control relief is what brings it to the table, once the UN has
+    opened talks."""
     talks = Move("china", "enter_treaty_talks")
-    assert not play(pause, given(pause), talks).results[0].accepted
-    relieved = given(pause, china__export_controls_relief=True)
+    assert not play(pause, given(pause, talks_open=True), talks).results[0].accepted
+    relieved = given(pause, china__export_controls_relief=True, talks_open=True)
     assert play(pause, relieved, talks).results[0].accepted
 
 
@@ -343,11 +362,13 @@ def test_ap_4_7_china_negotiates_only_if_it_believes_or_is_paid(pause: Scenario)
 
 
 def test_ap_5_1_a_paused_leader_loses_about_two_billion_a_day(pause: Scenario) -> None:
-    """AP.5.1 (rule:paused_valuation_falls). Paused with a lead, Anthropic loses $60B in the
-    month; a paused lab with no lead loses a tenth of its value."""
-    outcome = play(pause, given(pause, anthropic__paused=True, openai__paused=True))
-    assert value(outcome, "anthropic.valuation_busd") == 290.0
-    assert value(outcome, "openai.valuation_busd") == 450.0
+    """AP.5.1 (rule:paused_valuation_falls). Paused alone with a lead, Anthropic loses 17% of
+    its value in the month, about $60B ($2B a day); a paused lab with no lead loses 8%. Two
+    labs paused together each lose two thirds of that (AP.9.8)."""
+    alone = play(pause, given(pause, anthropic__paused=True, anthropic__announced=True))
+    assert value(alone, "anthropic.valuation_busd") == pytest.approx(350 - 59.5)
+    openai_alone = play(pause, given(pause, openai__paused=True, openai__announced=True))
+    assert value(openai_alone, "openai.valuation_busd") == pytest.approx(460.0)
 
 
 def test_ap_5_2_a_paused_lab_cannot_scale_until_it_resumes(pause: Scenario) -> None:
@@ -419,8 +440,8 @@ def test_ap_6_5_concern_follows_evidence_not_pauses(pause: Scenario) -> None:
     """AP.6.5 (rule:concern_follows_evidence). Four paused labs and no evidence leave the public
     as it was; shown and verified evidence raise concern every month."""
     assert value(play(pause, given(pause, **all_paused())), "public_concern") == 30
-    shown = given(pause, shared_evidence=50, verified_evidence=40)
-    assert value(play(pause, shown), "public_concern") == 30 + 2 + 2
+    shown = given(pause, shared_evidence=50, verified_evidence=45)
+    assert value(play(pause, shown), "public_concern") == 30 + 3
 
 
 def test_ap_6_6_concern_and_will_build_regulatory_pressure(pause: Scenario) -> None:
@@ -434,15 +455,17 @@ def test_ap_6_6_concern_and_will_build_regulatory_pressure(pause: Scenario) -> N
         congress__political_will=70,
         un__political_will=60,
     )
-    assert value(play(pause, aroused), "regulatory_pressure") == pytest.approx(280 / 50 - 2.5)
+    assert value(play(pause, aroused), "regulatory_pressure") == pytest.approx((280 - 95) / 12)
 
 
 def test_ap_6_7_ten_points_of_pressure_become_a_framework(pause: Scenario) -> None:
     """AP.6.7 (rule:pressure_becomes_framework). Pressure of 10 or more enacts a framework and
-    is spent. (Concern is set where this month's pressure adds nothing, to isolate the rule.)"""
-    outcome = play(pause, given(pause, regulatory_pressure=10.5, public_concern=70))
+    is spent. (Concern is set where this month's pressure adds nothing, to isolate the rule.)
+    Enacted on nothing verified, it is safety-washing: no enforcement comes with it."""
+    outcome = play(pause, given(pause, regulatory_pressure=10.5, public_concern=40))
     assert value(outcome, "regulatory_frameworks") == 4
     assert value(outcome, "regulatory_pressure") == pytest.approx(0.5)
+    assert (value(outcome, "enforcement"), value(outcome, "safety_washing")) == (0, 1)
     assert "Another major jurisdiction enacts a frontier AI framework." in outcome.narrative
 
 
@@ -499,7 +522,7 @@ def test_ap_7_3_pressing_the_button_is_not_one_of_the_months_moves(pause: Scenar
         pause,
         given(pause),
         Move("openai", "press_pause_button"),
-        Move("openai", "continue_scaling"),
+        Move("openai", "mobilize_crisis_team"),
         Move("openai", "run_safety_evals"),
     )
     assert all(r.accepted for r in outcome.results)
@@ -548,19 +571,22 @@ def test_ap_8_3_the_risk_reaching_95_ends_the_exercise_in_loss_of_control(pause:
 
 
 def test_ap_8_4_the_last_month_ends_with_a_named_outcome(pause: Scenario) -> None:
-    """AP.8.4. After month 12 the exercise ends: a checked, treaty-bound pause of three labs or
-    more is `verified_global_pause`; nothing of the kind is `race_continues`."""
+    """AP.8.4. After month 12 the exercise ends: a checked pause of three labs or more, under a
+    treaty the US has ratified, is `verified_global_pause`; nothing of the kind is
+    `race_continues`."""
     last = given(pause).evolve(turn=11, opened=12)
     assert play(pause, last).ending == "race_continues"
-    won = given(pause, **all_paused(treaty_signed=True, verification_body=True)).evolve(
-        turn=11, opened=12
-    )
+    won = given(
+        pause, **all_paused(treaty_signed=True, treaty_ratified=True, verification_body=True)
+    ).evolve(turn=11, opened=12)
     assert play(pause, won).ending == "verified_global_pause"
 
 
 def test_every_rule_has_a_case(pause: Scenario) -> None:
-    """The book covers every rule of the scenario: each `rule:<id>` appears in a case."""
+    """The book covers every rule of the scenario: each `rule:<id>` appears in a case, here or
+    in section AP.9 (`test_ai_pause_findings.py`)."""
     module = sys.modules[__name__]
     docs = " ".join(getattr(obj, "__doc__", "") or "" for obj in vars(module).values())
+    docs += (Path(__file__).parent / "test_ai_pause_findings.py").read_text()
     missing = [rule.id for rule in pause.rules if f"rule:{rule.id}" not in docs]
     assert not missing, f"rules with no case: {missing}"

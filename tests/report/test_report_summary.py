@@ -11,8 +11,11 @@ from tests.services.conftest import OTHERS, Cast
 
 
 def play(cast: Cast, count: int) -> None:
-    for _ in range(count):
-        moves.submit_move(cast.anthropic, "continue_scaling", {}, "", "")
+    for month in range(count):
+        # Anthropic's first training run has its scaling policy's evaluation run with it, and
+        # the policy forbids scaling from then on: later months it staffs the crisis instead.
+        action = "continue_scaling" if month == 0 else "mobilize_crisis_team"
+        moves.submit_move(cast.anthropic, action, {}, "", "")
         turns.close_turn(cast.facilitator)
         turns.open_next_turn(cast.facilitator)
 

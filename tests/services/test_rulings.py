@@ -95,7 +95,7 @@ def test_the_state_changes_of_a_successful_ruling_are_applied_with_their_reasons
 ) -> None:
     # given
     changes = [
-        {"variable": "public_concern", "delta": 10, "reason": "the audit leaks"},
+        {"variable": "enforcement", "delta": 10, "reason": "the audit leaks"},
         {"variable": "anthropic.paused", "value": True, "reason": "the board pauses training"},
     ]
     moves.rule_on_move(cast.facilitator, argument.public_id, outcome="success", changes=changes)
@@ -105,13 +105,13 @@ def test_the_state_changes_of_a_successful_ruling_are_applied_with_their_reasons
 
     # then
     values = cast.exercise().state["values"]
-    assert values["public_concern"] == 30 + 10
+    assert values["enforcement"] == 0 + 10
     assert values["anthropic.paused"] is True
     move = Move.objects.get(pk=argument.pk)
     assert move.status == Move.Status.SUCCEEDED
     assert move.result is not None
     assert [(c["variable"], c["reason"]) for c in move.result["changes"]] == [
-        ("public_concern", "the audit leaks"),
+        ("enforcement", "the audit leaks"),
         ("anthropic.paused", "the board pauses training"),
     ]
 
