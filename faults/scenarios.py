@@ -285,23 +285,24 @@ def worker_paused_mid_adjudication(run: Run) -> Result:
         resumed = time.monotonic()
         wait_until(lambda: turn_resolved(turn.pk), run.size.bound * 2, "the paused turn")
         recovery = time.monotonic() - resumed
-        slowest_probe = max(p.result() for p in probes)
+        slowest_probe, status = max(p.result() for p in probes)
     result = run.finish(
         "worker paused mid-adjudication", stalled + others, stalled_threads + threads
     )
     result.recovery = recovery
     result.notes.append(
         f"other exercises played {run.size.turns} turns in {others_seconds:.1f} s while paused; "
-        f"slowest request to the stalled exercise {slowest_probe:.1f} s"
+        f"slowest request to the stalled exercise {slowest_probe:.1f} s (answered {status})"
     )
     return result
 
 
-def probe(run: Run, stalled: Game) -> float:
-    """A move the stalled exercise's person tries while its row is locked: how long it took."""
+def probe(run: Run, stalled: Game) -> tuple[float, int]:
+    """A move the stalled exercise's person tries while its row is locked: how long it took,
+    and its status."""
     body = {"action": "free_form", "params": {}, "rationale": "probe", "idempotency_key": ""}
     answer = run.http.once("POST", f"{game.API}{stalled.id}/moves", stalled.tokens["openai"], body)
-    return answer.seconds
+    return answer.seconds, answer.status
 
 
 def browsers(run: Run) -> Result:
