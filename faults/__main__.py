@@ -27,7 +27,7 @@ def main() -> int:
     root = Path(options.logs or tempfile.mkdtemp(prefix="wargame-faults-"))
     print(f"logs in {root}", flush=True)
     names = options.scenarios or list(SCENARIOS)
-    results = []
+    results: list[Result] = []
     for name in names:
         print(f"--- {name}", flush=True)
         cluster = Cluster(
@@ -133,7 +133,10 @@ def table(results: list[Result]) -> str:
         for r in results
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines = [
+        " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(lines)
 

@@ -8,6 +8,7 @@ every write a player or the facilitator makes goes through the HTTP API.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import time
 from collections import Counter
@@ -129,7 +130,7 @@ def play(http: Http, ledger: Ledger, game: Game, turns: int, bound: float) -> li
             break
         if command(http, game, {"command": "open_next_turn"}) == 409:
             # A retried request whose first attempt opened it, or a conflict: the row says.
-            wait_until(lambda n=number: turn_row(game, n + 1), bound, "the next turn")
+            wait_until(functools.partial(turn_row, game, number + 1), bound, "the next turn")
     return seconds
 
 
@@ -209,6 +210,10 @@ def events_for(http: Http, game_id: str, token: str) -> list[int]:
         seqs += page
 
 
+def caught_up(sock: Socket, seq: int) -> bool:
+    return sock.last >= seq
+
+
 def check_sockets(http: Http, sockets: list[Socket], findings: Findings, bound: float) -> float:
     """Every socket received every event its seat may see, once, in order; how long the last
     one took to catch up (counted from this call)."""
@@ -218,7 +223,7 @@ def check_sockets(http: Http, sockets: list[Socket], findings: Findings, bound: 
         want = expected[(sock.exercise, sock.token)]
         with contextlib.suppress(Timeout):
             wait_until(
-                lambda s=sock, w=want: s.last >= (w[-1] if w else 0),
+                functools.partial(caught_up, sock, want[-1] if want else 0),
                 bound,
                 f"socket {sock.seat} of {sock.exercise} to catch up",
                 every=0.1,
