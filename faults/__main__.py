@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -18,6 +19,8 @@ from faults.scenarios import FULL, QUICK, SCENARIOS, Result, Run, Size, folder_f
 
 
 def main() -> int:
+    # Stopped by SIGTERM, the run still stops its processes (each in a session of its own).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     options = arguments()
     size = QUICK if options.quick else FULL
     redis_url = options.redis_url or f"redis://127.0.0.1:{options.redis_port}/0"

@@ -145,6 +145,9 @@ class Cluster:
         """Our own Redis, empty, nothing saved: a restart loses every queued task."""
         if not self.redis_port:
             return None
+        if self._redis_answers():
+            # Another server on our port would survive our kill, and the fault would not happen.
+            raise RuntimeError(f"something already answers on port {self.redis_port}")
         command = ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1"]
         command += ["--save", "", "--appendonly", "no"]
         proc = self.spawn("redis", command)
