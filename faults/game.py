@@ -155,12 +155,17 @@ def export_of(http: Http, game: Game) -> dict[str, Any]:
 
 
 def check_games(http: Http, ledger: Ledger, games: list[Game], findings: Findings) -> None:
-    """Nothing acknowledged lost, nothing done twice, every turn resolved exactly once."""
+    """Nothing acknowledged lost, nothing done twice, every turn resolved exactly once, and
+    every export re-adjudicates to what it records."""
     from exercises.models import Event, Move
 
     findings.acknowledged += len(ledger.acks)
+    from exercises.engine.replay import verify_export
+
     for game in games:
         exported = export_of(http, game)
+        _, differences = verify_export(exported)
+        findings.problems.extend(f"{game.id} export: {d}" for d in differences[:5])
         ids = [move["id"] for turn in exported["turns"] for move in turn["moves"]]
         for ack in (a for a in ledger.acks if a.exercise == game.id):
             if ack.move not in ids or not Move.objects.filter(public_id=ack.move).exists():
