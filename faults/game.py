@@ -12,6 +12,7 @@ import functools
 import json
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,7 +224,10 @@ def check_sockets(http: Http, sockets: list[Socket], findings: Findings, bound: 
     """Every socket received every event its seat may see, once, in order; how long the last
     one took to catch up (counted from this call)."""
     started = time.monotonic()
-    expected = {(s.exercise, s.token): events_for(http, s.exercise, s.token) for s in sockets}
+    seats = sorted({(s.exercise, s.token) for s in sockets})
+    with ThreadPoolExecutor(8) as pool:
+        logs = pool.map(lambda seat: events_for(http, *seat), seats)
+        expected = dict(zip(seats, logs, strict=True))
     for sock in sockets:
         want = expected[(sock.exercise, sock.token)]
         with contextlib.suppress(Timeout):
