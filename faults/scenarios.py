@@ -282,6 +282,7 @@ def worker_paused_mid_adjudication(run: Run) -> Result:
         for thread in threads:
             thread.join(timeout=run.size.bound * (run.size.turns + 1))
         others_seconds = time.monotonic() - started
+        waiting = lock_waits()
         paused.signal(signal.SIGCONT)
         resumed = time.monotonic()
         wait_until(lambda: turn_resolved(turn.pk), run.size.bound * 2, "the paused turn")
@@ -291,11 +292,24 @@ def worker_paused_mid_adjudication(run: Run) -> Result:
         "worker paused mid-adjudication", stalled + others, stalled_threads + threads
     )
     result.recovery = recovery
+    result.notes.append(f"just before SIGCONT, waiting on locks: {waiting or 'nothing'}")
     result.notes.append(
         f"other exercises played {run.size.turns} turns in {others_seconds:.1f} s while paused; "
         f"slowest request to the stalled exercise {slowest_probe:.1f} s (answered {status})"
     )
     return result
+
+
+def lock_waits() -> str:
+    """What the database's sessions wait on a lock for, by the start of their statement."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT left(query, 40), count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock' GROUP BY 1"
+        )
+        return ", ".join(f"{count} x {query}" for query, count in cursor.fetchall())
 
 
 def probe(run: Run, stalled: Game) -> tuple[float, int]:
