@@ -316,7 +316,10 @@ def probe(run: Run, stalled: Game) -> tuple[float, int]:
     """A move the stalled exercise's person tries while its row is locked: how long it took,
     and its status."""
     body = {"action": "free_form", "params": {}, "rationale": "probe", "idempotency_key": ""}
-    answer = run.http.once("POST", f"{game.API}{stalled.id}/moves", stalled.tokens["openai"], body)
+    # Its own ledger: a lock timeout may rightly answer 503 with Retry-After; the note says.
+    answer = Http(run.http.urls, Ledger()).once(
+        "POST", f"{game.API}{stalled.id}/moves", stalled.tokens["openai"], body
+    )
     return answer.seconds, answer.status
 
 
