@@ -63,10 +63,17 @@ class Ledger:
 class Http:
     """Requests to whichever web process answers, round robin."""
 
-    def __init__(self, urls: Callable[[], list[str]], ledger: Ledger, timeout: float = 60.0):
+    def __init__(
+        self,
+        urls: Callable[[], list[str]],
+        ledger: Ledger,
+        timeout: float = 60.0,
+        patience: float = 120.0,
+    ):
         self.urls = urls
         self.ledger = ledger
         self.timeout = timeout
+        self.patience = patience
         self._turn = itertools.count()
 
     def once(self, method: str, path: str, token: str, body: Any = None) -> Answer:
@@ -93,15 +100,16 @@ class Http:
             parsed = raw[:200]
         return Answer(status, parsed, time.monotonic() - started)
 
-    def call(self, method: str, path: str, token: str, body: Any = None, tries: int = 40) -> Answer:
-        """The first answer that is not a 5xx or a failed connection, after `tries`."""
-        answer = Answer(0, None, 0.0)
-        for attempt in range(tries):
+    def call(self, method: str, path: str, token: str, body: Any = None) -> Answer:
+        """The first answer that is not a 5xx or a failed connection; the last one once
+        `patience` seconds have passed (a server that hangs must not hang the run)."""
+        give_up = time.monotonic() + self.patience
+        for attempt in itertools.count():
             answer = self.once(method, path, token, body)
-            if 0 < answer.status < 500:
+            if 0 < answer.status < 500 or time.monotonic() > give_up:
                 return answer
             time.sleep(min(0.1 * 2**attempt, 2.0))
-        return answer
+        raise AssertionError("unreachable")
 
 
 @dataclass

@@ -65,7 +65,7 @@ class Run:
         def urls() -> list[str]:
             return [web.url for web in self.cluster.webs()]
 
-        self.http = Http(urls, self.ledger)
+        self.http = Http(urls, self.ledger, timeout=self.size.bound / 2, patience=self.size.bound)
         self.streams = Streams(urls)
 
     def games(self, count: int, name: str, **options: Any) -> list[Game]:
@@ -98,8 +98,8 @@ class Run:
             connection.close()
 
     def finish(self, name: str, games: list[Game], threads: list[threading.Thread]) -> Result:
+        join(threads, self.size.bound * (self.size.turns + 2))
         for thread in threads:
-            thread.join(timeout=self.size.bound * (self.size.turns + 2))
             if thread.is_alive():
                 games[0].stuck.append("a player thread did not finish")
         findings = Findings()
@@ -107,6 +107,13 @@ class Run:
         game.check_sockets(self.http, self.streams.sockets, findings, self.size.bound)
         self.streams.stop()
         return Result(name, findings)
+
+
+def join(threads: list[threading.Thread], seconds: float) -> None:
+    """Wait for the threads, `seconds` in all."""
+    give_up = time.monotonic() + seconds
+    for thread in threads:
+        thread.join(timeout=max(give_up - time.monotonic(), 0))
 
 
 def resolved_count(games: list[Game]) -> int:
@@ -279,8 +286,7 @@ def worker_paused_mid_adjudication(run: Run) -> Result:
         probes = [pool.submit(probe, run, stalled[0]) for _ in range(4)]
         started = time.monotonic()
         threads = run.play_all(others, run.size.turns)
-        for thread in threads:
-            thread.join(timeout=run.size.bound * (run.size.turns + 1))
+        join(threads, run.size.bound * (run.size.turns + 1))
         others_seconds = time.monotonic() - started
         waiting = lock_waits()
         paused.signal(signal.SIGCONT)
