@@ -288,6 +288,7 @@ def worker_paused_mid_adjudication(run: Run) -> Result:
         threads = run.play_all(others, run.size.turns)
         join(threads, run.size.bound * (run.size.turns + 1))
         others_seconds = time.monotonic() - started
+        others_resolved = resolved_count(others)
         waiting = lock_waits()
         paused.signal(signal.SIGCONT)
         resumed = time.monotonic()
@@ -300,7 +301,8 @@ def worker_paused_mid_adjudication(run: Run) -> Result:
     result.recovery = recovery
     result.notes.append(f"just before SIGCONT, waiting on locks: {waiting or 'nothing'}")
     result.notes.append(
-        f"other exercises played {run.size.turns} turns in {others_seconds:.1f} s while paused; "
+        f"while paused ({others_seconds:.1f} s) the other exercises resolved {others_resolved} "
+        f"of {run.size.turns * len(others)} turns; "
         f"slowest request to the stalled exercise {slowest_probe:.1f} s (answered {status})"
     )
     return result
