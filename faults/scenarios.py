@@ -362,12 +362,34 @@ def browsers(run: Run) -> Result:
                 failures.append(f"no answer: {error}")
         return time.monotonic() - started
 
+    peak = [0]
+    counting = threading.Event()
+    counter = threading.Thread(target=count_connections, args=(peak, counting), daemon=True)
+    counter.start()
     with ThreadPoolExecutor(run.size.browsers) as pool:
         seconds = list(pool.map(browse, range(run.size.browsers)))
+    counting.set()
+    counter.join(timeout=10)
     result = run.finish(f"{run.size.browsers} concurrent browsers", games, [])
     result.findings.problems.extend(sorted(set(failures))[:5])
     result.notes.append(f"slowest browser {max(seconds):.1f} s for join and page")
+    result.notes.append(f"at most {peak[0]} connections to the database at once")
     return result
+
+
+def count_connections(peak: list[int], stop: threading.Event) -> None:
+    """The most sessions the database had at once, sampled until `stop`."""
+    from django.db import connection
+
+    try:
+        while not stop.wait(0.1):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                )
+                peak[0] = max(peak[0], cursor.fetchone()[0])
+    finally:
+        connection.close()
 
 
 def beats(run: Run) -> Result:
