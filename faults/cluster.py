@@ -110,6 +110,11 @@ class Cluster:
             # The clients of a scenario are a crowd on one machine, not one abusive seat.
             WARGAME_API_RATE="100000",
             WARGAME_API_BURST="100000",
+            WARGAME_ANONYMOUS_RATE="100000",
+            WARGAME_ANONYMOUS_BURST="100000",
+            WARGAME_EXPORT_RATE="100000000000",
+            # Plain HTTP on 127.0.0.1: no HTTPS redirect, no Secure cookies.
+            WARGAME_HTTPS="false",
         )
         env.update(extra)
         return env
