@@ -112,7 +112,7 @@ class Cluster:
             WARGAME_API_BURST="100000",
             WARGAME_ANONYMOUS_RATE="100000",
             WARGAME_ANONYMOUS_BURST="100000",
-            WARGAME_EXPORT_RATE="100000000000",
+            WARGAME_EXPORT_RATE="100000",
             # Plain HTTP on 127.0.0.1: no HTTPS redirect, no Secure cookies.
             WARGAME_HTTPS="false",
         )
