@@ -1,6 +1,6 @@
 """The scenarios: each starts the production shape, plays, does one fault, and checks.
 
-Every wait is on a condition (a row's `claimed_at` set, a marker file written, a turn
+Every wait is on a condition (a marker file the slow worker writes, a turn
 resolved), bounded by `Size.bound` so that a run that finds a hang still ends and says so.
 """
 
@@ -123,15 +123,13 @@ def resolved_count(games: list[Game]) -> int:
     return Turn.objects.filter(exercise__public_id__in=ids, phase="resolved").count()
 
 
-def claimed_turn(games: list[Game]) -> Any:
+def held_turn(marker: Path) -> Any:
+    """The turn the slow worker is adjudicating, once it has said so in `marker`."""
     from exercises.models import Turn
 
-    ids = [one.id for one in games]
-    return (
-        Turn.objects.filter(exercise__public_id__in=ids, phase="adjudicating")
-        .exclude(claimed_at=None)
-        .first()
-    )
+    if not marker.exists() or not marker.read_text():
+        return None
+    return Turn.objects.get(pk=int(marker.read_text()))
 
 
 def turn_resolved(turn_id: int) -> bool:
@@ -150,11 +148,12 @@ def slow_worker(cluster: Cluster, **extra: str) -> Proc:
 
 def worker_killed_mid_adjudication(run: Run) -> Result:
     cluster = run.cluster
-    doomed = slow_worker(cluster, SLOW_WORKER_SECONDS="600")
+    marker = cluster.folder / "adjudication-held"
+    doomed = slow_worker(cluster, SLOW_WORKER_SECONDS="600", SLOW_WORKER_MARKER=str(marker))
     cluster.start_beat()
     games = run.games(run.size.games, "killed mid-adjudication")
     threads = run.play_all(games, run.size.turns)
-    turn = wait_until(lambda: claimed_turn(games), run.size.bound, "a claimed turn")
+    turn = wait_until(lambda: held_turn(marker), run.size.bound, "a turn being adjudicated")
     doomed.kill()
     killed = time.monotonic()
     cluster.start_worker()
@@ -272,11 +271,17 @@ def reconnect_storm(run: Run) -> Result:
 def worker_paused_mid_adjudication(run: Run) -> Result:
     cluster = run.cluster
     release = cluster.folder / "release-adjudication"
-    paused = slow_worker(cluster, SLOW_WORKER_SECONDS="600", SLOW_WORKER_UNTIL=str(release))
+    marker = cluster.folder / "adjudication-held"
+    paused = slow_worker(
+        cluster,
+        SLOW_WORKER_SECONDS="600",
+        SLOW_WORKER_UNTIL=str(release),
+        SLOW_WORKER_MARKER=str(marker),
+    )
     cluster.start_beat()
     stalled = run.games(1, "paused")
     stalled_threads = run.play_all(stalled, 1)
-    turn = wait_until(lambda: claimed_turn(stalled), run.size.bound, "a claimed turn")
+    turn = wait_until(lambda: held_turn(marker), run.size.bound, "a turn being adjudicated")
     paused.signal(signal.SIGSTOP)
     release.touch()  # read once the worker runs again
     cluster.start_worker()

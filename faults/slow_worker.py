@@ -1,7 +1,7 @@
 """A Celery app whose worker dawdles where the fault suite wants to kill or pause it:
 `celery -A faults.slow_worker worker`. `SLOW_WORKER_SECONDS` is the time it sleeps inside an
 adjudication's transaction (holding the turn's claim and the exercise's row lock), or less if the
-file `SLOW_WORKER_UNTIL` appears;
+file `SLOW_WORKER_UNTIL` appears, after writing the turn's id to `SLOW_WORKER_MARKER`;
 `SLOW_BOTS_SECONDS` the time it sleeps holding a bots job, after creating the file
 `SLOW_BOTS_MARKER` so that the suite knows, without guessing a delay, that it holds one.
 Production code knows nothing of it."""
@@ -28,6 +28,11 @@ def _dawdle(*args: Any, **kwargs: Any) -> None:
     resolve, play_bots = turns._resolve, bots.play_bots
 
     def resolve_slowly(exercise: Any, turn: Any) -> None:
+        # The claim is written with the results (one transaction), so no row shows a turn
+        # being adjudicated: the suite learns it from this file instead.
+        marker = os.environ.get("SLOW_WORKER_MARKER", "")
+        if marker:
+            Path(marker).write_text(str(turn.pk))
         wait(os.environ.get("SLOW_WORKER_UNTIL", ""), float(os.environ["SLOW_WORKER_SECONDS"]))
         resolve(exercise, turn)
 
