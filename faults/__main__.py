@@ -80,7 +80,12 @@ def setup_django(database_url: str, redis_url: str) -> None:
     for name in ("WARGAME_SQLITE_PATH",):
         os.environ.pop(name, None)
     os.environ.update(
-        DATABASE_URL=database_url, REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="wargame.settings"
+        # The runner's own threads (one per exercise played, each checking rows) share one
+        # pool: sized for them, so the harness never waits on itself.
+        WARGAME_DB_POOL_SIZE="40",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DJANGO_SETTINGS_MODULE="wargame.settings",
     )
     import django
 

@@ -17,6 +17,9 @@ import re
 from collections.abc import Iterable
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(\+00:00|Z)?")
+# The report's timeline shows each event's time as "12-02 15:31": two plays a minute apart
+# differ there whatever they did.
+SHORT_TIME = re.compile(r'(class="meta when" title="<time>">)\d\d-\d\d \d\d:\d\d')
 SEQ = re.compile(r'("(?:seq|last_seq|since)":\s*|event #|since=)(\d+)')
 TIMELINE_SEQ = re.compile(r'(<tr><td class="num">)(\d+)(</td><td class="num">)')
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|csrftoken=|"csrf": ")[A-Za-z0-9]+')
@@ -36,6 +39,7 @@ class Normaliser:
         text = CSRF.sub(r"\1<csrf>", text)
         text = self.ids.sub(lambda m: self._name(m.group(0)), text)
         text = TIMESTAMP.sub("<time>", text)
+        text = SHORT_TIME.sub(r"\1<time>", text)
         text = SEQ.sub(lambda m: m.group(1) + self._seq(int(m.group(2))), text)
         return TIMELINE_SEQ.sub(
             lambda m: m.group(1) + self._seq(int(m.group(2))) + m.group(3), text
