@@ -70,7 +70,7 @@
       W.notify(done);
     } catch (error) {
       // Free-form moves without a ruling: the facilitator rules them, or closes anyway.
-      if (error.code === "rulings_pending" && window.confirm(`${error.message}\n\nClose the turn anyway?`)) {
+      if (error.code === "rulings_pending" && window.confirm(`${error.message}\n\n${body.command === "publish" ? "Publish anyway? Moves without a ruling are refused." : "Close the turn anyway?"}`)) {
         await act(button, () => api("POST", "/control", Object.assign({ anyway: true }, body)), done);
       } else if (error.code !== "rulings_pending") {
         W.notify(`Not done: ${error.message}`, "error");
