@@ -10,28 +10,11 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_play import join, submit_action, wait_live
+
 if TYPE_CHECKING:
-    from tests.browser.conftest import People, Person
-    from tests.live_server import Exercise, Server
-
-
-def join(person: Person, exercise: Exercise, seat: str, path: str) -> Page:
-    page = person.page
-    page.goto(exercise.join_url(seat))
-    expect(page).to_have_url(f"{exercise.server.url}/exercises/{exercise.id}/{path}/")
-    return page
-
-
-def wait_live(page: Page) -> None:
-    page.wait_for_function("() => window.wargameConnection && window.wargameConnection.open")
-
-
-def submit_action(page: Page, action: str) -> None:
-    card = page.locator(f"#act-{action}")
-    if card.get_attribute("open") is None:
-        card.locator("summary").click()
-    page.locator(f"#act-{action} button.submit").click()
-    expect(page.locator("#notice")).to_contain_text("Move submitted")
+    from tests.browser.conftest import People
+    from tests.live_server import Server
 
 
 def set_value(console: Page, variable: str, value: str) -> None:
