@@ -37,6 +37,7 @@ from exercises.models import Exercise, Note, Seat
 from . import export as exports
 from . import projection
 from .errors import Invalid
+from .export_types import Export
 from .projection import FACILITATOR, viewer
 
 # What an export is made by: a new release may build the same exercise differently.
@@ -98,6 +99,15 @@ def export_file(seat: Seat, found: Found) -> ExportFile:
             continue
         size, etag = built
         return ExportFile(file, size, etag, found.filename, exports.CONTENT_TYPES[found.format])
+
+
+def export_data(seat: Seat) -> Export:
+    """The seat's JSON export read back from its file: a page that shows the export (the
+    replay) costs one build per version too, not one per visit."""
+    built = export_file(seat, find(seat, "json"))
+    with built.file as file:
+        data: Export = json.load(file)
+    return data
 
 
 def cache_dir() -> Path:
