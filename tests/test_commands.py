@@ -114,6 +114,24 @@ def test_validate_scenario_prints_the_error_with_its_line_and_exits_1(
     assert "Traceback" not in done.stderr
 
 
+def test_validate_scenario_prints_warnings_and_fails_on_them_only_when_strict(
+    tmp_path: Path,
+) -> None:
+    # given a scenario whose public line misspells a placeholder
+    path, line = broken(tmp_path, 'public: "{role} pauses."', 'public: "{rol} pauses."')
+
+    # when it is validated, then validated strictly
+    plain = manage("validate_scenario", path)
+    strict = manage("validate_scenario", "--strict", path)
+
+    # then both print the warning on its line; only the strict run fails
+    warning = f"{path}:{line}: actions[1].success.public: warning: {{rol}} is not a placeholder"
+    assert plain.returncode == 0 and plain.stdout.startswith(warning)
+    assert plain.stdout.splitlines()[-1].endswith(", 1 warning)")
+    assert strict.returncode == 1 and strict.stdout.startswith(warning)
+    assert "--strict" in strict.stderr
+
+
 def test_validate_scenario_prints_every_error_one_per_line_in_line_order(
     tmp_path: Path,
 ) -> None:

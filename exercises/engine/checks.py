@@ -10,6 +10,7 @@ load error rather than a surprise in turn 9.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from .state import State, environment
 Loc = tuple[str | int, ...]
 PROBES = 5
 BASE_ROOTS = frozenset({"state", "roles", "tags", "commitments", "turn"})
+# What an author would take for a placeholder: a name in braces, dotted or not.
+PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][\w.]*)\s*\}")
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,15 @@ class Checker:
         self.scenario = scenario
         self.spec = scenario.spec
         self.problems: list[tuple[Loc, str]] = []
+        # What loads but is probably not what the author meant (`validate_scenario --strict`).
+        self.warnings: list[tuple[Loc, str]] = []
         self._probes: list[Environment] | None = None
 
     def error(self, loc: Loc, message: str) -> None:
         self.problems.append((loc, message))
+
+    def warn(self, loc: Loc, message: str) -> None:
+        self.warnings.append((loc, message))
 
     def run(self) -> list[tuple[Loc, str]]:
         self._check_ids()
@@ -202,12 +210,28 @@ class Checker:
         elif not 0 <= chance <= 1:
             self.error(loc, "a chance is between 0 and 1")
 
-    def branch(self, loc: Loc, branch: Branch, site: Site) -> None:
+    def branch(self, loc: Loc, branch: Branch, site: Site, rendered: bool = True) -> None:
+        placeholders = set()
+        if rendered:  # an inject's branch texts are not rendered: every placeholder stays as is
+            placeholders = {"role"} | {f"params.{name}" for name, _ in site.params}
+        for field in ("text", "public"):
+            self.placeholders((*loc, field), getattr(branch, field), placeholders)
         self._values((*loc, "set"), branch.set, site, numbers_only=False)
         self._values((*loc, "add"), branch.add, site, numbers_only=True)
         for field in ("reveal", "publish"):
             for i, target in enumerate(getattr(branch, field)):
                 self.targets((*loc, field, i), target, site)
+
+    def placeholders(self, loc: Loc, text: str, known: set[str]) -> None:
+        """Warn of `{name}` that would be shown as written: a misspelt or unknown placeholder."""
+        for name in PLACEHOLDER.findall(text):
+            if name not in known:
+                offered = ", ".join(f"{{{k}}}" for k in sorted(known)) or "none here"
+                self.warn(
+                    loc,
+                    f"{{{name}}} is not a placeholder and is shown as written "
+                    f"(placeholders: {offered})",
+                )
 
     def _values(self, loc: Loc, values: dict[str, Any], site: Site, numbers_only: bool) -> None:
         for target, value in values.items():
@@ -276,13 +300,15 @@ class Checker:
             if inject.when is not None:
                 self.expression((*loc, "when"), inject.when, Site(), "bool")
             self._role_refs((*loc, "to"), inject.to or [])
-            self.branch((*loc, "effects"), inject.effects, Site())
+            self.placeholders((*loc, "text"), inject.text, set())
+            self.branch((*loc, "effects"), inject.effects, Site(), rendered=False)
             if inject.effects.reveal:
                 self.error((*loc, "effects", "reveal"), "an inject has no role: use publish")
 
     def _check_commitments(self) -> None:
         for index, commitment in enumerate(self.spec.commitments):
             loc: Loc = ("commitments", index)
+            self.placeholders((*loc, "met_text"), commitment.met_text, set())
             self._role_refs((*loc, "roles"), commitment.roles)
             members = self.scenario.resolve_roles(commitment.roles)
             if commitment.threshold > len(members):
@@ -297,6 +323,7 @@ class Checker:
 
     def _check_endings(self) -> None:
         for index, ending in enumerate(self.spec.endings):
+            self.placeholders(("endings", index, "text"), ending.text, set())
             self.expression(("endings", index, "when"), ending.when, Site(), "bool")
         if not any(e.final and e.when.strip() == "true" for e in self.spec.endings):
             self.error(

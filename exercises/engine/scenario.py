@@ -74,6 +74,8 @@ class Scenario:
     variables: dict[str, Variable]
     tags: dict[str, list[str]]
     expressions: dict[str, Expression] = field(default_factory=dict)
+    # What loads but is probably a mistake, as `LoadError`s of severity "warning".
+    warnings: list[Any] = field(default_factory=list)
     _by_owner: dict[str | None, dict[str, Variable]] = field(default_factory=dict, repr=False)
     _resolved: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False)
     _actions: dict[str, ActionSpec] = field(default_factory=dict, repr=False)
