@@ -82,8 +82,11 @@ def _admit(
         raise Rejected(verdict)
     action, params = verdict
     _bind(env, scenario, state, move.role, params)
-    _count(scenario, action, move.role, tally)
+    # Counted only once affordable: a move refused for its cost takes no place in the limit,
+    # so a bot falls through to its next play, and the same holds for a person's next move.
+    _check_count(scenario, action, move.role, tally)
     _afford(scenario, state, env, action, move.role, params, tally, move.key)
+    _count(scenario, action, move.role, tally)
     return params
 
 
@@ -136,12 +139,17 @@ def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, 
     return {}
 
 
-def _count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
+def _check_count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
     if action is not None and action.free:
         return
     if tally.moves[role] >= scenario.spec.moves_per_turn:
         raise Rejected(f"{role} has already made {scenario.spec.moves_per_turn} moves this turn")
-    tally.moves[role] += 1
+
+
+def _count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
+    _check_count(scenario, action, role, tally)
+    if action is None or not action.free:
+        tally.moves[role] += 1
 
 
 def _afford(

@@ -18,7 +18,7 @@ from typing import Any
 from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
 from .scenario import EVERYONE, FREE_FORM, Scenario, Variable
-from .schema import ActionSpec, Branch, ParamSpec, Scalar
+from .schema import ActionSpec, Branch, ParamExpression, ParamSpec, Scalar
 from .state import State, environment
 
 Loc = tuple[str | int, ...]
@@ -356,6 +356,9 @@ class Checker:
             spec = action.params.get(pname)
             if spec is None:
                 self.error((*loc, "params", pname), f"{action_id} has no parameter {pname!r}")
+            elif isinstance(value, ParamExpression):
+                kind = {"bool": "bool", "int": "number", "float": "number"}.get(spec.type, "text")
+                self.expression((*loc, "params", pname, "expr"), value.expr, Site(roles), kind)
             elif not _fits(spec, value):
                 self.error((*loc, "params", pname), f"{value!r} does not fit {pname}")
         self.expression((*loc, "when"), when, Site(roles), "bool")
@@ -491,6 +494,8 @@ def _wrong_type(result: Any, kind: str) -> str | None:
         return f"gives {result!r}, but a condition must give true or false"
     if kind == "number" and (isinstance(result, bool) or not isinstance(result, int | float)):
         return f"gives {result!r}, but a number is needed here"
+    if kind == "text" and not isinstance(result, str):
+        return f"gives {result!r}, but a text (a role id or a choice) is needed here"
     return None
 
 

@@ -154,9 +154,15 @@ class EndingSpec(Spec):
     final: bool = Field(False, description="Checked only when the last turn is adjudicated.")
 
 
+class ParamExpression(Spec):
+    """A play's parameter worked out each turn: `{expr: "me.cash / 2.0"}`."""
+
+    expr: Condition
+
+
 class PlaySpec(Spec):
     action: Id
-    params: dict[str, Scalar | str] = {}
+    params: dict[str, Scalar | str | ParamExpression] = {}
     when: Condition = "true"
     chance: float = Field(1.0, ge=0, le=1)
 
