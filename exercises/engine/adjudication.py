@@ -30,6 +30,7 @@ from .effects import (
     apply_changes,
     branch_changes,
     cost_changes,
+    picked,
     render,
     target_name,
     widen_audience,
@@ -329,8 +330,11 @@ class _Play:
             chance = _chance(self.scenario, action.chance, self.env)
             draw = self._roll(move, draw_key, chance, action.label)
             success, overridden = self._decide(move, draw.success if draw else chance >= 1)
-            branch = action.success if success else action.failure
-            changes += branch_changes(self.scenario, branch, self.env, move.role, params, action.id)
+            written = action.success if success else action.failure
+            changes += branch_changes(
+                self.scenario, written, self.env, move.role, params, action.id
+            )
+            branch = picked(self.scenario, written, self.env)
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
         self._note_reveals(branch, move.role, params)
@@ -489,8 +493,9 @@ def _run_rules(
                     )
                     draws.append(draw)
                 success = draw.success if draw else chance >= 1
-                branch = rule.then if success else rule.otherwise
-                made = branch_changes(scenario, branch, env, role, {}, f"rule {rule.id}")
+                written = rule.then if success else rule.otherwise
+                made = branch_changes(scenario, written, env, role, {}, f"rule {rule.id}")
+                branch = picked(scenario, written, env)
             except (ExpressionError, ValueError) as exc:
                 events.append(
                     EngineEvent(

@@ -189,11 +189,11 @@ class Checker:
         if not action.free:
             self.error((*loc, "secret"), "a secret action must be free (free: true)")
         for name in ("success", "failure"):
-            branch: Branch = getattr(action, name)
-            if branch.public:
-                self.error((*loc, name, "public"), "a secret action has no public text")
-            if branch.publish:
-                self.error((*loc, name, "publish"), "a secret action publishes nothing")
+            for where, branch in nested((*loc, name), getattr(action, name)):
+                if branch.public:
+                    self.error((*where, "public"), "a secret action has no public text")
+                if branch.publish:
+                    self.error((*where, "publish"), "a secret action publishes nothing")
 
     def _check_params(self, loc: Loc, action: ActionSpec) -> None:
         for name, param in action.params.items():
@@ -221,6 +221,10 @@ class Checker:
         for field in ("reveal", "publish"):
             for i, target in enumerate(getattr(branch, field)):
                 self.targets((*loc, field, i), target, site)
+        for i, block in enumerate(branch.if_):
+            self.expression((*loc, "if", i, "when"), block.when, site, "bool")
+            self.branch((*loc, "if", i, "then"), block.then, site, rendered)
+            self.branch((*loc, "if", i, "else"), block.else_, site, rendered)
 
     def placeholders(self, loc: Loc, text: str, known: set[str]) -> None:
         """Warn of `{name}` that would be shown as written: a misspelt or unknown placeholder."""
@@ -302,8 +306,9 @@ class Checker:
             self._role_refs((*loc, "to"), inject.to or [])
             self.placeholders((*loc, "text"), inject.text, set())
             self.branch((*loc, "effects"), inject.effects, Site(), rendered=False)
-            if inject.effects.reveal:
-                self.error((*loc, "effects", "reveal"), "an inject has no role: use publish")
+            for where, branch in nested((*loc, "effects"), inject.effects):
+                if branch.reveal:
+                    self.error((*where, "reveal"), "an inject has no role: use publish")
 
     def _check_commitments(self) -> None:
         for index, commitment in enumerate(self.spec.commitments):
@@ -487,6 +492,14 @@ def _sample(var: Variable, rng: random.Random) -> Scalar:
     hi = var.max if var.max is not None else max(100.0, float(var.initial) * 2)
     value = rng.uniform(lo, hi)
     return round(value) if var.type == "int" else value
+
+
+def nested(loc: Loc, branch: Branch) -> Iterator[tuple[Loc, Branch]]:
+    """The branch and every block of its `if`s, each with where it is."""
+    yield loc, branch
+    for i, block in enumerate(branch.if_):
+        yield from nested((*loc, "if", i, "then"), block.then)
+        yield from nested((*loc, "if", i, "else"), block.else_)
 
 
 def _wrong_type(result: Any, kind: str) -> str | None:

@@ -92,6 +92,20 @@ class Branch(Spec):
     publish: list[str] = Field([], description="Variables everyone may now see.")
     text: Text = Field("", description="Private result for the acting role.")
     public: Text = Field("", description="A line of the public narrative.")
+    if_: list[Conditional] = Field(
+        [], alias="if", description="Blocks applied when their condition holds, or not."
+    )
+
+
+class Conditional(Spec):
+    """`if: [{when: COND, then: BRANCH, else: BRANCH}]` inside a branch."""
+
+    when: Condition
+    then: Branch = Field(default_factory=Branch)
+    else_: Branch = Field(default_factory=Branch, alias="else")
+
+
+Branch.model_rebuild()
 
 
 class Precondition(Spec):
