@@ -41,7 +41,7 @@ from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
 from .scenario import EVERYONE, FREE_FORM, Scenario
-from .schema import ActionSpec, Branch
+from .schema import ActionSpec, Branch, RuleSpec
 from .state import State, environment
 
 
@@ -76,6 +76,7 @@ def _admit(
         return _admit_free_form(scenario, move, tally)
     # Whether a move is legal depends only on the move and the start-of-turn state, which the
     # environment stands for; bots and adjudication ask about the same moves, so remember.
+    _check_rested(scenario, state, move)
     verdict = env.memo.get(move.key)
     if verdict is None:
         verdict = env.memo[move.key] = _legality(scenario, env, move)
@@ -129,6 +130,27 @@ def _legality(
     except Rejected as exc:
         return str(exc)
     return action, params
+
+
+def _check_rested(scenario: Scenario, state: State, move: Move) -> None:
+    """Refuse an action its `once` or `cooldown` does not allow this role yet."""
+    action = scenario.action(move.action)
+    if action is None or not (action.once or action.cooldown):
+        return
+    last = state.used.get(f"action:{action.id}:{move.role}")
+    if last is None:
+        return
+    if action.once:
+        raise Rejected(f"{action.label} can be taken once, and {move.role} took it in turn {last}")
+    if state.turn + 1 <= last + action.cooldown:
+        again = last + action.cooldown + 1
+        raise Rejected(f"{action.label} can be taken again in turn {again}")
+
+
+def _resting(rule: RuleSpec, used: Mapping[str, int], key: str, turn: int) -> bool:
+    """Whether the rule's `once` or `cooldown` keeps it from running in `turn`."""
+    last = used.get(key)
+    return last is not None and (rule.once or turn <= last + rule.cooldown)
 
 
 def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, Any]:
@@ -245,6 +267,10 @@ def adjudicate(
         ending.id if ending else None,
         tuple(lines),
     )
+
+
+def _limited(spec: Any) -> bool:
+    return spec is not None and bool(spec.once or spec.cooldown)
 
 
 def _shared(lines: Sequence[Line]) -> list[EngineEvent]:
@@ -420,6 +446,13 @@ class _Play:
     def after_moves(self) -> State:
         values = apply_changes(self.scenario, self.state.values, self.changes)
         state = self.state.evolve(values=values)
+        used = {
+            f"action:{r.move.action}:{r.move.role}": self.turn
+            for r in self.results
+            if r.accepted and _limited(self.scenario.action(r.move.action))
+        }
+        if used:
+            state = state.evolve(used={**state.used, **used})
         for name, who in self.reveals:
             state = state.evolve(seen=widen_audience(state, [name], who))
         return self._commit(state)
@@ -472,8 +505,13 @@ def _run_rules(
     narrative: list[str] = []
     draws: list[Draw] = []
     reveals: list[tuple[str, str]] = []
+    used: dict[str, int] = {}
     for rule in scenario.rules:
+        limited = rule.once or rule.cooldown
         for role in scenario.resolve_roles(rule.for_each) if rule.for_each else [None]:
+            key = f"rule:{rule.id}:{role or '*'}"
+            if limited and _resting(rule, state.used, key, turn):
+                continue
             if role is not None:
                 env.bind(role=role)
             try:
@@ -506,6 +544,8 @@ def _run_rules(
                 )
                 continue
             changes += made
+            if limited:  # it ran, whatever its dice said
+                used[key] = turn
             if role:
                 reveals += [(target_name(t, role, {}), role) for t in branch.reveal]
             reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
@@ -528,6 +568,8 @@ def _run_rules(
                 )
             )
     state = state.evolve(values=apply_changes(scenario, state.values, changes))
+    if used:
+        state = state.evolve(used={**state.used, **used})
     for name, who in reveals:
         state = state.evolve(seen=widen_audience(state, [name], who))
     return state, events, narrative, draws

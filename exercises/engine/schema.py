@@ -128,6 +128,8 @@ class ActionSpec(Spec):
     free: bool = Field(False, description="Does not count against moves_per_turn.")
     secret: bool = Field(False, description="Only its actor and the facilitator learn of it.")
     reveal: Reveal | None = Field(None, description="What its actor learns; the scenario's.")
+    once: bool = Field(False, description="Each role may take it once in the exercise.")
+    cooldown: int = Field(0, ge=0, le=200, description="Turns before a role may take it again.")
 
 
 class RuleSpec(Spec):
@@ -138,6 +140,8 @@ class RuleSpec(Spec):
     chance: float | str = 1.0
     then: Branch = Field(default_factory=Branch)
     otherwise: Branch = Field(default_factory=Branch)
+    once: bool = Field(False, description="Runs once in the exercise (once per role).")
+    cooldown: int = Field(0, ge=0, le=200, description="Turns before it may run again.")
 
 
 class InjectSpec(Spec):

@@ -36,6 +36,9 @@ class State:
     ending: str | None = None
     scheduled: Mapping[str, int] = field(default_factory=dict)
     skipped: tuple[str, ...] = ()
+    # The turn each action (`action:<id>:<role>`) or rule (`rule:<id>:<role or *>`) with
+    # `once` or `cooldown` last ran in: what those limits are judged on.
+    used: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -54,6 +57,8 @@ class State:
             data["scheduled"] = dict(self.scheduled)
         if self.skipped:
             data["skipped"] = list(self.skipped)
+        if self.used:
+            data["used"] = dict(self.used)
         return data
 
     @classmethod
@@ -69,6 +74,7 @@ class State:
             ending=data.get("ending"),
             scheduled={iid: int(turn) for iid, turn in data.get("scheduled", {}).items()},
             skipped=tuple(data.get("skipped", ())),
+            used={key: int(turn) for key, turn in data.get("used", {}).items()},
         )
 
     def evolve(self, **changes: Any) -> State:

@@ -37,6 +37,7 @@ class EngineState(TypedDict):
     ending: str | None
     scheduled: NotRequired[dict[str, int]]
     skipped: NotRequired[list[str]]
+    used: NotRequired[dict[str, int]]
 
 
 class SeatState(TypedDict):
