@@ -242,7 +242,10 @@ def adjudicate(
     state, rule_events, rule_narrative, rule_draws = _run_rules(scenario, state, seed, turn, record)
     ending = _ending(scenario, state, turn)
     state = state.evolve(
-        turn=turn, opened=max(state.opened, turn), ending=ending.id if ending else None
+        turn=turn,
+        opened=max(state.opened, turn),
+        ending=ending.id if ending else None,
+        achieved=_achieved(scenario, state, turn),
     )
     events = play.events + rule_events
     lines = play.narrative + [Line(text) for text in rule_narrative]
@@ -573,6 +576,27 @@ def _run_rules(
     for name, who in reveals:
         state = state.evolve(seen=widen_audience(state, [name], who))
     return state, events, narrative, draws
+
+
+def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[str, ...]]:
+    """Each role's objectives that hold in the state the turn ends in (one that fails to
+    evaluate counts as not met, as an ending's condition does)."""
+    if not any(role.objectives for role in scenario.roles):
+        return {}
+    env = environment(scenario, state, turn)
+    out: dict[str, tuple[str, ...]] = {}
+    for role in scenario.roles:
+        env.bind(role=role.id, params={})
+        held = []
+        for objective in role.objectives:
+            try:
+                if scenario.expr(objective.when).evaluate(env) is True:
+                    held.append(objective.id)
+            except ExpressionError:
+                continue
+        if held:
+            out[role.id] = tuple(held)
+    return out
 
 
 def _ending(scenario: Scenario, state: State, turn: int) -> Any:

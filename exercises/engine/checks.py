@@ -67,6 +67,7 @@ class Checker:
         self._check_injects()
         self._check_commitments()
         self._check_endings()
+        self._check_objectives()
         self._check_policies()
         return self.problems
 
@@ -81,6 +82,13 @@ class Checker:
                 seen.add(item.id)
         role_ids = {r.id for r in self.spec.roles}
         for index, role in enumerate(self.spec.roles):
+            named: set[str] = set()
+            for i, objective in enumerate(role.objectives):
+                if objective.id in named:
+                    self.error(
+                        ("roles", index, "objectives", i, "id"), f"duplicate id {objective.id!r}"
+                    )
+                named.add(objective.id)
             for tag in role.tags:
                 if tag in role_ids or tag == EVERYONE:
                     self.error(("roles", index, "tags"), f"tag {tag!r} is also a role id")
@@ -325,6 +333,12 @@ class Checker:
                 for role in self.scenario.roles_for(action):
                     if role not in allowed:
                         self.error(("actions", index, "roles"), f"{role} may not commit")
+
+    def _check_objectives(self) -> None:
+        for index, role in enumerate(self.spec.roles):
+            for i, objective in enumerate(role.objectives):
+                loc: Loc = ("roles", index, "objectives", i, "when")
+                self.expression(loc, objective.when, Site((role.id,)), "bool")
 
     def _check_endings(self) -> None:
         for index, ending in enumerate(self.spec.endings):

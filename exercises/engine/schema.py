@@ -41,12 +41,24 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ObjectiveSpec(Spec):
+    """A goal of one role, met in a state where its condition holds."""
+
+    id: Id
+    label: str
+    description: Text = ""
+    when: Condition
+
+
 class RoleSpec(Spec):
     id: Id
     name: str
     summary: str = Field("", description="One public line about the role.")
     briefing: Text = Field(description="Private: what the role knows and wants.")
     tags: list[Id] = []
+    objectives: list[ObjectiveSpec] = Field(
+        [], description="Private: the role's goals, shown to it and the facilitator."
+    )
 
 
 class VariableSpec(Spec):

@@ -39,6 +39,8 @@ class State:
     # The turn each action (`action:<id>:<role>`) or rule (`rule:<id>:<role or *>`) with
     # `once` or `cooldown` last ran in: what those limits are judged on.
     used: Mapping[str, int] = field(default_factory=dict)
+    # Each role's objectives that hold in this state (after a turn is adjudicated).
+    achieved: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -59,6 +61,8 @@ class State:
             data["skipped"] = list(self.skipped)
         if self.used:
             data["used"] = dict(self.used)
+        if self.achieved:
+            data["achieved"] = {role: list(ids) for role, ids in self.achieved.items()}
         return data
 
     @classmethod
@@ -75,6 +79,7 @@ class State:
             scheduled={iid: int(turn) for iid, turn in data.get("scheduled", {}).items()},
             skipped=tuple(data.get("skipped", ())),
             used={key: int(turn) for key, turn in data.get("used", {}).items()},
+            achieved={role: tuple(ids) for role, ids in data.get("achieved", {}).items()},
         )
 
     def evolve(self, **changes: Any) -> State:
@@ -148,6 +153,20 @@ def can_see(scenario: Scenario, state: State, viewer: str, name: str) -> bool:
 def visible_values(scenario: Scenario, state: State, viewer: str) -> dict[str, Scalar]:
     values = state.values.items()
     return {name: value for name, value in values if can_see(scenario, state, viewer, name)}
+
+
+def visible_objectives(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:
+    """Each role's objectives and whether they hold: all of them for the facilitator, a role's
+    own for it, none for anyone else (they are part of its private briefing)."""
+    view: dict[str, Any] = {}
+    for role in scenario.roles:
+        if role.objectives and viewer in (FACILITATOR, role.id):
+            held = state.achieved.get(role.id, ())
+            view[role.id] = [
+                {"id": o.id, "label": o.label, "description": o.description, "met": o.id in held}
+                for o in role.objectives
+            ]
+    return view
 
 
 def visible_commitments(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:
