@@ -111,6 +111,7 @@ class Checker:
         for key, spec in self.spec.state.items():
             loc: Loc = ("state", key)
             initial = self._initial(loc, spec.type, spec.initial, spec.min, spec.max)
+            self._role_refs((*loc, "visible_to"), spec.visible_to)
             variables[key] = Variable(
                 key,
                 key,
@@ -123,11 +124,14 @@ class Checker:
                 spec.unit,
                 spec.min,
                 spec.max,
+                tuple(self.scenario.resolve_roles(spec.visible_to)),
             )
         for key, rspec in self.spec.role_state.items():
             loc = ("role_state", key)
             self._role_refs((*loc, "roles"), rspec.roles)
             holders = self.scenario.resolve_roles(rspec.roles)
+            self._role_refs((*loc, "visible_to"), rspec.visible_to)
+            audience = tuple(self.scenario.resolve_roles(rspec.visible_to))
             initials = rspec.initial if isinstance(rspec.initial, dict) else {}
             for extra in sorted(set(initials) - set(holders)):
                 self.error((*loc, "initial", extra), f"{extra!r} does not hold {key}")
@@ -150,6 +154,7 @@ class Checker:
                     rspec.unit,
                     rspec.min,
                     rspec.max,
+                    audience,
                 )
         return variables
 

@@ -70,6 +70,9 @@ class VariableSpec(Spec):
     max: float | None = None
     initial: Scalar
     visibility: Literal["public", "facilitator"] = "public"
+    visible_to: list[str] = Field(
+        [], description="Role ids or tags that see it from the start, whatever its visibility."
+    )
 
 
 class RoleVariableSpec(Spec):
@@ -82,6 +85,9 @@ class RoleVariableSpec(Spec):
     max: float | None = None
     initial: Scalar | dict[str, Scalar]
     visibility: Literal["public", "private", "facilitator"] = "private"
+    visible_to: list[str] = Field(
+        [], description="Role ids or tags that see every holder's value from the start."
+    )
 
 
 class ParamSpec(Spec):

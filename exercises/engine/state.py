@@ -147,7 +147,11 @@ def can_see(scenario: Scenario, state: State, viewer: str, name: str) -> bool:
         return True
     if viewer == OBSERVER:
         return False
-    return (var.visibility == "private" and var.owner == viewer) or viewer in extra
+    return (
+        (var.visibility == "private" and var.owner == viewer)
+        or viewer in extra
+        or viewer in var.audience
+    )
 
 
 def visible_values(scenario: Scenario, state: State, viewer: str) -> dict[str, Scalar]:
