@@ -33,6 +33,7 @@ from .effects import (
     picked,
     render,
     target_name,
+    told,
     widen_audience,
 )
 from .expressions import Environment, ExpressionError
@@ -248,7 +249,7 @@ def adjudicate(
         achieved=_achieved(scenario, state, turn),
     )
     events = play.events + rule_events
-    lines = play.narrative + [Line(text) for text in rule_narrative]
+    lines = play.narrative + rule_narrative
     if ending:
         lines.append(Line(f"{ending.title}. {ending.text}".strip()))
         events.append(
@@ -373,6 +374,8 @@ class _Play:
             result = MoveResult(move, True, success, changes=tuple(changes), draw=draw)
             return self._reviewed(result, overridden)
         words = _template_values(self.scenario, move.role, params)
+        for line, roles in told(self.scenario, branch, move.role, params):
+            self.narrative.append(Line(render(line, words), Audience.of(roles)))
         result = MoveResult(
             move,
             True,
@@ -501,11 +504,11 @@ class _Play:
 
 def _run_rules(
     scenario: Scenario, state: State, seed: int | str, turn: int, record: bool
-) -> tuple[State, list[EngineEvent], list[str], list[Draw]]:
+) -> tuple[State, list[EngineEvent], list[Line], list[Draw]]:
     env = environment(scenario, state, turn)
     changes: list[StateChange] = []
     events: list[EngineEvent] = []
-    narrative: list[str] = []
+    narrative: list[Line] = []
     draws: list[Draw] = []
     reveals: list[tuple[str, str]] = []
     used: dict[str, int] = {}
@@ -556,7 +559,9 @@ def _run_rules(
                 continue
             words = _template_values(scenario, role, {})
             if branch.public:
-                narrative.append(render(branch.public, words))
+                narrative.append(Line(render(branch.public, words)))
+            for line, roles in told(scenario, branch, role, {}):
+                narrative.append(Line(render(line, words), Audience.of(roles)))
             audience = Audience.of([role]) if role and branch.text else FACILITATOR_ONLY
             events.append(
                 EngineEvent(

@@ -110,6 +110,9 @@ class Branch(Spec):
     publish: list[str] = Field([], description="Variables everyone may now see.")
     text: Text = Field("", description="Private result for the acting role.")
     public: Text = Field("", description="A line of the public narrative.")
+    tell: dict[str, Text] = Field(
+        {}, description="Private lines to other roles: `params.<role param>`, a role, a tag, `me`."
+    )
     if_: list[Conditional] = Field(
         [], alias="if", description="Blocks applied when their condition holds, or not."
     )
