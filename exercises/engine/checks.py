@@ -209,6 +209,9 @@ class Checker:
                     self.error((*where, "publish"), "a secret action publishes nothing")
                 if branch.tell:
                     self.error((*where, "tell"), "a secret action tells nobody")
+                for i, item in enumerate(branch.later):
+                    if item.public or item.inject:
+                        self.error((*where, "later", i), "a secret action schedules nothing public")
 
     def _check_params(self, loc: Loc, action: ActionSpec) -> None:
         for name, param in action.params.items():
@@ -239,6 +242,14 @@ class Checker:
         for field in ("reveal", "publish"):
             for i, target in enumerate(getattr(branch, field)):
                 self.targets((*loc, field, i), target, site)
+        for i, item in enumerate(branch.later):
+            where = (*loc, "later", i)
+            self._values((*where, "set"), item.set, site, numbers_only=False)
+            self._values((*where, "add"), item.add, site, numbers_only=True)
+            for field in ("text", "public"):
+                self.placeholders((*where, field), getattr(item, field), placeholders)
+            if item.inject and item.inject not in {i.id for i in self.spec.injects}:
+                self.error((*where, "inject"), f"no inject {item.inject!r}")
         for i, block in enumerate(branch.if_):
             self.expression((*loc, "if", i, "when"), block.when, site, "bool")
             self.branch((*loc, "if", i, "then"), block.then, site, rendered)

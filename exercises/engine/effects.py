@@ -73,7 +73,41 @@ def picked(scenario: Scenario, branch: Branch, env: Environment) -> Branch:
         reveal=[t for p in parts for t in p.reveal],
         publish=[t for p in parts for t in p.publish],
         tell={key: " ".join(lines) for key, lines in told.items()},
+        later=[item for p in parts for item in p.later],
     )
+
+
+def scheduled(
+    scenario: Scenario,
+    branch: Branch,
+    env: Environment,
+    role: str | None,
+    params: Mapping[str, Any],
+    turn: int,
+    words: Mapping[str, Any],
+    reason: str,
+) -> list[dict[str, Any]]:
+    """A (picked) branch's `later` items as the state keeps them: values worked out now, in
+    this move's or rule's terms, to be applied as turn `turn + N` is adjudicated."""
+    out = []
+    for item in branch.later:
+        part = Branch(set=item.set, add=item.add)
+        changes = branch_changes(scenario, part, env, role, params, f"{reason}, scheduled")
+        entry: dict[str, Any] = {
+            "turn": turn + item.turns,
+            "changes": [c.to_dict() for c in changes],
+            "text": render(item.text, words),
+            "public": render(item.public, words),
+            "role": role,
+        }
+        if item.inject:
+            entry["inject"] = item.inject
+        out.append(entry)
+    return out
+
+
+def due_changes(entry: Mapping[str, Any]) -> list[StateChange]:
+    return [StateChange(**change) for change in entry["changes"]]
 
 
 def told(

@@ -116,6 +116,18 @@ class Branch(Spec):
     if_: list[Conditional] = Field(
         [], alias="if", description="Blocks applied when their condition holds, or not."
     )
+    later: list[Later] = Field([], description="Changes, lines or an inject some turns on.")
+
+
+class Later(Spec):
+    """What a branch schedules: worked out now, applied when turn T + `turns` is adjudicated."""
+
+    turns: int = Field(ge=1, le=200)
+    set: dict[str, ValueOrExpression] = {}
+    add: dict[str, ValueOrExpression] = {}
+    text: Text = ""
+    public: Text = ""
+    inject: Id | None = Field(None, description="An inject fired as turn T + `turns` opens.")
 
 
 class Conditional(Spec):
