@@ -191,6 +191,15 @@ class ObjectiveView(TypedDict):
     met: bool
 
 
+# An offer waiting for an answer: to the caller (`offers`) or from it (`offers_made`); `until`,
+# the last turn it may be answered in. The functional form for "from", as MessageView.
+OfferView = TypedDict(
+    "OfferView",
+    {"id": str, "from": str, "to": str, "label": str, "text": str, "until": int},
+)
+OfferView.__pydantic_config__ = CLOSED  # type: ignore[attr-defined]
+
+
 class Me(TypedDict):
     """The caller's seat; a role's seat adds its briefing, private state, actions and moves,
     and its objectives where the scenario gives it any."""
@@ -205,6 +214,8 @@ class Me(TypedDict):
     moves_per_turn: NotRequired[int]
     bot: NotRequired[str | None]
     objectives: NotRequired[list[ObjectiveView]]
+    offers: NotRequired[list[OfferView]]
+    offers_made: NotRequired[list[OfferView]]
 
 
 @with_config(CLOSED)

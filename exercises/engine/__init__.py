@@ -40,7 +40,7 @@ from .records import (
     ruling_from_record,
 )
 from .review import Edit, Line, Override, Review
-from .scenario import FREE_FORM, Scenario, Variable
+from .scenario import ANSWER_OFFER, FREE_FORM, Scenario, Variable
 from .simulation import play_exercise, simulate
 from .state import (
     FACILITATOR,
@@ -54,6 +54,7 @@ from .state import (
 )
 
 __all__ = [
+    "ANSWER_OFFER",
     "EVENT_TYPES",
     "FACILITATOR",
     "FREE_FORM",

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from . import offers
 from .audience import EVERYONE as TO_EVERYONE
 from .audience import FACILITATOR_ONLY, Audience
 from .dice import Draw, roll
@@ -41,10 +42,11 @@ from .effects import (
 )
 from .expressions import Environment, ExpressionError
 from .moves import EngineEvent, Move, MoveResult, Outcome, Rejected, StateChange
+from .offers import pending_offer
 from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
-from .scenario import EVERYONE, FREE_FORM, Scenario
+from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
 from .schema import ActionSpec, Branch, RuleSpec
 from .state import State, environment
 
@@ -55,6 +57,7 @@ class Tally:
 
     moves: Counter[str] = field(default_factory=Counter)
     spent: dict[str, float] = field(default_factory=dict)
+    answered: set[str] = field(default_factory=set)  # offers answered this turn
 
 
 def check_move(
@@ -78,6 +81,12 @@ def _admit(
         raise Rejected(f"there is no role {move.role!r}")
     if move.action == FREE_FORM:
         return _admit_free_form(scenario, move, tally)
+    if move.action == ANSWER_OFFER:
+        offer = pending_offer(state, move)
+        if offer["id"] in tally.answered:
+            raise Rejected("that offer is answered already this turn")
+        tally.answered.add(offer["id"])
+        return dict(move.params)
     # Whether a move is legal depends only on the move and the start-of-turn state, which the
     # environment stands for; bots and adjudication ask about the same moves, so remember.
     _check_rested(scenario, state, move)
@@ -257,8 +266,11 @@ def adjudicate(
         achieved=_achieved(scenario, state, turn),
     )
     state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
+    waiting, lapsed_lines = offers.lapsed(scenario, state.offers, play.answered, turn)
+    if state.offers or play.offers:
+        state = state.evolve(offers=waiting + tuple(play.offers))
     events = play.events + rule_events
-    lines = _due_lines(due) + play.narrative + rule_narrative
+    lines = _due_lines(due) + play.narrative + rule_narrative + lapsed_lines
     if ending:
         lines.append(Line(f"{ending.title}. {ending.text}".strip()))
         events.append(
@@ -360,6 +372,8 @@ class _Play:
         self.reveals: list[tuple[str, str]] = []
         self.committed: list[tuple[str, str]] = []
         self.later: list[dict[str, Any]] = []
+        self.offers: list[dict[str, Any]] = []  # made this turn
+        self.answered: set[str] = set()
 
     def resolve(self, move: Move) -> None:
         key = move.key
@@ -367,11 +381,12 @@ class _Play:
         self.seen_keys[key] += 1
         try:
             params = _admit(self.scenario, self.state, self.env, move, self.tally)
-            result = (
-                self._free_form(move, draw_key)
-                if move.action == FREE_FORM
-                else self._scripted(move, params, draw_key)
-            )
+            if move.action == FREE_FORM:
+                result = self._free_form(move, draw_key)
+            elif move.action == ANSWER_OFFER:
+                result = self._answer(move)
+            else:
+                result = self._scripted(move, params, draw_key)
         except Rejected as exc:
             result = MoveResult(move, accepted=False, reason=str(exc))
         self._record(result)
@@ -414,6 +429,15 @@ class _Play:
         self._note_reveals(branch, move.role, params)
         if success and action.commit:
             self.committed.append((action.commit, move.role))
+        if success and action.offer is not None:
+            words = _template_values(self.scenario, move.role, params)
+            text = render(action.offer.text, words)
+            offer = offers.made(
+                self.scenario, action, move, params, self.turn, len(self.offers), text
+            )
+            self.offers.append(offer)
+            if self.record:
+                self.narrative.append(offers.told(self.scenario, offer))
         if not self.record:
             result = MoveResult(move, True, success, changes=tuple(changes), draw=draw)
             return self._reviewed(result, overridden)
@@ -434,6 +458,37 @@ class _Play:
             draw=draw,
         )
         return self._reviewed(result, overridden)
+
+    def _answer(self, move: Move) -> MoveResult:
+        """An answer to an offer: the offer's accepted or refused branch, in its maker's terms."""
+        offer = pending_offer(self.state, move)
+        action = self.scenario.action(offer["action"])
+        assert action is not None and action.offer is not None  # the loader checked it
+        accept = bool(move.params["accept"])
+        written = action.offer.accepted if accept else action.offer.refused
+        maker, params = offer["from"], offer["params"]
+        _bind(self.env, self.scenario, self.state, maker, params)
+        reason = f"{action.id}, offer {'accepted' if accept else 'refused'}"
+        try:
+            changes = branch_changes(self.scenario, written, self.env, maker, params, reason)
+            branch = picked(self.scenario, written, self.env)
+        except (ExpressionError, ValueError) as exc:
+            raise Rejected(f"the scenario cannot resolve this answer: {exc}") from exc
+        self._note_reveals(branch, maker, params)
+        self.answered.add(offer["id"])
+        names = self.scenario.role_names
+        said = "accepted" if accept else "refused"
+        if self.record:
+            words = _template_values(self.scenario, maker, params)
+            if branch.text:
+                self.narrative.append(Line(render(branch.text, words), Audience.of([maker])))
+            for line, roles in told(self.scenario, branch, maker, params):
+                self.narrative.append(Line(render(line, words), Audience.of(roles)))
+            public = render(branch.public, words)
+        else:
+            public = ""
+        text = f"You {said} {names.get(maker, maker)}'s offer ({action.label})."
+        return MoveResult(move, True, True, text=text, public=public, changes=tuple(changes))
 
     def _free_form(self, move: Move, draw_key: str) -> MoveResult:
         ruling = move.ruling

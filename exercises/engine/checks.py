@@ -17,7 +17,7 @@ from typing import Any
 
 from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
-from .scenario import EVERYONE, FREE_FORM, Scenario, Variable
+from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario, Variable
 from .schema import ActionSpec, Branch, ParamExpression, ParamSpec, Scalar
 from .state import State, environment
 
@@ -181,6 +181,8 @@ class Checker:
             loc: Loc = ("actions", index)
             if action.id == FREE_FORM:
                 self.error((*loc, "id"), f"{FREE_FORM!r} is reserved for free-form moves")
+            if action.id == ANSWER_OFFER:
+                self.error((*loc, "id"), f"{ANSWER_OFFER!r} is reserved for answers to offers")
             self._role_refs((*loc, "roles"), action.roles)
             site = Site(tuple(self.scenario.roles_for(action)), tuple(action.params.items()))
             self._check_params((*loc, "params"), action)
@@ -194,6 +196,21 @@ class Checker:
                 self.error((*loc, "commit"), f"no commitment {action.commit!r}")
             if action.secret:
                 self._check_secret(loc, action)
+            if action.offer is not None:
+                self._check_offer((*loc, "offer"), action, site)
+
+    def _check_offer(self, loc: Loc, action: ActionSpec, site: Site) -> None:
+        offer = action.offer
+        assert offer is not None
+        param = action.params.get(offer.to)
+        if param is None or param.type != "role":
+            self.error((*loc, "to"), f"{offer.to!r} is not a role parameter of {action.id}")
+        if action.secret:
+            self.error(loc, "a secret action makes no offers (the role asked would learn of it)")
+        known = {"role"} | {f"params.{name}" for name, _ in site.params}
+        self.placeholders((*loc, "text"), offer.text, known)
+        self.branch((*loc, "accepted"), offer.accepted, site)
+        self.branch((*loc, "refused"), offer.refused, site)
 
     def _check_secret(self, loc: Loc, action: ActionSpec) -> None:
         """A secret move may tell nobody but its actor: counted against the move limit it would

@@ -23,6 +23,8 @@ from .schema import (
 
 EVERYONE = "*"
 FREE_FORM = "free_form"
+# The move that answers an offer (`ActionSpec.offer`): params `offer` (its id) and `accept`.
+ANSWER_OFFER = "answer_offer"
 _GLOBAL = None
 
 

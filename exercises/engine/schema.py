@@ -149,6 +149,16 @@ class Precondition(Spec):
     reason: str
 
 
+class OfferSpec(Spec):
+    """An action that asks another role: it accepts or refuses within `expires` turns."""
+
+    to: Id = Field(description="The action's role parameter naming who is asked.")
+    text: Text = Field(description="What the asked role is told; a template.")
+    accepted: Branch = Field(default_factory=Branch)
+    refused: Branch = Field(default_factory=Branch)
+    expires: int = Field(1, ge=1, le=20, description="Turns the asked role has to answer.")
+
+
 class ActionSpec(Spec):
     id: Id
     label: str
@@ -166,6 +176,7 @@ class ActionSpec(Spec):
     reveal: Reveal | None = Field(None, description="What its actor learns; the scenario's.")
     once: bool = Field(False, description="Each role may take it once in the exercise.")
     cooldown: int = Field(0, ge=0, le=200, description="Turns before a role may take it again.")
+    offer: OfferSpec | None = Field(None, description="On success, asks another role.")
 
 
 class RuleSpec(Spec):

@@ -44,6 +44,8 @@ class State:
     # Effects scheduled for a later turn (`later`), worked out when they were scheduled:
     # `{turn, changes, text, public, role}`, applied as that turn is adjudicated.
     later: tuple[Mapping[str, Any], ...] = ()
+    # Offers waiting for an answer: `{id, action, from, to, params, text, turn, until}`.
+    offers: tuple[Mapping[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -68,6 +70,8 @@ class State:
             data["achieved"] = {role: list(ids) for role, ids in self.achieved.items()}
         if self.later:
             data["later"] = [dict(item) for item in self.later]
+        if self.offers:
+            data["offers"] = [dict(item) for item in self.offers]
         return data
 
     @classmethod
@@ -86,6 +90,7 @@ class State:
             used={key: int(turn) for key, turn in data.get("used", {}).items()},
             achieved={role: tuple(ids) for role, ids in data.get("achieved", {}).items()},
             later=tuple(dict(item) for item in data.get("later", ())),
+            offers=tuple(dict(item) for item in data.get("offers", ())),
         )
 
     def evolve(self, **changes: Any) -> State:

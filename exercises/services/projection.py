@@ -267,7 +267,31 @@ def _me(seat: Seat, who: str, scenario: Any, state: Any, turn: Turn | None) -> d
     )
     if role.objectives:
         me["objectives"] = visible_objectives(scenario, state, who)[who]
+    if any(action.offer is not None for action in scenario.actions):
+        me["offers"] = _offers(scenario, state, who, "to")
+        me["offers_made"] = _offers(scenario, state, who, "from")
     return me
+
+
+def _offers(scenario: Any, state: Any, who: str, side: str) -> list[dict[str, Any]]:
+    """The offers waiting that `who` was made (side `to`) or made (side `from`)."""
+    names = scenario.role_names
+    out = []
+    for offer in state.offers:
+        if offer[side] != who:
+            continue
+        action = scenario.action(offer["action"])
+        out.append(
+            {
+                "id": offer["id"],
+                "from": offer["from"],
+                "to": offer["to"],
+                "label": action.label if action else offer["action"],
+                "text": offer["text"] if side == "to" else f"Asked of {names.get(offer['to'])}.",
+                "until": offer["until"],
+            }
+        )
+    return out
 
 
 def _action(scenario: Any, action: Any, role: str) -> dict[str, Any]:

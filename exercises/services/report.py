@@ -86,6 +86,8 @@ class Labels:
     def action(self, action: str) -> str:
         if action == "free_form":
             return "Free-form move"
+        if action == "answer_offer":
+            return "Answer an offer"
         if self.scenario:
             for spec in self.scenario.actions:
                 if spec.id == action:
