@@ -42,7 +42,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from exercises.models import Exercise, Job, Turn
+from exercises.models import Exercise, Job, QuickCheck, Turn
 
 from .errors import Busy
 
@@ -83,20 +83,45 @@ def silence() -> timedelta:
     return timedelta(seconds=heartbeat() * MISSED_BEATS)
 
 
-def enqueue(exercise: Exercise, kind: str, *, turn: Turn | None = None) -> Job:
-    """Ask for `kind` of work on this exercise once the current transaction commits."""
+def enqueue(
+    exercise: Exercise | None,
+    kind: str,
+    *,
+    turn: Turn | None = None,
+    quick_check: QuickCheck | None = None,
+    background: bool = False,
+) -> Job:
+    """Ask for `kind` of work on this exercise (or quick check) once the current transaction
+    commits. `background`: work that takes long and that no answer waits for, which the
+    embedded mode runs in a thread of its own rather than in the thread that committed."""
     assert transaction.get_connection().in_atomic_block, "a job belongs to a transaction"
-    job = Job.objects.create(exercise=exercise, kind=kind, turn=turn, sent_at=timezone.now())
-    transaction.on_commit(partial(dispatch, job.pk))
+    job = Job.objects.create(
+        exercise=exercise, kind=kind, turn=turn, quick_check=quick_check, sent_at=timezone.now()
+    )
+    transaction.on_commit(partial(dispatch, job.pk, background=background))
     return job
 
 
-def dispatch(job_id: int) -> None:
+def dispatch(job_id: int, *, background: bool = False) -> None:
     """Hand one job to whoever runs jobs in this deployment."""
     if settings.REDIS_URL:
         _send(job_id)
+    elif background:
+        in_thread(job_id)
     else:
         _run_in_turn(job_id)
+
+
+def in_thread(job_id: int) -> None:
+    """Run a long job beside the request that asked for it, which answers at once."""
+    threading.Thread(target=_run_and_close, args=(job_id,), name=f"job-{job_id}").start()
+
+
+def _run_and_close(job_id: int) -> None:
+    try:
+        run(job_id)
+    finally:
+        connection.close()
 
 
 def _send(job_id: int) -> None:
@@ -139,7 +164,8 @@ def run(job_id: int) -> bool:
     Job.objects.filter(pk=job_id).update(
         sent_at=now, attempts=F("attempts") + 1, beat_at=now if beating else None
     )
-    fields = {"job": job_id, "kind": job.kind, "exercise": job.exercise.public_id}
+    exercise = job.exercise.public_id if job.exercise else None
+    fields = {"job": job_id, "kind": job.kind, "exercise": exercise}
     started = time.perf_counter()
     try:
         with _beating(job_id) if beating else _quiet():

@@ -11,8 +11,8 @@ caps, killing it: a child that sleeps or waits uses no CPU. Over a limit, the an
 from __future__ import annotations
 
 import json
-import os
 import math
+import os
 import selectors
 import subprocess
 import sys
@@ -40,7 +40,8 @@ def load_limits() -> tuple[float, float]:
 def check_text(text: str) -> dict[str, Any]:
     """`{"errors", "warnings", "id", "title", "version"}`: the loader's answer on `text`."""
     seconds, memory = load_limits()
-    return run({"task": "load", "text": text}, seconds, memory, "to check")
+    answer: dict[str, Any] = run({"task": "load", "text": text}, seconds, memory, "to check")
+    return answer
 
 
 def quick_check(text: str, runs: int, seed: str, progress: Progress | None = None) -> Any:
