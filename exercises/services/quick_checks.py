@@ -65,9 +65,22 @@ def status(row: QuickCheck) -> dict[str, Any]:
         "done": row.done,
         "total": row.total,
         "runs": row.runs,
-        "result": row.result,
+        "result": _table(row.result),
         "error": row.error or None,
     }
+
+
+def _table(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The result with each policy's ending shares in percent, in the scenario's order of
+    endings (then unresolved): the row the page shows."""
+    if not result or "endings" not in result:
+        return result
+    order = [e["id"] for e in result["endings"]] + ["unresolved"]
+    rows = [
+        {"policy": p["policy"], "shares": [f"{100 * p['endings'].get(e, 0):.0f} %" for e in order]}
+        for p in result["policies"]
+    ]
+    return {**result, "rows": rows}
 
 
 def latest(version: ScenarioVersion) -> QuickCheck | None:

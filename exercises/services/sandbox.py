@@ -58,20 +58,20 @@ def run(
     doing: str,
     progress: Progress | None = None,
 ) -> Any:
-    child = subprocess.Popen(
-        [sys.executable, "-m", "exercises.services.sandbox_child", *_limits(seconds, memory_mb)],
+    command = [sys.executable, "-m", "exercises.services.sandbox_child"]
+    with subprocess.Popen(
+        [*command, *_limits(seconds, memory_mb)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
         env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        lines = _talk(child, json.dumps(request).encode(), seconds, progress)
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait()
+    ) as child:
+        try:
+            lines = _talk(child, json.dumps(request).encode(), seconds, progress)
+        finally:
+            if child.poll() is None:
+                child.kill()
     return _answer(lines, child.returncode, seconds, memory_mb, doing)
 
 
