@@ -98,18 +98,25 @@ def enqueue(
     job = Job.objects.create(
         exercise=exercise, kind=kind, turn=turn, quick_check=quick_check, sent_at=timezone.now()
     )
-    transaction.on_commit(partial(dispatch, job.pk, background=background))
+    transaction.on_commit(partial(dispatch_in_background if background else dispatch, job.pk))
     return job
 
 
-def dispatch(job_id: int, *, background: bool = False) -> None:
+def dispatch(job_id: int) -> None:
     """Hand one job to whoever runs jobs in this deployment."""
     if settings.REDIS_URL:
         _send(job_id)
-    elif background:
-        in_thread(job_id)
     else:
         _run_in_turn(job_id)
+
+
+def dispatch_in_background(job_id: int) -> None:
+    """`dispatch`, but the embedded mode runs the job in a thread of its own. (Handed out
+    again by the sweep, it runs in the sweep's thread, as any job does.)"""
+    if settings.REDIS_URL:
+        _send(job_id)
+    else:
+        in_thread(job_id)
 
 
 def in_thread(job_id: int) -> None:
