@@ -77,7 +77,7 @@ class ExerciseForm(forms.Form):
 def scenarios() -> list[Scenario]:
     """The bundled scenarios and the latest version of each uploaded one not retired."""
     found = [*load_bundled_scenarios().values()]
-    found += [uploads.scenario_of_version(v) for v in uploads.in_use()]
+    found += uploads.loadable(uploads.in_use())
     return sorted(found, key=lambda s: s.title.casefold())
 
 

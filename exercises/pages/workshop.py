@@ -7,6 +7,7 @@ sandbox, never in this process on text that has not passed it.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django import forms
@@ -17,7 +18,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from exercises.engine import OBSERVER, Scenario, initial_state, open_turn, visible_values
+from exercises.engine import (
+    OBSERVER,
+    Scenario,
+    ScenarioLoadError,
+    initial_state,
+    open_turn,
+    visible_values,
+)
 from exercises.engine.loader import MAX_FILE_BYTES
 from exercises.models import QuickCheck, ScenarioVersion
 from exercises.services import projection, quick_checks, uploads
@@ -123,7 +131,10 @@ def workshop(request: HttpRequest, scenario_id: str) -> HttpResponse:
     """An uploaded scenario's page: its versions, warnings, previews and quick check."""
     latest = _version(scenario_id)
     entry = latest.scenario
-    scenario = uploads.scenario_of_version(latest)
+    try:
+        scenario = uploads.scenario_of_version(latest)
+    except ScenarioLoadError as exc:
+        return _no_longer_loads(request, latest, exc)
     check = quick_checks.latest(latest)
     form = UploadForm(initial={"replacing": scenario_id, "text": latest.snapshot.text})
     context = {
@@ -139,6 +150,18 @@ def workshop(request: HttpRequest, scenario_id: str) -> HttpResponse:
         "unchanged": request.GET.get("unchanged"),
     }
     return render(request, "exercises/lobby/workshop.html", context)
+
+
+def _no_longer_loads(
+    request: HttpRequest, version: ScenarioVersion, exc: ScenarioLoadError
+) -> HttpResponse:
+    """A version stored under an earlier engine that this one refuses: its problems, by line,
+    and the form to store a fixed version."""
+    text = version.snapshot.text
+    form = UploadForm({"text": text, "replacing": version.scenario.scenario_id})
+    form.is_valid()
+    problems = uploads.Problems([asdict(e) for e in exc.errors], [])
+    return _upload_page(request, form, text, problems, status=409)
 
 
 @login_required
@@ -191,7 +214,10 @@ def preview(request: HttpRequest, scenario_id: str, role: str) -> HttpResponse:
     """What `role` would see at turn 1, before any exercise exists: the player's page's own
     projection (`projection.role_sees`) of the state turn 1 opens with."""
     version = _version(scenario_id, request.GET.get("version"))
-    scenario = uploads.scenario_of_version(version)
+    try:
+        scenario = uploads.scenario_of_version(version)
+    except ScenarioLoadError as exc:
+        return _no_longer_loads(request, version, exc)
     if role not in scenario.role_ids:
         raise Http404("no such role")
     # The preview's seed only decides injects with a chance at turn 1; any fixed one will do.

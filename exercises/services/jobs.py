@@ -126,7 +126,9 @@ def in_thread(job_id: int) -> None:
 
 def _run_and_close(job_id: int) -> None:
     try:
-        run(job_id)
+        # Beating, as a worker does: the embedded sweep would otherwise take a check that runs
+        # longer than the lease for lost and run it a second time.
+        run(job_id, beating=True)
     finally:
         connection.close()
 
@@ -160,13 +162,15 @@ def _run_in_turn(job_id: int) -> None:
         _queue.draining = False
 
 
-def run(job_id: int) -> bool:
-    """Do one job unless it is done already; True once it is done."""
+def run(job_id: int, *, beating: bool = False) -> bool:
+    """Do one job unless it is done already; True once it is done. `beating`: record a
+    heartbeat while it runs, as workers always do."""
     job = Job.objects.select_related("exercise", "turn").filter(pk=job_id).first()
     if job is None or job.done_at is not None:
         return True
-    # Only workers beat: in the embedded mode the sweeper dies with the process that runs jobs.
-    beating = bool(settings.REDIS_URL)
+    # Workers beat, and so do the embedded mode's background jobs; its other jobs run in the
+    # thread that committed, or the sweeper's, which die with the process that runs them.
+    beating = beating or bool(settings.REDIS_URL)
     now = timezone.now()
     Job.objects.filter(pk=job_id).update(
         sent_at=now, attempts=F("attempts") + 1, beat_at=now if beating else None

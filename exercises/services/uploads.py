@@ -16,7 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from exercises.engine import Scenario, load_bundled_scenarios
+from exercises.engine import Scenario, ScenarioLoadError, load_bundled_scenarios
 from exercises.engine.loader import MAX_FILE_BYTES
 from exercises.models import ScenarioSnapshot, ScenarioVersion, UploadedScenario
 
@@ -129,11 +129,23 @@ def in_use() -> list[ScenarioVersion]:
     return [v for v in versions if v is not None]
 
 
+def loadable(versions: list[ScenarioVersion]) -> list[Scenario]:
+    """The scenarios of `versions` that still load: a text stored under an earlier engine may
+    not load under this one, and must not take the lobby down with it."""
+    found = []
+    for version in versions:
+        try:
+            found.append(scenario_of_version(version))
+        except ScenarioLoadError:
+            continue
+    return found
+
+
 def active_scenario(scenario_id: str) -> Scenario | None:
     """The latest version of an uploaded scenario that is not retired, loaded; else None."""
     row = UploadedScenario.objects.filter(scenario_id=scenario_id, retired_at=None).first()
     latest = row.versions.select_related("snapshot").first() if row else None
-    return scenario_of_version(latest) if latest else None
+    return next(iter(loadable([latest])), None) if latest else None
 
 
 def retire(scenario_id: str) -> UploadedScenario:

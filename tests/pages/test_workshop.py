@@ -266,3 +266,28 @@ def test_a_quick_check_over_its_time_limit_fails_in_words(
     )
     assert status["status"] == "failed"
     assert status["error"] == "the scenario took longer than 0.01 s to run"
+
+
+def test_a_file_that_is_not_utf8_is_refused_in_words(operator: Client, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("title: Caf\xe9\n".encode("latin-1"))
+
+    with path.open("rb") as file:
+        response = operator.post("/lobby/scenarios/upload/", {"text": "", "file": file})
+
+    assert response.status_code == 400
+    assert "the file is not UTF-8 text" in response.content.decode()
+
+
+def test_a_version_this_engine_no_longer_loads_takes_nothing_down(operator: Client) -> None:
+    # given a stored text that a later engine refuses (here: edited in the database)
+    upload(operator, MINI)
+    text, line = broken_mini()
+    ScenarioVersion.objects.get().snapshot.__class__.objects.update(text=text)
+
+    lobby = operator.get("/lobby/")
+    page = operator.get("/lobby/scenarios/mini/")
+
+    assert lobby.status_code == 200 and 'value="mini"' not in lobby.content.decode()
+    assert page.status_code == 409
+    assert f'<p class="problem error" data-line="{line}">' in page.content.decode()
