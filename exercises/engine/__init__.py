@@ -49,6 +49,7 @@ from .state import (
     can_see,
     initial_state,
     visible_commitments,
+    visible_objectives,
     visible_values,
 )
 
@@ -104,5 +105,6 @@ __all__ = [
     "skip_inject",
     "validate_scenario_file",
     "visible_commitments",
+    "visible_objectives",
     "visible_values",
 ]

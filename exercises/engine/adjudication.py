@@ -30,6 +30,7 @@ from .effects import (
     apply_changes,
     branch_changes,
     cost_changes,
+    picked,
     render,
     target_name,
     widen_audience,
@@ -40,7 +41,7 @@ from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
 from .scenario import EVERYONE, FREE_FORM, Scenario
-from .schema import ActionSpec, Branch
+from .schema import ActionSpec, Branch, RuleSpec
 from .state import State, environment
 
 
@@ -75,6 +76,7 @@ def _admit(
         return _admit_free_form(scenario, move, tally)
     # Whether a move is legal depends only on the move and the start-of-turn state, which the
     # environment stands for; bots and adjudication ask about the same moves, so remember.
+    _check_rested(scenario, state, move)
     verdict = env.memo.get(move.key)
     if verdict is None:
         verdict = env.memo[move.key] = _legality(scenario, env, move)
@@ -82,8 +84,11 @@ def _admit(
         raise Rejected(verdict)
     action, params = verdict
     _bind(env, scenario, state, move.role, params)
-    _count(scenario, action, move.role, tally)
+    # Counted only once affordable: a move refused for its cost takes no place in the limit,
+    # so a bot falls through to its next play, and the same holds for a person's next move.
+    _check_count(scenario, action, move.role, tally)
     _afford(scenario, state, env, action, move.role, params, tally, move.key)
+    _count(scenario, action, move.role, tally)
     return params
 
 
@@ -127,6 +132,27 @@ def _legality(
     return action, params
 
 
+def _check_rested(scenario: Scenario, state: State, move: Move) -> None:
+    """Refuse an action its `once` or `cooldown` does not allow this role yet."""
+    action = scenario.action(move.action)
+    if action is None or not (action.once or action.cooldown):
+        return
+    last = state.used.get(f"action:{action.id}:{move.role}")
+    if last is None:
+        return
+    if action.once:
+        raise Rejected(f"{action.label} can be taken once, and {move.role} took it in turn {last}")
+    if state.turn + 1 <= last + action.cooldown:
+        again = last + action.cooldown + 1
+        raise Rejected(f"{action.label} can be taken again in turn {again}")
+
+
+def _resting(rule: RuleSpec, used: Mapping[str, int], key: str, turn: int) -> bool:
+    """Whether the rule's `once` or `cooldown` keeps it from running in `turn`."""
+    last = used.get(key)
+    return last is not None and (rule.once or turn <= last + rule.cooldown)
+
+
 def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, Any]:
     if not scenario.spec.free_form:
         raise Rejected("this scenario has no free-form moves")
@@ -136,12 +162,17 @@ def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, 
     return {}
 
 
-def _count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
+def _check_count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
     if action is not None and action.free:
         return
     if tally.moves[role] >= scenario.spec.moves_per_turn:
         raise Rejected(f"{role} has already made {scenario.spec.moves_per_turn} moves this turn")
-    tally.moves[role] += 1
+
+
+def _count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
+    _check_count(scenario, action, role, tally)
+    if action is None or not action.free:
+        tally.moves[role] += 1
 
 
 def _afford(
@@ -211,7 +242,10 @@ def adjudicate(
     state, rule_events, rule_narrative, rule_draws = _run_rules(scenario, state, seed, turn, record)
     ending = _ending(scenario, state, turn)
     state = state.evolve(
-        turn=turn, opened=max(state.opened, turn), ending=ending.id if ending else None
+        turn=turn,
+        opened=max(state.opened, turn),
+        ending=ending.id if ending else None,
+        achieved=_achieved(scenario, state, turn),
     )
     events = play.events + rule_events
     lines = play.narrative + [Line(text) for text in rule_narrative]
@@ -236,6 +270,10 @@ def adjudicate(
         ending.id if ending else None,
         tuple(lines),
     )
+
+
+def _limited(spec: Any) -> bool:
+    return spec is not None and bool(spec.once or spec.cooldown)
 
 
 def _shared(lines: Sequence[Line]) -> list[EngineEvent]:
@@ -321,8 +359,11 @@ class _Play:
             chance = _chance(self.scenario, action.chance, self.env)
             draw = self._roll(move, draw_key, chance, action.label)
             success, overridden = self._decide(move, draw.success if draw else chance >= 1)
-            branch = action.success if success else action.failure
-            changes += branch_changes(self.scenario, branch, self.env, move.role, params, action.id)
+            written = action.success if success else action.failure
+            changes += branch_changes(
+                self.scenario, written, self.env, move.role, params, action.id
+            )
+            branch = picked(self.scenario, written, self.env)
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
         self._note_reveals(branch, move.role, params)
@@ -408,6 +449,13 @@ class _Play:
     def after_moves(self) -> State:
         values = apply_changes(self.scenario, self.state.values, self.changes)
         state = self.state.evolve(values=values)
+        used = {
+            f"action:{r.move.action}:{r.move.role}": self.turn
+            for r in self.results
+            if r.accepted and _limited(self.scenario.action(r.move.action))
+        }
+        if used:
+            state = state.evolve(used={**state.used, **used})
         for name, who in self.reveals:
             state = state.evolve(seen=widen_audience(state, [name], who))
         return self._commit(state)
@@ -460,8 +508,13 @@ def _run_rules(
     narrative: list[str] = []
     draws: list[Draw] = []
     reveals: list[tuple[str, str]] = []
+    used: dict[str, int] = {}
     for rule in scenario.rules:
+        limited = rule.once or rule.cooldown
         for role in scenario.resolve_roles(rule.for_each) if rule.for_each else [None]:
+            key = f"rule:{rule.id}:{role or '*'}"
+            if limited and _resting(rule, state.used, key, turn):
+                continue
             if role is not None:
                 env.bind(role=role)
             try:
@@ -481,8 +534,9 @@ def _run_rules(
                     )
                     draws.append(draw)
                 success = draw.success if draw else chance >= 1
-                branch = rule.then if success else rule.otherwise
-                made = branch_changes(scenario, branch, env, role, {}, f"rule {rule.id}")
+                written = rule.then if success else rule.otherwise
+                made = branch_changes(scenario, written, env, role, {}, f"rule {rule.id}")
+                branch = picked(scenario, written, env)
             except (ExpressionError, ValueError) as exc:
                 events.append(
                     EngineEvent(
@@ -493,6 +547,8 @@ def _run_rules(
                 )
                 continue
             changes += made
+            if limited:  # it ran, whatever its dice said
+                used[key] = turn
             if role:
                 reveals += [(target_name(t, role, {}), role) for t in branch.reveal]
             reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
@@ -515,9 +571,32 @@ def _run_rules(
                 )
             )
     state = state.evolve(values=apply_changes(scenario, state.values, changes))
+    if used:
+        state = state.evolve(used={**state.used, **used})
     for name, who in reveals:
         state = state.evolve(seen=widen_audience(state, [name], who))
     return state, events, narrative, draws
+
+
+def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[str, ...]]:
+    """Each role's objectives that hold in the state the turn ends in (one that fails to
+    evaluate counts as not met, as an ending's condition does)."""
+    if not any(role.objectives for role in scenario.roles):
+        return {}
+    env = environment(scenario, state, turn)
+    out: dict[str, tuple[str, ...]] = {}
+    for role in scenario.roles:
+        env.bind(role=role.id, params={})
+        held = []
+        for objective in role.objectives:
+            try:
+                if scenario.expr(objective.when).evaluate(env) is True:
+                    held.append(objective.id)
+            except ExpressionError:
+                continue
+        if held:
+            out[role.id] = tuple(held)
+    return out
 
 
 def _ending(scenario: Scenario, state: State, turn: int) -> Any:

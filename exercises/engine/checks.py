@@ -18,7 +18,7 @@ from typing import Any
 from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
 from .scenario import EVERYONE, FREE_FORM, Scenario, Variable
-from .schema import ActionSpec, Branch, ParamSpec, Scalar
+from .schema import ActionSpec, Branch, ParamExpression, ParamSpec, Scalar
 from .state import State, environment
 
 Loc = tuple[str | int, ...]
@@ -67,6 +67,7 @@ class Checker:
         self._check_injects()
         self._check_commitments()
         self._check_endings()
+        self._check_objectives()
         self._check_policies()
         return self.problems
 
@@ -81,6 +82,13 @@ class Checker:
                 seen.add(item.id)
         role_ids = {r.id for r in self.spec.roles}
         for index, role in enumerate(self.spec.roles):
+            named: set[str] = set()
+            for i, objective in enumerate(role.objectives):
+                if objective.id in named:
+                    self.error(
+                        ("roles", index, "objectives", i, "id"), f"duplicate id {objective.id!r}"
+                    )
+                named.add(objective.id)
             for tag in role.tags:
                 if tag in role_ids or tag == EVERYONE:
                     self.error(("roles", index, "tags"), f"tag {tag!r} is also a role id")
@@ -103,6 +111,7 @@ class Checker:
         for key, spec in self.spec.state.items():
             loc: Loc = ("state", key)
             initial = self._initial(loc, spec.type, spec.initial, spec.min, spec.max)
+            self._role_refs((*loc, "visible_to"), spec.visible_to)
             variables[key] = Variable(
                 key,
                 key,
@@ -115,11 +124,14 @@ class Checker:
                 spec.unit,
                 spec.min,
                 spec.max,
+                tuple(self.scenario.resolve_roles(spec.visible_to)),
             )
         for key, rspec in self.spec.role_state.items():
             loc = ("role_state", key)
             self._role_refs((*loc, "roles"), rspec.roles)
             holders = self.scenario.resolve_roles(rspec.roles)
+            self._role_refs((*loc, "visible_to"), rspec.visible_to)
+            audience = tuple(self.scenario.resolve_roles(rspec.visible_to))
             initials = rspec.initial if isinstance(rspec.initial, dict) else {}
             for extra in sorted(set(initials) - set(holders)):
                 self.error((*loc, "initial", extra), f"{extra!r} does not hold {key}")
@@ -142,6 +154,7 @@ class Checker:
                     rspec.unit,
                     rspec.min,
                     rspec.max,
+                    audience,
                 )
         return variables
 
@@ -189,11 +202,11 @@ class Checker:
         if not action.free:
             self.error((*loc, "secret"), "a secret action must be free (free: true)")
         for name in ("success", "failure"):
-            branch: Branch = getattr(action, name)
-            if branch.public:
-                self.error((*loc, name, "public"), "a secret action has no public text")
-            if branch.publish:
-                self.error((*loc, name, "publish"), "a secret action publishes nothing")
+            for where, branch in nested((*loc, name), getattr(action, name)):
+                if branch.public:
+                    self.error((*where, "public"), "a secret action has no public text")
+                if branch.publish:
+                    self.error((*where, "publish"), "a secret action publishes nothing")
 
     def _check_params(self, loc: Loc, action: ActionSpec) -> None:
         for name, param in action.params.items():
@@ -221,6 +234,10 @@ class Checker:
         for field in ("reveal", "publish"):
             for i, target in enumerate(getattr(branch, field)):
                 self.targets((*loc, field, i), target, site)
+        for i, block in enumerate(branch.if_):
+            self.expression((*loc, "if", i, "when"), block.when, site, "bool")
+            self.branch((*loc, "if", i, "then"), block.then, site, rendered)
+            self.branch((*loc, "if", i, "else"), block.else_, site, rendered)
 
     def placeholders(self, loc: Loc, text: str, known: set[str]) -> None:
         """Warn of `{name}` that would be shown as written: a misspelt or unknown placeholder."""
@@ -302,8 +319,9 @@ class Checker:
             self._role_refs((*loc, "to"), inject.to or [])
             self.placeholders((*loc, "text"), inject.text, set())
             self.branch((*loc, "effects"), inject.effects, Site(), rendered=False)
-            if inject.effects.reveal:
-                self.error((*loc, "effects", "reveal"), "an inject has no role: use publish")
+            for where, branch in nested((*loc, "effects"), inject.effects):
+                if branch.reveal:
+                    self.error((*where, "reveal"), "an inject has no role: use publish")
 
     def _check_commitments(self) -> None:
         for index, commitment in enumerate(self.spec.commitments):
@@ -320,6 +338,12 @@ class Checker:
                 for role in self.scenario.roles_for(action):
                     if role not in allowed:
                         self.error(("actions", index, "roles"), f"{role} may not commit")
+
+    def _check_objectives(self) -> None:
+        for index, role in enumerate(self.spec.roles):
+            for i, objective in enumerate(role.objectives):
+                loc: Loc = ("roles", index, "objectives", i, "when")
+                self.expression(loc, objective.when, Site((role.id,)), "bool")
 
     def _check_endings(self) -> None:
         for index, ending in enumerate(self.spec.endings):
@@ -356,6 +380,9 @@ class Checker:
             spec = action.params.get(pname)
             if spec is None:
                 self.error((*loc, "params", pname), f"{action_id} has no parameter {pname!r}")
+            elif isinstance(value, ParamExpression):
+                kind = {"bool": "bool", "int": "number", "float": "number"}.get(spec.type, "text")
+                self.expression((*loc, "params", pname, "expr"), value.expr, Site(roles), kind)
             elif not _fits(spec, value):
                 self.error((*loc, "params", pname), f"{value!r} does not fit {pname}")
         self.expression((*loc, "when"), when, Site(roles), "bool")
@@ -486,11 +513,21 @@ def _sample(var: Variable, rng: random.Random) -> Scalar:
     return round(value) if var.type == "int" else value
 
 
+def nested(loc: Loc, branch: Branch) -> Iterator[tuple[Loc, Branch]]:
+    """The branch and every block of its `if`s, each with where it is."""
+    yield loc, branch
+    for i, block in enumerate(branch.if_):
+        yield from nested((*loc, "if", i, "then"), block.then)
+        yield from nested((*loc, "if", i, "else"), block.else_)
+
+
 def _wrong_type(result: Any, kind: str) -> str | None:
     if kind == "bool" and not isinstance(result, bool):
         return f"gives {result!r}, but a condition must give true or false"
     if kind == "number" and (isinstance(result, bool) or not isinstance(result, int | float)):
         return f"gives {result!r}, but a number is needed here"
+    if kind == "text" and not isinstance(result, str):
+        return f"gives {result!r}, but a text (a role id or a choice) is needed here"
     return None
 
 

@@ -45,6 +45,32 @@ def _parts(target: str) -> tuple[str, ...]:
     return tuple(normalise_target(target).split("."))
 
 
+def chosen(scenario: Scenario, branch: Branch, env: Environment) -> list[Branch]:
+    """The branch, then each block its `if` conditions pick, nested ones included, in the order
+    written: what applies of it in this state (env bound for the role and params)."""
+    out = [branch]
+    for block in branch.if_:
+        holds = scenario.expr(block.when).evaluate(env)
+        if not isinstance(holds, bool):
+            raise ValueError(f"an if condition gave {holds!r}, not true or false")
+        out += chosen(scenario, block.then if holds else block.else_, env)
+    return out
+
+
+def picked(scenario: Scenario, branch: Branch, env: Environment) -> Branch:
+    """What the chosen blocks say and show together: their texts joined, their reveals and
+    publications in order (their changes come from `branch_changes`)."""
+    if not branch.if_:
+        return branch
+    parts = chosen(scenario, branch, env)
+    return Branch(
+        text=" ".join(p.text for p in parts if p.text),
+        public=" ".join(p.public for p in parts if p.public),
+        reveal=[t for p in parts for t in p.reveal],
+        publish=[t for p in parts for t in p.publish],
+    )
+
+
 def branch_changes(
     scenario: Scenario,
     branch: Branch,
@@ -53,13 +79,16 @@ def branch_changes(
     params: Mapping[str, Any],
     reason: str,
 ) -> list[StateChange]:
+    parts = chosen(scenario, branch, env) if branch.if_ else [branch]
     changes = [
         StateChange(target_name(t, role, params), value=_value(scenario, v, env), reason=reason)
-        for t, v in branch.set.items()
+        for part in parts
+        for t, v in part.set.items()
     ]
     changes += [
         StateChange(target_name(t, role, params), delta=_number(scenario, v, env), reason=reason)
-        for t, v in branch.add.items()
+        for part in parts
+        for t, v in part.add.items()
     ]
     return changes
 

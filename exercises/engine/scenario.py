@@ -41,6 +41,8 @@ class Variable:
     unit: str
     min: float | None
     max: float | None
+    # Roles that see it from the start besides those its visibility names (`visible_to`).
+    audience: tuple[str, ...] = ()
 
     def coerce(self, value: Scalar) -> Scalar:
         """The value as this variable holds it: typed, rounded and inside its bounds."""

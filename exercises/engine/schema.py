@@ -41,12 +41,24 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ObjectiveSpec(Spec):
+    """A goal of one role, met in a state where its condition holds."""
+
+    id: Id
+    label: str
+    description: Text = ""
+    when: Condition
+
+
 class RoleSpec(Spec):
     id: Id
     name: str
     summary: str = Field("", description="One public line about the role.")
     briefing: Text = Field(description="Private: what the role knows and wants.")
     tags: list[Id] = []
+    objectives: list[ObjectiveSpec] = Field(
+        [], description="Private: the role's goals, shown to it and the facilitator."
+    )
 
 
 class VariableSpec(Spec):
@@ -58,6 +70,9 @@ class VariableSpec(Spec):
     max: float | None = None
     initial: Scalar
     visibility: Literal["public", "facilitator"] = "public"
+    visible_to: list[str] = Field(
+        [], description="Role ids or tags that see it from the start, whatever its visibility."
+    )
 
 
 class RoleVariableSpec(Spec):
@@ -70,6 +85,9 @@ class RoleVariableSpec(Spec):
     max: float | None = None
     initial: Scalar | dict[str, Scalar]
     visibility: Literal["public", "private", "facilitator"] = "private"
+    visible_to: list[str] = Field(
+        [], description="Role ids or tags that see every holder's value from the start."
+    )
 
 
 class ParamSpec(Spec):
@@ -92,6 +110,20 @@ class Branch(Spec):
     publish: list[str] = Field([], description="Variables everyone may now see.")
     text: Text = Field("", description="Private result for the acting role.")
     public: Text = Field("", description="A line of the public narrative.")
+    if_: list[Conditional] = Field(
+        [], alias="if", description="Blocks applied when their condition holds, or not."
+    )
+
+
+class Conditional(Spec):
+    """`if: [{when: COND, then: BRANCH, else: BRANCH}]` inside a branch."""
+
+    when: Condition
+    then: Branch = Field(default_factory=Branch)
+    else_: Branch = Field(default_factory=Branch, alias="else")
+
+
+Branch.model_rebuild()
 
 
 class Precondition(Spec):
@@ -114,6 +146,8 @@ class ActionSpec(Spec):
     free: bool = Field(False, description="Does not count against moves_per_turn.")
     secret: bool = Field(False, description="Only its actor and the facilitator learn of it.")
     reveal: Reveal | None = Field(None, description="What its actor learns; the scenario's.")
+    once: bool = Field(False, description="Each role may take it once in the exercise.")
+    cooldown: int = Field(0, ge=0, le=200, description="Turns before a role may take it again.")
 
 
 class RuleSpec(Spec):
@@ -124,6 +158,8 @@ class RuleSpec(Spec):
     chance: float | str = 1.0
     then: Branch = Field(default_factory=Branch)
     otherwise: Branch = Field(default_factory=Branch)
+    once: bool = Field(False, description="Runs once in the exercise (once per role).")
+    cooldown: int = Field(0, ge=0, le=200, description="Turns before it may run again.")
 
 
 class InjectSpec(Spec):
@@ -154,9 +190,15 @@ class EndingSpec(Spec):
     final: bool = Field(False, description="Checked only when the last turn is adjudicated.")
 
 
+class ParamExpression(Spec):
+    """A play's parameter worked out each turn: `{expr: "me.cash / 2.0"}`."""
+
+    expr: Condition
+
+
 class PlaySpec(Spec):
     action: Id
-    params: dict[str, Scalar | str] = {}
+    params: dict[str, Scalar | str | ParamExpression] = {}
     when: Condition = "true"
     chance: float = Field(1.0, ge=0, le=1)
 

@@ -355,11 +355,19 @@
     act(e.target, () => api("POST", "/ready"), "You are in for this turn."));
   W.startMessages($("messages"));
   W.handlers.event.push(onEvent);
+  function showObjectives() {
+    const list = data.view.me.objectives;
+    if (!list || !list.length) return;
+    $("objectives-panel").hidden = false;
+    fill($("objectives"), W.objectiveItems(list));
+  }
+
   W.handlers.data.push(() => {
     showFinished();
     showTurn();
     showMoves();
     showChannels();
+    showObjectives();
     showState();
   });
   W.start();
