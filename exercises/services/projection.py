@@ -257,8 +257,6 @@ def _me(seat: Seat, who: str, scenario: Any, state: Any, turn: Turn | None) -> d
         moves=[move_dict(m, scenario, who) for m in _current_moves(turn, seat.role)],
         bot=seat.bot_policy or None,
     )
-    if role.objectives:
-        me["objectives"] = visible_objectives(scenario, state, who)[who]
     return me
 
 
@@ -268,7 +266,7 @@ def role_sees(scenario: Scenario, state: State, role_id: str) -> dict[str, Any]:
     public = visible_values(scenario, state, OBSERVER)
     mine = visible_values(scenario, state, role_id)
     role = scenario.role(role_id)
-    return {
+    sees: dict[str, Any] = {
         "role": {"id": role.id, "name": role.name},
         "briefing": role.briefing,
         "private_state": {k: v for k, v in mine.items() if k not in public},
@@ -276,6 +274,9 @@ def role_sees(scenario: Scenario, state: State, role_id: str) -> dict[str, Any]:
         "commitments": visible_commitments(scenario, state, role_id),
         "moves_per_turn": scenario.spec.moves_per_turn,
     }
+    if role.objectives:
+        sees["objectives"] = visible_objectives(scenario, state, role_id)[role_id]
+    return sees
 
 
 def _action(scenario: Any, action: Any, role: str) -> dict[str, Any]:

@@ -291,3 +291,17 @@ def test_a_version_this_engine_no_longer_loads_takes_nothing_down(operator: Clie
     assert lobby.status_code == 200 and 'value="mini"' not in lobby.content.decode()
     assert page.status_code == 409
     assert f'<p class="problem error" data-line="{line}">' in page.content.decode()
+
+
+def test_the_preview_shows_the_role_its_own_objectives_only(operator: Client) -> None:
+    goal = 'objectives: [{id: calm, label: Keep tension under 5, when: "state.tension < 5"}]'
+    text = MINI.replace(
+        'briefing: "You are A.", tags: [lab]}', f'briefing: "You are A.", tags: [lab], {goal}}}'
+    )
+    upload(operator, text)
+
+    mine = operator.get("/lobby/scenarios/mini/preview/a/").content.decode()
+    theirs = operator.get("/lobby/scenarios/mini/preview/b/").content.decode()
+
+    assert "Keep tension under 5" in mine
+    assert "Keep tension under 5" not in theirs
