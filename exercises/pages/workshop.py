@@ -59,16 +59,16 @@ def text_of(form: UploadForm) -> str:
         raise Invalid("the file is not UTF-8 text") from None
 
 
-def annotated(text: str, problems: list[dict[str, Any]]) -> dict[str, Any]:
-    """The text's lines, each with the problems found on it; those of no line apart."""
+def annotated(text: str, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The text's lines, each with the problems found on it. (A problem of no line, such as
+    a file too large, is in the list above the text only.)"""
     by_line: dict[int, list[dict[str, Any]]] = {}
     for problem in problems:
         by_line.setdefault(int(problem["line"]), []).append(problem)
-    lines = [
-        {"number": n, "text": line, "problems": by_line.pop(n, [])}
+    return [
+        {"number": n, "text": line, "problems": by_line.get(n, [])}
         for n, line in enumerate(text.split("\n"), start=1)
     ]
-    return {"lines": lines, "elsewhere": [p for ps in by_line.values() for p in ps]}
 
 
 @login_required

@@ -94,6 +94,7 @@ def test_a_warning_is_shown_with_its_line_once_stored(operator: Client) -> None:
 
     assert 'class="problem warning"' in html
     assert f'<a href="#line-{line}">Line {line}</a> (warning):' in html
+    assert f'<li id="line-{line}" class="source-line has-problem"' in html
     assert "{rol} is not a placeholder" in html
 
 
