@@ -30,9 +30,12 @@ from .effects import (
     apply_changes,
     branch_changes,
     cost_changes,
+    due_changes,
     picked,
     render,
+    scheduled,
     target_name,
+    told,
     widen_audience,
 )
 from .expressions import Environment, ExpressionError
@@ -238,8 +241,13 @@ def adjudicate(
     play = _Play(scenario, state, env, seed, turn, record, review)
     for move in ordered:
         play.resolve(move)
+    due = [entry for entry in state.later if entry["turn"] == turn]
+    for entry in due:  # scheduled by an earlier turn: applied with this turn's moves
+        play.changes += due_changes(entry)
     state = play.after_moves()
-    state, rule_events, rule_narrative, rule_draws = _run_rules(scenario, state, seed, turn, record)
+    state, rule_events, rule_narrative, rule_draws, rule_later = _run_rules(
+        scenario, state, seed, turn, record
+    )
     ending = _ending(scenario, state, turn)
     state = state.evolve(
         turn=turn,
@@ -247,8 +255,9 @@ def adjudicate(
         ending=ending.id if ending else None,
         achieved=_achieved(scenario, state, turn),
     )
+    state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
     events = play.events + rule_events
-    lines = play.narrative + [Line(text) for text in rule_narrative]
+    lines = _due_lines(due) + play.narrative + rule_narrative
     if ending:
         lines.append(Line(f"{ending.title}. {ending.text}".strip()))
         events.append(
@@ -270,6 +279,35 @@ def adjudicate(
         ending.id if ending else None,
         tuple(lines),
     )
+
+
+def _due_lines(due: Sequence[Mapping[str, Any]]) -> list[Line]:
+    """What effects scheduled for this turn say: publicly, and to the role that scheduled them."""
+    lines = []
+    for entry in due:
+        if entry.get("public"):
+            lines.append(Line(entry["public"]))
+        if entry.get("text") and entry.get("role"):
+            lines.append(Line(entry["text"], Audience.of([entry["role"]])))
+    return lines
+
+
+def _keep_later(
+    scenario: Scenario, state: State, turn: int, new: Sequence[dict[str, Any]]
+) -> State:
+    """The state with this turn's scheduled effects gone and the new ones kept; an inject a
+    branch schedules is due as its turn opens (one that fired and does not repeat is not)."""
+    if not state.later and not new:
+        return state
+    keep = tuple(entry for entry in state.later if entry["turn"] > turn)
+    kept = tuple(entry for entry in new if entry["turn"] <= scenario.turns)
+    scheduled = dict(state.scheduled)
+    for entry in kept:
+        inject = entry.get("inject")
+        spec = next((i for i in scenario.spec.injects if i.id == inject), None)
+        if spec is not None and (spec.repeat or spec.id not in state.fired):
+            scheduled[spec.id] = entry["turn"]
+    return state.evolve(later=keep + kept, scheduled=scheduled)
 
 
 def _limited(spec: Any) -> bool:
@@ -320,6 +358,7 @@ class _Play:
         self.narrative: list[Line] = []
         self.reveals: list[tuple[str, str]] = []
         self.committed: list[tuple[str, str]] = []
+        self.later: list[dict[str, Any]] = []
 
     def resolve(self, move: Move) -> None:
         key = move.key
@@ -364,6 +403,11 @@ class _Play:
                 self.scenario, written, self.env, move.role, params, action.id
             )
             branch = picked(self.scenario, written, self.env)
+            if branch.later:
+                words = _template_values(self.scenario, move.role, params)
+                self.later += scheduled(
+                    self.scenario, branch, self.env, move.role, params, self.turn, words, action.id
+                )
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
         self._note_reveals(branch, move.role, params)
@@ -373,6 +417,8 @@ class _Play:
             result = MoveResult(move, True, success, changes=tuple(changes), draw=draw)
             return self._reviewed(result, overridden)
         words = _template_values(self.scenario, move.role, params)
+        for line, roles in told(self.scenario, branch, move.role, params):
+            self.narrative.append(Line(render(line, words), Audience.of(roles)))
         result = MoveResult(
             move,
             True,
@@ -501,11 +547,12 @@ class _Play:
 
 def _run_rules(
     scenario: Scenario, state: State, seed: int | str, turn: int, record: bool
-) -> tuple[State, list[EngineEvent], list[str], list[Draw]]:
+) -> tuple[State, list[EngineEvent], list[Line], list[Draw], list[dict[str, Any]]]:
     env = environment(scenario, state, turn)
+    later: list[dict[str, Any]] = []
     changes: list[StateChange] = []
     events: list[EngineEvent] = []
-    narrative: list[str] = []
+    narrative: list[Line] = []
     draws: list[Draw] = []
     reveals: list[tuple[str, str]] = []
     used: dict[str, int] = {}
@@ -537,6 +584,11 @@ def _run_rules(
                 written = rule.then if success else rule.otherwise
                 made = branch_changes(scenario, written, env, role, {}, f"rule {rule.id}")
                 branch = picked(scenario, written, env)
+                if branch.later:
+                    words = _template_values(scenario, role, {})
+                    later += scheduled(
+                        scenario, branch, env, role, {}, turn, words, f"rule {rule.id}"
+                    )
             except (ExpressionError, ValueError) as exc:
                 events.append(
                     EngineEvent(
@@ -556,7 +608,9 @@ def _run_rules(
                 continue
             words = _template_values(scenario, role, {})
             if branch.public:
-                narrative.append(render(branch.public, words))
+                narrative.append(Line(render(branch.public, words)))
+            for line, roles in told(scenario, branch, role, {}):
+                narrative.append(Line(render(line, words), Audience.of(roles)))
             audience = Audience.of([role]) if role and branch.text else FACILITATOR_ONLY
             events.append(
                 EngineEvent(
@@ -575,7 +629,7 @@ def _run_rules(
         state = state.evolve(used={**state.used, **used})
     for name, who in reveals:
         state = state.evolve(seen=widen_audience(state, [name], who))
-    return state, events, narrative, draws
+    return state, events, narrative, draws, later
 
 
 def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[str, ...]]:

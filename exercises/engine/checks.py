@@ -207,6 +207,11 @@ class Checker:
                     self.error((*where, "public"), "a secret action has no public text")
                 if branch.publish:
                     self.error((*where, "publish"), "a secret action publishes nothing")
+                if branch.tell:
+                    self.error((*where, "tell"), "a secret action tells nobody")
+                for i, item in enumerate(branch.later):
+                    if item.public or item.inject:
+                        self.error((*where, "later", i), "a secret action schedules nothing public")
 
     def _check_params(self, loc: Loc, action: ActionSpec) -> None:
         for name, param in action.params.items():
@@ -229,15 +234,37 @@ class Checker:
             placeholders = {"role"} | {f"params.{name}" for name, _ in site.params}
         for field in ("text", "public"):
             self.placeholders((*loc, field), getattr(branch, field), placeholders)
+        for key, line in branch.tell.items():
+            self.placeholders((*loc, "tell", key), line, placeholders)
+            self._tell_target((*loc, "tell", key), key, site)
         self._values((*loc, "set"), branch.set, site, numbers_only=False)
         self._values((*loc, "add"), branch.add, site, numbers_only=True)
         for field in ("reveal", "publish"):
             for i, target in enumerate(getattr(branch, field)):
                 self.targets((*loc, field, i), target, site)
+        for i, item in enumerate(branch.later):
+            where = (*loc, "later", i)
+            self._values((*where, "set"), item.set, site, numbers_only=False)
+            self._values((*where, "add"), item.add, site, numbers_only=True)
+            for field in ("text", "public"):
+                self.placeholders((*where, field), getattr(item, field), placeholders)
+            if item.inject and item.inject not in {i.id for i in self.spec.injects}:
+                self.error((*where, "inject"), f"no inject {item.inject!r}")
         for i, block in enumerate(branch.if_):
             self.expression((*loc, "if", i, "when"), block.when, site, "bool")
             self.branch((*loc, "if", i, "then"), block.then, site, rendered)
             self.branch((*loc, "if", i, "else"), block.else_, site, rendered)
+
+    def _tell_target(self, loc: Loc, key: str, site: Site) -> None:
+        if key.startswith("params."):
+            param = dict(site.params).get(key[len("params.") :])
+            if param is None or param.type != "role":
+                self.error(loc, f"{key} is not a role parameter of this action")
+        elif key == "me":
+            if not site.me:
+                self.error(loc, "`me` is told only in an action or a rule with for_each")
+        else:
+            self._role_refs(loc, [key])
 
     def placeholders(self, loc: Loc, text: str, known: set[str]) -> None:
         """Warn of `{name}` that would be shown as written: a misspelt or unknown placeholder."""
@@ -322,6 +349,8 @@ class Checker:
             for where, branch in nested((*loc, "effects"), inject.effects):
                 if branch.reveal:
                     self.error((*where, "reveal"), "an inject has no role: use publish")
+                if branch.tell:
+                    self.error((*where, "tell"), "an inject speaks to roles through `to`")
 
     def _check_commitments(self) -> None:
         for index, commitment in enumerate(self.spec.commitments):

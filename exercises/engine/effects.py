@@ -63,12 +63,71 @@ def picked(scenario: Scenario, branch: Branch, env: Environment) -> Branch:
     if not branch.if_:
         return branch
     parts = chosen(scenario, branch, env)
+    told: dict[str, list[str]] = {}
+    for part in parts:
+        for key, line in part.tell.items():
+            told.setdefault(key, []).append(line)
     return Branch(
         text=" ".join(p.text for p in parts if p.text),
         public=" ".join(p.public for p in parts if p.public),
         reveal=[t for p in parts for t in p.reveal],
         publish=[t for p in parts for t in p.publish],
+        tell={key: " ".join(lines) for key, lines in told.items()},
+        later=[item for p in parts for item in p.later],
     )
+
+
+def scheduled(
+    scenario: Scenario,
+    branch: Branch,
+    env: Environment,
+    role: str | None,
+    params: Mapping[str, Any],
+    turn: int,
+    words: Mapping[str, Any],
+    reason: str,
+) -> list[dict[str, Any]]:
+    """A (picked) branch's `later` items as the state keeps them: values worked out now, in
+    this move's or rule's terms, to be applied as turn `turn + N` is adjudicated."""
+    out = []
+    for item in branch.later:
+        part = Branch(set=item.set, add=item.add)
+        changes = branch_changes(scenario, part, env, role, params, f"{reason}, scheduled")
+        entry: dict[str, Any] = {
+            "turn": turn + item.turns,
+            "changes": [c.to_dict() for c in changes],
+            "text": render(item.text, words),
+            "public": render(item.public, words),
+            "role": role,
+        }
+        if item.inject:
+            entry["inject"] = item.inject
+        out.append(entry)
+    return out
+
+
+def due_changes(entry: Mapping[str, Any]) -> list[StateChange]:
+    return [StateChange(**change) for change in entry["changes"]]
+
+
+def told(
+    scenario: Scenario, branch: Branch, role: str | None, params: Mapping[str, Any]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Each `tell` line of a (picked) branch with the roles it goes to: a role parameter's
+    role, `me`, a role id, a tag or `*`; never back to the actor itself."""
+    out = []
+    for key, line in branch.tell.items():
+        if key == "me":
+            roles: tuple[str, ...] = (role,) if role else ()
+        else:
+            if key.startswith("params."):
+                named = {str(params.get(key[len("params.") :], ""))}
+            else:
+                named = set(scenario.resolve_roles([key]))
+            roles = tuple(r for r in scenario.role_ids if r in named and r != role)
+        if roles:
+            out.append((line, roles))
+    return out
 
 
 def branch_changes(

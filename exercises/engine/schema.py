@@ -110,9 +110,24 @@ class Branch(Spec):
     publish: list[str] = Field([], description="Variables everyone may now see.")
     text: Text = Field("", description="Private result for the acting role.")
     public: Text = Field("", description="A line of the public narrative.")
+    tell: dict[str, Text] = Field(
+        {}, description="Private lines to other roles: `params.<role param>`, a role, a tag, `me`."
+    )
     if_: list[Conditional] = Field(
         [], alias="if", description="Blocks applied when their condition holds, or not."
     )
+    later: list[Later] = Field([], description="Changes, lines or an inject some turns on.")
+
+
+class Later(Spec):
+    """What a branch schedules: worked out now, applied when turn T + `turns` is adjudicated."""
+
+    turns: int = Field(ge=1, le=200)
+    set: dict[str, ValueOrExpression] = {}
+    add: dict[str, ValueOrExpression] = {}
+    text: Text = ""
+    public: Text = ""
+    inject: Id | None = Field(None, description="An inject fired as turn T + `turns` opens.")
 
 
 class Conditional(Spec):

@@ -41,6 +41,9 @@ class State:
     used: Mapping[str, int] = field(default_factory=dict)
     # Each role's objectives that hold in this state (after a turn is adjudicated).
     achieved: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Effects scheduled for a later turn (`later`), worked out when they were scheduled:
+    # `{turn, changes, text, public, role}`, applied as that turn is adjudicated.
+    later: tuple[Mapping[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -63,6 +66,8 @@ class State:
             data["used"] = dict(self.used)
         if self.achieved:
             data["achieved"] = {role: list(ids) for role, ids in self.achieved.items()}
+        if self.later:
+            data["later"] = [dict(item) for item in self.later]
         return data
 
     @classmethod
@@ -80,6 +85,7 @@ class State:
             skipped=tuple(data.get("skipped", ())),
             used={key: int(turn) for key, turn in data.get("used", {}).items()},
             achieved={role: tuple(ids) for role, ids in data.get("achieved", {}).items()},
+            later=tuple(dict(item) for item in data.get("later", ())),
         )
 
     def evolve(self, **changes: Any) -> State:

@@ -39,6 +39,7 @@ class EngineState(TypedDict):
     skipped: NotRequired[list[str]]
     used: NotRequired[dict[str, int]]
     achieved: NotRequired[dict[str, list[str]]]
+    later: NotRequired[list[dict[str, Any]]]
 
 
 class SeatState(TypedDict):
