@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercises', '0008_scenario_analysis'),
+        ('exercises', '0009_analysis_page'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
