@@ -34,6 +34,7 @@ from .effects import (
     picked,
     render,
     scheduled,
+    snapshot,
     target_name,
     told,
     widen_audience,
@@ -419,11 +420,15 @@ class _Play:
         words = _template_values(self.scenario, move.role, params)
         for line, roles in told(self.scenario, branch, move.role, params):
             self.narrative.append(Line(render(line, words), Audience.of(roles)))
+        text = render(branch.text, words)
+        if branch.show:
+            shown = snapshot(self.scenario, branch, self.state.values, move.role, params)
+            text = f"{text} {shown}".strip()
         result = MoveResult(
             move,
             True,
             success,
-            text=render(branch.text, words),
+            text=text,
             public=render(branch.public, words),
             changes=tuple(changes),
             draw=draw,
@@ -611,7 +616,10 @@ def _run_rules(
                 narrative.append(Line(render(branch.public, words)))
             for line, roles in told(scenario, branch, role, {}):
                 narrative.append(Line(render(line, words), Audience.of(roles)))
-            audience = Audience.of([role]) if role and branch.text else FACILITATOR_ONLY
+            text = render(branch.text, words)
+            if branch.show:
+                text = f"{text} {snapshot(scenario, branch, state.values, role, {})}".strip()
+            audience = Audience.of([role]) if role and text else FACILITATOR_ONLY
             events.append(
                 EngineEvent(
                     "rule.fired",
@@ -619,7 +627,7 @@ def _run_rules(
                     {
                         "rule": rule.id,
                         "role": role,
-                        "text": render(branch.text, words),
+                        "text": text,
                         "changes": [c.to_dict() for c in made],
                     },
                 )

@@ -239,7 +239,7 @@ class Checker:
             self._tell_target((*loc, "tell", key), key, site)
         self._values((*loc, "set"), branch.set, site, numbers_only=False)
         self._values((*loc, "add"), branch.add, site, numbers_only=True)
-        for field in ("reveal", "publish"):
+        for field in ("reveal", "publish", "show"):
             for i, target in enumerate(getattr(branch, field)):
                 self.targets((*loc, field, i), target, site)
         for i, item in enumerate(branch.later):
@@ -347,8 +347,9 @@ class Checker:
             self.placeholders((*loc, "text"), inject.text, set())
             self.branch((*loc, "effects"), inject.effects, Site(), rendered=False)
             for where, branch in nested((*loc, "effects"), inject.effects):
-                if branch.reveal:
-                    self.error((*where, "reveal"), "an inject has no role: use publish")
+                if branch.reveal or branch.show:
+                    field = "reveal" if branch.reveal else "show"
+                    self.error((*where, field), "an inject has no role: use publish")
                 if branch.tell:
                     self.error((*where, "tell"), "an inject speaks to roles through `to`")
 

@@ -74,6 +74,7 @@ def picked(scenario: Scenario, branch: Branch, env: Environment) -> Branch:
         publish=[t for p in parts for t in p.publish],
         tell={key: " ".join(lines) for key, lines in told.items()},
         later=[item for p in parts for item in p.later],
+        show=[t for p in parts for t in p.show],
     )
 
 
@@ -108,6 +109,25 @@ def scheduled(
 
 def due_changes(entry: Mapping[str, Any]) -> list[StateChange]:
     return [StateChange(**change) for change in entry["changes"]]
+
+
+def snapshot(
+    scenario: Scenario,
+    branch: Branch,
+    values: Mapping[str, Scalar],
+    role: str | None,
+    params: Mapping[str, Any],
+) -> str:
+    """The values a (picked) branch's `show` names, as they stand in the state the phase reads,
+    in words: told once, without the lasting reveal that `reveal` gives."""
+    words = []
+    for target in branch.show:
+        name = target_name(target, role, params)
+        var = scenario.variables[name]
+        value = values[name]
+        shown = ("yes" if value else "no") if isinstance(value, bool) else f"{value:g}"
+        words.append(f"{var.label}: {shown}{' ' + var.unit if var.unit else ''}.")
+    return " ".join(words)
 
 
 def told(

@@ -110,6 +110,9 @@ class Branch(Spec):
     publish: list[str] = Field([], description="Variables everyone may now see.")
     text: Text = Field("", description="Private result for the acting role.")
     public: Text = Field("", description="A line of the public narrative.")
+    show: list[str] = Field(
+        [], description="Variables whose value now the acting role is told, once (a snapshot)."
+    )
     tell: dict[str, Text] = Field(
         {}, description="Private lines to other roles: `params.<role param>`, a role, a tag, `me`."
     )
