@@ -8,6 +8,7 @@ An empty variable counts as unset, so a blank line in a compose file keeps the d
 """
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -309,6 +310,15 @@ WARGAME_ANONYMOUS_RATE = env_float("WARGAME_ANONYMOUS_RATE", 1.0)
 WARGAME_ANONYMOUS_BURST = env_float("WARGAME_ANONYMOUS_BURST", 30.0)
 # Megabytes of exports a seat may download a minute (a minute's worth at once).
 WARGAME_EXPORT_RATE = env_float("WARGAME_EXPORT_RATE", 20.0)
+# Where exports are kept once built (exercises/services/export_cache.py), and how many megabytes
+# of them; they hold seats' secrets, so the directory is readable by the server's user only.
+WARGAME_EXPORT_CACHE_DIR = Path(
+    env_str(
+        "WARGAME_EXPORT_CACHE_DIR",
+        str(Path(tempfile.gettempdir()) / f"wargame-exports-{os.getuid()}"),
+    )
+)
+WARGAME_EXPORT_CACHE_MB = env_float("WARGAME_EXPORT_CACHE_MB", 512.0)
 # Every server process compares each exercise it streams with the log this often, to find an
 # event whose channel-layer message was lost at the end of the log (exercises/live/feed.py).
 WARGAME_LIVE_CHECK_SECONDS = env_float("WARGAME_LIVE_CHECK_SECONDS", 2.0)

@@ -12,7 +12,7 @@ from .dice import generator
 from .expressions import Environment, ExpressionError
 from .moves import Move
 from .scenario import EVERYONE, Scenario
-from .schema import PlaySpec
+from .schema import ParamExpression, PlaySpec
 from .state import State, environment
 
 _NO_PARAMS: dict[str, object] = {}
@@ -47,7 +47,7 @@ def choose_moves(
     rng = None  # made only for a play with a chance: most plays have none
     tally = Tally()
     moves: list[Move] = []
-    for play, move in _candidates(scenario, policy, role):
+    for play, made in _candidates(scenario, policy, role):
         if play.chance < 1:
             rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
             if rng.random() >= play.chance:
@@ -56,6 +56,7 @@ def choose_moves(
         try:
             if scenario.expr(play.when).evaluate(env) is not True:
                 continue
+            move = made or _worked_out(scenario, env, play, role, policy)
         except ExpressionError:
             continue
         try:
@@ -66,17 +67,35 @@ def choose_moves(
     return moves
 
 
-def _candidates(scenario: Scenario, policy: str, role: str) -> list[tuple[PlaySpec, Move]]:
-    """Each play with the move it makes. A move is immutable and the same every turn, so it
-    is made once per scenario: `simulate` asked for some 20 new moves a turn, each hashing
-    its params into its key (benchmarks/README.md)."""
+def _candidates(scenario: Scenario, policy: str, role: str) -> list[tuple[PlaySpec, Move | None]]:
+    """Each play with the move it makes, or None where a parameter is an expression. A move
+    with fixed params is immutable and the same every turn, so it is made once per scenario:
+    `simulate` asked for some 20 new moves a turn, each hashing its params into its key
+    (benchmarks/README.md)."""
     cache = scenario.cache.setdefault("bot_moves", {})
-    found: list[tuple[PlaySpec, Move]] | None = cache.get((policy, role))
+    found: list[tuple[PlaySpec, Move | None]] | None = cache.get((policy, role))
     if found is None:
         text = f"policy {policy}"
         found = [
-            (play, Move(role, play.action, dict(play.params), text=text))
+            (play, None if _worked(play) else Move(role, play.action, dict(play.params), text=text))
             for play in plays_for(scenario, policy, role)
         ]
         cache[(policy, role)] = found
     return found
+
+
+def _worked(play: PlaySpec) -> bool:
+    return any(isinstance(value, ParamExpression) for value in play.params.values())
+
+
+def _worked_out(
+    scenario: Scenario, env: Environment, play: PlaySpec, role: str, policy: str
+) -> Move:
+    """The move of a play whose parameters are partly expressions, for this turn's state."""
+    params = {
+        name: scenario.expr(value.expr).evaluate(env)
+        if isinstance(value, ParamExpression)
+        else value
+        for name, value in play.params.items()
+    }
+    return Move(role, play.action, params, text=f"policy {policy}")
