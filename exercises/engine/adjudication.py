@@ -471,6 +471,11 @@ class _Play:
         try:
             changes = branch_changes(self.scenario, written, self.env, maker, params, reason)
             branch = picked(self.scenario, written, self.env)
+            if branch.later:
+                words = _template_values(self.scenario, maker, params)
+                self.later += scheduled(
+                    self.scenario, branch, self.env, maker, params, self.turn, words, reason
+                )
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this answer: {exc}") from exc
         self._note_reveals(branch, maker, params)

@@ -156,3 +156,19 @@ def test_a_bot_policy_answers_the_offers_made_to_its_role() -> None:
 
     assert answer_move.params == {"offer": "1.0", "accept": True}
     assert adjudicate(s, state, [answer_move], SEED).state.values["b.cash"] == 6.0
+
+
+def test_an_accepted_offer_may_schedule_effects_for_later_turns() -> None:
+    s = scenario(
+        DEAL.replace(
+            '        public: "Two labs share compute."\n',
+            '        public: "Two labs share compute."\n'
+            "        later: [{turns: 1, add: {capability: 5.0}}]\n",
+        )
+    )
+    first = turn(s, initial_state(s), Move("a", "propose", {"to": "b", "amount": 2.0}))
+    second = turn(s, first.state, answer("1.0", True))
+
+    third = turn(s, second.state)
+
+    assert (second.state.values["capability"], third.state.values["capability"]) == (51.0, 56.0)
