@@ -50,6 +50,7 @@ from .state import (
     initial_state,
     visible_commitments,
     visible_objectives,
+    visible_role_endings,
     visible_values,
 )
 
@@ -107,5 +108,6 @@ __all__ = [
     "validate_scenario_file",
     "visible_commitments",
     "visible_objectives",
+    "visible_role_endings",
     "visible_values",
 ]

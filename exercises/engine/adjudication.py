@@ -263,6 +263,7 @@ def adjudicate(
         opened=max(state.opened, turn),
         ending=ending.id if ending else None,
         achieved=_achieved(scenario, state, turn),
+        role_endings=_role_endings(scenario, state, turn) if ending else {},
     )
     state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
     waiting, lapsed_lines = lapsed_offers(scenario, state.offers, play.answered, turn)
@@ -717,6 +718,22 @@ def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[st
                 continue
         if held:
             out[role.id] = tuple(held)
+    return out
+
+
+def _role_endings(scenario: Scenario, state: State, turn: int) -> dict[str, str]:
+    """Each role's own ending, the first of its `endings` that holds as the exercise ends."""
+    env = environment(scenario, state, turn)
+    out: dict[str, str] = {}
+    for role in scenario.roles:
+        env.bind(role=role.id, params={})
+        for ending in role.endings:
+            try:
+                if scenario.expr(ending.when).evaluate(env) is True:
+                    out[role.id] = ending.id
+                    break
+            except ExpressionError:
+                continue
     return out
 
 

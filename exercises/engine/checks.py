@@ -391,6 +391,14 @@ class Checker:
             for i, objective in enumerate(role.objectives):
                 loc: Loc = ("roles", index, "objectives", i, "when")
                 self.expression(loc, objective.when, Site((role.id,)), "bool")
+            named: set[str] = set()
+            for i, ending in enumerate(role.endings):
+                if ending.id in named:
+                    self.error(("roles", index, "endings", i, "id"), f"duplicate id {ending.id!r}")
+                named.add(ending.id)
+                self.placeholders(("roles", index, "endings", i, "text"), ending.text, set())
+                loc = ("roles", index, "endings", i, "when")
+                self.expression(loc, ending.when, Site((role.id,)), "bool")
 
     def _check_endings(self) -> None:
         for index, ending in enumerate(self.spec.endings):

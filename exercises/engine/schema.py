@@ -50,6 +50,15 @@ class ObjectiveSpec(Spec):
     when: Condition
 
 
+class RoleEndingSpec(Spec):
+    """How the exercise ended for one role: the first whose condition holds when it ends."""
+
+    id: Id
+    title: str
+    text: Text = ""
+    when: Condition = "true"
+
+
 class RoleSpec(Spec):
     id: Id
     name: str
@@ -58,6 +67,9 @@ class RoleSpec(Spec):
     tags: list[Id] = []
     objectives: list[ObjectiveSpec] = Field(
         [], description="Private: the role's goals, shown to it and the facilitator."
+    )
+    endings: list[RoleEndingSpec] = Field(
+        [], description="Private: how it ended for this role, the first that holds at the end."
     )
 
 

@@ -46,6 +46,8 @@ class State:
     later: tuple[Mapping[str, Any], ...] = ()
     # Offers waiting for an answer: `{id, action, from, to, params, text, turn, until}`.
     offers: tuple[Mapping[str, Any], ...] = ()
+    # Once the exercise has ended: each role's own ending (RoleSpec.endings), by role.
+    role_endings: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -72,6 +74,8 @@ class State:
             data["later"] = [dict(item) for item in self.later]
         if self.offers:
             data["offers"] = [dict(item) for item in self.offers]
+        if self.role_endings:
+            data["role_endings"] = dict(self.role_endings)
         return data
 
     @classmethod
@@ -91,6 +95,7 @@ class State:
             achieved={role: tuple(ids) for role, ids in data.get("achieved", {}).items()},
             later=tuple(dict(item) for item in data.get("later", ())),
             offers=tuple(dict(item) for item in data.get("offers", ())),
+            role_endings=dict(data.get("role_endings", {})),
         )
 
     def evolve(self, **changes: Any) -> State:
@@ -181,6 +186,20 @@ def visible_objectives(scenario: Scenario, state: State, viewer: str) -> dict[st
                 {"id": o.id, "label": o.label, "description": o.description, "met": o.id in held}
                 for o in role.objectives
             ]
+    return view
+
+
+def visible_role_endings(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:
+    """How the exercise ended for each role: every role's for the facilitator, a role's own
+    for it, nobody else's."""
+    view: dict[str, Any] = {}
+    for role in scenario.roles:
+        chosen = state.role_endings.get(role.id)
+        if chosen is None or viewer not in (FACILITATOR, role.id):
+            continue
+        spec = next((e for e in role.endings if e.id == chosen), None)
+        if spec is not None:
+            view[role.id] = {"id": spec.id, "title": spec.title, "text": spec.text}
     return view
 
 

@@ -40,6 +40,8 @@ class EngineState(TypedDict):
     used: NotRequired[dict[str, int]]
     achieved: NotRequired[dict[str, list[str]]]
     later: NotRequired[list[dict[str, Any]]]
+    offers: NotRequired[list[dict[str, Any]]]
+    role_endings: NotRequired[dict[str, str]]
 
 
 class SeatState(TypedDict):
@@ -51,6 +53,8 @@ class SeatState(TypedDict):
     ending: str | None
     # A role's own objectives that hold in this state, in a scenario that gives it any.
     objectives: NotRequired[list[str]]
+    # How the exercise ended for the role, once it has (RoleSpec.endings).
+    role_ending: NotRequired[str]
 
 
 ExportState = EngineState | SeatState
@@ -96,6 +100,8 @@ class ExportMe(TypedDict):
     briefing: NotRequired[str]
     # A role's objectives, where the scenario gives it any (whether each held is in the states).
     objectives: NotRequired[list[ExportObjective]]
+    # How the exercise ended for the role, once it has.
+    ending: NotRequired[ExportObjective]
 
 
 class ExportSeat(TypedDict):

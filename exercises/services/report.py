@@ -58,6 +58,7 @@ def render_report(export: Export) -> str:
         "turns": [_turn(turn, labels) for turn in turns],
         "roles": _roles(turns, labels),
         "objectives": _objectives(export, scenario, labels),
+        "role_endings": _role_endings(export, scenario, labels),
         "draws": [d for turn in turns for d in _draws(turn, labels)],
         "timeline": [_event(e, labels) for e in export["events"]],
         "messages": [_message(m, labels) for m in export["messages"]],
@@ -282,6 +283,29 @@ def _objectives(export: Export, scenario: Scenario | None, labels: Labels) -> li
             )
         if rows:
             out.append({"role": labels.role(role), "objectives": rows})
+    return out
+
+
+def _role_endings(
+    export: Export, scenario: Scenario | None, labels: Labels
+) -> list[dict[str, str]]:
+    """How the exercise ended for each role the seat may know of: every role for the
+    facilitator, its own for a role."""
+    me = export["me"]
+    if me["kind"] != "facilitator":
+        ended = me.get("ending")
+        if ended is None or "role" not in me:
+            return []
+        return [
+            {"role": labels.role(me["role"]), "title": ended["label"], "text": ended["description"]}
+        ]
+    state: Any = export["exercise"]["state"]
+    chosen = state.get("role_endings", {}) if isinstance(state, dict) else {}
+    out = []
+    for role in scenario.roles if scenario else []:
+        spec = next((e for e in role.endings if e.id == chosen.get(role.id)), None)
+        if spec is not None:
+            out.append({"role": labels.role(role.id), "title": spec.title, "text": spec.text})
     return out
 
 

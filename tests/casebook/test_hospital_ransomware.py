@@ -196,3 +196,19 @@ def test_hr_11_each_policy_leads_where_its_name_says_most_of_the_time(
     share = simulate(scenario, policy, runs=200, seed=1)["outcomes"].get(ending, 0.0)
 
     assert low <= share <= high, (policy, share)
+
+
+def test_hr_12_each_role_learns_how_it_ended_for_it_when_the_exercise_ends(
+    scenario: Scenario,
+) -> None:
+    from exercises.engine import play_exercise, visible_role_endings
+
+    paid = play_exercise(scenario, "pay-quickly", "hr12")
+    unpaid = play_exercise(scenario, "stonewall", "hr12")
+
+    assert paid.role_endings["attacker"] == "paid_out"
+    assert unpaid.role_endings["attacker"] in ("named", "nothing")
+    assert unpaid.role_endings["ceo"] == "resigned"  # trust gone after a week of silence
+    assert set(visible_role_endings(scenario, paid, "ceo")) == {"ceo"}
+    assert visible_role_endings(scenario, paid, "observer") == {}
+    assert set(visible_role_endings(scenario, paid, "facilitator")) == {"ceo", "cmo", "attacker"}
