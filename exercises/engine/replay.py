@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .adjudication import adjudicate
+from .inject_text import edit_inject
 from .loader import ScenarioLoadError, load_scenario_text
 from .moves import Rejected
 from .opening import open_turn, schedule_inject, skip_inject
@@ -33,7 +34,7 @@ PLAYED = ("succeeded", "failed", "rejected")  # the statuses adjudication gives
 # Events of the facilitator's changes to the state outside adjudication.
 BY_HAND = ("state.set", "inject")
 # Events of the facilitator's changes to the injects' schedule, which replay makes again.
-RESCHEDULED = ("inject.scheduled", "inject.skipped")
+RESCHEDULED = ("inject.scheduled", "inject.skipped", "inject.edited")
 
 
 class Uncheckable(Exception):
@@ -103,6 +104,8 @@ def _rescheduled(
             state = schedule_inject(scenario, state, e["data"]["inject"], e["data"]["turn"])
         elif after < e["seq"] < before and e["type"] == "inject.skipped":
             state = skip_inject(scenario, state, e["data"]["inject"])
+        elif after < e["seq"] < before and e["type"] == "inject.edited":
+            state = edit_inject(scenario, state, e["data"]["inject"], e["data"]["changes"])
     return state
 
 

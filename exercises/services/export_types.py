@@ -37,6 +37,8 @@ class EngineState(TypedDict):
     ending: str | None
     scheduled: NotRequired[dict[str, int]]
     skipped: NotRequired[list[str]]
+    edits: NotRequired[dict[str, dict[str, Any]]]
+    tried: NotRequired[dict[str, int]]
 
 
 class SeatState(TypedDict):

@@ -362,6 +362,8 @@ HEADLINES = {
     "state.changed": "New value",
     "inject.scheduled": "Inject moved",
     "inject.skipped": "Inject skipped",
+    "inject.edited": "Inject edited",
+    "inject.rolled": "Inject rolled",
 }
 
 

@@ -48,6 +48,8 @@
     "state.changed": "New value",
     "inject.scheduled": "Inject moved",
     "inject.skipped": "Inject skipped",
+    "inject.edited": "Inject edited",
+    "inject.rolled": "Inject rolled",
   };
 
   /** A type's headline; an unknown type (a newer server) in words rather than as code. */
@@ -103,6 +105,8 @@
     "state.changed": (d) => `${variableLabel(d.variable)} is now ${formatValue(d.value)}`,
     "inject.scheduled": (d) => `${d.inject} moved to ${turnName(d.turn).toLowerCase()}`,
     "inject.skipped": (d) => `${d.inject} will not fire by itself`,
+    "inject.edited": (d) => `${d.inject} edited: ${Object.keys(d.changes || {}).join(", ")}`,
+    "inject.rolled": (d) => `${d.inject}: rolled ${d.draw.roll} against ${d.draw.chance}, ${d.draw.success ? "fires" : "does not fire"}`,
     "ruling.dropped": (d) => `${whoName(d.role)}'s ruled move was replaced: its ruling no longer stands`,
   };
 
