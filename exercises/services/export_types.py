@@ -177,6 +177,7 @@ class ExportTurn(TypedDict):
     narrative: list[str]
     draws: list[DrawRecord]
     state_at_close: NotRequired[ExportState | None]
+    label: NotRequired[str]  # the turn's name in the story, when the scenario gives it one
     review: NotRequired[dict[str, Any]]  # the facilitator's: engine.review's record
 
 

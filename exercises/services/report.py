@@ -64,7 +64,21 @@ def render_report(export: Export) -> str:
         "debrief": _debrief(export),
         "turn_label": labels.turn_label.capitalize(),
     }
+    _tell_stories(context, {t["number"]: t["label"] for t in turns if t.get("label")})
     return render_to_string("exercises/report.html", context)
+
+
+def _tell_stories(context: dict[str, Any], stories: dict[int, str]) -> None:
+    """Give every row that shows a turn's number the turn's name in the story, as `story`:
+    the number stays, the name ("Day 2, 08:00") follows it."""
+    glance = context["glance"]
+    rows = [(context["turns"], "number"), (glance["turning_points"], "number")]
+    rows += [(glance["decisive_moves"], "turn"), (context["draws"], "turn")]
+    rows += [(context["timeline"], "turn"), (context["messages"], "turn")]
+    rows += [(context["notes"], "turn")] + [(r["moves"], "turn") for r in context["roles"]]
+    for items, key in rows:
+        for item in items:
+            item["story"] = stories.get(item[key], "") if item[key] is not None else ""
 
 
 # ---- words ---------------------------------------------------------------------------------
