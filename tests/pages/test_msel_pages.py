@@ -71,4 +71,4 @@ def test_exports_and_reports_keep_the_turn_number_and_add_its_name(
 
         [turn] = export["turns"]
         assert (turn["number"], turn["label"]) == (1, "Day 1, 08:00")
-        assert "1 <span class=\"turn-story\">(Day 1, 08:00)</span></h3>" in render_report(export)
+        assert '1 <span class="turn-story">(Day 1, 08:00)</span></h3>' in render_report(export)
