@@ -5,6 +5,7 @@ that shows a turn's number adds the turn's name in the story."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -32,7 +33,7 @@ def page_of(created: creation.Created, seat: str, path: str) -> str:
     return response.content.decode()
 
 
-def page_data(html: str) -> dict:
+def page_data(html: str) -> Any:
     start = html.index('<script id="page-data" type="application/json">')
     body = html[html.index(">", start) + 1 : html.index("</script>", start)]
     return json.loads(body)
