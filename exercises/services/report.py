@@ -34,6 +34,7 @@ from .export_types import (
     ExportState,
     ExportTurn,
 )
+from .report_injects import inject_rows
 from .report_summary import NONE, at_a_glance, fmt, played_by
 
 CHART_W, CHART_H = 320, 120
@@ -44,7 +45,7 @@ def render_report(export: Export) -> str:
     """The report as one HTML document."""
     scenario = _scenario(export)
     turns = export["turns"]
-    labels = Labels(scenario)
+    labels = Labels(scenario, export["me"]["kind"])
     charts = _charts(export, labels)
     context = {
         "exercise": export["exercise"],
@@ -56,6 +57,7 @@ def render_report(export: Export) -> str:
         "charts": [c for c in charts if not c["owner"]],
         "own_charts": _by_owner(charts),
         "turns": [_turn(turn, labels) for turn in turns],
+        "injects": inject_rows(export, labels, scenario),
         "roles": _roles(turns, labels),
         "draws": [d for turn in turns for d in _draws(turn, labels)],
         "timeline": [_event(e, labels) for e in export["events"]],
@@ -75,7 +77,9 @@ def _tell_stories(context: dict[str, Any], stories: dict[int, str]) -> None:
     rows = [(context["turns"], "number"), (glance["turning_points"], "number")]
     rows += [(glance["decisive_moves"], "turn"), (context["draws"], "turn")]
     rows += [(context["timeline"], "turn"), (context["messages"], "turn")]
-    rows += [(context["notes"], "turn")] + [(r["moves"], "turn") for r in context["roles"]]
+    rows += [(context["notes"], "turn"), (context["injects"], "turn")] + [
+        (r["moves"], "turn") for r in context["roles"]
+    ]
     for items, key in rows:
         for item in items:
             item["story"] = stories.get(item[key], "") if item[key] is not None else ""
@@ -87,6 +91,7 @@ def _tell_stories(context: dict[str, Any], stories: dict[int, str]) -> None:
 @dataclass
 class Labels:
     scenario: Scenario | None
+    seat_kind: str = "facilitator"
 
     def role(self, role: str | None) -> str:
         if role is None:  # a draw of a rule that runs once, not for each role
