@@ -91,11 +91,13 @@ def _fire_due(
             continue
         judged.append(spec.id)
         inject = effective(state, spec)
+        # One the facilitator moved to this turn fires whatever its condition and chance.
+        moved = spec.id in state.scheduled
         try:
-            when = None if spec.id in state.scheduled else inject.when
+            when = None if moved else inject.when
             if when is not None and scenario.expr(when).evaluate(env) is not True:
                 continue
-            chance = _chance(scenario, inject, env)
+            chance = 1.0 if moved else _chance(scenario, inject, env)
             draw = _roll(inject, chance, seed, turn)
             if draw is not None:
                 data = {"inject": inject.id, "draw": draw.to_dict()}

@@ -154,7 +154,7 @@
   function showLog(point) {
     fill($("replay-log"), point.upto.map((e, k) => h("tr", { class: k === index ? "current" : null, "data-seq": e.seq },
       h("td", { class: "number" }, e.seq),
-      h("td", { class: "number" }, e.turn),
+      h("td", { class: "number" }, e.turn, W.turnStory(e.turn) ? h("span", { class: "meta turn-story" }, ` (${W.turnStory(e.turn)})`) : null),
       h("td", {}, W.eventHeadline(e.type)),
       h("td", {}, describe(e)))));
     // The log scrolls inside its box to the current event; the page stays where it is.

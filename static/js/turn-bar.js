@@ -29,7 +29,8 @@
     if (view.status === "finished") return "Finished";
     if (!turn) return W.capital(view.status);
     const phase = { open: "open", adjudicating: "being adjudicated", review: "in review", resolved: "resolved" }[turn.phase] || turn.phase;
-    return `${W.capital(data.turn_label)} ${turn.number} of ${turn.of}: ${phase}${view.status === "paused" ? " (paused)" : ""}`;
+    const story = W.turnStory(turn.number) ? ` · ${W.turnStory(turn.number)}` : "";
+    return `${W.capital(data.turn_label)} ${turn.number} of ${turn.of}${story}: ${phase}${view.status === "paused" ? " (paused)" : ""}`;
   }
 
   function inWords(view) {

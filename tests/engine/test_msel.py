@@ -20,6 +20,7 @@ from exercises.engine import (
     initial_state,
     load_scenario_text,
     open_turn,
+    schedule_inject,
 )
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini.yaml"
@@ -197,3 +198,10 @@ def test_a_fired_inject_cannot_be_edited() -> None:
 
     with pytest.raises(Rejected, match="has fired"):
         edit_inject(scenario, opened(scenario, 2), "ransom", {"text": "late"})
+
+
+def test_an_inject_the_facilitator_moved_fires_on_its_new_turn_whatever_its_chance() -> None:
+    scenario = load({**EMAIL, "chance": 0.0})
+    state = schedule_inject(scenario, initial_state(scenario), "ransom", 3)
+
+    assert "ransom" in opened(scenario, 3, state).fired
