@@ -62,9 +62,9 @@ def fire_timed(now: datetime) -> int:
     some. Judged first without the lock, since nearly every sweep finds none due."""
     sent = 0
     due = Turn.objects.filter(phase=Turn.Phase.OPEN, exercise__status=Exercise.Status.RUNNING)
-    for exercise_id, opened_at in due.values_list("exercise_id", "opened_at"):
-        minutes = (now - opened_at).total_seconds() / 60
-        exercise = Exercise.objects.get(pk=exercise_id)
+    for turn in due.select_related("exercise"):
+        minutes = (now - turn.opened_at).total_seconds() / 60
+        exercise = turn.exercise
         state = state_of(exercise)
         # Every inject judged, fired or not, is recorded in `tried`: unchanged, none came due.
         if _timed(exercise, state, minutes).state.tried == state.tried:
