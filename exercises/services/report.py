@@ -34,7 +34,7 @@ from .export_types import (
     ExportState,
     ExportTurn,
 )
-from .report_injects import inject_rows
+from .report_injects import inject_rows, roll_words
 from .report_summary import NONE, at_a_glance, fmt, played_by
 
 CHART_W, CHART_H = 320, 120
@@ -294,6 +294,10 @@ def _event_words(kind: str, data: dict[str, Any], labels: Labels) -> str:
         return f"{labels.role(data['from'])}: {data['body']}"
     if kind == "inject":
         return f"{data['title']}: {data['text']}"
+    if kind == "inject.rolled":
+        return f"{data['inject']}: {roll_words(data['draw'])}"
+    if kind == "inject.edited":
+        return f"{data['inject']}: {', '.join(sorted(data['changes']))} edited"
     if kind == "turn.adjudicated":  # its narrative is told in full under its turn, above
         lines = len(data["narrative"])
         return f"{lines} line{'s' if lines != 1 else ''} of narrative" if lines else ""

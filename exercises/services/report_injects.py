@@ -64,7 +64,7 @@ def _row(
         "expected": data.get("expected_action", ""),
         "objective": data.get("objective", ""),
         "notes": data.get("notes", ""),
-        "roll": _roll_words(roll),
+        "roll": roll_words(roll),
         "did": did,
     }
 
@@ -104,7 +104,7 @@ def _rolls(events: list[ExportEvent]) -> dict[tuple[int, str], dict[str, Any]]:
     }
 
 
-def _roll_words(draw: dict[str, Any] | None) -> str:
+def roll_words(draw: dict[str, Any] | None) -> str:
     if draw is None:
         return ""
     # As a d100, as the dice table shows it.
@@ -123,6 +123,6 @@ def _unfired(inject: Any, rolls: dict[tuple[int, str], dict[str, Any]]) -> dict[
         "expected": inject.expected_action,
         "objective": inject.objective,
         "notes": inject.notes,
-        "roll": "; ".join(_roll_words(d) for _, d in missed),
+        "roll": "; ".join(roll_words(d) for _, d in missed),
         "did": [],
     }

@@ -23,7 +23,8 @@
 
   const CHANNELS = ["", "email", "phone", "news", "social", "briefing"];
   const FIELDS = [
-    ["title", "Title", "input"], ["text", "Text", "textarea"], ["sender", "Sender", "input"],
+    ["title", "Title", "input"], ["text", "Text", "textarea"],
+    ["to", "To (role ids or tags, with commas; empty: everyone)", "list"], ["sender", "Sender", "input"],
     ["channel", "Channel", "select"], ["after_minutes", "Minutes into the turn", "number"],
     ["expected_action", "Expected action", "textarea"], ["objective", "Objective", "input"],
     ["notes", "Notes (yours alone)", "textarea"],
@@ -32,6 +33,7 @@
   function control_(name, kind, value, id) {
     if (kind === "textarea") return h("textarea", { id, name, rows: 3, value: value || "" });
     if (kind === "select") return h("select", { id, name }, CHANNELS.map((c) => h("option", { value: c, selected: c === (value || "") }, c || "none")));
+    if (kind === "list") return h("input", { id, name, type: "text", value: (value || []).join(", ") });
     if (kind === "number") return h("input", { id, name, type: "number", min: 0, max: 1440, value: value === null || value === undefined ? "" : String(value) });
     return h("input", { id, name, type: "text", value: value || "" });
   }
@@ -44,8 +46,9 @@
       let value = raw;
       if (kind === "number") value = raw === "" ? null : Number(raw);
       else if (kind === "select") value = raw || null;
+      else if (kind === "list") value = raw.split(/[,;\s]+/).filter(Boolean);
       const was = inj[name] === undefined || inj[name] === "" ? (kind === "input" || kind === "textarea" ? "" : null) : inj[name];
-      if (value !== was) out[name] = value;
+      if (kind === "list" ? value.join(",") !== (was || []).join(",") : value !== was) out[name] = value;
     }
     return out;
   }
