@@ -16,7 +16,7 @@ from exercises.models import Exercise, Seat, Turn
 from . import engine_log, events
 from .errors import Busy, Conflict, Invalid
 from .locking import current_turn_number, locked, require_facilitator
-from .scenarios import scenario_of, state_of
+from .scenarios import scenario_of, scenario_of_snapshot, state_of
 
 
 def schedule_inject(seat: Seat, inject_id: str, turn: int) -> None:
@@ -59,12 +59,17 @@ def edit_inject(seat: Seat, inject_id: str, changes: dict[str, Any]) -> None:
 
 def fire_timed(now: datetime) -> int:
     """Send the injects timed within an open turn whose minute has come; how many turns sent
-    some. Judged first without the lock, since nearly every sweep finds none due."""
+    some. Asked of every open turn every second, so an exercise whose scenario times no inject
+    and whose facilitator edited none (most) costs a row of three columns; the others are
+    judged without the lock first, since nearly every sweep finds none due."""
     sent = 0
     due = Turn.objects.filter(phase=Turn.Phase.OPEN, exercise__status=Exercise.Status.RUNNING)
-    for turn in due.select_related("exercise"):
-        minutes = (now - turn.opened_at).total_seconds() / 60
-        exercise = turn.exercise
+    edited = set(due.filter(exercise__state__has_key="edits").values_list("pk", flat=True))
+    for pk, snapshot_id, opened_at in due.values_list("pk", "exercise__snapshot_id", "opened_at"):
+        if pk not in edited and not _times_injects(scenario_of_snapshot(snapshot_id)):
+            continue
+        exercise = Turn.objects.select_related("exercise").get(pk=pk).exercise
+        minutes = (now - opened_at).total_seconds() / 60
         state = state_of(exercise)
         # Every inject judged, fired or not, is recorded in `tried`: unchanged, none came due.
         if _timed(exercise, state, minutes).state.tried == state.tried:
@@ -74,6 +79,10 @@ def fire_timed(now: datetime) -> int:
         except Busy:
             continue  # the next sweep tries again
     return sent
+
+
+def _times_injects(scenario: engine.Scenario) -> bool:
+    return any(i.after_minutes is not None for i in scenario.spec.injects)
 
 
 def _timed(exercise: Exercise, state: State, minutes: float) -> engine.Opening:
