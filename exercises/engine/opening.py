@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .audience import EVERYONE as TO_EVERYONE
 from .audience import FACILITATOR_ONLY, Audience
@@ -100,7 +101,9 @@ def _fire_due(
             chance = 1.0 if moved else _chance(scenario, inject, env)
             draw = _roll(inject, chance, seed, turn)
             if draw is not None:
-                data = {"inject": inject.id, "draw": draw.to_dict()}
+                data: dict[str, Any] = {"inject": inject.id, "draw": draw.to_dict()}
+                if inject.after_minutes is not None:  # the sweep's, not the opening's
+                    data["minutes"] = inject.after_minutes
                 events.append(EngineEvent("inject.rolled", FACILITATOR_ONLY, data))
             if not (draw.success if draw is not None else chance >= 1):
                 continue

@@ -167,3 +167,16 @@ def test_notes_and_what_an_inject_tests_change_nothing_any_other_seat_sees(
         visible = [json.dumps(e["data"]) for e in with_notes.visible(seat)]
         assert not any("Hold the follow-up" in line for line in visible)
     assert seen_by(with_notes, "facilitator") != seen_by(without, "facilitator")
+
+
+def test_verify_reports_an_opening_roll_that_is_not_the_one_the_dice_give(cast: Cast) -> None:
+    turns.close_turn(cast.facilitator)
+    turns.open_next_turn(cast.facilitator)
+    turns.close_turn(cast.facilitator)
+    export = json.loads(dumps(export_for(cast.facilitator)))
+    [rolled] = [e for e in export["events"] if e["type"] == "inject.rolled"]
+
+    rolled["data"]["draw"]["roll"] = 1 - rolled["data"]["draw"]["roll"]
+
+    _, differences = verify_export(export)
+    assert [(d.turn, d.what) for d in differences] == [(2, "injects' rolls at the opening")]
