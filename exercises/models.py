@@ -370,6 +370,9 @@ class ScenarioAnalysis(models.Model):
     runs = models.PositiveIntegerField()
     seed = models.CharField(max_length=64)
     data = models.JSONField()
+    # What the library's page shows of `data`, without every set-up's per-turn figures: for
+    # ai-pause the whole is tens of megabytes, which the page read on every request.
+    page = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

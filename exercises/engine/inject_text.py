@@ -91,7 +91,7 @@ def edit_inject(
 
 def _check(scenario: Scenario, inject: InjectSpec, merged: Mapping[str, Any]) -> None:
     try:
-        edited = InjectSpec.model_validate({**inject.model_dump(), **merged})
+        edited = InjectSpec.model_validate({**inject.model_dump(by_alias=True), **merged})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -24,7 +24,7 @@ from typing import Any
 from .audience import EVERYONE as TO_EVERYONE
 from .audience import FACILITATOR_ONLY, Audience
 from .dice import Draw, roll
-from .effects import apply_changes, branch_changes, target_name, widen_audience
+from .effects import apply_changes, branch_changes, picked, target_name, widen_audience
 from .expressions import Environment, ExpressionError
 from .inject_text import effective, fill
 from .moves import EngineEvent, Opening, Rejected, StateChange
@@ -196,7 +196,7 @@ def _fire(
     scenario: Scenario, inject: InjectSpec, env: Environment, state: State, turn: int
 ) -> _Fired:
     changes = branch_changes(scenario, inject.effects, env, None, {}, f"inject {inject.id}")
-    published = [target_name(t, None, {}) for t in inject.effects.publish]
+    published = [target_name(t, None, {}) for t in picked(scenario, inject.effects, env).publish]
     audience = Audience.of(scenario.resolve_roles(inject.to)) if inject.to else TO_EVERYONE
     title = fill(scenario, state, turn, inject.title)
     text = fill(scenario, state, turn, inject.text)

@@ -23,6 +23,8 @@ from .schema import (
 
 EVERYONE = "*"
 FREE_FORM = "free_form"
+# The move that answers an offer (`ActionSpec.offer`): params `offer` (its id) and `accept`.
+ANSWER_OFFER = "answer_offer"
 _GLOBAL = None
 
 
@@ -41,6 +43,8 @@ class Variable:
     unit: str
     min: float | None
     max: float | None
+    # Roles that see it from the start besides those its visibility names (`visible_to`).
+    audience: tuple[str, ...] = ()
 
     def coerce(self, value: Scalar) -> Scalar:
         """The value as this variable holds it: typed, rounded and inside its bounds."""

@@ -22,7 +22,7 @@ from exercises.engine import (
     params_schema,
     visible_values,
 )
-from exercises.engine.state import visible_commitments
+from exercises.engine.state import visible_commitments, visible_objectives
 from exercises.models import Event, Exercise, Move, Note, Seat, Turn
 
 from .export_types import (
@@ -35,6 +35,7 @@ from .export_types import (
     ExportState,
     MoveResultRecord,
     ScenarioRef,
+    SeatState,
     VoteRecord,
 )
 from .locking import current_turn
@@ -231,6 +232,7 @@ def exercise_view(seat: Seat) -> dict[str, Any]:
         view["rulings_pending"] = _rulings_pending(turn)
         view["draft"] = turn.draft if turn is not None and turn.phase == Turn.Phase.REVIEW else None
         view["commitments"] = visible_commitments(scenario, state, FACILITATOR)
+        view["objectives"] = visible_objectives(scenario, state, FACILITATOR)
         view["notes"] = notes_of(exercise)
     return view
 
@@ -268,7 +270,33 @@ def _me(seat: Seat, who: str, scenario: Any, state: Any, turn: Turn | None) -> d
         moves_per_turn=scenario.spec.moves_per_turn,
         bot=seat.bot_policy or None,
     )
+    if role.objectives:
+        me["objectives"] = visible_objectives(scenario, state, who)[who]
+    if any(action.offer is not None for action in scenario.actions):
+        me["offers"] = _offers(scenario, state, who, "to")
+        me["offers_made"] = _offers(scenario, state, who, "from")
     return me
+
+
+def _offers(scenario: Any, state: Any, who: str, side: str) -> list[dict[str, Any]]:
+    """The offers waiting that `who` was made (side `to`) or made (side `from`)."""
+    names = scenario.role_names
+    out = []
+    for offer in state.offers:
+        if offer[side] != who:
+            continue
+        action = scenario.action(offer["action"])
+        out.append(
+            {
+                "id": offer["id"],
+                "from": offer["from"],
+                "to": offer["to"],
+                "label": action.label if action else offer["action"],
+                "text": offer["text"] if side == "to" else f"Asked of {names.get(offer['to'])}.",
+                "until": offer["until"],
+            }
+        )
+    return out
 
 
 def _action(scenario: Any, action: Any, role: str) -> dict[str, Any]:
@@ -333,12 +361,16 @@ def state_for(scenario: Scenario, data: dict[str, Any], who: str) -> ExportState
     if who == FACILITATOR:
         return cast(EngineState, data)
     state = State.from_dict(data)
-    return {
+    out: SeatState = {
         "turn": state.turn,
         "values": visible_values(scenario, state, who),
         "commitments": visible_commitments(scenario, state, who),
         "ending": state.ending,
     }
+    role = scenario.role(who) if who in scenario.role_ids else None
+    if role is not None and role.objectives:
+        out["objectives"] = list(state.achieved.get(who, ()))
+    return out
 
 
 def scenario_for(exercise: Exercise, who: str) -> ScenarioRef:
