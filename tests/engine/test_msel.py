@@ -205,3 +205,12 @@ def test_an_inject_the_facilitator_moved_fires_on_its_new_turn_whatever_its_chan
     state = schedule_inject(scenario, initial_state(scenario), "ransom", 3)
 
     assert "ransom" in opened(scenario, 3, state).fired
+
+
+def test_an_inject_with_conditional_effects_can_be_edited_and_keeps_them() -> None:
+    effects = {"if": [{"when": "state.tension < 5", "then": {"add": {"tension": 3}}}]}
+    scenario = load({**EMAIL, "effects": effects})
+
+    state = edit_inject(scenario, initial_state(scenario), "ransom", {"title": "Edited"})
+
+    assert opened(scenario, 2, state).values["tension"] == 5
