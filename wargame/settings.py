@@ -326,6 +326,13 @@ WARGAME_LIVE_CHECK_SECONDS = env_float("WARGAME_LIVE_CHECK_SECONDS", 2.0)
 # the test suite turns that off, to sweep only when a test says so.
 WARGAME_EMBEDDED_SWEEPER = env_bool("WARGAME_EMBEDDED_SWEEPER", True)
 
+# An uploaded scenario is untrusted: loading and checking it runs in a child process that may use
+# this many seconds (of CPU and of the clock) and megabytes of address space; the quick check
+# (a short simulation of each policy, run as a job) gets its own time limit.
+WARGAME_SCENARIO_SECONDS = env_float("WARGAME_SCENARIO_SECONDS", 10.0)
+WARGAME_SCENARIO_MEMORY_MB = env_float("WARGAME_SCENARIO_MEMORY_MB", 512.0)
+WARGAME_QUICK_CHECK_SECONDS = env_float("WARGAME_QUICK_CHECK_SECONDS", 60.0)
+
 # The bearer token that opens /metrics (Prometheus's text format); unset, /metrics is a 404.
 WARGAME_METRICS_TOKEN = env_str("WARGAME_METRICS_TOKEN")
 

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import offers
 from .audience import EVERYONE as TO_EVERYONE
 from .audience import FACILITATOR_ONLY, Audience
 from .dice import Draw, roll
@@ -42,7 +41,7 @@ from .effects import (
 )
 from .expressions import Environment, ExpressionError
 from .moves import EngineEvent, Move, MoveResult, Outcome, Rejected, StateChange
-from .offers import pending_offer
+from .offers import lapsed_offers, offer_line, offer_made, pending_offer
 from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
@@ -266,7 +265,7 @@ def adjudicate(
         achieved=_achieved(scenario, state, turn),
     )
     state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
-    waiting, lapsed_lines = offers.lapsed(scenario, state.offers, play.answered, turn)
+    waiting, lapsed_lines = lapsed_offers(scenario, state.offers, play.answered, turn)
     if state.offers or play.offers:
         state = state.evolve(offers=waiting + tuple(play.offers))
     events = play.events + rule_events
@@ -432,12 +431,12 @@ class _Play:
         if success and action.offer is not None:
             words = _template_values(self.scenario, move.role, params)
             text = render(action.offer.text, words)
-            offer = offers.made(
+            offer = offer_made(
                 self.scenario, action, move, params, self.turn, len(self.offers), text
             )
             self.offers.append(offer)
             if self.record:
-                self.narrative.append(offers.told(self.scenario, offer))
+                self.narrative.append(offer_line(self.scenario, offer))
         if not self.record:
             result = MoveResult(move, True, success, changes=tuple(changes), draw=draw)
             return self._reviewed(result, overridden)

@@ -35,7 +35,7 @@ def pending_offer(state: State, move: Move) -> Mapping[str, Any]:
     return offer
 
 
-def made(
+def offer_made(
     scenario: Scenario,
     action: ActionSpec,
     move: Move,
@@ -58,12 +58,12 @@ def made(
     }
 
 
-def told(scenario: Scenario, offer: Mapping[str, Any]) -> Line:
+def offer_line(scenario: Scenario, offer: Mapping[str, Any]) -> Line:
     """The line that tells the role asked of the offer."""
     return Line(offer["text"], Audience.of([offer["to"]]))
 
 
-def lapsed(
+def lapsed_offers(
     scenario: Scenario, offers: Sequence[Mapping[str, Any]], answered: set[str], turn: int
 ) -> tuple[tuple[Mapping[str, Any], ...], list[Line]]:
     """The offers still waiting after `turn`, and the lines telling of those that lapsed."""
@@ -84,4 +84,4 @@ def lapsed(
     return tuple(keep), lines
 
 
-__all__ = ["ANSWER_OFFER", "lapsed", "made", "pending_offer", "told"]
+__all__ = ["ANSWER_OFFER", "lapsed_offers", "offer_line", "offer_made", "pending_offer"]

@@ -257,25 +257,34 @@ def _me(seat: Seat, who: str, scenario: Any, state: Any, turn: Turn | None) -> d
     me: dict[str, Any] = {"seat": seat.name}
     if seat.kind != Seat.Kind.ROLE:
         return me
-    public = visible_values(scenario, state, OBSERVER)
-    mine = visible_values(scenario, state, who)
-    role = scenario.role(who)
     me.update(
-        role={"id": role.id, "name": role.name},
-        briefing=role.briefing,
-        private_state={k: v for k, v in mine.items() if k not in public},
-        actions=[_action(scenario, action, who) for action in scenario.actions_for(who)],
-        commitments=visible_commitments(scenario, state, who),
+        role_sees(scenario, state, who),
         moves=[move_dict(m, scenario, who) for m in _current_moves(turn, seat.role)],
-        moves_per_turn=scenario.spec.moves_per_turn,
         bot=seat.bot_policy or None,
     )
-    if role.objectives:
-        me["objectives"] = visible_objectives(scenario, state, who)[who]
-    if any(action.offer is not None for action in scenario.actions):
-        me["offers"] = _offers(scenario, state, who, "to")
-        me["offers_made"] = _offers(scenario, state, who, "from")
     return me
+
+
+def role_sees(scenario: Scenario, state: State, role_id: str) -> dict[str, Any]:
+    """What a role's own part of its view holds in `state`, with or without an exercise: the
+    player's page shows it, and so does the preview of an uploaded scenario."""
+    public = visible_values(scenario, state, OBSERVER)
+    mine = visible_values(scenario, state, role_id)
+    role = scenario.role(role_id)
+    sees: dict[str, Any] = {
+        "role": {"id": role.id, "name": role.name},
+        "briefing": role.briefing,
+        "private_state": {k: v for k, v in mine.items() if k not in public},
+        "actions": [_action(scenario, a, role_id) for a in scenario.actions_for(role_id)],
+        "commitments": visible_commitments(scenario, state, role_id),
+        "moves_per_turn": scenario.spec.moves_per_turn,
+    }
+    if role.objectives:
+        sees["objectives"] = visible_objectives(scenario, state, role_id)[role_id]
+    if any(action.offer is not None for action in scenario.actions):
+        sees["offers"] = _offers(scenario, state, role_id, "to")
+        sees["offers_made"] = _offers(scenario, state, role_id, "from")
+    return sees
 
 
 def _offers(scenario: Any, state: Any, who: str, side: str) -> list[dict[str, Any]]:
