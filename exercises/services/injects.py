@@ -16,7 +16,7 @@ from exercises.models import Exercise, Seat, Turn
 from . import engine_log, events
 from .errors import Busy, Conflict, Invalid
 from .locking import current_turn_number, locked, require_facilitator
-from .scenarios import scenario_of, scenario_of_snapshot, state_of
+from .scenarios import scenario_of, scenario_of_snapshot_id, state_of
 
 
 def schedule_inject(seat: Seat, inject_id: str, turn: int) -> None:
@@ -66,7 +66,7 @@ def fire_timed(now: datetime) -> int:
     due = Turn.objects.filter(phase=Turn.Phase.OPEN, exercise__status=Exercise.Status.RUNNING)
     edited = set(due.filter(exercise__state__has_key="edits").values_list("pk", flat=True))
     for pk, snapshot_id, opened_at in due.values_list("pk", "exercise__snapshot_id", "opened_at"):
-        if pk not in edited and not _times_injects(scenario_of_snapshot(snapshot_id)):
+        if pk not in edited and not _times_injects(scenario_of_snapshot_id(snapshot_id)):
             continue
         exercise = Turn.objects.select_related("exercise").get(pk=pk).exercise
         minutes = (now - opened_at).total_seconds() / 60
