@@ -432,6 +432,11 @@ class Checker:
     def _check_play(
         self, loc: Loc, action_id: str, params: dict[str, Any], when: str, roles: tuple[str, ...]
     ) -> None:
+        if action_id == ANSWER_OFFER:
+            if set(params) != {"accept"} or not isinstance(params["accept"], bool):
+                self.error((*loc, "params"), "answer_offer takes one param: accept: true or false")
+            self.expression((*loc, "when"), when, Site(roles), "bool")
+            return
         action = self.scenario.action(action_id)
         if action is None:
             self.error((*loc, "action"), f"no action {action_id!r}")
