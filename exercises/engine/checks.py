@@ -17,6 +17,7 @@ from typing import Any
 
 from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
+from .inject_text import template_names, unknown_placeholders
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario, Variable
 from .schema import ActionSpec, Branch, ParamExpression, ParamSpec, Scalar
 from .state import State, environment
@@ -69,6 +70,7 @@ class Checker:
         self._check_endings()
         self._check_objectives()
         self._check_policies()
+        self._check_turn_labels()
         return self.problems
 
     # ids, roles, variables
@@ -361,7 +363,14 @@ class Checker:
             if inject.when is not None:
                 self.expression((*loc, "when"), inject.when, Site(), "bool")
             self._role_refs((*loc, "to"), inject.to or [])
-            self.placeholders((*loc, "text"), inject.text, set())
+            self.chance((*loc, "chance"), inject.chance, Site())
+            for field in ("title", "text"):
+                for name in unknown_placeholders(self.scenario, getattr(inject, field)):
+                    offered = ", ".join(f"{{{n}}}" for n in sorted(template_names(self.scenario)))
+                    self.error(
+                        (*loc, field),
+                        f"{{{name}}} is not a placeholder (an inject's: {offered})",
+                    )
             self.branch((*loc, "effects"), inject.effects, Site(), rendered=False)
             for where, branch in nested((*loc, "effects"), inject.effects):
                 if branch.reveal or branch.show:
@@ -385,6 +394,14 @@ class Checker:
                 for role in self.scenario.roles_for(action):
                     if role not in allowed:
                         self.error(("actions", index, "roles"), f"{role} may not commit")
+
+    def _check_turn_labels(self) -> None:
+        labels = self.spec.turn_labels
+        numbers = range(1, len(labels) + 1) if isinstance(labels, list) else labels
+        for number in numbers:
+            if not 1 <= number <= self.spec.turns:
+                where = ("turn_labels", number - 1 if isinstance(labels, list) else number)
+                self.error(where, f"the scenario has turns 1 to {self.spec.turns}")
 
     def _check_objectives(self) -> None:
         for index, role in enumerate(self.spec.roles):

@@ -23,7 +23,9 @@ class State:
     `seen` widens a variable's audience at run time: a role id, or `*` for everyone (a lab
     publishing its evidence, an evaluation revealing a safety case to the lab that ran it).
     `scheduled` and `skipped` are the facilitator's changes to the injects' schedule: an inject
-    moved to another turn, or one that will not fire by itself (see opening.py).
+    moved to another turn, or one that will not fire by itself (see opening.py); `edits`, the
+    words they changed in an inject before it fires (inject_text.py); `tried`, the turn each
+    inject timed within its turn was last due (fired or not), so that it is judged once a turn.
     """
 
     values: Mapping[str, Scalar]
@@ -36,6 +38,8 @@ class State:
     ending: str | None = None
     scheduled: Mapping[str, int] = field(default_factory=dict)
     skipped: tuple[str, ...] = ()
+    edits: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    tried: Mapping[str, int] = field(default_factory=dict)
     # The turn each action (`action:<id>:<role>`) or rule (`rule:<id>:<role or *>`) with
     # `once` or `cooldown` last ran in: what those limits are judged on.
     used: Mapping[str, int] = field(default_factory=dict)
@@ -66,6 +70,10 @@ class State:
             data["scheduled"] = dict(self.scheduled)
         if self.skipped:
             data["skipped"] = list(self.skipped)
+        if self.edits:
+            data["edits"] = {iid: dict(edit) for iid, edit in self.edits.items()}
+        if self.tried:
+            data["tried"] = dict(self.tried)
         if self.used:
             data["used"] = dict(self.used)
         if self.achieved:
@@ -91,6 +99,8 @@ class State:
             ending=data.get("ending"),
             scheduled={iid: int(turn) for iid, turn in data.get("scheduled", {}).items()},
             skipped=tuple(data.get("skipped", ())),
+            edits={iid: dict(edit) for iid, edit in data.get("edits", {}).items()},
+            tried={iid: int(turn) for iid, turn in data.get("tried", {}).items()},
             used={key: int(turn) for key, turn in data.get("used", {}).items()},
             achieved={role: tuple(ids) for role, ids in data.get("achieved", {}).items()},
             later=tuple(dict(item) for item in data.get("later", ())),

@@ -145,6 +145,8 @@ def _turn(turn: Turn, moves: list[Move], scenario: Scenario, who: str) -> Export
     }
     if projection.turn_close_state_shown(who):
         out["state_at_close"] = state(turn.state_at_close)
+    if label := scenario.turn_name(turn.number):
+        out["label"] = label
     review = projection.review_for(turn, who)
     if review is not None:
         out["review"] = review

@@ -37,6 +37,8 @@ class EngineState(TypedDict):
     ending: str | None
     scheduled: NotRequired[dict[str, int]]
     skipped: NotRequired[list[str]]
+    edits: NotRequired[dict[str, dict[str, Any]]]
+    tried: NotRequired[dict[str, int]]
     used: NotRequired[dict[str, int]]
     achieved: NotRequired[dict[str, list[str]]]
     later: NotRequired[list[dict[str, Any]]]
@@ -194,6 +196,7 @@ class ExportTurn(TypedDict):
     narrative: list[str]
     draws: list[DrawRecord]
     state_at_close: NotRequired[ExportState | None]
+    label: NotRequired[str]  # the turn's name in the story, when the scenario gives it one
     review: NotRequired[dict[str, Any]]  # the facilitator's: engine.review's record
 
 

@@ -85,7 +85,12 @@ def shown_to(
 # Fields of events to everyone that only the facilitator may read. Which roles bots play is the
 # facilitator's alone, as in every seat's view and export (`seats_for`); cut here, not where
 # the event is written, so that logs written before, and exports of them, are cut too.
-FACILITATOR_FIELDS = {"exercise.created": frozenset({"bots"})}
+FACILITATOR_FIELDS = {
+    "exercise.created": frozenset({"bots"}),
+    # What an inject tests and the facilitator's notes on it travel with the inject, for the
+    # facilitator's log and report; its recipients read only its words, sender and channel.
+    "inject": frozenset({"expected_action", "objective", "notes"}),
+}
 
 
 def _cut(event: dict[str, Any]) -> dict[str, Any]:
