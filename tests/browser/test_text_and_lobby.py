@@ -151,8 +151,9 @@ def test_an_operator_signs_in_creates_an_exercise_and_opens_its_console(
         "button", name="Send now"
     ).click()
     expect(page.locator("#results")).to_contain_text("Inject: Midterm season")
-    page.get_by_label("Title").fill("Leaked memo")
-    page.get_by_label("Text", exact=True).fill("A memo about the pause leaks to the press.")
+    # the free-form inject's form (each scripted inject has an edit form with the same labels)
+    page.locator("#inject-title").fill("Leaked memo")
+    page.locator("#inject-text").fill("A memo about the pause leaks to the press.")
     page.locator("#inject-targets").get_by_label("OpenAI (CEO)").check()
     page.locator("#inject-targets").get_by_label("US Congress").check()
     page.get_by_role("button", name="Send the inject").click()
