@@ -64,7 +64,9 @@ def played(scenario: Scenario, policy: str, seed: str) -> str:
         opening = open_turn(scenario, state, seed)
         lines.append(repr(opening))
         state = opening.state
-        moves = [m for r in scenario.role_ids for m in choose_moves(scenario, state, r, policy, seed)]
+        moves = [
+            m for r in scenario.role_ids for m in choose_moves(scenario, state, r, policy, seed)
+        ]
         outcome = adjudicate(scenario, state, moves, seed)
         lines.append(repr(outcome))
         state = outcome.state
