@@ -47,9 +47,12 @@ _MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 _RUNTIME = {name: getattr(cel_runtime, name) for name in dir(cel_runtime) if name.islower()}
 
 
-def compile_cel(source: str, helpers: dict[str, Callable[..., Any]]) -> Compiled:
-    """The expression as a Python function of the names; `Unsupported` if it cannot be."""
-    code = python_source(source, helpers)
+def compile_cel(
+    source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str] | None = None
+) -> Compiled:
+    """The expression as a Python function of the names; `Unsupported` if it cannot be.
+    `helpers` are extra functions; `aliases` read a free name under another key."""
+    code = python_source(source, helpers, aliases or {})
     namespace: dict[str, Any] = {**_RUNTIME, **{f"helper_{k}": v for k, v in helpers.items()}}
     # The code is generated above from a parsed tree: names and literals only, never text.
     exec(compile(code, "<cel>", "exec"), namespace)
@@ -57,16 +60,19 @@ def compile_cel(source: str, helpers: dict[str, Callable[..., Any]]) -> Compiled
     return compiled
 
 
-def python_source(source: str, helpers: dict[str, Callable[..., Any]]) -> str:
-    writer = _Writer(set(helpers))
+def python_source(
+    source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str]
+) -> str:
+    writer = _Writer(set(helpers), aliases)
     result = writer.emit(parse(source), {})
     body = "\n".join([*writer.lines, f"    return {result}"])
     return f"def compiled(N):\n{body}\n"
 
 
 class _Writer:
-    def __init__(self, helpers: set[str]) -> None:
+    def __init__(self, helpers: set[str], aliases: dict[str, str]) -> None:
         self.helpers = helpers
+        self.aliases = aliases
         self.lines: list[str] = []
         self.indent = 1
         self.count = 0
@@ -84,9 +90,12 @@ class _Writer:
         if kind == "lit":
             return repr(node[1])
         if kind == "id":
-            return scope.get(node[1]) or f"N[{node[1]!r}]"
-        if kind == "sel":
-            return f"select({self.emit(node[1], scope)}, {node[2]!r})"
+            return scope.get(node[1]) or f"N[{self.aliases.get(node[1], node[1])!r}]"
+        if kind == "sel" or (kind == "index" and node[2][0] == "lit" and type(node[2][1]) is str):
+            # Every map the engine hands over has text keys, and subscripting anything else
+            # with text raises: so `x.f` is plain `x["f"]`, which fails where CEL would.
+            field = node[2] if kind == "sel" else node[2][1]
+            return f"{self.emit(node[1], scope)}[{field!r}]"
         if kind == "index":
             return f"index({self.emit(node[1], scope)}, {self.emit(node[2], scope)})"
         if kind == "list":
@@ -127,7 +136,9 @@ class _Writer:
         self.line(f"    {result} = {settles}")
         self.line(f"elif {left} is {other}:")
         self.indent += 1
-        self.line(f"{result} = truth({self.emit(node[2], scope)})")
+        self.line(f"{result} = {self.emit(node[2], scope)}")
+        self.line(f"if {result} is not True and {result} is not False:")
+        self.line("    fail()")
         self.indent -= 1
         self.line("else:")
         self.line("    fail()")

@@ -163,12 +163,6 @@ def contained(item: Any, container: Any) -> bool:
     raise Fallback
 
 
-def select(operand: Any, name: str) -> Any:
-    if type(operand) is dict:
-        return operand[name]
-    raise Fallback
-
-
 def index(operand: Any, key: Any) -> Any:
     if type(operand) is dict and type(key) is str:
         return operand[key]

@@ -24,6 +24,9 @@ MAX_DEPTH = 12
 MAX_MACROS = 2
 
 Value = bool | int | float | str
+_VALUES = frozenset({bool, int, float, str})
+
+ME = "@me"  # where Environment.bind keeps `roles[role]` for compiled code
 
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 FUNCTIONS = frozenset(
@@ -102,16 +105,13 @@ class Expression:
     def evaluate(self, env: Environment) -> Value:
         if self.constant is not None:
             return self.constant
-        if self.compiled is None:
+        try:
+            result = self.compiled(env.names)  # type: ignore[misc]  # None raises: to CEL
+        except Exception:  # whatever it was, the library has the answer
             result = self._in_cel(env)
-        else:
-            try:
-                result = self.compiled(env.names)
-            except Exception:  # whatever it was, the library has the answer
-                result = self._in_cel(env)
-        if not isinstance(result, bool | int | float | str):
+        if result.__class__ not in _VALUES:
             raise ExpressionError(f"gives a {type(result).__name__}, not a number, bool or text")
-        return result
+        return result  # type: ignore[return-value]
 
     def _in_cel(self, env: Environment) -> Any:
         """The reference: what the `cel` library makes of it, value or error message."""
@@ -165,7 +165,16 @@ class Environment:
         return self.names.get(name)
 
     def bind(self, **variables: Any) -> Environment:
-        self.names.update(variables)
+        names = self.names
+        names.update(variables)
+        if "role" in variables or "roles" in variables:
+            # Compiled code reads `me` here, as `roles[role]` once per move instead of at
+            # every `me.`; the key is no CEL name, so the library never sees it.
+            roles, role = names.get("roles"), names.get("role")
+            if isinstance(roles, dict) and isinstance(role, str) and role in roles:
+                names[ME] = roles[role]
+            else:
+                names.pop(ME, None)  # then `me` fails in compiled code, and CEL decides
         return self
 
 
@@ -201,8 +210,15 @@ def compile_expression(source: str) -> Expression:
     if constant is None:
         # Valid CEL outside the compiler's subset (Unsupported) is left to the library.
         with contextlib.suppress(Unsupported):
-            compiled = compile_cel(rewritten, HELPERS)
+            compiled = compile_python(source)
     return Expression(source, program, constant, per_role, compiled)
+
+
+def compile_python(source: str) -> Compiled:
+    """The expression as Python (cel_compile), `me` read from the environment's `ME`.
+    Raises Unsupported for CEL the compiler does not handle."""
+    aliases = {"me": ME} if _me_as_role(source) != source else {}
+    return compile_cel(source, HELPERS, aliases)
 
 
 def _me_as_role(source: str, role: str = "roles[role]") -> str:

@@ -20,9 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.engine import Scenario, compile_expression, load_bundled_scenarios, load_scenario
-from exercises.engine.cel_compile import compile_cel
 from exercises.engine.cel_parse import Unsupported
-from exercises.engine.expressions import HELPERS, Environment, _me_as_role
+from exercises.engine.expressions import Environment, _me_as_role, compile_python
 from exercises.engine.state import State, environment
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -47,7 +46,7 @@ def compiled(source: str, env: Environment) -> tuple[str, Any] | None:
     The compiler is called directly: `compile_expression` folds an expression that reads
     nothing into a constant through the library, so literals alone would test nothing."""
     try:
-        function = compile_cel(_me_as_role(source), HELPERS)
+        function = compile_python(source)
     except Unsupported:
         return None
     try:
