@@ -61,7 +61,7 @@ def check_move(
     tally = Tally()
     for other in earlier:
         _admit(scenario, state, env, other, tally)
-    return _admit(scenario, state, env, move, tally)
+    return dict(_admit(scenario, state, env, move, tally))
 
 
 def _admit(
@@ -110,13 +110,10 @@ def _legality(
     scenario: Scenario, env: Environment, move: Move
 ) -> str | tuple[ActionSpec, dict[str, Any]]:
     """The action and checked params of a scripted move, or the reason it is illegal."""
-    action = scenario.action(move.action)
-    if action is None or move.role not in scenario.roles_for(action):
-        return f"{move.role} has no action {move.action!r}"
-    try:
-        params = check_params(scenario, action, move.role, move.params)
-    except ParamError as exc:
-        return str(exc)
+    verdict = _static_legality(scenario, move)
+    if isinstance(verdict, str) or not verdict[0].requires:
+        return verdict
+    action, params = verdict
     env.bind(role=move.role, params=params)
     try:
         for pre in action.requires:
@@ -124,7 +121,29 @@ def _legality(
                 return pre.reason
     except Rejected as exc:
         return str(exc)
-    return action, params
+    return verdict
+
+
+def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, dict[str, Any]]:
+    """What the scenario alone says of the move: its action for its role, and its params.
+    Bots make the same moves every turn, so the scenario remembers (the params are never
+    changed by those who receive them; `check_move` hands out a copy)."""
+    cache = scenario.cache.setdefault("legal_moves", {})
+    verdict: str | tuple[ActionSpec, dict[str, Any]] | None = cache.get(move.key)
+    if verdict is not None:
+        return verdict
+    action = scenario.action(move.action)
+    if action is None or move.role not in scenario.roles_for(action):
+        verdict = f"{move.role} has no action {move.action!r}"
+    else:
+        try:
+            verdict = action, check_params(scenario, action, move.role, move.params)
+        except ParamError as exc:
+            verdict = str(exc)
+    if len(cache) >= 4096:
+        cache.clear()  # a server's players may send endless variants; bots send a few dozen
+    cache[move.key] = verdict
+    return verdict
 
 
 def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, Any]:

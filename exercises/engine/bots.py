@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from .adjudication import Rejected, Tally, _admit
 from .dice import generator
-from .expressions import Environment, ExpressionError
+from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
 from .scenario import EVERYONE, Scenario
 from .schema import PlaySpec
 from .state import State, environment
 
 _NO_PARAMS: dict[str, object] = {}
+_ALWAYS = compile_expression("true")
+_NEVER = compile_expression("false")
 
 
 class UnknownPolicy(KeyError):
@@ -47,17 +49,18 @@ def choose_moves(
     rng = None  # made only for a play with a chance: most plays have none
     tally = Tally()
     moves: list[Move] = []
-    for play, move in _candidates(scenario, policy, role):
+    for play, move, when in _candidates(scenario, policy, role):
         if play.chance < 1:
             rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
             if rng.random() >= play.chance:
                 continue
-        env.bind(role=role, params=_NO_PARAMS)
-        try:
-            if scenario.expr(play.when).evaluate(env) is not True:
+        if when is not _ALWAYS:
+            env.bind(role=role, params=_NO_PARAMS)
+            try:
+                if when.evaluate(env) is not True:
+                    continue
+            except ExpressionError:
                 continue
-        except ExpressionError:
-            continue
         try:
             _admit(scenario, state, env, move, tally)
         except Rejected:
@@ -66,17 +69,29 @@ def choose_moves(
     return moves
 
 
-def _candidates(scenario: Scenario, policy: str, role: str) -> list[tuple[PlaySpec, Move]]:
-    """Each play with the move it makes. A move is immutable and the same every turn, so it
-    is made once per scenario: `simulate` asked for some 20 new moves a turn, each hashing
-    its params into its key (benchmarks/README.md)."""
+def _candidates(
+    scenario: Scenario, policy: str, role: str
+) -> list[tuple[PlaySpec, Move, Expression]]:
+    """Each play with the move it makes and its condition. A move is immutable and the same
+    every turn, so it is made once per scenario: `simulate` asked for some 20 new moves a
+    turn, each hashing its params into its key (benchmarks/README.md). Most plays hold
+    always (`true`): those are not asked every turn."""
     cache = scenario.cache.setdefault("bot_moves", {})
-    found: list[tuple[PlaySpec, Move]] | None = cache.get((policy, role))
+    found: list[tuple[PlaySpec, Move, Expression]] | None = cache.get((policy, role))
     if found is None:
         text = f"policy {policy}"
-        found = [
-            (play, Move(role, play.action, dict(play.params), text=text))
-            for play in plays_for(scenario, policy, role)
-        ]
+        found = []
+        for play in plays_for(scenario, policy, role):
+            try:
+                when = scenario.expr(play.when)
+            except ExpressionError:
+                when = _NEVER  # as a condition that fails when asked: the play is skipped
+            found.append(
+                (
+                    play,
+                    Move(role, play.action, dict(play.params), text=text),
+                    _ALWAYS if when.constant is True else when,
+                )
+            )
         cache[(policy, role)] = found
     return found

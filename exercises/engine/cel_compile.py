@@ -51,7 +51,7 @@ def compile_cel(
     source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str] | None = None
 ) -> Compiled:
     """The expression as a Python function of the names; `Unsupported` if it cannot be.
-    `helpers` are extra functions; `aliases` read a free name under another key."""
+    `helpers` are extra functions; `aliases` are Python text read for a free name."""
     code = python_source(source, helpers, aliases or {})
     namespace: dict[str, Any] = {**_RUNTIME, **{f"helper_{k}": v for k, v in helpers.items()}}
     # The code is generated above from a parsed tree: names and literals only, never text.
@@ -90,7 +90,7 @@ class _Writer:
         if kind == "lit":
             return repr(node[1])
         if kind == "id":
-            return scope.get(node[1]) or f"N[{self.aliases.get(node[1], node[1])!r}]"
+            return scope.get(node[1]) or self.aliases.get(node[1]) or f"N[{node[1]!r}]"
         if kind == "sel" or (kind == "index" and node[2][0] == "lit" and type(node[2][1]) is str):
             # Every map the engine hands over has text keys, and subscripting anything else
             # with text raises: so `x.f` is plain `x["f"]`, which fails where CEL would.

@@ -26,8 +26,6 @@ MAX_MACROS = 2
 Value = bool | int | float | str
 _VALUES = frozenset({bool, int, float, str})
 
-ME = "@me"  # where Environment.bind keeps `roles[role]` for compiled code
-
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 FUNCTIONS = frozenset(
     {
@@ -165,16 +163,7 @@ class Environment:
         return self.names.get(name)
 
     def bind(self, **variables: Any) -> Environment:
-        names = self.names
-        names.update(variables)
-        if "role" in variables or "roles" in variables:
-            # Compiled code reads `me` here, as `roles[role]` once per move instead of at
-            # every `me.`; the key is no CEL name, so the library never sees it.
-            roles, role = names.get("roles"), names.get("role")
-            if isinstance(roles, dict) and isinstance(role, str) and role in roles:
-                names[ME] = roles[role]
-            else:
-                names.pop(ME, None)  # then `me` fails in compiled code, and CEL decides
+        self.names.update(variables)
         return self
 
 
@@ -215,9 +204,10 @@ def compile_expression(source: str) -> Expression:
 
 
 def compile_python(source: str) -> Compiled:
-    """The expression as Python (cel_compile), `me` read from the environment's `ME`.
-    Raises Unsupported for CEL the compiler does not handle."""
-    aliases = {"me": ME} if _me_as_role(source) != source else {}
+    """The expression as Python (cel_compile); Unsupported for CEL the compiler does not
+    handle. `me` is `roles[role]` as plain subscripts: the engine's `roles` is always a dict
+    of role ids, so they fail exactly where CEL's index would."""
+    aliases = {"me": "N['roles'][N['role']]"} if _me_as_role(source) != source else {}
     return compile_cel(source, HELPERS, aliases)
 
 
