@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .expressions import Environment
+from .expressions import Environment, Expression
 from .moves import StateChange
 from .scenario import EVERYONE, Scenario
 from .schema import Branch, Scalar
@@ -53,15 +53,41 @@ def branch_changes(
     params: Mapping[str, Any],
     reason: str,
 ) -> list[StateChange]:
-    changes = [
-        StateChange(target_name(t, role, params), value=_value(scenario, v, env), reason=reason)
-        for t, v in branch.set.items()
-    ]
-    changes += [
-        StateChange(target_name(t, role, params), delta=_number(scenario, v, env), reason=reason)
-        for t, v in branch.add.items()
-    ]
+    changes = []
+    for name, assigns, value in _plan(scenario, branch, role, params):
+        if value.__class__ is Expression:
+            value = value.evaluate(env)
+        if assigns:
+            changes.append(StateChange(name, value=_checked(value), reason=reason))
+        else:
+            changes.append(StateChange(name, delta=_increment(value), reason=reason))
     return changes
+
+
+_Plan = list[tuple[str, bool, Any]]
+
+
+def _plan(scenario: Scenario, branch: Branch, role: str | None, params: Mapping[str, Any]) -> _Plan:
+    """Each effect of the branch as (variable, assigns, Expression or value), `set` first.
+    The same for every turn: remembered per branch and role, unless a target names a
+    param (`params.lab.evidence`), which can change from move to move."""
+    cache = scenario.cache.setdefault("branch_plans", {})
+    key = (id(branch), role)
+    plan: _Plan | None = cache.get(key)
+    if plan is None:
+        plan = [
+            (target_name(t, role, params), assigns, _compiled(scenario, v))
+            for assigns, effects in ((True, branch.set), (False, branch.add))
+            for t, v in effects.items()
+        ]
+        if any(_parts(t)[0] == "params" for t in (*branch.set, *branch.add)):
+            return plan
+        cache[key] = plan  # the scenario holds its branches, so their ids stay theirs
+    return plan
+
+
+def _compiled(scenario: Scenario, value: Any) -> Any:
+    return scenario.expr(value) if isinstance(value, str) else value
 
 
 def cost_changes(
@@ -79,16 +105,23 @@ def cost_changes(
 
 
 def _value(scenario: Scenario, value: Any, env: Environment) -> Scalar:
-    result = scenario.expr(value).evaluate(env) if isinstance(value, str) else value
+    return _checked(scenario.expr(value).evaluate(env) if isinstance(value, str) else value)
+
+
+def _checked(result: Any) -> Scalar:
     if isinstance(result, str):
         raise ValueError("an effect gave text")
     if isinstance(result, float) and not math.isfinite(result):
         raise ValueError("an effect gave an infinite number (a division by zero?)")
-    return result
+    return result  # type: ignore[no-any-return]
 
 
 def _number(scenario: Scenario, value: Any, env: Environment) -> float:
-    result = _value(scenario, value, env)
+    return _increment(_value(scenario, value, env))
+
+
+def _increment(result: Any) -> float:
+    result = _checked(result)
     if isinstance(result, bool):
         raise ValueError("an increment gave true or false")
     if not math.isfinite(result):
