@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .expressions import Environment, Expression
-from .moves import StateChange
+from .moves import StateChange, state_change
 from .scenario import EVERYONE, Scenario
 from .schema import Branch, Scalar
 from .state import State
@@ -58,9 +58,9 @@ def branch_changes(
         if value.__class__ is Expression:
             value = value.evaluate(env)
         if assigns:
-            changes.append(StateChange(name, value=_checked(value), reason=reason))
+            changes.append(state_change(name, _checked(value), None, reason))
         else:
-            changes.append(StateChange(name, delta=_increment(value), reason=reason))
+            changes.append(state_change(name, None, _increment(value), reason))
     return changes
 
 
@@ -99,7 +99,7 @@ def cost_changes(
     reason: str,
 ) -> list[StateChange]:
     return [
-        StateChange(target_name(t, role, params), delta=-_number(scenario, v, env), reason=reason)
+        state_change(target_name(t, role, params), None, -_number(scenario, v, env), reason)
         for t, v in cost.items()
     ]
 
