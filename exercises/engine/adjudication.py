@@ -34,13 +34,13 @@ from .effects import (
     target_name,
     widen_audience,
 )
-from .expressions import Environment, ExpressionError
+from .expressions import Environment, Expression, ExpressionError
 from .moves import EngineEvent, Move, MoveResult, Outcome, Rejected, StateChange
 from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
 from .scenario import EVERYONE, FREE_FORM, Scenario
-from .schema import ActionSpec, Branch
+from .schema import ActionSpec, Branch, RuleSpec
 from .state import State, environment
 
 
@@ -479,12 +479,12 @@ def _run_rules(
     narrative: list[str] = []
     draws: list[Draw] = []
     reveals: list[tuple[str, str]] = []
-    for rule in scenario.rules:
-        for role in scenario.resolve_roles(rule.for_each) if rule.for_each else [None]:
+    for rule, roles, when in _rule_plan(scenario):
+        for role in roles:
             if role is not None:
                 env.bind(role=role)
             try:
-                if scenario.expr(rule.when).evaluate(env) is not True:
+                if (when or scenario.expr(rule.when)).evaluate(env) is not True:
                     continue
                 chance = _chance(scenario, rule.chance, env)
                 draw = None
@@ -537,6 +537,29 @@ def _run_rules(
     for name, who in reveals:
         state = state.evolve(seen=widen_audience(state, [name], who))
     return state, events, narrative, draws
+
+
+_RulePlan = list[tuple[RuleSpec, list[str | None], Expression | None]]
+
+
+def _rule_plan(scenario: Scenario) -> _RulePlan:
+    """Each rule with the roles it runs for and its compiled condition (None if it does not
+    compile, so that it fails where it runs): the scenario's alone, so worked out once rather
+    than at every rule of every turn."""
+    plan: _RulePlan | None = scenario.cache.get("rules")
+    if plan is None:
+        plan = []
+        for rule in scenario.rules:
+            roles: list[str | None] = [None]
+            if rule.for_each:
+                roles = list(scenario.resolve_roles(rule.for_each))
+            try:
+                when: Expression | None = scenario.expr(rule.when)
+            except ExpressionError:
+                when = None
+            plan.append((rule, roles, when))
+        scenario.cache["rules"] = plan
+    return plan
 
 
 def _ending(scenario: Scenario, state: State, turn: int) -> Any:

@@ -36,6 +36,8 @@ _OPERATORS = {
     "!=": "not_equal",
     "in": "contained",
 }
+_COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
+_INLINE = _COMPARISONS | {"+", "-", "*", "/"}
 _FUNCTIONS = {"int": "to_int", "double": "to_double", "string": "to_string", "size": "size"}
 _METHODS = {
     "size": ("size", 0),
@@ -105,6 +107,9 @@ class _Writer:
         if kind == "neg":
             return f"neg({self.emit(node[1], scope)})"
         if kind == "op":
+            inline = self.with_literal(node, scope)
+            if inline is not None:
+                return inline
             left, right = self.emit(node[2], scope), self.emit(node[3], scope)
             return f"{_OPERATORS[node[1]]}({left}, {right})"
         if kind in ("and", "or"):
@@ -116,6 +121,33 @@ class _Writer:
         if kind == "method":
             return self.method(node, scope)
         raise Unsupported(kind)
+
+    def with_literal(self, node: Node, scope: dict[str, str]) -> str | None:
+        """`x >= 30`, `x / 100`, `x * 0.5`: the commonest shapes, written out for the types
+        where Python's operator is CEL's, the runtime helper for any other type."""
+        _, op, left, right = node
+        if right[0] != "lit" or op not in _INLINE:
+            return None
+        literal = right[1]
+        kind = type(literal)
+        if kind is int and op in _COMPARISONS and abs(literal) <= 2**53:
+            test = "({0}.__class__ is int or {0}.__class__ is float)"  # exact either way
+        elif kind is float and (op in _COMPARISONS or op in "+-*" or (op == "/" and literal)):
+            test = "{0}.__class__ is float"  # float arithmetic cannot overflow or fail
+        elif kind is int and op == "/" and literal > 0:
+            # Truncating toward zero; dividing by a positive int cannot overflow.
+            name = self.held(left, scope)
+            return (
+                f"(({name} // {literal} if {name} >= 0 else -(-{name} // {literal})) "
+                f"if {name}.__class__ is int else div({name}, {literal}))"
+            )
+        elif kind is str and op in ("==", "!="):
+            test = "{0}.__class__ is str"
+        else:
+            return None
+        name = self.held(left, scope)
+        fast = f"{name} {op} {literal!r}"
+        return f"({fast} if {test.format(name)} else {_OPERATORS[op]}({name}, {literal!r}))"
 
     def held(self, node: Node, scope: dict[str, str]) -> str:
         """The node's value in a local, so it is computed once, here."""

@@ -12,6 +12,7 @@ Nodes: ("lit", value), ("id", name), ("sel", operand, field), ("index", operand,
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -54,6 +55,8 @@ def tokenize(source: str) -> list[tuple[str, Any]]:
         text = match.group(kind)
         position = match.end()
         if kind == "float":
+            if not math.isfinite(float(text)):
+                raise Unsupported("a double literal out of range")
             tokens.append(("lit", float(text)))
         elif kind == "int":
             tokens.append(("int", int(text, 0)))

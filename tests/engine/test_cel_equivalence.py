@@ -204,6 +204,9 @@ TEMPLATES = [
     "a == b", "a != b", "a in [b, 1]", "-a", "!a", "a && b", "a || b", "a ? b : 0",
     "int(a)", "double(a)", "string(a)", "max(a, b)", "min(a, b)", "[a, b].exists(x, x == a)",
     "[a, b].map(x, x)", "[a, b].filter(x, x == b).size()", "size([a, b])", "b in [a]",
+    # a literal on the right: the compiler writes these out for the common types
+    "a / 100", "a / 7", "a / -3", "a >= 30", "a < 2.5", "a * 0.5", "a + 1.5", "a - 0.5",
+    "a / 2.5", "a / 0.0", "a == 'x'", "a != 'x'", "a == 2", "a != 2.0", "a > 9007199254740993",
 ]  # fmt: skip
 
 
@@ -215,7 +218,10 @@ def test_generated_values_give_the_library_s_answer(a: Any, b: Any, template: st
 
 INTS = st.one_of(st.integers(INT_MIN, INT_MAX), st.integers(-100, 100))
 NUMBERS = st.one_of(INTS, st.floats(allow_nan=False), st.floats(-100, 100))
-ARITHMETIC = ["a + b", "a - b", "a * b", "a / b", "a % b", "a < b", "a == b", "-a", "a >= b"]
+ARITHMETIC = [
+    "a + b", "a - b", "a * b", "a / b", "a % b", "a < b", "a == b", "-a", "a >= b",
+    "a / 100", "a / 3", "a >= 30", "a < 0.5", "a * 0.5", "a / 2.5", "a == 2", "a != 1.0",
+]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)
