@@ -59,7 +59,8 @@ def tokenize(source: str) -> list[tuple[str, Any]]:
                 raise Unsupported("a double literal out of range")
             tokens.append(("lit", float(text)))
         elif kind == "int":
-            tokens.append(("int", int(text, 0)))
+            # CEL reads `007` as 7, where Python's int(text, 0) refuses a leading zero.
+            tokens.append(("int", int(text, 16) if text[:2] in ("0x", "0X") else int(text)))
         elif kind == "string":
             tokens.append(("lit", _string(text)))
         elif kind == "name" and text in ("true", "false", "null"):

@@ -151,7 +151,7 @@ EDGE_CASES = [
     "'a' + 'b'", "'a' + 1", "'a' < 'b'", "'abc'.contains('b')", "'abc'.startsWith('ab')",
     "'abc'.endsWith(1)", "'abc'.matches('b.')", "'a\\nb'", "r'a\\n'", "'\\u00e9'", "null == null",
     "null == 1", "max(1, 2)", "max(1, 2.0)", "min(2.5, 1.5)", "max(true, false)", "1u", "b'a'",
-    "0x10", ".5", "1e5", "x", "{}.a",
+    "0x10", ".5", "1e5", "x", "{}.a", "007 + 1", "[1, 2,].size()", "1e999 > 1.0",
 ]  # fmt: skip
 
 
