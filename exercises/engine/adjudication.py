@@ -35,7 +35,15 @@ from .effects import (
     widen_audience,
 )
 from .expressions import Environment, Expression, ExpressionError
-from .moves import EngineEvent, Move, MoveResult, Outcome, Rejected, StateChange
+from .moves import (
+    EngineEvent,
+    Move,
+    MoveResult,
+    Outcome,
+    Rejected,
+    StateChange,
+    unrecorded_result,
+)
 from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
@@ -348,7 +356,7 @@ class _Play:
         if success and action.commit:
             self.committed.append((action.commit, move.role))
         if not self.record:
-            result = MoveResult(move, True, success, changes=tuple(changes), draw=draw)
+            result = unrecorded_result(move, success, tuple(changes), draw)
             return self._reviewed(result, overridden)
         words = _template_values(self.scenario, move.role, params)
         result = MoveResult(
@@ -410,6 +418,8 @@ class _Play:
         return draw
 
     def _note_reveals(self, branch: Branch, role: str, params: Mapping[str, Any]) -> None:
+        if not (branch.reveal or branch.publish):
+            return
         self.reveals += [(target_name(t, role, params), role) for t in branch.reveal]
         self.reveals += [(target_name(t, role, params), EVERYONE) for t in branch.publish]
 
