@@ -122,7 +122,7 @@ def _legality(
     if isinstance(verdict, str) or not verdict[0].requires:
         return verdict
     action, params = verdict
-    env.bind(role=move.role, params=params)
+    env.bind_move(move.role, params)
     try:
         for pre in action.requires:
             if not _truth(scenario, pre.when, env):
@@ -198,7 +198,7 @@ def _afford(
 def _bind(
     env: Environment, scenario: Scenario, state: State, role: str, params: Mapping[str, Any]
 ) -> None:
-    env.bind(role=role, params=params)
+    env.bind_move(role, params)
 
 
 def _truth(scenario: Scenario, source: str, env: Environment) -> bool:
@@ -492,7 +492,7 @@ def _run_rules(
     for rule, roles, when in _rule_plan(scenario):
         for role in roles:
             if role is not None:
-                env.bind(role=role)
+                env.bind_move(role)
             try:
                 if (when or scenario.expr(rule.when)).evaluate(env) is not True:
                     continue
@@ -522,9 +522,10 @@ def _run_rules(
                 )
                 continue
             changes += made
-            if role:
+            if role and branch.reveal:
                 reveals += [(target_name(t, role, {}), role) for t in branch.reveal]
-            reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
+            if branch.publish:
+                reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
             if not record:
                 continue
             words = _template_values(scenario, role, {})

@@ -55,7 +55,7 @@ def choose_moves(
             if rng.random() >= play.chance:
                 continue
         if when is not _ALWAYS:
-            env.bind(role=role, params=_NO_PARAMS)
+            env.bind_move(role, _NO_PARAMS)
             try:
                 if when.evaluate(env) is not True:
                     continue
