@@ -38,6 +38,7 @@ _OPERATORS = {
 }
 _COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 _INLINE = _COMPARISONS | {"+", "-", "*", "/"}
+_FLOAT_INLINE = _COMPARISONS | {"+", "-", "*"}
 _FUNCTIONS = {"int": "to_int", "double": "to_double", "string": "to_string", "size": "size"}
 _METHODS = {
     "size": ("size", 0),
@@ -132,7 +133,7 @@ class _Writer:
         kind = type(literal)
         if kind is int and op in _COMPARISONS and abs(literal) <= 2**53:
             test = "({0}.__class__ is int or {0}.__class__ is float)"  # exact either way
-        elif kind is float and (op in _COMPARISONS or op in "+-*" or (op == "/" and literal)):
+        elif kind is float and (op in _FLOAT_INLINE or (op == "/" and literal)):
             test = "{0}.__class__ is float"  # float arithmetic cannot overflow or fail
         elif kind is int and op == "/" and literal > 0:
             # Truncating toward zero; dividing by a positive int cannot overflow.

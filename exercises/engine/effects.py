@@ -57,8 +57,11 @@ def branch_changes(
     for name, assigns, value in _plan(scenario, branch, role, params):
         if value.__class__ is Expression:
             value = value.evaluate(env)
+        kind = value.__class__
         if assigns:
             changes.append(state_change(name, _checked(value), None, reason))
+        elif kind is int or (kind is float and math.isfinite(value)):
+            changes.append(state_change(name, None, float(value), reason))  # most effects
         else:
             changes.append(state_change(name, None, _increment(value), reason))
     return changes
