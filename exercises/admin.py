@@ -16,10 +16,13 @@ from exercises.models import (
     Move,
     Note,
     ProbabilityVote,
+    QuickCheck,
     Ruling,
     ScenarioSnapshot,
+    ScenarioVersion,
     Seat,
     Turn,
+    UploadedScenario,
 )
 
 
@@ -104,3 +107,21 @@ class JobAdmin(ReadOnly):
     list_display = ("exercise", "kind", "turn", "created_at", "sent_at", "attempts", "done_at")
     list_filter = ("kind",)
     search_fields = ("exercise__public_id",)
+
+
+@admin.register(UploadedScenario)
+class UploadedScenarioAdmin(ReadOnly):
+    list_display = ("scenario_id", "created_by", "created_at", "retired_at")
+    search_fields = ("scenario_id",)
+
+
+@admin.register(ScenarioVersion)
+class ScenarioVersionAdmin(ReadOnly):
+    list_display = ("scenario", "number", "snapshot", "uploaded_by", "created_at")
+    search_fields = ("scenario__scenario_id",)
+
+
+@admin.register(QuickCheck)
+class QuickCheckAdmin(ReadOnly):
+    list_display = ("version", "status", "done", "total", "created_at", "finished_at")
+    list_filter = ("status",)

@@ -9,7 +9,7 @@ class ExercisesConfig(AppConfig):
     def ready(self) -> None:
         # The modules that do the jobs' work register their handlers with the job road
         # (exercises/services/jobs.py) when imported: every process must have them.
-        from exercises.services import bots, turns  # noqa: F401
+        from exercises.services import bots, quick_checks, turns  # noqa: F401
         from wargame import log_redaction
 
         # After Django and uvicorn have configured logging (uvicorn does before loading us).

@@ -339,8 +339,15 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         ADJUDICATE = "adjudicate"
         PLAY_BOTS = "play_bots"
+        QUICK_CHECK = "quick_check"
 
-    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="jobs")
+    # None for work on no exercise (a quick check of an uploaded scenario).
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.CASCADE, related_name="jobs", null=True, blank=True
+    )
+    quick_check = models.ForeignKey(
+        "QuickCheck", on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
+    )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     turn = models.ForeignKey(Turn, on_delete=models.CASCADE, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -370,6 +377,9 @@ class ScenarioAnalysis(models.Model):
     runs = models.PositiveIntegerField()
     seed = models.CharField(max_length=64)
     data = models.JSONField()
+    # What the library's page shows of `data`, without every set-up's per-turn figures: for
+    # ai-pause the whole is tens of megabytes, which the page read on every request.
+    page = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -392,3 +402,78 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class UploadedScenario(models.Model):
+    """A scenario an operator uploaded in the lobby, by its id: its versions are its texts over
+    time (each a snapshot, stored by hash as an exercise's is), the newest the one in use.
+    Retired, it leaves the lobby's create form but keeps its versions, and can be restored."""
+
+    scenario_id = models.CharField(max_length=48, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"uploaded {self.scenario_id}"
+
+
+class ScenarioVersion(models.Model):
+    scenario = models.ForeignKey(
+        UploadedScenario, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    # PROTECT: exercises made from this version point at the same snapshot.
+    snapshot = models.ForeignKey(ScenarioSnapshot, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The loader's warnings on this text (it loads, but look again), with their lines.
+    warnings = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["scenario", "number"], name="one_version_per_number")
+        ]
+        ordering: ClassVar[list[str]] = ["scenario", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario.scenario_id} version {self.number}"
+
+
+class QuickCheck(models.Model):
+    """A short simulation of each policy of one uploaded version, run as a job (never in a
+    request); the workshop page polls its progress."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.WAITING: {Status.RUNNING, Status.FAILED},
+        Status.RUNNING: {Status.RUNNING, Status.DONE, Status.FAILED},
+        Status.DONE: set(),
+        Status.FAILED: set(),
+    }
+
+    version = models.ForeignKey(ScenarioVersion, on_delete=models.CASCADE, related_name="checks")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
+    runs = models.PositiveIntegerField()
+    seed = models.CharField(max_length=64)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"quick check of {self.version} ({self.status})"
+
+    def check_transition(self, to: str) -> None:
+        check_transition(self.TRANSITIONS, self.status, to, "a quick check")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from exercises.pages import analysis, library, lobby, replay, room
+from exercises.pages import analysis, library, lobby, replay, room, workshop
 from exercises.pages import views as live
 from exercises.pages.join import switch_seat
 
@@ -20,6 +20,30 @@ urlpatterns = [
         "lobby/exercises/<str:public_id>/facilitator-link/",
         lobby.new_facilitator_link,
         name="new_facilitator_link",
+    ),
+    path("lobby/scenarios/upload/", workshop.upload, name="upload_scenario"),
+    path("lobby/scenarios/<slug:scenario_id>/", workshop.workshop, name="workshop"),
+    path(
+        "lobby/scenarios/<slug:scenario_id>/v<int:number>.yaml",
+        workshop.download,
+        name="download_scenario",
+    ),
+    path("lobby/scenarios/<slug:scenario_id>/retire/", workshop.retire, name="retire_scenario"),
+    path("lobby/scenarios/<slug:scenario_id>/restore/", workshop.restore, name="restore_scenario"),
+    path(
+        "lobby/scenarios/<slug:scenario_id>/preview/<slug:role>/",
+        workshop.preview,
+        name="preview_role",
+    ),
+    path(
+        "lobby/scenarios/<slug:scenario_id>/quick-check/",
+        workshop.start_quick_check,
+        name="start_quick_check",
+    ),
+    path(
+        "lobby/quick-checks/<int:check_id>.json",
+        workshop.quick_check_status,
+        name="quick_check_status",
     ),
     path(
         "accounts/login/",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.http import FileResponse, HttpResponse
+from django.test import Client
 
 from exercises import throttle
 
@@ -15,6 +20,38 @@ from exercises import throttle
 # test says so, never by a server's sweeper behind its back. (Servers the tests start in
 # processes of their own sweep as usual.)
 settings.WARGAME_EMBEDDED_SWEEPER = False
+# Built exports go to a directory of this run's own, gone with the machine's temporary files.
+settings.WARGAME_EXPORT_CACHE_DIR = Path(tempfile.mkdtemp(prefix="wargame-test-exports-"))
+
+
+_request = Client.request
+
+
+def _whole_bodies(self: Client, **request: Any) -> Any:
+    """Django's test client, reading a body sent from a file (an export) whole, as a browser
+    would: the file is closed at once, and tests read `.content` whatever the body was."""
+    response = _request(self, **request)
+    if not isinstance(response, FileResponse):
+        return response
+    whole = HttpResponse(b"".join(response.streaming_content), status=response.status_code)
+    for name, value in response.items():
+        whole[name] = value
+    for name, value in vars(response).items():
+        if name in {
+            "client",
+            "request",
+            "templates",
+            "context",
+            "resolver_match",
+            "wsgi_request",
+            "redirect_chain",
+        }:
+            setattr(whole, name, value)
+    whole.json = partial(self._parse_json, whole)
+    return whole
+
+
+Client.request = _whole_bodies  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

@@ -114,6 +114,24 @@ def test_validate_scenario_prints_the_error_with_its_line_and_exits_1(
     assert "Traceback" not in done.stderr
 
 
+def test_validate_scenario_prints_warnings_and_fails_on_them_only_when_strict(
+    tmp_path: Path,
+) -> None:
+    # given a scenario whose public line misspells a placeholder
+    path, line = broken(tmp_path, 'public: "{role} pauses."', 'public: "{rol} pauses."')
+
+    # when it is validated, then validated strictly
+    plain = manage("validate_scenario", path)
+    strict = manage("validate_scenario", "--strict", path)
+
+    # then both print the warning on its line; only the strict run fails
+    warning = f"{path}:{line}: actions[1].success.public: warning: {{rol}} is not a placeholder"
+    assert plain.returncode == 0 and plain.stdout.startswith(warning)
+    assert plain.stdout.splitlines()[-1].endswith(", 1 warning)")
+    assert strict.returncode == 1 and strict.stdout.startswith(warning)
+    assert "--strict" in strict.stderr
+
+
 def test_validate_scenario_prints_every_error_one_per_line_in_line_order(
     tmp_path: Path,
 ) -> None:
@@ -169,7 +187,17 @@ def test_simulate_json_has_the_documented_keys() -> None:
 
     summary = json.loads(done.stdout)
     assert done.returncode == 0, done.stderr
-    assert list(summary) == ["scenario", "policy", "runs", "turns", "final_state", "outcomes"]
+    assert list(summary) == [
+        "scenario",
+        "policy",
+        "runs",
+        "turns",
+        "final_state",
+        "outcomes",
+        "series",
+        "ending_turns",
+        "actions",
+    ]
     assert (summary["scenario"], summary["policy"], summary["runs"], summary["turns"]) == (
         "ai-pause",
         "no-pause",
@@ -180,6 +208,22 @@ def test_simulate_json_has_the_documented_keys() -> None:
     assert "frontier_capability" in summary["final_state"]["mean"]
     assert "anthropic.lead_months" in summary["final_state"]["p95"]
     assert sum(summary["outcomes"].values()) == pytest.approx(1.0)
+    assert list(summary["series"]) == ["mean", "p5", "p95"]
+    assert len(summary["series"]["mean"]["frontier_capability"]) == 2
+
+
+def test_simulate_reports_when_each_ending_came_and_what_each_role_chose() -> None:
+    done = simulate("--runs", "10", "--json")
+
+    summary = json.loads(done.stdout)
+    assert summary["ending_turns"] == {"time": {"first": 3, "median": 3.0, "last": 3}}
+    # the race policy: each lab scales as long as it can afford to, government funds lab a
+    assert set(summary["actions"]) == {"a", "b", "gov"}
+    assert summary["actions"]["gov"] == {"fund": 3.0}
+    assert set(summary["actions"]["a"]) == {"scale"}
+    capability = summary["series"]["mean"]["capability"]
+    assert len(capability) == 3 and capability == sorted(capability)  # it only grows
+    assert capability[-1] == summary["final_state"]["mean"]["capability"]
 
 
 def test_simulate_json_is_strict_json_with_no_nan_or_infinity() -> None:
@@ -221,8 +265,10 @@ def test_simulate_prints_a_table_of_means_percentiles_and_outcomes() -> None:
     assert lines[0] == "Mini (mini), policy race: 10 runs of 3 turns, seed 0"
     assert lines[2].split() == ["variable", "mean", "p5", "p95"]
     assert lines[3].split()[0] == "capability"
-    assert any(line.split()[:3] == ["time", "(Time", "up)"] for line in lines)
-    assert lines[-1].endswith("%")
+    outcome = next(line for line in lines if line.split()[:3] == ["time", "(Time", "up)"])
+    assert "100.0%" in outcome and outcome.endswith("3 to 3, median 3")
+    assert lines[-4] == "actions chosen, times a run:"
+    assert lines[-1] == "  gov: Fund a lab 3"
 
 
 def test_simulate_shows_no_progress_bar_when_stderr_is_not_a_terminal() -> None:

@@ -8,6 +8,7 @@ An empty variable counts as unset, so a blank line in a compose file keeps the d
 """
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -309,12 +310,28 @@ WARGAME_ANONYMOUS_RATE = env_float("WARGAME_ANONYMOUS_RATE", 1.0)
 WARGAME_ANONYMOUS_BURST = env_float("WARGAME_ANONYMOUS_BURST", 30.0)
 # Megabytes of exports a seat may download a minute (a minute's worth at once).
 WARGAME_EXPORT_RATE = env_float("WARGAME_EXPORT_RATE", 20.0)
+# Where exports are kept once built (exercises/services/export_cache.py), and how many megabytes
+# of them; they hold seats' secrets, so the directory is readable by the server's user only.
+WARGAME_EXPORT_CACHE_DIR = Path(
+    env_str(
+        "WARGAME_EXPORT_CACHE_DIR",
+        str(Path(tempfile.gettempdir()) / f"wargame-exports-{os.getuid()}"),
+    )
+)
+WARGAME_EXPORT_CACHE_MB = env_float("WARGAME_EXPORT_CACHE_MB", 512.0)
 # Every server process compares each exercise it streams with the log this often, to find an
 # event whose channel-layer message was lost at the end of the log (exercises/live/feed.py).
 WARGAME_LIVE_CHECK_SECONDS = env_float("WARGAME_LIVE_CHECK_SECONDS", 2.0)
 # The embedded mode's server closes due turns and hands out lost jobs itself (exercises/runtime.py);
 # the test suite turns that off, to sweep only when a test says so.
 WARGAME_EMBEDDED_SWEEPER = env_bool("WARGAME_EMBEDDED_SWEEPER", True)
+
+# An uploaded scenario is untrusted: loading and checking it runs in a child process that may use
+# this many seconds (of CPU and of the clock) and megabytes of address space; the quick check
+# (a short simulation of each policy, run as a job) gets its own time limit.
+WARGAME_SCENARIO_SECONDS = env_float("WARGAME_SCENARIO_SECONDS", 10.0)
+WARGAME_SCENARIO_MEMORY_MB = env_float("WARGAME_SCENARIO_MEMORY_MB", 512.0)
+WARGAME_QUICK_CHECK_SECONDS = env_float("WARGAME_QUICK_CHECK_SECONDS", 60.0)
 
 # The bearer token that opens /metrics (Prometheus's text format); unset, /metrics is a 404.
 WARGAME_METRICS_TOKEN = env_str("WARGAME_METRICS_TOKEN")

@@ -13,7 +13,7 @@ request signals, so it behaves as it would under Django's handler.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from io import BytesIO
 from typing import Any
 
@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core import signals
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.base import BaseHandler
-from django.http import HttpResponseBase
+from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
 
 from exercises.pools import pool_keeping_connections
@@ -73,7 +73,8 @@ class ApiApplication:
         body = await read_body(receive)
         if body is None:  # the client went away before it finished sending
             return
-        respond = self.respond_export if scope["path"].endswith("/export") else self.respond
+        exporting = scope["path"].endswith("/export")
+        respond = self.respond_export if exporting else self.respond
         status, headers, content = await respond(scope, body)
         start: HTTPResponseStartEvent = {
             "type": "http.response.start",
@@ -82,23 +83,41 @@ class ApiApplication:
             "trailers": False,
         }
         await send(start)
-        done: HTTPResponseBodyEvent = {
-            "type": "http.response.body",
-            "body": content,
-            "more_body": False,
-        }
-        await send(done)
+        if isinstance(content, bytes):
+            await send(body_event(content, more=False))
+            return
+        # A file body: each piece is read on the export threads, so a slow disk never holds up
+        # the event loop, and only one piece of it is in memory at a time.
+        pieces: Iterator[bytes] = iter(content)
 
-    def _respond(self, scope: Scope, body: bytes) -> tuple[int, Headers, bytes]:
+        def next_piece() -> bytes:
+            return next(pieces, b"")
+
+        read = sync_to_async(next_piece, thread_sensitive=False, executor=self.export_pool)
+        try:
+            while piece := await read():
+                await send(body_event(piece, more=True))
+            await send(body_event(b"", more=False))
+        finally:
+            await sync_to_async(content.close, thread_sensitive=False, executor=self.export_pool)()
+
+    def _respond(self, scope: Scope, body: bytes) -> tuple[int, Headers, bytes | HttpResponseBase]:
         set_script_prefix(settings.FORCE_SCRIPT_NAME or str(scope.get("root_path") or "/"))
         signals.request_started.send(sender=self.__class__, scope=scope)
         request = ASGIRequest(scope, BytesIO(body))
         response = self.handler.get_response(request)
         response._handler_class = self.__class__  # type: ignore[attr-defined]
+        if isinstance(response, FileResponse):
+            # Closed (request_finished sent) once its last piece has gone.
+            return response.status_code, headers_of(response), response
         try:
             return response.status_code, headers_of(response), content_of(response)
         finally:
             response.close()  # sends request_finished
+
+
+def body_event(content: bytes, more: bool) -> HTTPResponseBodyEvent:
+    return {"type": "http.response.body", "body": content, "more_body": more}
 
 
 async def read_body(receive: ASGIReceiveCallable) -> bytes | None:

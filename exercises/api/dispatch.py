@@ -8,7 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+    JsonResponse,
+)
 from django.views.decorators.csrf import csrf_exempt
 
 from exercises import throttle
@@ -18,7 +25,7 @@ from . import auth, body
 from .errors import error_json, error_response
 from .table import Call, Reply, Route
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def view_for(routes: Sequence[Route]) -> View:
@@ -30,7 +37,7 @@ def view_for(routes: Sequence[Route]) -> View:
 
     # CSRF is checked by `auth.caller`, for session-authenticated requests only.
     @csrf_exempt
-    def view(request: HttpRequest, **args: str) -> HttpResponse:
+    def view(request: HttpRequest, **args: str) -> HttpResponseBase:
         route = by_method.get(request.method or "")
         if route is None:
             response = error_json(
@@ -47,21 +54,38 @@ def view_for(routes: Sequence[Route]) -> View:
     return view
 
 
-def without_body(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+def without_body(response: HttpResponseBase, request: HttpRequest) -> HttpResponseBase:
     """A HEAD request gets GET's status and headers, the length of the body included, and no
     body: servers drop it anyway, but not every test client or proxy does."""
-    if request.method == "HEAD":
-        response["Content-Length"] = str(len(response.content))
-        response.content = b""
+    if request.method != "HEAD":
+        return response
+    if isinstance(response, FileResponse):
+        response.close()  # its length is already in its headers
+        headers = dict(response.items())
+        return HttpResponse(b"", status=response.status_code, headers=headers)
+    assert isinstance(response, HttpResponse)
+    response["Content-Length"] = str(len(response.content))
+    response.content = b""
     return response
 
 
-def answer(reply: Reply) -> HttpResponse:
-    response = (
-        JsonResponse(reply.body, status=reply.status)
-        if reply.text is None
-        else HttpResponse(reply.text, status=reply.status, headers=reply.headers)
-    )
+# Pieces of a file body: small enough that a 50 MB export costs no more memory than one piece.
+FILE_PIECE = 64 * 1024
+
+
+def answer(reply: Reply) -> HttpResponseBase:
+    response: HttpResponseBase
+    if reply.file is not None:
+        response = FileResponse(reply.file, status=reply.status)
+        response.block_size = FILE_PIECE
+        for name, value in reply.headers.items():  # FileResponse names it after the file
+            response[name] = value
+    elif reply.text is not None:
+        response = HttpResponse(reply.text, status=reply.status, headers=reply.headers)
+    elif reply.status == 304:
+        response = HttpResponseNotModified(headers=reply.headers)
+    else:
+        response = JsonResponse(reply.body, status=reply.status, headers=reply.headers)
     response["Cache-Control"] = "no-store"  # a seat's view holds its secrets
     return response
 

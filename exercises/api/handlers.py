@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 
 from exercises import throttle
 from exercises.models import Message, Ruling
 from exercises.services import (
     commands,
+    export_cache,
     injects,
     messages,
     move_checks,
@@ -20,7 +22,6 @@ from exercises.services import (
     review,
     turns,
 )
-from exercises.services import export as exports
 from exercises.services import fork as forks
 from exercises.services.errors import NotFound
 
@@ -75,13 +76,24 @@ def events(call: Call) -> Reply:
 
 def export(call: Call) -> Reply:
     format = call.query_as(s.ExportQuery).format
+    found = export_cache.find(call.caller, format)
+    if found.etag is not None and found.etag in if_none_match(call.request):
+        # The copy the caller holds is the current one: nothing to build or send, no charge.
+        return Reply(304, {}, headers={"ETag": found.etag})
     throttle.export_allowed(call.caller.pk)
-    data = exports.export_for(call.caller)
-    text, content_type = exports.render(data, format)
-    throttle.export_cost(call.caller.pk, len(text))
-    disposition = f'attachment; filename="{exports.filename(data, format)}"'
-    headers = {"Content-Type": content_type, "Content-Disposition": disposition}
-    return Reply(200, {}, text=text, headers=headers)
+    built = export_cache.export_file(call.caller, found)
+    throttle.export_cost(call.caller.pk, built.size)
+    headers = {
+        "ETag": built.etag,
+        "Content-Type": built.content_type,
+        "Content-Disposition": f'attachment; filename="{built.filename}"',
+    }
+    return Reply(200, {}, file=built.file, headers=headers)
+
+
+def if_none_match(request: HttpRequest) -> list[str]:
+    header = request.headers.get("If-None-Match", "")
+    return [tag.strip().removeprefix("W/") for tag in header.split(",")]
 
 
 def post_message(call: Call) -> Reply:

@@ -98,6 +98,16 @@ def parameters(route: Route) -> list[dict[str, Any]]:
         }
         for name in PATH_PARAMETER.findall(route.path)
     ]
+    if route.etag:
+        params.append(
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "The ETag of the copy the caller holds: 304 while it is current.",
+                "schema": {"type": "string"},
+            }
+        )
     if route.query is not None:
         query = route.query.model_json_schema()
         required = set(query.get("required", []))
@@ -142,6 +152,13 @@ def responses(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
         out[str(status)] = {
             "description": text,
             "content": {"application/json": {"schema": body}},
+        }
+    if route.etag:
+        etag = {"ETag": {"description": "The digest of the body.", "schema": {"type": "string"}}}
+        out[str(route.status)]["headers"] = etag
+        out["304"] = {
+            "description": "The copy whose ETag the request sent is current: no body, no charge.",
+            "headers": etag,
         }
     throttled = (429,) if route.auth else ()  # the rate limit counts a seat's requests
     for status in (*route.errors, *throttled):

@@ -181,8 +181,28 @@ class ActionView(TypedDict):
 
 
 @with_config(CLOSED)
+@with_config(CLOSED)
+class ObjectiveView(TypedDict):
+    """One of a role's objectives, and whether it holds after the last turn adjudicated."""
+
+    id: str
+    label: str
+    description: str
+    met: bool
+
+
+# An offer waiting for an answer: to the caller (`offers`) or from it (`offers_made`); `until`,
+# the last turn it may be answered in. The functional form for "from", as MessageView.
+OfferView = TypedDict(
+    "OfferView",
+    {"id": str, "from": str, "to": str, "label": str, "text": str, "until": int},
+)
+OfferView.__pydantic_config__ = CLOSED  # type: ignore[attr-defined]
+
+
 class Me(TypedDict):
-    """The caller's seat; a role's seat adds its briefing, private state, actions and moves."""
+    """The caller's seat; a role's seat adds its briefing, private state, actions and moves,
+    and its objectives where the scenario gives it any."""
 
     seat: str
     role: NotRequired[RoleName]
@@ -193,6 +213,9 @@ class Me(TypedDict):
     moves: NotRequired[list[MoveView]]
     moves_per_turn: NotRequired[int]
     bot: NotRequired[str | None]
+    objectives: NotRequired[list[ObjectiveView]]
+    offers: NotRequired[list[OfferView]]
+    offers_made: NotRequired[list[OfferView]]
 
 
 @with_config(CLOSED)
@@ -278,7 +301,7 @@ class Draft(TypedDict):
 @with_config(CLOSED)
 class ExerciseView(TypedDict):
     """The exercise as the caller's seat sees it; the facilitator's adds the rulings pending,
-    every commitment and the notes."""
+    every commitment, every role's objectives and the notes."""
 
     id: str
     name: str
@@ -295,6 +318,7 @@ class ExerciseView(TypedDict):
     rulings_pending: NotRequired[list[PendingRuling]]
     draft: NotRequired[Draft | None]
     commitments: NotRequired[dict[str, CommitmentView]]
+    objectives: NotRequired[dict[str, list[ObjectiveView]]]
     notes: NotRequired[list[NoteView]]
 
 

@@ -213,10 +213,13 @@ ROUTES: list[Route] = [
         200,
         "An attachment. `json`: the versioned export (docs/export-format.md), everything for "
         "the facilitator and only what the seat saw for any other; `csv`: `turn,variable,value` "
-        "for the variables the seat may see; `html`: the after-action report.",
+        "for the variables the seat may see; `html`: the after-action report. Built once per "
+        "version of what the seat may see and sent in pieces; its size counts against the "
+        "seat's export allowance (429 past it).",
         returns=Export,
         query=s.ExportQuery,
         errors=(400, 401, 403, 404),
         content_types=tuple(CONTENT_TYPES.values()),
+        etag=True,
     ),
 ]

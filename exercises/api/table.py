@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from django.http import HttpRequest
 from pydantic import BaseModel
@@ -21,6 +21,8 @@ class Reply:
     # A body that is not JSON (an export as CSV or HTML): its text and headers.
     text: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # A body sent from an open file, a piece at a time (an export): never read whole.
+    file: BinaryIO | None = None
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,5 @@ class Route:
     auth: bool = True
     extra_statuses: dict[int, str] = field(default_factory=dict)
     content_types: tuple[str, ...] = ("application/json",)  # of the success body
+    # Answers with an ETag, and 304 to a request whose If-None-Match holds it.
+    etag: bool = False

@@ -40,7 +40,7 @@ from .records import (
     ruling_from_record,
 )
 from .review import Edit, Line, Override, Review
-from .scenario import FREE_FORM, Scenario, Variable
+from .scenario import ANSWER_OFFER, FREE_FORM, Scenario, Variable
 from .simulation import play_exercise, simulate
 from .state import (
     FACILITATOR,
@@ -49,10 +49,12 @@ from .state import (
     can_see,
     initial_state,
     visible_commitments,
+    visible_objectives,
     visible_values,
 )
 
 __all__ = [
+    "ANSWER_OFFER",
     "EVENT_TYPES",
     "FACILITATOR",
     "FREE_FORM",
@@ -104,5 +106,6 @@ __all__ = [
     "skip_inject",
     "validate_scenario_file",
     "visible_commitments",
+    "visible_objectives",
     "visible_values",
 ]

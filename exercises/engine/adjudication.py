@@ -30,8 +30,13 @@ from .effects import (
     apply_changes,
     branch_changes,
     cost_changes,
+    due_changes,
+    picked,
     render,
+    scheduled,
+    snapshot,
     target_name,
+    told,
     widen_audience,
 )
 from .expressions import Environment, Expression, ExpressionError
@@ -44,10 +49,11 @@ from .moves import (
     StateChange,
     unrecorded_result,
 )
+from .offers import lapsed_offers, offer_line, offer_made, pending_offer
 from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
-from .scenario import EVERYONE, FREE_FORM, Scenario
+from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
 from .schema import ActionSpec, Branch, RuleSpec
 from .state import State, environment
 
@@ -58,6 +64,7 @@ class Tally:
 
     moves: Counter[str] = field(default_factory=Counter)
     spent: dict[str, float] = field(default_factory=dict)
+    answered: set[str] = field(default_factory=set)  # offers answered this turn
 
 
 def check_move(
@@ -81,8 +88,15 @@ def _admit(
         raise Rejected(f"there is no role {move.role!r}")
     if move.action == FREE_FORM:
         return _admit_free_form(scenario, move, tally)
+    if move.action == ANSWER_OFFER:
+        offer = pending_offer(state, move)
+        if offer["id"] in tally.answered:
+            raise Rejected("that offer is answered already this turn")
+        tally.answered.add(offer["id"])
+        return dict(move.params)
     # Whether a move is legal depends only on the move and the start-of-turn state, which the
     # environment stands for; bots and adjudication ask about the same moves, so remember.
+    _check_rested(scenario, state, move)
     verdict = env.memo.get(move.key)
     if verdict is None:
         verdict = env.memo[move.key] = _legality(scenario, env, move)
@@ -90,8 +104,11 @@ def _admit(
         raise Rejected(verdict)
     action, params = verdict
     _bind(env, scenario, state, move.role, params)
-    _count(scenario, action, move.role, tally)
+    # Counted only once affordable: a move refused for its cost takes no place in the limit,
+    # so a bot falls through to its next play, and the same holds for a person's next move.
+    _check_count(scenario, action, move.role, tally)
     _afford(scenario, state, env, action, move.role, params, tally, move.key)
+    _count(scenario, action, move.role, tally)
     return params
 
 
@@ -154,6 +171,27 @@ def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, 
     return verdict
 
 
+def _check_rested(scenario: Scenario, state: State, move: Move) -> None:
+    """Refuse an action its `once` or `cooldown` does not allow this role yet."""
+    action = scenario.action(move.action)
+    if action is None or not (action.once or action.cooldown):
+        return
+    last = state.used.get(f"action:{action.id}:{move.role}")
+    if last is None:
+        return
+    if action.once:
+        raise Rejected(f"{action.label} can be taken once, and {move.role} took it in turn {last}")
+    if state.turn + 1 <= last + action.cooldown:
+        again = last + action.cooldown + 1
+        raise Rejected(f"{action.label} can be taken again in turn {again}")
+
+
+def _resting(rule: RuleSpec, used: Mapping[str, int], key: str, turn: int) -> bool:
+    """Whether the rule's `once` or `cooldown` keeps it from running in `turn`."""
+    last = used.get(key)
+    return last is not None and (rule.once or turn <= last + rule.cooldown)
+
+
 def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, Any]:
     if not scenario.spec.free_form:
         raise Rejected("this scenario has no free-form moves")
@@ -163,12 +201,17 @@ def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, 
     return {}
 
 
-def _count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
+def _check_count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
     if action is not None and action.free:
         return
     if tally.moves[role] >= scenario.spec.moves_per_turn:
         raise Rejected(f"{role} has already made {scenario.spec.moves_per_turn} moves this turn")
-    tally.moves[role] += 1
+
+
+def _count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
+    _check_count(scenario, action, role, tally)
+    if action is None or not action.free:
+        tally.moves[role] += 1
 
 
 def _afford(
@@ -234,14 +277,26 @@ def adjudicate(
     play = _Play(scenario, state, env, seed, turn, record, review)
     for move in ordered:
         play.resolve(move)
+    due = [entry for entry in state.later if entry["turn"] == turn]
+    for entry in due:  # scheduled by an earlier turn: applied with this turn's moves
+        play.changes += due_changes(entry)
     state = play.after_moves()
-    state, rule_events, rule_narrative, rule_draws = _run_rules(scenario, state, seed, turn, record)
+    state, rule_events, rule_narrative, rule_draws, rule_later = _run_rules(
+        scenario, state, seed, turn, record
+    )
     ending = _ending(scenario, state, turn)
     state = state.evolve(
-        turn=turn, opened=max(state.opened, turn), ending=ending.id if ending else None
+        turn=turn,
+        opened=max(state.opened, turn),
+        ending=ending.id if ending else None,
+        achieved=_achieved(scenario, state, turn),
     )
+    state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
+    waiting, lapsed_lines = lapsed_offers(scenario, state.offers, play.answered, turn)
+    if state.offers or play.offers:
+        state = state.evolve(offers=waiting + tuple(play.offers))
     events = play.events + rule_events
-    lines = play.narrative + [Line(text) for text in rule_narrative]
+    lines = _due_lines(due) + play.narrative + rule_narrative + lapsed_lines
     if ending:
         lines.append(Line(f"{ending.title}. {ending.text}".strip()))
         events.append(
@@ -263,6 +318,39 @@ def adjudicate(
         ending.id if ending else None,
         tuple(lines),
     )
+
+
+def _due_lines(due: Sequence[Mapping[str, Any]]) -> list[Line]:
+    """What effects scheduled for this turn say: publicly, and to the role that scheduled them."""
+    lines = []
+    for entry in due:
+        if entry.get("public"):
+            lines.append(Line(entry["public"]))
+        if entry.get("text") and entry.get("role"):
+            lines.append(Line(entry["text"], Audience.of([entry["role"]])))
+    return lines
+
+
+def _keep_later(
+    scenario: Scenario, state: State, turn: int, new: Sequence[dict[str, Any]]
+) -> State:
+    """The state with this turn's scheduled effects gone and the new ones kept; an inject a
+    branch schedules is due as its turn opens (one that fired and does not repeat is not)."""
+    if not state.later and not new:
+        return state
+    keep = tuple(entry for entry in state.later if entry["turn"] > turn)
+    kept = tuple(entry for entry in new if entry["turn"] <= scenario.turns)
+    scheduled = dict(state.scheduled)
+    for entry in kept:
+        inject = entry.get("inject")
+        spec = next((i for i in scenario.spec.injects if i.id == inject), None)
+        if spec is not None and (spec.repeat or spec.id not in state.fired):
+            scheduled[spec.id] = entry["turn"]
+    return state.evolve(later=keep + kept, scheduled=scheduled)
+
+
+def _limited(spec: Any) -> bool:
+    return spec is not None and bool(spec.once or spec.cooldown)
 
 
 def _shared(lines: Sequence[Line]) -> list[EngineEvent]:
@@ -309,6 +397,9 @@ class _Play:
         self.narrative: list[Line] = []
         self.reveals: list[tuple[str, str]] = []
         self.committed: list[tuple[str, str]] = []
+        self.later: list[dict[str, Any]] = []
+        self.offers: list[dict[str, Any]] = []  # made this turn
+        self.answered: set[str] = set()
 
     def resolve(self, move: Move) -> None:
         key = move.key
@@ -316,11 +407,12 @@ class _Play:
         self.seen_keys[key] += 1
         try:
             params = _admit(self.scenario, self.state, self.env, move, self.tally)
-            result = (
-                self._free_form(move, draw_key)
-                if move.action == FREE_FORM
-                else self._scripted(move, params, draw_key)
-            )
+            if move.action == FREE_FORM:
+                result = self._free_form(move, draw_key)
+            elif move.action == ANSWER_OFFER:
+                result = self._answer(move)
+            else:
+                result = self._scripted(move, params, draw_key)
         except Rejected as exc:
             result = MoveResult(move, accepted=False, reason=str(exc))
         self._record(result)
@@ -348,27 +440,81 @@ class _Play:
             chance = _chance(self.scenario, action.chance, self.env)
             draw = self._roll(move, draw_key, chance, action.label)
             success, overridden = self._decide(move, draw.success if draw else chance >= 1)
-            branch = action.success if success else action.failure
-            changes += branch_changes(self.scenario, branch, self.env, move.role, params, action.id)
+            written = action.success if success else action.failure
+            changes += branch_changes(
+                self.scenario, written, self.env, move.role, params, action.id
+            )
+            branch = picked(self.scenario, written, self.env)
+            if branch.later:
+                words = _template_values(self.scenario, move.role, params)
+                self.later += scheduled(
+                    self.scenario, branch, self.env, move.role, params, self.turn, words, action.id
+                )
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
         self._note_reveals(branch, move.role, params)
         if success and action.commit:
             self.committed.append((action.commit, move.role))
+        if success and action.offer is not None:
+            words = _template_values(self.scenario, move.role, params)
+            text = render(action.offer.text, words)
+            offer = offer_made(
+                self.scenario, action, move, params, self.turn, len(self.offers), text
+            )
+            self.offers.append(offer)
+            if self.record:
+                self.narrative.append(offer_line(self.scenario, offer))
         if not self.record:
             result = unrecorded_result(move, success, tuple(changes), draw)
             return self._reviewed(result, overridden)
         words = _template_values(self.scenario, move.role, params)
+        for line, roles in told(self.scenario, branch, move.role, params):
+            self.narrative.append(Line(render(line, words), Audience.of(roles)))
+        text = render(branch.text, words)
+        if branch.show:
+            shown = snapshot(self.scenario, branch, self.state.values, move.role, params)
+            text = f"{text} {shown}".strip()
         result = MoveResult(
             move,
             True,
             success,
-            text=render(branch.text, words),
+            text=text,
             public=render(branch.public, words),
             changes=tuple(changes),
             draw=draw,
         )
         return self._reviewed(result, overridden)
+
+    def _answer(self, move: Move) -> MoveResult:
+        """An answer to an offer: the offer's accepted or refused branch, in its maker's terms."""
+        offer = pending_offer(self.state, move)
+        action = self.scenario.action(offer["action"])
+        assert action is not None and action.offer is not None  # the loader checked it
+        accept = bool(move.params["accept"])
+        written = action.offer.accepted if accept else action.offer.refused
+        maker, params = offer["from"], offer["params"]
+        _bind(self.env, self.scenario, self.state, maker, params)
+        reason = f"{action.id}, offer {'accepted' if accept else 'refused'}"
+        try:
+            changes = branch_changes(self.scenario, written, self.env, maker, params, reason)
+            branch = picked(self.scenario, written, self.env)
+        except (ExpressionError, ValueError) as exc:
+            raise Rejected(f"the scenario cannot resolve this answer: {exc}") from exc
+        self._note_reveals(branch, maker, params)
+        self.answered.add(offer["id"])
+        names = self.scenario.role_names
+        said = "accepted" if accept else "refused"
+        if self.record:
+            words = _template_values(self.scenario, maker, params)
+            if branch.text:
+                self.narrative.append(Line(render(branch.text, words), Audience.of([maker])))
+            for line, roles in told(self.scenario, branch, maker, params):
+                self.narrative.append(Line(render(line, words), Audience.of(roles)))
+            public = render(branch.public, words)
+        else:
+            public = ""
+        text = f"You {said} {names.get(maker, maker)}'s offer ({action.label})."
+        return MoveResult(move, True, True, text=text, public=public, changes=tuple(changes))
 
     def _free_form(self, move: Move, draw_key: str) -> MoveResult:
         ruling = move.ruling
@@ -437,6 +583,13 @@ class _Play:
     def after_moves(self) -> State:
         values = apply_changes(self.scenario, self.state.values, self.changes)
         state = self.state.evolve(values=values)
+        used = {
+            f"action:{r.move.action}:{r.move.role}": self.turn
+            for r in self.results
+            if r.accepted and _limited(self.scenario.action(r.move.action))
+        }
+        if used:
+            state = state.evolve(used={**state.used, **used})
         for name, who in self.reveals:
             state = state.evolve(seen=widen_audience(state, [name], who))
         return self._commit(state)
@@ -482,15 +635,21 @@ class _Play:
 
 def _run_rules(
     scenario: Scenario, state: State, seed: int | str, turn: int, record: bool
-) -> tuple[State, list[EngineEvent], list[str], list[Draw]]:
+) -> tuple[State, list[EngineEvent], list[Line], list[Draw], list[dict[str, Any]]]:
     env = environment(scenario, state, turn)
+    later: list[dict[str, Any]] = []
     changes: list[StateChange] = []
     events: list[EngineEvent] = []
-    narrative: list[str] = []
+    narrative: list[Line] = []
     draws: list[Draw] = []
     reveals: list[tuple[str, str]] = []
-    for rule, roles, when in _rule_plan(scenario):
-        for role in roles:
+    used: dict[str, int] = {}
+    for rule, rule_roles, when in _rule_plan(scenario):
+        limited = rule.once or rule.cooldown
+        for role in rule_roles:
+            key = f"rule:{rule.id}:{role or '*'}"
+            if limited and _resting(rule, state.used, key, turn):
+                continue
             if role is not None:
                 env.bind_move(role)
             try:
@@ -510,8 +669,14 @@ def _run_rules(
                     )
                     draws.append(draw)
                 success = draw.success if draw else chance >= 1
-                branch = rule.then if success else rule.otherwise
-                made = branch_changes(scenario, branch, env, role, {}, f"rule {rule.id}")
+                written = rule.then if success else rule.otherwise
+                made = branch_changes(scenario, written, env, role, {}, f"rule {rule.id}")
+                branch = picked(scenario, written, env)
+                if branch.later:
+                    words = _template_values(scenario, role, {})
+                    later += scheduled(
+                        scenario, branch, env, role, {}, turn, words, f"rule {rule.id}"
+                    )
             except (ExpressionError, ValueError) as exc:
                 events.append(
                     EngineEvent(
@@ -522,6 +687,8 @@ def _run_rules(
                 )
                 continue
             changes += made
+            if limited:  # it ran, whatever its dice said
+                used[key] = turn
             if role and branch.reveal:
                 reveals += [(target_name(t, role, {}), role) for t in branch.reveal]
             if branch.publish:
@@ -530,8 +697,13 @@ def _run_rules(
                 continue
             words = _template_values(scenario, role, {})
             if branch.public:
-                narrative.append(render(branch.public, words))
-            audience = Audience.of([role]) if role and branch.text else FACILITATOR_ONLY
+                narrative.append(Line(render(branch.public, words)))
+            for line, roles in told(scenario, branch, role, {}):
+                narrative.append(Line(render(line, words), Audience.of(roles)))
+            text = render(branch.text, words)
+            if branch.show:
+                text = f"{text} {snapshot(scenario, branch, state.values, role, {})}".strip()
+            audience = Audience.of([role]) if role and text else FACILITATOR_ONLY
             events.append(
                 EngineEvent(
                     "rule.fired",
@@ -539,15 +711,38 @@ def _run_rules(
                     {
                         "rule": rule.id,
                         "role": role,
-                        "text": render(branch.text, words),
+                        "text": text,
                         "changes": [c.to_dict() for c in made],
                     },
                 )
             )
     state = state.evolve(values=apply_changes(scenario, state.values, changes))
+    if used:
+        state = state.evolve(used={**state.used, **used})
     for name, who in reveals:
         state = state.evolve(seen=widen_audience(state, [name], who))
-    return state, events, narrative, draws
+    return state, events, narrative, draws, later
+
+
+def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[str, ...]]:
+    """Each role's objectives that hold in the state the turn ends in (one that fails to
+    evaluate counts as not met, as an ending's condition does)."""
+    if not any(role.objectives for role in scenario.roles):
+        return {}
+    env = environment(scenario, state, turn)
+    out: dict[str, tuple[str, ...]] = {}
+    for role in scenario.roles:
+        env.bind(role=role.id, params={})
+        held = []
+        for objective in role.objectives:
+            try:
+                if scenario.expr(objective.when).evaluate(env) is True:
+                    held.append(objective.id)
+            except ExpressionError:
+                continue
+        if held:
+            out[role.id] = tuple(held)
+    return out
 
 
 _RulePlan = list[tuple[RuleSpec, list[str | None], Expression | None]]

@@ -12,7 +12,7 @@ from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
 from .scenario import EVERYONE, Scenario
-from .schema import PlaySpec
+from .schema import ParamExpression, PlaySpec
 from .state import State, environment
 
 _NO_PARAMS: dict[str, object] = {}
@@ -49,18 +49,19 @@ def choose_moves(
     rng = None  # made only for a play with a chance: most plays have none
     tally = Tally()
     moves: list[Move] = []
-    for play, move, when in _candidates(scenario, policy, role):
+    for play, made, when in _candidates(scenario, policy, role):
         if play.chance < 1:
             rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
             if rng.random() >= play.chance:
                 continue
-        if when is not _ALWAYS:
+        if when is not _ALWAYS or made is None:
             env.bind_move(role, _NO_PARAMS)
-            try:
-                if when.evaluate(env) is not True:
-                    continue
-            except ExpressionError:
+        try:
+            if when is not _ALWAYS and when.evaluate(env) is not True:
                 continue
+            move = made or _worked_out(scenario, env, play, role, policy)
+        except ExpressionError:
+            continue
         try:
             _admit(scenario, state, env, move, tally)
         except Rejected:
@@ -69,15 +70,17 @@ def choose_moves(
     return moves
 
 
-def _candidates(
-    scenario: Scenario, policy: str, role: str
-) -> list[tuple[PlaySpec, Move, Expression]]:
-    """Each play with the move it makes and its condition. A move is immutable and the same
-    every turn, so it is made once per scenario: `simulate` asked for some 20 new moves a
-    turn, each hashing its params into its key (benchmarks/README.md). Most plays hold
-    always (`true`): those are not asked every turn."""
+_Candidate = tuple[PlaySpec, Move | None, Expression]
+
+
+def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
+    """Each play with the move it makes, or None where a parameter is an expression, and its
+    condition. A move with fixed params is immutable and the same every turn, so it is made
+    once per scenario: `simulate` asked for some 20 new moves a turn, each hashing its params
+    into its key (benchmarks/README.md). Most plays hold always (`true`): those are not asked
+    every turn."""
     cache = scenario.cache.setdefault("bot_moves", {})
-    found: list[tuple[PlaySpec, Move, Expression]] | None = cache.get((policy, role))
+    found: list[_Candidate] | None = cache.get((policy, role))
     if found is None:
         text = f"policy {policy}"
         found = []
@@ -86,12 +89,24 @@ def _candidates(
                 when = scenario.expr(play.when)
             except ExpressionError:
                 when = _NEVER  # as a condition that fails when asked: the play is skipped
-            found.append(
-                (
-                    play,
-                    Move(role, play.action, dict(play.params), text=text),
-                    _ALWAYS if when.constant is True else when,
-                )
-            )
+            made = None if _worked(play) else Move(role, play.action, dict(play.params), text=text)
+            found.append((play, made, _ALWAYS if when.constant is True else when))
         cache[(policy, role)] = found
     return found
+
+
+def _worked(play: PlaySpec) -> bool:
+    return any(isinstance(value, ParamExpression) for value in play.params.values())
+
+
+def _worked_out(
+    scenario: Scenario, env: Environment, play: PlaySpec, role: str, policy: str
+) -> Move:
+    """The move of a play whose parameters are partly expressions, for this turn's state."""
+    params = {
+        name: scenario.expr(value.expr).evaluate(env)
+        if isinstance(value, ParamExpression)
+        else value
+        for name, value in play.params.items()
+    }
+    return Move(role, play.action, params, text=f"policy {policy}")

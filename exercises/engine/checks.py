@@ -10,19 +10,22 @@ load error rather than a surprise in turn 9.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
-from .scenario import EVERYONE, FREE_FORM, Scenario, Variable
-from .schema import ActionSpec, Branch, ParamSpec, Scalar
+from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario, Variable
+from .schema import ActionSpec, Branch, ParamExpression, ParamSpec, Scalar
 from .state import State, environment
 
 Loc = tuple[str | int, ...]
 PROBES = 5
 BASE_ROOTS = frozenset({"state", "roles", "tags", "commitments", "turn"})
+# What an author would take for a placeholder: a name in braces, dotted or not.
+PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][\w.]*)\s*\}")
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,15 @@ class Checker:
         self.scenario = scenario
         self.spec = scenario.spec
         self.problems: list[tuple[Loc, str]] = []
+        # What loads but is probably not what the author meant (`validate_scenario --strict`).
+        self.warnings: list[tuple[Loc, str]] = []
         self._probes: list[Environment] | None = None
 
     def error(self, loc: Loc, message: str) -> None:
         self.problems.append((loc, message))
+
+    def warn(self, loc: Loc, message: str) -> None:
+        self.warnings.append((loc, message))
 
     def run(self) -> list[tuple[Loc, str]]:
         self._check_ids()
@@ -59,6 +67,7 @@ class Checker:
         self._check_injects()
         self._check_commitments()
         self._check_endings()
+        self._check_objectives()
         self._check_policies()
         return self.problems
 
@@ -73,6 +82,13 @@ class Checker:
                 seen.add(item.id)
         role_ids = {r.id for r in self.spec.roles}
         for index, role in enumerate(self.spec.roles):
+            named: set[str] = set()
+            for i, objective in enumerate(role.objectives):
+                if objective.id in named:
+                    self.error(
+                        ("roles", index, "objectives", i, "id"), f"duplicate id {objective.id!r}"
+                    )
+                named.add(objective.id)
             for tag in role.tags:
                 if tag in role_ids or tag == EVERYONE:
                     self.error(("roles", index, "tags"), f"tag {tag!r} is also a role id")
@@ -95,6 +111,7 @@ class Checker:
         for key, spec in self.spec.state.items():
             loc: Loc = ("state", key)
             initial = self._initial(loc, spec.type, spec.initial, spec.min, spec.max)
+            self._role_refs((*loc, "visible_to"), spec.visible_to)
             variables[key] = Variable(
                 key,
                 key,
@@ -107,11 +124,14 @@ class Checker:
                 spec.unit,
                 spec.min,
                 spec.max,
+                tuple(self.scenario.resolve_roles(spec.visible_to)),
             )
         for key, rspec in self.spec.role_state.items():
             loc = ("role_state", key)
             self._role_refs((*loc, "roles"), rspec.roles)
             holders = self.scenario.resolve_roles(rspec.roles)
+            self._role_refs((*loc, "visible_to"), rspec.visible_to)
+            audience = tuple(self.scenario.resolve_roles(rspec.visible_to))
             initials = rspec.initial if isinstance(rspec.initial, dict) else {}
             for extra in sorted(set(initials) - set(holders)):
                 self.error((*loc, "initial", extra), f"{extra!r} does not hold {key}")
@@ -134,6 +154,7 @@ class Checker:
                     rspec.unit,
                     rspec.min,
                     rspec.max,
+                    audience,
                 )
         return variables
 
@@ -160,6 +181,8 @@ class Checker:
             loc: Loc = ("actions", index)
             if action.id == FREE_FORM:
                 self.error((*loc, "id"), f"{FREE_FORM!r} is reserved for free-form moves")
+            if action.id == ANSWER_OFFER:
+                self.error((*loc, "id"), f"{ANSWER_OFFER!r} is reserved for answers to offers")
             self._role_refs((*loc, "roles"), action.roles)
             site = Site(tuple(self.scenario.roles_for(action)), tuple(action.params.items()))
             self._check_params((*loc, "params"), action)
@@ -173,6 +196,21 @@ class Checker:
                 self.error((*loc, "commit"), f"no commitment {action.commit!r}")
             if action.secret:
                 self._check_secret(loc, action)
+            if action.offer is not None:
+                self._check_offer((*loc, "offer"), action, site)
+
+    def _check_offer(self, loc: Loc, action: ActionSpec, site: Site) -> None:
+        offer = action.offer
+        assert offer is not None
+        param = action.params.get(offer.to)
+        if param is None or param.type != "role":
+            self.error((*loc, "to"), f"{offer.to!r} is not a role parameter of {action.id}")
+        if action.secret:
+            self.error(loc, "a secret action makes no offers (the role asked would learn of it)")
+        known = {"role"} | {f"params.{name}" for name, _ in site.params}
+        self.placeholders((*loc, "text"), offer.text, known)
+        self.branch((*loc, "accepted"), offer.accepted, site)
+        self.branch((*loc, "refused"), offer.refused, site)
 
     def _check_secret(self, loc: Loc, action: ActionSpec) -> None:
         """A secret move may tell nobody but its actor: counted against the move limit it would
@@ -181,11 +219,16 @@ class Checker:
         if not action.free:
             self.error((*loc, "secret"), "a secret action must be free (free: true)")
         for name in ("success", "failure"):
-            branch: Branch = getattr(action, name)
-            if branch.public:
-                self.error((*loc, name, "public"), "a secret action has no public text")
-            if branch.publish:
-                self.error((*loc, name, "publish"), "a secret action publishes nothing")
+            for where, branch in nested((*loc, name), getattr(action, name)):
+                if branch.public:
+                    self.error((*where, "public"), "a secret action has no public text")
+                if branch.publish:
+                    self.error((*where, "publish"), "a secret action publishes nothing")
+                if branch.tell:
+                    self.error((*where, "tell"), "a secret action tells nobody")
+                for i, item in enumerate(branch.later):
+                    if item.public or item.inject:
+                        self.error((*where, "later", i), "a secret action schedules nothing public")
 
     def _check_params(self, loc: Loc, action: ActionSpec) -> None:
         for name, param in action.params.items():
@@ -202,12 +245,54 @@ class Checker:
         elif not 0 <= chance <= 1:
             self.error(loc, "a chance is between 0 and 1")
 
-    def branch(self, loc: Loc, branch: Branch, site: Site) -> None:
+    def branch(self, loc: Loc, branch: Branch, site: Site, rendered: bool = True) -> None:
+        placeholders = set()
+        if rendered:  # an inject's branch texts are not rendered: every placeholder stays as is
+            placeholders = {"role"} | {f"params.{name}" for name, _ in site.params}
+        for field in ("text", "public"):
+            self.placeholders((*loc, field), getattr(branch, field), placeholders)
+        for key, line in branch.tell.items():
+            self.placeholders((*loc, "tell", key), line, placeholders)
+            self._tell_target((*loc, "tell", key), key, site)
         self._values((*loc, "set"), branch.set, site, numbers_only=False)
         self._values((*loc, "add"), branch.add, site, numbers_only=True)
-        for field in ("reveal", "publish"):
+        for field in ("reveal", "publish", "show"):
             for i, target in enumerate(getattr(branch, field)):
                 self.targets((*loc, field, i), target, site)
+        for i, item in enumerate(branch.later):
+            where = (*loc, "later", i)
+            self._values((*where, "set"), item.set, site, numbers_only=False)
+            self._values((*where, "add"), item.add, site, numbers_only=True)
+            for field in ("text", "public"):
+                self.placeholders((*where, field), getattr(item, field), placeholders)
+            if item.inject and item.inject not in {i.id for i in self.spec.injects}:
+                self.error((*where, "inject"), f"no inject {item.inject!r}")
+        for i, block in enumerate(branch.if_):
+            self.expression((*loc, "if", i, "when"), block.when, site, "bool")
+            self.branch((*loc, "if", i, "then"), block.then, site, rendered)
+            self.branch((*loc, "if", i, "else"), block.else_, site, rendered)
+
+    def _tell_target(self, loc: Loc, key: str, site: Site) -> None:
+        if key.startswith("params."):
+            param = dict(site.params).get(key[len("params.") :])
+            if param is None or param.type != "role":
+                self.error(loc, f"{key} is not a role parameter of this action")
+        elif key == "me":
+            if not site.me:
+                self.error(loc, "`me` is told only in an action or a rule with for_each")
+        else:
+            self._role_refs(loc, [key])
+
+    def placeholders(self, loc: Loc, text: str, known: set[str]) -> None:
+        """Warn of `{name}` that would be shown as written: a misspelt or unknown placeholder."""
+        for name in PLACEHOLDER.findall(text):
+            if name not in known:
+                offered = ", ".join(f"{{{k}}}" for k in sorted(known)) or "none here"
+                self.warn(
+                    loc,
+                    f"{{{name}}} is not a placeholder and is shown as written "
+                    f"(placeholders: {offered})",
+                )
 
     def _values(self, loc: Loc, values: dict[str, Any], site: Site, numbers_only: bool) -> None:
         for target, value in values.items():
@@ -276,13 +361,19 @@ class Checker:
             if inject.when is not None:
                 self.expression((*loc, "when"), inject.when, Site(), "bool")
             self._role_refs((*loc, "to"), inject.to or [])
-            self.branch((*loc, "effects"), inject.effects, Site())
-            if inject.effects.reveal:
-                self.error((*loc, "effects", "reveal"), "an inject has no role: use publish")
+            self.placeholders((*loc, "text"), inject.text, set())
+            self.branch((*loc, "effects"), inject.effects, Site(), rendered=False)
+            for where, branch in nested((*loc, "effects"), inject.effects):
+                if branch.reveal or branch.show:
+                    field = "reveal" if branch.reveal else "show"
+                    self.error((*where, field), "an inject has no role: use publish")
+                if branch.tell:
+                    self.error((*where, "tell"), "an inject speaks to roles through `to`")
 
     def _check_commitments(self) -> None:
         for index, commitment in enumerate(self.spec.commitments):
             loc: Loc = ("commitments", index)
+            self.placeholders((*loc, "met_text"), commitment.met_text, set())
             self._role_refs((*loc, "roles"), commitment.roles)
             members = self.scenario.resolve_roles(commitment.roles)
             if commitment.threshold > len(members):
@@ -295,8 +386,15 @@ class Checker:
                     if role not in allowed:
                         self.error(("actions", index, "roles"), f"{role} may not commit")
 
+    def _check_objectives(self) -> None:
+        for index, role in enumerate(self.spec.roles):
+            for i, objective in enumerate(role.objectives):
+                loc: Loc = ("roles", index, "objectives", i, "when")
+                self.expression(loc, objective.when, Site((role.id,)), "bool")
+
     def _check_endings(self) -> None:
         for index, ending in enumerate(self.spec.endings):
+            self.placeholders(("endings", index, "text"), ending.text, set())
             self.expression(("endings", index, "when"), ending.when, Site(), "bool")
         if not any(e.final and e.when.strip() == "true" for e in self.spec.endings):
             self.error(
@@ -329,6 +427,9 @@ class Checker:
             spec = action.params.get(pname)
             if spec is None:
                 self.error((*loc, "params", pname), f"{action_id} has no parameter {pname!r}")
+            elif isinstance(value, ParamExpression):
+                kind = {"bool": "bool", "int": "number", "float": "number"}.get(spec.type, "text")
+                self.expression((*loc, "params", pname, "expr"), value.expr, Site(roles), kind)
             elif not _fits(spec, value):
                 self.error((*loc, "params", pname), f"{value!r} does not fit {pname}")
         self.expression((*loc, "when"), when, Site(roles), "bool")
@@ -459,11 +560,21 @@ def _sample(var: Variable, rng: random.Random) -> Scalar:
     return round(value) if var.type == "int" else value
 
 
+def nested(loc: Loc, branch: Branch) -> Iterator[tuple[Loc, Branch]]:
+    """The branch and every block of its `if`s, each with where it is."""
+    yield loc, branch
+    for i, block in enumerate(branch.if_):
+        yield from nested((*loc, "if", i, "then"), block.then)
+        yield from nested((*loc, "if", i, "else"), block.else_)
+
+
 def _wrong_type(result: Any, kind: str) -> str | None:
     if kind == "bool" and not isinstance(result, bool):
         return f"gives {result!r}, but a condition must give true or false"
     if kind == "number" and (isinstance(result, bool) or not isinstance(result, int | float)):
         return f"gives {result!r}, but a number is needed here"
+    if kind == "text" and not isinstance(result, str):
+        return f"gives {result!r}, but a text (a role id or a choice) is needed here"
     return None
 
 

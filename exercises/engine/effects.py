@@ -45,6 +45,111 @@ def _parts(target: str) -> tuple[str, ...]:
     return tuple(normalise_target(target).split("."))
 
 
+def chosen(scenario: Scenario, branch: Branch, env: Environment) -> list[Branch]:
+    """The branch, then each block its `if` conditions pick, nested ones included, in the order
+    written: what applies of it in this state (env bound for the role and params)."""
+    out = [branch]
+    for block in branch.if_:
+        holds = scenario.expr(block.when).evaluate(env)
+        if not isinstance(holds, bool):
+            raise ValueError(f"an if condition gave {holds!r}, not true or false")
+        out += chosen(scenario, block.then if holds else block.else_, env)
+    return out
+
+
+def picked(scenario: Scenario, branch: Branch, env: Environment) -> Branch:
+    """What the chosen blocks say and show together: their texts joined, their reveals and
+    publications in order (their changes come from `branch_changes`)."""
+    if not branch.if_:
+        return branch
+    parts = chosen(scenario, branch, env)
+    told: dict[str, list[str]] = {}
+    for part in parts:
+        for key, line in part.tell.items():
+            told.setdefault(key, []).append(line)
+    return Branch(
+        text=" ".join(p.text for p in parts if p.text),
+        public=" ".join(p.public for p in parts if p.public),
+        reveal=[t for p in parts for t in p.reveal],
+        publish=[t for p in parts for t in p.publish],
+        tell={key: " ".join(lines) for key, lines in told.items()},
+        later=[item for p in parts for item in p.later],
+        show=[t for p in parts for t in p.show],
+    )
+
+
+def scheduled(
+    scenario: Scenario,
+    branch: Branch,
+    env: Environment,
+    role: str | None,
+    params: Mapping[str, Any],
+    turn: int,
+    words: Mapping[str, Any],
+    reason: str,
+) -> list[dict[str, Any]]:
+    """A (picked) branch's `later` items as the state keeps them: values worked out now, in
+    this move's or rule's terms, to be applied as turn `turn + N` is adjudicated."""
+    out = []
+    for item in branch.later:
+        part = Branch(set=item.set, add=item.add)
+        changes = branch_changes(scenario, part, env, role, params, f"{reason}, scheduled")
+        entry: dict[str, Any] = {
+            "turn": turn + item.turns,
+            "changes": [c.to_dict() for c in changes],
+            "text": render(item.text, words),
+            "public": render(item.public, words),
+            "role": role,
+        }
+        if item.inject:
+            entry["inject"] = item.inject
+        out.append(entry)
+    return out
+
+
+def due_changes(entry: Mapping[str, Any]) -> list[StateChange]:
+    return [StateChange(**change) for change in entry["changes"]]
+
+
+def snapshot(
+    scenario: Scenario,
+    branch: Branch,
+    values: Mapping[str, Scalar],
+    role: str | None,
+    params: Mapping[str, Any],
+) -> str:
+    """The values a (picked) branch's `show` names, as they stand in the state the phase reads,
+    in words: told once, without the lasting reveal that `reveal` gives."""
+    words = []
+    for target in branch.show:
+        name = target_name(target, role, params)
+        var = scenario.variables[name]
+        value = values[name]
+        shown = ("yes" if value else "no") if isinstance(value, bool) else f"{value:g}"
+        words.append(f"{var.label}: {shown}{' ' + var.unit if var.unit else ''}.")
+    return " ".join(words)
+
+
+def told(
+    scenario: Scenario, branch: Branch, role: str | None, params: Mapping[str, Any]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Each `tell` line of a (picked) branch with the roles it goes to: a role parameter's
+    role, `me`, a role id, a tag or `*`; never back to the actor itself."""
+    out = []
+    for key, line in branch.tell.items():
+        if key == "me":
+            roles: tuple[str, ...] = (role,) if role else ()
+        else:
+            if key.startswith("params."):
+                named = {str(params.get(key[len("params.") :], ""))}
+            else:
+                named = set(scenario.resolve_roles([key]))
+            roles = tuple(r for r in scenario.role_ids if r in named and r != role)
+        if roles:
+            out.append((line, roles))
+    return out
+
+
 def branch_changes(
     scenario: Scenario,
     branch: Branch,
@@ -53,8 +158,15 @@ def branch_changes(
     params: Mapping[str, Any],
     reason: str,
 ) -> list[StateChange]:
+    if branch.if_:
+        # The blocks chosen in this state: every `set` of them first, then every `add`.
+        plans = [_plan(scenario, part, role, params) for part in chosen(scenario, branch, env)]
+        plan = [step for steps in plans for step in steps if step[1]]
+        plan += [step for steps in plans for step in steps if not step[1]]
+    else:
+        plan = _plan(scenario, branch, role, params)
     changes = []
-    for name, assigns, value in _plan(scenario, branch, role, params):
+    for name, assigns, value in plan:
         if value.__class__ is Expression:
             value = value.evaluate(env)
         kind = value.__class__

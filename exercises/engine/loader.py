@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,12 @@ class LoadError:
     line: int
     where: str
     message: str
+    severity: str = "error"  # or "warning": the scenario loads, but look again
 
     def __str__(self) -> str:
         where = f" {self.where}:" if self.where else ""
-        return f"{self.file}:{self.line}:{where} {self.message}"
+        flag = " warning:" if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{where}{flag} {self.message}"
 
 
 class ScenarioLoadError(ValueError):
@@ -79,10 +82,15 @@ def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
     except ValidationError as exc:
         raise ScenarioLoadError(_schema_errors(exc, lines, path)) from exc
     scenario = Scenario(spec, text, path, variables={}, tags={})
-    problems = Checker(scenario).run()
+    checker = Checker(scenario)
+    problems = checker.run()
     if problems:
         errors = [LoadError(path, _line(lines, loc), _where(loc), msg) for loc, msg in problems]
         raise ScenarioLoadError(errors)
+    scenario.warnings = [
+        LoadError(path, _line(lines, loc), _where(loc), msg, "warning")
+        for loc, msg in checker.warnings
+    ]
     return scenario
 
 
@@ -97,7 +105,7 @@ def _parse_yaml(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
             # pure-Python parser's, which the tests pin down.
             data, lines = _parse_with(yaml.SafeLoader, text, path)
     except yaml.YAMLError as exc:
-        raise ScenarioLoadError([_yaml_error(exc, path)]) from exc
+        raise ScenarioLoadError([_yaml_error(exc, path, text)]) from exc
     except _TooBig as exc:
         raise ScenarioLoadError([LoadError(path, exc.line, "", str(exc))]) from exc
     except RecursionError as exc:
@@ -120,7 +128,10 @@ def _parse_with(loader_class: Any, text: str, path: str) -> tuple[Any, dict[Loc,
         if node is None:
             raise ScenarioLoadError([LoadError(path, 1, "", "is empty")])
         lines: dict[Loc, int] = {}
-        _record_lines(node, (), lines, [0])
+        duplicates: list[LoadError] = []
+        _record_lines(node, (), lines, [0], duplicates, path)
+        if duplicates:
+            raise ScenarioLoadError(duplicates)
         return loader.construct_document(node), lines
     finally:
         loader.dispose()
@@ -154,7 +165,7 @@ class _TooBig(ValueError):
         self.line = line
 
 
-def _yaml_error(exc: yaml.YAMLError, path: str) -> LoadError:
+def _yaml_error(exc: yaml.YAMLError, path: str, text: str) -> LoadError:
     """PyYAML's error as one line: what is wrong, where, and what it was inside."""
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
@@ -164,10 +175,54 @@ def _yaml_error(exc: yaml.YAMLError, path: str) -> LoadError:
     mark = getattr(exc, "context_mark" if scanning else "problem_mark", None)
     line = mark.line + 1 if mark else 0
     message = f"is not valid YAML: {problem}" + (f" ({context})" if context else "")
+    pitfall = _pitfall(exc, text)
+    if pitfall is not None:
+        line = pitfall[0] or line
+        message = pitfall[1]
     return LoadError(path, line, "", message)
 
 
-def _record_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], count: list[int]) -> None:
+def _pitfall(exc: yaml.YAMLError, text: str) -> tuple[int, str] | None:
+    """The reference's advice for the YAML pitfalls it documents, instead of the parser's."""
+    problem = str(getattr(exc, "problem", "") or "")
+    if "could not determine a constructor for the tag '!" in problem:
+        tag = problem.rpartition("tag ")[2].strip("'")
+        return 0, (
+            f"{tag} starts with `!`, which YAML reads as a tag: quote the expression "
+            f'("{tag}"); see "YAML pitfalls" in docs/scenario-reference.md'
+        )
+    marks = [getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)]
+    source = text.splitlines()
+    for mark in marks:
+        if mark is None or not 0 <= mark.line < len(source):
+            continue
+        for row in (mark.line, mark.line - 1):
+            found = _BARE_BRACE.search(source[row]) if 0 <= row < len(source) else None
+            if found:
+                return row + 1, _brace_advice(found.group(1).strip())
+    return None
+
+
+def _brace_advice(value: str) -> str:
+    return (
+        f"a value that starts with `{{` opens a YAML mapping: quote the text ('{value}'); "
+        'see "YAML pitfalls" in docs/scenario-reference.md'
+    )
+
+
+# `key: {text...}` or `- {text...}` where the braces are followed by more words: a text that
+# starts with a placeholder, not the flow mapping YAML takes it for.
+_BARE_BRACE = re.compile(r"(?:^\s*-\s+|:\s+)(\{[^}]*\}\s*[^\s,}#].*)$")
+
+
+def _record_lines(
+    node: yaml.Node,
+    loc: Loc,
+    lines: dict[Loc, int],
+    count: list[int],
+    duplicates: list[LoadError],
+    path: str,
+) -> None:
     # Aliases can make a small file describe a huge tree (a "billion laughs"): count nodes.
     count[0] += 1
     if count[0] > MAX_NODES:
@@ -176,13 +231,24 @@ def _record_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], count: list[
         raise _TooBig("nests too deeply", node.start_mark.line + 1)
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value != "<<":
-                lines.setdefault((*loc, key.value), key.start_mark.line + 1)
-                _record_lines(value, (*loc, key.value), lines, count)
+                line = key.start_mark.line + 1
+                if key.value in first:
+                    # YAML keeps the last and drops the first without a word: two `add:` blocks
+                    # in one branch lost the first block's effects.
+                    message = (
+                        f"{key.value!r} is given twice in one mapping, on lines "
+                        f"{first[key.value]} and {line}: YAML would keep only the last"
+                    )
+                    duplicates.append(LoadError(path, line, _where((*loc, key.value)), message))
+                first.setdefault(key.value, line)
+                lines.setdefault((*loc, key.value), line)
+                _record_lines(value, (*loc, key.value), lines, count, duplicates, path)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*loc, index), lines, count)
+            _record_lines(item, (*loc, index), lines, count, duplicates, path)
 
 
 def _line(lines: dict[Loc, int], loc: Loc) -> int:
@@ -230,6 +296,10 @@ def _is_union_tag(part: str | int) -> bool:
 
 def _schema_message(error: Any) -> str:
     loc = error["loc"]
+    if error["type"] == "string_type" and isinstance(error.get("input"), dict):
+        # `text: {role}` alone is a valid flow mapping, {"role": None}: say how it came about.
+        braces = ", ".join(str(k) for k in error["input"])
+        return f"is a mapping, not a text: {_brace_advice('{' + braces + '}')}"
     if error["type"] == "extra_forbidden":
         return f"unknown field {loc[-1]!r}"
     if error["type"] == "missing":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .audience import EVERYONE as TO_EVERYONE
 from .audience import FACILITATOR_ONLY, Audience
-from .effects import apply_changes, branch_changes, target_name, widen_audience
+from .effects import apply_changes, branch_changes, picked, target_name, widen_audience
 from .expressions import Environment, ExpressionError
 from .moves import EngineEvent, Opening, Rejected, StateChange
 from .scenario import EVERYONE, Scenario
@@ -122,7 +122,7 @@ def fire_inject(scenario: Scenario, state: State, inject_id: str, turn: int) -> 
 
 def _fire(scenario: Scenario, inject: InjectSpec, env: Environment) -> _Fired:
     changes = branch_changes(scenario, inject.effects, env, None, {}, f"inject {inject.id}")
-    published = [target_name(t, None, {}) for t in inject.effects.publish]
+    published = [target_name(t, None, {}) for t in picked(scenario, inject.effects, env).publish]
     audience = Audience.of(scenario.resolve_roles(inject.to)) if inject.to else TO_EVERYONE
     data = {"inject": inject.id, "title": inject.title, "text": inject.text}
     narrative = (f"{inject.title}: {inject.text}",) if audience.everyone else ()

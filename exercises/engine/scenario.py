@@ -23,6 +23,8 @@ from .schema import (
 
 EVERYONE = "*"
 FREE_FORM = "free_form"
+# The move that answers an offer (`ActionSpec.offer`): params `offer` (its id) and `accept`.
+ANSWER_OFFER = "answer_offer"
 _GLOBAL = None
 
 
@@ -41,6 +43,8 @@ class Variable:
     unit: str
     min: float | None
     max: float | None
+    # Roles that see it from the start besides those its visibility names (`visible_to`).
+    audience: tuple[str, ...] = ()
 
     def coerce(self, value: Scalar) -> Scalar:
         """The value as this variable holds it: typed, rounded and inside its bounds."""
@@ -74,6 +78,8 @@ class Scenario:
     variables: dict[str, Variable]
     tags: dict[str, list[str]]
     expressions: dict[str, Expression] = field(default_factory=dict)
+    # What loads but is probably a mistake, as `LoadError`s of severity "warning".
+    warnings: list[Any] = field(default_factory=list)
     _by_owner: dict[str | None, dict[str, Variable]] = field(default_factory=dict, repr=False)
     _resolved: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False)
     _actions: dict[str, ActionSpec] = field(default_factory=dict, repr=False)

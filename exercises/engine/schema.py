@@ -41,12 +41,24 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ObjectiveSpec(Spec):
+    """A goal of one role, met in a state where its condition holds."""
+
+    id: Id
+    label: str
+    description: Text = ""
+    when: Condition
+
+
 class RoleSpec(Spec):
     id: Id
     name: str
     summary: str = Field("", description="One public line about the role.")
     briefing: Text = Field(description="Private: what the role knows and wants.")
     tags: list[Id] = []
+    objectives: list[ObjectiveSpec] = Field(
+        [], description="Private: the role's goals, shown to it and the facilitator."
+    )
 
 
 class VariableSpec(Spec):
@@ -58,6 +70,9 @@ class VariableSpec(Spec):
     max: float | None = None
     initial: Scalar
     visibility: Literal["public", "facilitator"] = "public"
+    visible_to: list[str] = Field(
+        [], description="Role ids or tags that see it from the start, whatever its visibility."
+    )
 
 
 class RoleVariableSpec(Spec):
@@ -70,6 +85,9 @@ class RoleVariableSpec(Spec):
     max: float | None = None
     initial: Scalar | dict[str, Scalar]
     visibility: Literal["public", "private", "facilitator"] = "private"
+    visible_to: list[str] = Field(
+        [], description="Role ids or tags that see every holder's value from the start."
+    )
 
 
 class ParamSpec(Spec):
@@ -92,11 +110,53 @@ class Branch(Spec):
     publish: list[str] = Field([], description="Variables everyone may now see.")
     text: Text = Field("", description="Private result for the acting role.")
     public: Text = Field("", description="A line of the public narrative.")
+    show: list[str] = Field(
+        [], description="Variables whose value now the acting role is told, once (a snapshot)."
+    )
+    tell: dict[str, Text] = Field(
+        {}, description="Private lines to other roles: `params.<role param>`, a role, a tag, `me`."
+    )
+    if_: list[Conditional] = Field(
+        [], alias="if", description="Blocks applied when their condition holds, or not."
+    )
+    later: list[Later] = Field([], description="Changes, lines or an inject some turns on.")
+
+
+class Later(Spec):
+    """What a branch schedules: worked out now, applied when turn T + `turns` is adjudicated."""
+
+    turns: int = Field(ge=1, le=200)
+    set: dict[str, ValueOrExpression] = {}
+    add: dict[str, ValueOrExpression] = {}
+    text: Text = ""
+    public: Text = ""
+    inject: Id | None = Field(None, description="An inject fired as turn T + `turns` opens.")
+
+
+class Conditional(Spec):
+    """`if: [{when: COND, then: BRANCH, else: BRANCH}]` inside a branch."""
+
+    when: Condition
+    then: Branch = Field(default_factory=Branch)
+    else_: Branch = Field(default_factory=Branch, alias="else")
+
+
+Branch.model_rebuild()
 
 
 class Precondition(Spec):
     when: Condition
     reason: str
+
+
+class OfferSpec(Spec):
+    """An action that asks another role: it accepts or refuses within `expires` turns."""
+
+    to: Id = Field(description="The action's role parameter naming who is asked.")
+    text: Text = Field(description="What the asked role is told; a template.")
+    accepted: Branch = Field(default_factory=Branch)
+    refused: Branch = Field(default_factory=Branch)
+    expires: int = Field(1, ge=1, le=20, description="Turns the asked role has to answer.")
 
 
 class ActionSpec(Spec):
@@ -114,6 +174,9 @@ class ActionSpec(Spec):
     free: bool = Field(False, description="Does not count against moves_per_turn.")
     secret: bool = Field(False, description="Only its actor and the facilitator learn of it.")
     reveal: Reveal | None = Field(None, description="What its actor learns; the scenario's.")
+    once: bool = Field(False, description="Each role may take it once in the exercise.")
+    cooldown: int = Field(0, ge=0, le=200, description="Turns before a role may take it again.")
+    offer: OfferSpec | None = Field(None, description="On success, asks another role.")
 
 
 class RuleSpec(Spec):
@@ -124,6 +187,8 @@ class RuleSpec(Spec):
     chance: float | str = 1.0
     then: Branch = Field(default_factory=Branch)
     otherwise: Branch = Field(default_factory=Branch)
+    once: bool = Field(False, description="Runs once in the exercise (once per role).")
+    cooldown: int = Field(0, ge=0, le=200, description="Turns before it may run again.")
 
 
 class InjectSpec(Spec):
@@ -154,9 +219,15 @@ class EndingSpec(Spec):
     final: bool = Field(False, description="Checked only when the last turn is adjudicated.")
 
 
+class ParamExpression(Spec):
+    """A play's parameter worked out each turn: `{expr: "me.cash / 2.0"}`."""
+
+    expr: Condition
+
+
 class PlaySpec(Spec):
     action: Id
-    params: dict[str, Scalar | str] = {}
+    params: dict[str, Scalar | str | ParamExpression] = {}
     when: Condition = "true"
     chance: float = Field(1.0, ge=0, le=1)
 

@@ -11,7 +11,7 @@ import math
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .adjudication import adjudicate
@@ -28,6 +28,19 @@ UNRESOLVED = "unresolved"
 class RunResult:
     values: dict[str, float]
     ending: str
+    # The values after each turn (a run that ended early holds its last state to the end), the
+    # turn its ending came (None: unresolved), and how often each role chose each action.
+    series: list[list[float]] = field(default_factory=list)
+    ending_turn: int | None = None
+    actions: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+@dataclass
+class Trace:
+    """What `play_exercise` saw on the way, for `simulate`'s per-turn figures."""
+
+    series: list[list[float]] = field(default_factory=list)
+    actions: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 def run_seed(seed: int | str, index: int) -> str:
@@ -35,7 +48,11 @@ def run_seed(seed: int | str, index: int) -> str:
 
 
 def play_exercise(
-    scenario: Scenario, policy: str, seed: int | str, turns: int | None = None
+    scenario: Scenario,
+    policy: str,
+    seed: int | str,
+    turns: int | None = None,
+    trace: Trace | None = None,
 ) -> State:
     """One whole exercise with every role a bot of `policy`; returns the final state."""
     state = initial_state(scenario)
@@ -48,6 +65,9 @@ def play_exercise(
             for m in choose_moves(scenario, state, role, policy, seed, env)
         ]
         state = adjudicate(scenario, state, moves, seed, record=False).state
+        if trace is not None:
+            trace.series.append([float(v) for v in state.values.values()])
+            trace.actions.update((m.role, m.action) for m in moves)
         if state.ending is not None:
             break
     return state
@@ -69,9 +89,21 @@ def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]]) -> list[Ru
     policy, seed, turns, indices = job
     assert _worker_scenario is not None
     results = []
+    length = turns or _worker_scenario.turns
     for index in indices:
-        state = play_exercise(_worker_scenario, policy, run_seed(seed, index), turns)
-        results.append(RunResult(_numbers(state), state.ending or UNRESOLVED))
+        trace = Trace()
+        state = play_exercise(_worker_scenario, policy, run_seed(seed, index), turns, trace)
+        ending_turn = len(trace.series) if state.ending else None
+        series = trace.series + [trace.series[-1]] * (length - len(trace.series))
+        results.append(
+            RunResult(
+                _numbers(state),
+                state.ending or UNRESOLVED,
+                series,
+                ending_turn,
+                dict(trace.actions),
+            )
+        )
     return results
 
 
@@ -133,7 +165,55 @@ def summarise(
             "p95": {n: _round(percentile(c, 95)) for n, c in columns.items()},
         },
         "outcomes": {e: round(endings[e] / len(results), 4) for e in order if endings[e]},
+        "series": _series(names, results, turns),
+        "ending_turns": _ending_turns(results, order),
+        "actions": _actions(scenario, results),
     }
+
+
+def _series(
+    names: list[str], results: Sequence[RunResult], turns: int
+) -> dict[str, dict[str, list[float | None]]]:
+    """Each variable's mean, p5 and p95 after each turn, over the runs."""
+    out: dict[str, dict[str, list[float | None]]] = {"mean": {}, "p5": {}, "p95": {}}
+    for column, name in enumerate(names):
+        by_turn = [sorted(r.series[t][column] for r in results if r.series) for t in range(turns)]
+        out["mean"][name] = [_round(sum(c) / len(c)) if c else None for c in by_turn]
+        out["p5"][name] = [_round(percentile(c, 5)) for c in by_turn]
+        out["p95"][name] = [_round(percentile(c, 95)) for c in by_turn]
+    return out
+
+
+def _ending_turns(results: Sequence[RunResult], order: list[str]) -> dict[str, dict[str, Any]]:
+    """For each ending reached: the turn it came, earliest, median and latest."""
+    came: dict[str, list[int]] = {}
+    for r in results:
+        if r.ending_turn is not None:
+            came.setdefault(r.ending, []).append(r.ending_turn)
+    out = {}
+    for ending in order:
+        if ending in came:
+            turns = sorted(came[ending])
+            out[ending] = {"first": turns[0], "median": percentile(turns, 50), "last": turns[-1]}
+    return out
+
+
+def _actions(scenario: Scenario, results: Sequence[RunResult]) -> dict[str, dict[str, float]]:
+    """How many times a run each role chose each action, on average; actions never chosen are
+    left out."""
+    totals: Counter[tuple[str, str]] = Counter()
+    for r in results:
+        totals.update(r.actions)
+    out: dict[str, dict[str, float]] = {}
+    for role in scenario.role_ids:
+        chosen = {
+            a.id: round(totals[(role, a.id)] / len(results), 4)
+            for a in scenario.actions
+            if totals[(role, a.id)]
+        }
+        if chosen:
+            out[role] = chosen
+    return out
 
 
 def percentile(ordered: Sequence[float], pct: float) -> float | None:

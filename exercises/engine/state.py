@@ -37,6 +37,16 @@ class State:
     ending: str | None = None
     scheduled: Mapping[str, int] = field(default_factory=dict)
     skipped: tuple[str, ...] = ()
+    # The turn each action (`action:<id>:<role>`) or rule (`rule:<id>:<role or *>`) with
+    # `once` or `cooldown` last ran in: what those limits are judged on.
+    used: Mapping[str, int] = field(default_factory=dict)
+    # Each role's objectives that hold in this state (after a turn is adjudicated).
+    achieved: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Effects scheduled for a later turn (`later`), worked out when they were scheduled:
+    # `{turn, changes, text, public, role}`, applied as that turn is adjudicated.
+    later: tuple[Mapping[str, Any], ...] = ()
+    # Offers waiting for an answer: `{id, action, from, to, params, text, turn, until}`.
+    offers: tuple[Mapping[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -55,6 +65,14 @@ class State:
             data["scheduled"] = dict(self.scheduled)
         if self.skipped:
             data["skipped"] = list(self.skipped)
+        if self.used:
+            data["used"] = dict(self.used)
+        if self.achieved:
+            data["achieved"] = {role: list(ids) for role, ids in self.achieved.items()}
+        if self.later:
+            data["later"] = [dict(item) for item in self.later]
+        if self.offers:
+            data["offers"] = [dict(item) for item in self.offers]
         return data
 
     @classmethod
@@ -70,11 +88,15 @@ class State:
             ending=data.get("ending"),
             scheduled={iid: int(turn) for iid, turn in data.get("scheduled", {}).items()},
             skipped=tuple(data.get("skipped", ())),
+            used={key: int(turn) for key, turn in data.get("used", {}).items()},
+            achieved={role: tuple(ids) for role, ids in data.get("achieved", {}).items()},
+            later=tuple(dict(item) for item in data.get("later", ())),
+            offers=tuple(dict(item) for item in data.get("offers", ())),
         )
 
     def evolve(self, **changes: Any) -> State:
         # dataclasses.replace checks every field's kind on each call, and the frozen class's
-        # __init__ sets each of the ten fields through object.__setattr__: 8 times a turn.
+        # __init__ sets each field through object.__setattr__: 8 times a turn.
         if not changes.keys() <= _FIELDS:
             raise TypeError(f"State has no field {sorted(changes.keys() - _FIELDS)[0]!r}")
         evolved = _new(State)
@@ -173,12 +195,30 @@ def can_see(scenario: Scenario, state: State, viewer: str, name: str) -> bool:
         return True
     if viewer == OBSERVER:
         return False
-    return (var.visibility == "private" and var.owner == viewer) or viewer in extra
+    return (
+        (var.visibility == "private" and var.owner == viewer)
+        or viewer in extra
+        or viewer in var.audience
+    )
 
 
 def visible_values(scenario: Scenario, state: State, viewer: str) -> dict[str, Scalar]:
     values = state.values.items()
     return {name: value for name, value in values if can_see(scenario, state, viewer, name)}
+
+
+def visible_objectives(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:
+    """Each role's objectives and whether they hold: all of them for the facilitator, a role's
+    own for it, none for anyone else (they are part of its private briefing)."""
+    view: dict[str, Any] = {}
+    for role in scenario.roles:
+        if role.objectives and viewer in (FACILITATOR, role.id):
+            held = state.achieved.get(role.id, ())
+            view[role.id] = [
+                {"id": o.id, "label": o.label, "description": o.description, "met": o.id in held}
+                for o in role.objectives
+            ]
+    return view
 
 
 def visible_commitments(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:

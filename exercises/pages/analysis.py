@@ -40,8 +40,8 @@ def scenario_analysis(request: HttpRequest, scenario_id: str) -> HttpResponse:
         raise Http404(f"No bundled scenario has the id {scenario_id!r}.")
     stored = latest_analysis(scenario)
     context: dict[str, Any] = {"scenario": scenario, "stored": stored}
-    if stored is not None:
-        context.update(_views(stored.data, request.GET.get("policy")))
+    if stored is not None and stored.page is not None:
+        context.update(_views(stored.page, request.GET.get("policy")))
     return render(request, "exercises/scenario_analysis.html", context)
 
 

@@ -18,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from exercises.engine import Scenario, load_bundled_scenarios
-from exercises.models import Exercise
-from exercises.services import creation, operators
+from exercises.models import Exercise, UploadedScenario
+from exercises.services import creation, operators, uploads
 from exercises.services.errors import ServiceError
 
 
@@ -70,10 +70,20 @@ class ExerciseForm(forms.Form):
         policy = self.fields["policy"]
         assert isinstance(policy, forms.ChoiceField)
         policy.choices = [(name, name) for name in scenario.policies]
+        # Uploaded in the lobby (not bundled): its card links to its workshop page.
+        self.uploaded = scenario.id not in load_bundled_scenarios()
 
 
 def scenarios() -> list[Scenario]:
-    return sorted(load_bundled_scenarios().values(), key=lambda s: s.title.casefold())
+    """The bundled scenarios and the latest version of each uploaded one not retired."""
+    found = [*load_bundled_scenarios().values()]
+    found += uploads.loadable(uploads.in_use())
+    return sorted(found, key=lambda s: s.title.casefold())
+
+
+def find_scenario(scenario_id: str) -> Scenario | None:
+    bundled = load_bundled_scenarios().get(scenario_id)
+    return bundled or uploads.active_scenario(scenario_id)
 
 
 def lobby_page(
@@ -81,7 +91,12 @@ def lobby_page(
 ) -> HttpResponse:
     recent = Exercise.objects.select_related("snapshot").order_by("-created_at")[:20]
     mine = operators.exercises_of(request.user)[:100]
-    context = {"forms": list(forms_by_id.values()), "recent": recent, "mine": mine}
+    context = {
+        "forms": list(forms_by_id.values()),
+        "recent": recent,
+        "mine": mine,
+        "uploaded": UploadedScenario.objects.order_by("scenario_id"),
+    }
     return render(request, "exercises/lobby/lobby.html", context, status=status)
 
 
@@ -91,7 +106,7 @@ def lobby(request: HttpRequest) -> HttpResponse:
     forms_by_id = {s.id: ExerciseForm(s) for s in scenarios()}
     if request.method != "POST":
         return lobby_page(request, forms_by_id)
-    scenario = load_bundled_scenarios().get(request.POST.get("scenario", ""))
+    scenario = find_scenario(request.POST.get("scenario", ""))
     if scenario is None:
         return lobby_page(request, forms_by_id, status=400)
     form = forms_by_id[scenario.id] = ExerciseForm(scenario, request.POST)

@@ -2,8 +2,9 @@
 
 The events come from `GET /api/v1/exercises/{id}/events` (the projection's `events_for`), and
 the turns (states before and after, moves, rulings, rolls, narrative) from the seat's export
-(`export_for`, cut by the same projection): this page filters nothing itself. The facilitator
-sees everything, notes included; a role what it saw; the observer the public.
+(`export_for`, cut by the same projection, read back from the export cache): this page
+filters nothing itself. The facilitator sees everything, notes included; a role what it saw;
+the observer the public.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from exercises.engine import Scenario
 from exercises.models import Seat
 from exercises.services import projection
-from exercises.services.export import export_for
+from exercises.services.export_cache import export_data
 from exercises.services.scenarios import scenario_of
 
 from .data import commitment_labels, ending, variable_meta
@@ -59,7 +60,7 @@ def replay_data(seat: Seat) -> dict[str, Any]:
     exercise = seat.exercise
     scenario = scenario_of(exercise)
     who = projection.viewer(seat)
-    export = export_for(seat)
+    export = export_data(seat)
     history = _history(export)
     return {
         "exercise": exercise.public_id,

@@ -23,12 +23,31 @@ def store_analysis(scenario: Scenario, data: dict[str, Any]) -> ScenarioAnalysis
             "version": str(scenario.version),
             "seed": str(data["seed"]),
             "data": data,
+            "page": page_of(data),
         },
     )
     return row
 
 
+def page_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The analysis as its page shows it: every set-up's endings, but the per-turn figures of
+    the policies as they stand only (the page charts one of those at a time)."""
+
+    def base(setup: dict[str, Any]) -> bool:
+        return not setup["idle"] and not setup["swap"]
+
+    setups = [
+        s if base(s) else {k: v for k, v in s.items() if k != "variables"} for s in data["setups"]
+    ]
+    return {**data, "setups": setups}
+
+
 def latest_analysis(scenario: Scenario) -> ScenarioAnalysis | None:
-    """The analysis of this text with the most runs (the narrowest intervals), if any."""
-    rows = ScenarioAnalysis.objects.filter(sha256=scenario_sha256(scenario))
-    return rows.order_by("-runs", "-created_at").first()
+    """The analysis of this text with the most runs (the narrowest intervals), if any, with
+    its page's data and not the whole (`data` is deferred: read it only to export it)."""
+    rows = ScenarioAnalysis.objects.filter(sha256=scenario_sha256(scenario)).defer("data")
+    row = rows.order_by("-runs", "-created_at").first()
+    if row is not None and row.page is None:  # stored before pages were kept apart
+        row.page = page_of(row.data)
+        row.save(update_fields=["page"])
+    return row

@@ -18,6 +18,7 @@ from .scenarios import scenario_of, state_of
 
 @jobs.handler(Job.Kind.PLAY_BOTS)
 def _play_bots_job(job: Job) -> bool:
+    assert job.exercise is not None  # bots play in an exercise
     play_bots(job.exercise.public_id)
     return True
 

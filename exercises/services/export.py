@@ -99,6 +99,11 @@ def _me(seat: Seat, scenario: Scenario) -> ExportMe:
     if seat.kind == Seat.Kind.ROLE:
         role = scenario.role(seat.role)
         me["role"], me["name"], me["briefing"] = role.id, role.name, role.briefing
+        if role.objectives:
+            me["objectives"] = [
+                {"id": o.id, "label": o.label, "description": o.description}
+                for o in role.objectives
+            ]
     return me
 
 

@@ -37,6 +37,9 @@ class EngineState(TypedDict):
     ending: str | None
     scheduled: NotRequired[dict[str, int]]
     skipped: NotRequired[list[str]]
+    used: NotRequired[dict[str, int]]
+    achieved: NotRequired[dict[str, list[str]]]
+    later: NotRequired[list[dict[str, Any]]]
 
 
 class SeatState(TypedDict):
@@ -46,6 +49,8 @@ class SeatState(TypedDict):
     values: dict[str, Any]
     commitments: dict[str, CommitmentView]
     ending: str | None
+    # A role's own objectives that hold in this state, in a scenario that gives it any.
+    objectives: NotRequired[list[str]]
 
 
 ExportState = EngineState | SeatState
@@ -77,12 +82,20 @@ class ExportExercise(TypedDict):
     paused_remaining: NotRequired[float | None]
 
 
+class ExportObjective(TypedDict):
+    id: str
+    label: str
+    description: str
+
+
 class ExportMe(TypedDict):
     seat: str
     kind: SeatKind
     role: NotRequired[str]
     name: NotRequired[str]
     briefing: NotRequired[str]
+    # A role's objectives, where the scenario gives it any (whether each held is in the states).
+    objectives: NotRequired[list[ExportObjective]]
 
 
 class ExportSeat(TypedDict):

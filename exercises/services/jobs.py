@@ -42,7 +42,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from exercises.models import Exercise, Job, Turn
+from exercises.models import Exercise, Job, QuickCheck, Turn
 
 from .errors import Busy
 
@@ -83,11 +83,22 @@ def silence() -> timedelta:
     return timedelta(seconds=heartbeat() * MISSED_BEATS)
 
 
-def enqueue(exercise: Exercise, kind: str, *, turn: Turn | None = None) -> Job:
-    """Ask for `kind` of work on this exercise once the current transaction commits."""
+def enqueue(
+    exercise: Exercise | None,
+    kind: str,
+    *,
+    turn: Turn | None = None,
+    quick_check: QuickCheck | None = None,
+    background: bool = False,
+) -> Job:
+    """Ask for `kind` of work on this exercise (or quick check) once the current transaction
+    commits. `background`: work that takes long and that no answer waits for, which the
+    embedded mode runs in a thread of its own rather than in the thread that committed."""
     assert transaction.get_connection().in_atomic_block, "a job belongs to a transaction"
-    job = Job.objects.create(exercise=exercise, kind=kind, turn=turn, sent_at=timezone.now())
-    transaction.on_commit(partial(dispatch, job.pk))
+    job = Job.objects.create(
+        exercise=exercise, kind=kind, turn=turn, quick_check=quick_check, sent_at=timezone.now()
+    )
+    transaction.on_commit(partial(dispatch_in_background if background else dispatch, job.pk))
     return job
 
 
@@ -97,6 +108,29 @@ def dispatch(job_id: int) -> None:
         _send(job_id)
     else:
         _run_in_turn(job_id)
+
+
+def dispatch_in_background(job_id: int) -> None:
+    """`dispatch`, but the embedded mode runs the job in a thread of its own. (Handed out
+    again by the sweep, it runs in the sweep's thread, as any job does.)"""
+    if settings.REDIS_URL:
+        _send(job_id)
+    else:
+        in_thread(job_id)
+
+
+def in_thread(job_id: int) -> None:
+    """Run a long job beside the request that asked for it, which answers at once."""
+    threading.Thread(target=_run_and_close, args=(job_id,), name=f"job-{job_id}").start()
+
+
+def _run_and_close(job_id: int) -> None:
+    try:
+        # Beating, as a worker does: the embedded sweep would otherwise take a check that runs
+        # longer than the lease for lost and run it a second time.
+        run(job_id, beating=True)
+    finally:
+        connection.close()
 
 
 def _send(job_id: int) -> None:
@@ -128,18 +162,21 @@ def _run_in_turn(job_id: int) -> None:
         _queue.draining = False
 
 
-def run(job_id: int) -> bool:
-    """Do one job unless it is done already; True once it is done."""
+def run(job_id: int, *, beating: bool = False) -> bool:
+    """Do one job unless it is done already; True once it is done. `beating`: record a
+    heartbeat while it runs, as workers always do."""
     job = Job.objects.select_related("exercise", "turn").filter(pk=job_id).first()
     if job is None or job.done_at is not None:
         return True
-    # Only workers beat: in the embedded mode the sweeper dies with the process that runs jobs.
-    beating = bool(settings.REDIS_URL)
+    # Workers beat, and so do the embedded mode's background jobs; its other jobs run in the
+    # thread that committed, or the sweeper's, which die with the process that runs them.
+    beating = beating or bool(settings.REDIS_URL)
     now = timezone.now()
     Job.objects.filter(pk=job_id).update(
         sent_at=now, attempts=F("attempts") + 1, beat_at=now if beating else None
     )
-    fields = {"job": job_id, "kind": job.kind, "exercise": job.exercise.public_id}
+    exercise = job.exercise.public_id if job.exercise else None
+    fields = {"job": job_id, "kind": job.kind, "exercise": exercise}
     started = time.perf_counter()
     try:
         with _beating(job_id) if beating else _quiet():

@@ -22,7 +22,7 @@ from exercises.engine import (
     params_schema,
     visible_values,
 )
-from exercises.engine.state import visible_commitments
+from exercises.engine.state import visible_commitments, visible_objectives
 from exercises.models import Event, Exercise, Move, Note, Seat, Turn
 
 from .export_types import (
@@ -35,6 +35,7 @@ from .export_types import (
     ExportState,
     MoveResultRecord,
     ScenarioRef,
+    SeatState,
     VoteRecord,
 )
 from .locking import current_turn
@@ -226,6 +227,7 @@ def exercise_view(seat: Seat) -> dict[str, Any]:
         view["rulings_pending"] = _rulings_pending(turn)
         view["draft"] = turn.draft if turn is not None and turn.phase == Turn.Phase.REVIEW else None
         view["commitments"] = visible_commitments(scenario, state, FACILITATOR)
+        view["objectives"] = visible_objectives(scenario, state, FACILITATOR)
         view["notes"] = notes_of(exercise)
     return view
 
@@ -250,20 +252,55 @@ def _me(seat: Seat, who: str, scenario: Any, state: Any, turn: Turn | None) -> d
     me: dict[str, Any] = {"seat": seat.name}
     if seat.kind != Seat.Kind.ROLE:
         return me
-    public = visible_values(scenario, state, OBSERVER)
-    mine = visible_values(scenario, state, who)
-    role = scenario.role(who)
     me.update(
-        role={"id": role.id, "name": role.name},
-        briefing=role.briefing,
-        private_state={k: v for k, v in mine.items() if k not in public},
-        actions=[_action(scenario, action, who) for action in scenario.actions_for(who)],
-        commitments=visible_commitments(scenario, state, who),
+        role_sees(scenario, state, who),
         moves=[move_dict(m, scenario, who) for m in _current_moves(turn, seat.role)],
-        moves_per_turn=scenario.spec.moves_per_turn,
         bot=seat.bot_policy or None,
     )
     return me
+
+
+def role_sees(scenario: Scenario, state: State, role_id: str) -> dict[str, Any]:
+    """What a role's own part of its view holds in `state`, with or without an exercise: the
+    player's page shows it, and so does the preview of an uploaded scenario."""
+    public = visible_values(scenario, state, OBSERVER)
+    mine = visible_values(scenario, state, role_id)
+    role = scenario.role(role_id)
+    sees: dict[str, Any] = {
+        "role": {"id": role.id, "name": role.name},
+        "briefing": role.briefing,
+        "private_state": {k: v for k, v in mine.items() if k not in public},
+        "actions": [_action(scenario, a, role_id) for a in scenario.actions_for(role_id)],
+        "commitments": visible_commitments(scenario, state, role_id),
+        "moves_per_turn": scenario.spec.moves_per_turn,
+    }
+    if role.objectives:
+        sees["objectives"] = visible_objectives(scenario, state, role_id)[role_id]
+    if any(action.offer is not None for action in scenario.actions):
+        sees["offers"] = _offers(scenario, state, role_id, "to")
+        sees["offers_made"] = _offers(scenario, state, role_id, "from")
+    return sees
+
+
+def _offers(scenario: Any, state: Any, who: str, side: str) -> list[dict[str, Any]]:
+    """The offers waiting that `who` was made (side `to`) or made (side `from`)."""
+    names = scenario.role_names
+    out = []
+    for offer in state.offers:
+        if offer[side] != who:
+            continue
+        action = scenario.action(offer["action"])
+        out.append(
+            {
+                "id": offer["id"],
+                "from": offer["from"],
+                "to": offer["to"],
+                "label": action.label if action else offer["action"],
+                "text": offer["text"] if side == "to" else f"Asked of {names.get(offer['to'])}.",
+                "until": offer["until"],
+            }
+        )
+    return out
 
 
 def _action(scenario: Any, action: Any, role: str) -> dict[str, Any]:
@@ -328,12 +365,16 @@ def state_for(scenario: Scenario, data: dict[str, Any], who: str) -> ExportState
     if who == FACILITATOR:
         return cast(EngineState, data)
     state = State.from_dict(data)
-    return {
+    out: SeatState = {
         "turn": state.turn,
         "values": visible_values(scenario, state, who),
         "commitments": visible_commitments(scenario, state, who),
         "ending": state.ending,
     }
+    role = scenario.role(who) if who in scenario.role_ids else None
+    if role is not None and role.objectives:
+        out["objectives"] = list(state.achieved.get(who, ()))
+    return out
 
 
 def scenario_for(exercise: Exercise, who: str) -> ScenarioRef:

@@ -57,6 +57,7 @@ def render_report(export: Export) -> str:
         "own_charts": _by_owner(charts),
         "turns": [_turn(turn, labels) for turn in turns],
         "roles": _roles(turns, labels),
+        "objectives": _objectives(export, scenario, labels),
         "draws": [d for turn in turns for d in _draws(turn, labels)],
         "timeline": [_event(e, labels) for e in export["events"]],
         "messages": [_message(m, labels) for m in export["messages"]],
@@ -85,6 +86,8 @@ class Labels:
     def action(self, action: str) -> str:
         if action == "free_form":
             return "Free-form move"
+        if action == "answer_offer":
+            return "Answer an offer"
         if self.scenario:
             for spec in self.scenario.actions:
                 if spec.id == action:
@@ -236,6 +239,50 @@ def _roles(turns: list[ExportTurn], labels: Labels) -> list[dict[str, Any]]:
             entry["turn"] = turn["number"]
             by_role.setdefault(move["role"], []).append(entry)
     return [{"label": labels.role(role), "moves": moves} for role, moves in by_role.items()]
+
+
+def _objectives(export: Export, scenario: Scenario | None, labels: Labels) -> list[dict[str, Any]]:
+    """Each role's objectives the seat may see (the facilitator's: every role's; a role's: its
+    own), with the turns after which each held."""
+    me = export["me"]
+    if me["kind"] == "facilitator":
+        goals = (
+            {r.id: [(o.id, o.label) for o in r.objectives] for r in scenario.roles}
+            if scenario
+            else {}
+        )
+    elif "role" in me:
+        goals = {me["role"]: [(o["id"], o["label"]) for o in me.get("objectives", [])]}
+    else:
+        goals = {}
+    held: dict[tuple[str, str], list[int]] = {}
+    for turn in export["turns"]:
+        state: Any = turn["state_after"]
+        if state is None:
+            continue
+        if "achieved" in state:
+            met = {(role, o) for role, ids in state["achieved"].items() for o in ids}
+        else:
+            met = {(me.get("role", ""), o) for o in state.get("objectives", [])}
+        for key in met:
+            held.setdefault(key, []).append(turn["number"])
+    last = max((t["number"] for t in export["turns"] if t["state_after"] is not None), default=0)
+    out = []
+    for role, objectives in goals.items():
+        rows = []
+        for oid, label in objectives:
+            turns = held.get((role, oid), [])
+            rows.append(
+                {
+                    "label": label,
+                    "met": bool(turns) and turns[-1] == last,
+                    "first": turns[0] if turns else None,
+                    "turns": ", ".join(str(t) for t in turns),
+                }
+            )
+        if rows:
+            out.append({"role": labels.role(role), "objectives": rows})
+    return out
 
 
 def _draws(turn: ExportTurn, labels: Labels) -> list[dict[str, Any]]:

@@ -23,6 +23,10 @@ def _parse(text: str, sha256: str) -> Scenario:
     return load_scenario_text(text, f"snapshot {sha256[:8]}")
 
 
+def scenario_of_snapshot(snapshot: ScenarioSnapshot) -> Scenario:
+    return _parse(snapshot.text, snapshot.sha256)
+
+
 def scenario_of(exercise: Exercise) -> Scenario:
     return _load(exercise.snapshot_id)
 

@@ -230,6 +230,15 @@
       h("p", { class: "text" }, signalWords(c, pendingSignals(id))))));
   }
 
+  // ---- objectives ------------------------------------------------------------------------
+
+  function showObjectives() {
+    const all = Object.entries(data.view.objectives || {});
+    if (!all.length) return;
+    fill($("objectives"), all.map(([role, list]) => h("li", { class: "role-objectives", "data-role": role },
+      h("h3", {}, W.whoName(role)), h("ul", { class: "items" }, ...W.objectiveItems(list)))));
+  }
+
   // ---- moves this turn, from the log -----------------------------------------------------
 
   const turnMoves = new Map();
@@ -357,6 +366,7 @@
     showSeats();
     showRulings();
     showCommitments();
+    showObjectives();
     showState();
   });
   W.start();

@@ -11,6 +11,7 @@
 
   const actionLabels = Object.fromEntries(me.actions.map((a) => [a.id, a.label]));
   actionLabels[FREE_FORM] = "Free-form move";
+  actionLabels.answer_offer = "Answer an offer";
   const actionLabel = (id) => actionLabels[id] || id;
 
   const canMove = () => !data.view.me.bot && data.view.status === "running" && data.view.turn && data.view.turn.phase === "open";
@@ -355,11 +356,49 @@
     act(e.target, () => api("POST", "/ready"), "You are in for this turn."));
   W.startMessages($("messages"));
   W.handlers.event.push(onEvent);
+  function showObjectives() {
+    const list = data.view.me.objectives;
+    if (!list || !list.length) return;
+    $("objectives-panel").hidden = false;
+    fill($("objectives"), W.objectiveItems(list));
+  }
+
+  // ---- offers ----------------------------------------------------------------------------
+
+  /** Offers to this role, each with Accept and Refuse: an answer is a free move of this turn. */
+  function showOffers() {
+    const mine = data.view.me.offers;
+    const made = data.view.me.offers_made;
+    if (!mine && !made) return;
+    $("offers-panel").hidden = false;
+    const answer = (offer, accept, button) => act(button, () => api("POST", "/moves", {
+      action: "answer_offer",
+      params: { offer: offer.id, accept },
+      idempotency_key: W.newKey(),
+    }), accept ? "Offer accepted: it takes effect when the turn is adjudicated." : "Offer refused.");
+    const items = (mine || []).map((offer) => {
+      const yes = h("button", { type: "button", class: "accept" }, "Accept");
+      const no = h("button", { type: "button", class: "refuse" }, "Refuse");
+      yes.addEventListener("click", () => answer(offer, true, yes));
+      no.addEventListener("click", () => answer(offer, false, no));
+      return h("li", { class: "item", "data-offer": offer.id },
+        h("p", { class: "item-title" }, `${W.whoName(offer.from)}: ${offer.label}`),
+        h("p", { class: "text" }, offer.text),
+        h("p", { class: "meta" }, `Answer by the end of ${W.turnName(offer.until)}.`),
+        h("p", { class: "actions" }, yes, " ", no));
+    });
+    const sent = (made || []).map((offer) => h("li", { class: "item", "data-offer": offer.id },
+      h("p", { class: "item-title" }, `You offered: ${offer.label}`), h("p", { class: "text" }, offer.text)));
+    fill($("offers"), items.length || sent.length ? [...items, ...sent] : h("li", { class: "empty" }, "No offers waiting."));
+  }
+
   W.handlers.data.push(() => {
     showFinished();
     showTurn();
     showMoves();
     showChannels();
+    showObjectives();
+    showOffers();
     showState();
   });
   W.start();

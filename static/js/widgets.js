@@ -218,8 +218,16 @@
     return Object.entries(params || {}).map(([k, v]) => `${k}: ${whoName(String(v))}`).join(", ");
   }
 
+  /** A role's objectives as list items: met or not yet, after the last turn adjudicated. */
+  function objectiveItems(objectives) {
+    return (objectives || []).map((o) => h("li", { class: "item", "data-objective": o.id },
+      h("p", { class: "item-title" }, o.label, " ",
+        h("span", { class: o.met ? "badge met" : "badge" }, o.met ? "met" : "not met")),
+      o.description ? h("p", { class: "text" }, o.description) : null));
+  }
+
   Object.assign(W, {
-    paramsWords, turnSection, storyItems, item, messageItem, sharedWith, audienceField, startMessages, paramField, paramValues,
+    objectiveItems, paramsWords, turnSection, storyItems, item, messageItem, sharedWith, audienceField, startMessages, paramField, paramValues,
     setParamValues,
   });
 })();

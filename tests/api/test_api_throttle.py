@@ -198,7 +198,9 @@ def test_exports_are_built_on_threads_of_their_own_not_the_apis(
         communicator = ApplicationCommunicator(application, scope)
         await communicator.send_input({"type": "http.request", "body": b""})
         start = await communicator.receive_output(timeout=60)
-        await communicator.receive_output(timeout=60)
+        while (await communicator.receive_output(timeout=60)).get("more_body"):
+            pass
+        await communicator.wait(timeout=60)  # the server closes the export's file after this
         return int(start["status"])
 
     # when a seat exports

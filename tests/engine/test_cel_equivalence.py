@@ -30,7 +30,10 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
 def all_scenarios() -> list[Scenario]:
     bundled = list(load_bundled_scenarios().values())
-    return bundled + [load_scenario(path) for path in sorted(FIXTURES.glob("*.yaml"))]
+    # The hostile fixtures are built to make evaluation explode (the sandbox's tests): sampling
+    # them in 12 states for every role would not end.
+    paths = [p for p in sorted(FIXTURES.glob("*.yaml")) if not p.name.startswith("hostile")]
+    return bundled + [load_scenario(path) for path in paths]
 
 
 def in_cel(source: str, env: Environment) -> tuple[str, Any]:

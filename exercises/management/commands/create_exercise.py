@@ -19,8 +19,8 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 from exercises.engine import Scenario
-from exercises.management import load, usage_error
-from exercises.services import creation
+from exercises.management import UnknownScenario, load, scenario_path, usage_error
+from exercises.services import creation, uploads
 from exercises.services.errors import ServiceError
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -30,7 +30,11 @@ class Command(BaseCommand):
     help = "Create an exercise in the lobby and print a link for every seat."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("scenario", metavar="SCENARIO", help="a bundled id or a file")
+        parser.add_argument(
+            "scenario",
+            metavar="SCENARIO",
+            help="a bundled id, a file, or an uploaded scenario's id",
+        )
         parser.add_argument("--name", required=True, help="the exercise's name")
         parser.add_argument("--seed", default=None, help="default: a random one")
         parser.add_argument(
@@ -65,7 +69,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the seats as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        scenario = load(options["scenario"])
+        scenario = find(options["scenario"])
         bots = bot_roles(scenario, options["bots"], options["players"])
         policy = options["bot_policy"] or next(iter(scenario.policies), None)
         if bots and policy is None:
@@ -97,6 +101,19 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary, indent=2))
         else:
             self.stdout.write(readable(created, summary, scenario, bots, policy))
+
+
+def find(ref: str) -> Scenario:
+    """A file or bundled scenario, else the latest version of one uploaded in the lobby (and
+    not retired)."""
+    try:
+        scenario_path(ref)
+    except UnknownScenario as exc:
+        uploaded = uploads.active_scenario(ref) if "/" not in ref else None
+        if uploaded is None:
+            raise usage_error(f"{exc}, nor an uploaded scenario in use") from exc
+        return uploaded
+    return load(ref)
 
 
 def split(text: str) -> list[str]:

@@ -1,8 +1,9 @@
 """`python manage.py simulate SCENARIO --policy NAME --runs N`: whole exercises played by bots.
 
-With `--json`, prints exactly the summary `exercises.engine.simulate` returns; the same seed
+With `--json`, prints exactly the summary `exercises.engine.simulate` returns (final values,
+endings, per-turn series, the turn each ending came and the actions chosen); the same seed
 gives byte-identical output whatever `--workers` is, since each run derives its own seed.
-Without it, a table a person can read. The progress bar appears only on a terminal.
+Without it, tables a person can read. The progress bar appears only on a terminal.
 """
 
 from __future__ import annotations
@@ -117,9 +118,18 @@ def table(scenario: Scenario, result: dict[str, Any], seed: int | str) -> str:
     for name in final["mean"]:
         cells = [number(final[column][name]) for column in ("mean", "p5", "p95")]
         lines.append(f"{name:<{width}}  " + "  ".join(f"{cell:>10}" for cell in cells))
-    lines += ["", f"{'outcome':<{width}}  {'share':>10}"]
+    lines += ["", f"{'outcome':<{width}}  {'share':>10}  {'came in turn':>14}"]
     for outcome, share in result["outcomes"].items():
-        lines.append(f"{labels[outcome]:<{width}}  {share:>10.1%}")
+        came = result["ending_turns"].get(outcome)
+        when = (
+            "-" if came is None else f"{came['first']} to {came['last']}, median {came['median']:g}"
+        )
+        lines.append(f"{labels[outcome]:<{width}}  {share:>10.1%}  {when:>14}")
+    names = {action.id: action.label for action in scenario.actions}
+    lines += ["", "actions chosen, times a run:"]
+    for role, chosen in result["actions"].items():
+        ranked = sorted(chosen.items(), key=lambda item: (-item[1], item[0]))
+        lines.append(f"  {role}: " + ", ".join(f"{names[a]} {n:g}" for a, n in ranked))
     return "\n".join(lines)
 
 

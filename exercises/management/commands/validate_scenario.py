@@ -1,8 +1,9 @@
-"""`python manage.py validate_scenario FILE...`: every error with its line, exit 1 on any.
+"""`python manage.py validate_scenario [--strict] FILE...`: every error and warning with its
+line, exit 1 on any error (and, with `--strict`, on any warning).
 
 Errors go to stdout one per line as `file:line: where: message`, the shape editors and CI
-annotators parse; the count goes to stderr. A FILE that is not a path may name a bundled
-scenario by its id (`ai-pause`).
+annotators parse, warnings as `file:line: where: warning: message`; the count goes to stderr.
+A FILE that is not a path may name a bundled scenario by its id (`ai-pause`).
 """
 
 from __future__ import annotations
@@ -22,20 +23,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE", help="a path or a bundled id")
+        parser.add_argument(
+            "--strict", action="store_true", help="fail on warnings too (a CI gate)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         failed = 0
         for ref in options["files"]:
             scenario, errors = self.validate(ref)
-            for error in sorted(errors, key=lambda e: e.line):
+            warnings = scenario.warnings if scenario is not None else []
+            for error in sorted([*errors, *warnings], key=lambda e: e.line):
                 self.stdout.write(one_line(error))
-            if errors:
+            if errors or (warnings and options["strict"]):
                 failed += 1
             elif scenario is not None:
-                self.stdout.write(f"{ref}: ok ({summary(scenario)})")
+                said = f", {len(warnings)} warning{'' if len(warnings) == 1 else 's'}"
+                self.stdout.write(f"{ref}: ok ({summary(scenario)}{said if warnings else ''})")
         if failed:
             files = "1 file" if failed == 1 else f"{failed} files"
-            raise CommandError(f"{files} with errors", returncode=1)
+            what = "errors or warnings (--strict)" if options["strict"] else "errors"
+            raise CommandError(f"{files} with {what}", returncode=1)
 
     def validate(self, ref: str) -> tuple[Scenario | None, list[LoadError]]:
         try:
