@@ -219,6 +219,11 @@ COMMANDS: dict[str, Callable[[Call, Any], Reply]] = {
     "inject": _done(lambda seat, b: commands.inject(seat, b.inject, b.title, b.text, b.to)),
     "schedule_inject": _done(lambda seat, b: injects.schedule_inject(seat, b.inject, b.turn)),
     "skip_inject": _done(lambda seat, b: injects.skip_inject(seat, b.inject)),
+    "edit_inject": _done(
+        lambda seat, b: injects.edit_inject(
+            seat, b.inject, b.changes.model_dump(exclude_unset=True)
+        )
+    ),
     "set_state": _done(lambda seat, b: commands.set_state(seat, b.variable, b.value, b.reason)),
     "replace_seat": replace_seat,
     "fork": fork,

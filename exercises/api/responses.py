@@ -200,6 +200,15 @@ OfferView = TypedDict(
 OfferView.__pydantic_config__ = CLOSED  # type: ignore[attr-defined]
 
 
+@with_config(CLOSED)
+class RoleEndingView(TypedDict):
+    """How the exercise ended for a role (the scenario's RoleSpec.endings)."""
+
+    id: str
+    title: str
+    text: str
+
+
 class Me(TypedDict):
     """The caller's seat; a role's seat adds its briefing, private state, actions and moves,
     and its objectives where the scenario gives it any."""
@@ -216,6 +225,7 @@ class Me(TypedDict):
     objectives: NotRequired[list[ObjectiveView]]
     offers: NotRequired[list[OfferView]]
     offers_made: NotRequired[list[OfferView]]
+    my_ending: NotRequired[RoleEndingView]
 
 
 @with_config(CLOSED)
@@ -319,6 +329,7 @@ class ExerciseView(TypedDict):
     draft: NotRequired[Draft | None]
     commitments: NotRequired[dict[str, CommitmentView]]
     objectives: NotRequired[dict[str, list[ObjectiveView]]]
+    role_endings: NotRequired[dict[str, RoleEndingView]]
     notes: NotRequired[list[NoteView]]
 
 

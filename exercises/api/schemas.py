@@ -215,6 +215,29 @@ class SkipInject(Body):
     inject: Name
 
 
+class InjectChanges(Body):
+    """The fields of a scenario inject the facilitator may change before it fires."""
+
+    title: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    text: Text | None = None
+    to: list[Name] | None = Field(None, description="Role ids or tags; [] for everyone.")
+    sender: Annotated[str, Field(max_length=200)] | None = None
+    channel: Literal["email", "phone", "news", "social", "briefing"] | None = None
+    expected_action: Text | None = None
+    objective: Annotated[str, Field(max_length=500)] | None = None
+    notes: Text | None = None
+    after_minutes: int | None = Field(None, ge=0, le=1440)
+
+
+class EditInject(Body):
+    """A scenario inject's words, recipients or minute within its turn changed before it
+    fires; only the fields given change."""
+
+    command: Literal["edit_inject"]
+    inject: Name
+    changes: InjectChanges
+
+
 class SetState(Body):
     command: Literal["set_state"]
     variable: Name
@@ -254,6 +277,7 @@ Command = Annotated[
     | Inject
     | ScheduleInject
     | SkipInject
+    | EditInject
     | SetState
     | ReplaceSeat
     | Fork

@@ -11,6 +11,8 @@ from .audience import Audience
 from .bots import UnknownPolicy, choose_moves
 from .dice import Draw
 from .expressions import Expression, ExpressionError, compile_expression
+from .inject_text import EDITABLE as INJECT_EDITABLE
+from .inject_text import edit_inject, effective
 from .loader import (
     LoadError,
     ScenarioLoadError,
@@ -31,7 +33,7 @@ from .moves import (
     RulingBranch,
     StateChange,
 )
-from .opening import fire_inject, open_turn, schedule_inject, skip_inject
+from .opening import fire_inject, fire_timed, open_turn, schedule_inject, skip_inject
 from .params import ParamError, check_params, params_schema
 from .records import (
     check_ruling_audience,
@@ -50,6 +52,7 @@ from .state import (
     initial_state,
     visible_commitments,
     visible_objectives,
+    visible_role_endings,
     visible_values,
 )
 
@@ -58,6 +61,7 @@ __all__ = [
     "EVENT_TYPES",
     "FACILITATOR",
     "FREE_FORM",
+    "INJECT_EDITABLE",
     "OBSERVER",
     "Audience",
     "Draw",
@@ -91,7 +95,10 @@ __all__ = [
     "check_ruling_changes",
     "choose_moves",
     "compile_expression",
+    "edit_inject",
+    "effective",
     "fire_inject",
+    "fire_timed",
     "initial_state",
     "load_bundled_scenarios",
     "load_scenario",
@@ -107,5 +114,6 @@ __all__ = [
     "validate_scenario_file",
     "visible_commitments",
     "visible_objectives",
+    "visible_role_endings",
     "visible_values",
 ]

@@ -290,6 +290,7 @@ def adjudicate(
         opened=max(state.opened, turn),
         ending=ending.id if ending else None,
         achieved=_achieved(scenario, state, turn),
+        role_endings=_role_endings(scenario, state, turn) if ending else {},
     )
     state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
     waiting, lapsed_lines = lapsed_offers(scenario, state.offers, play.answered, turn)
@@ -498,6 +499,11 @@ class _Play:
         try:
             changes = branch_changes(self.scenario, written, self.env, maker, params, reason)
             branch = picked(self.scenario, written, self.env)
+            if branch.later:
+                words = _template_values(self.scenario, maker, params)
+                self.later += scheduled(
+                    self.scenario, branch, self.env, maker, params, self.turn, words, reason
+                )
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this answer: {exc}") from exc
         self._note_reveals(branch, maker, params)
@@ -766,6 +772,22 @@ def _rule_plan(scenario: Scenario) -> _RulePlan:
             plan.append((rule, roles, when))
         scenario.cache["rules"] = plan
     return plan
+
+
+def _role_endings(scenario: Scenario, state: State, turn: int) -> dict[str, str]:
+    """Each role's own ending, the first of its `endings` that holds as the exercise ends."""
+    env = environment(scenario, state, turn)
+    out: dict[str, str] = {}
+    for role in scenario.roles:
+        env.bind(role=role.id, params={})
+        for ending in role.endings:
+            try:
+                if scenario.expr(ending.when).evaluate(env) is True:
+                    out[role.id] = ending.id
+                    break
+            except ExpressionError:
+                continue
+    return out
 
 
 def _ending(scenario: Scenario, state: State, turn: int) -> Any:

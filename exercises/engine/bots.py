@@ -11,7 +11,7 @@ from .adjudication import Rejected, Tally, _admit
 from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
-from .scenario import EVERYONE, Scenario
+from .scenario import ANSWER_OFFER, EVERYONE, Scenario
 from .schema import ParamExpression, PlaySpec
 from .state import State, environment
 
@@ -50,6 +50,9 @@ def choose_moves(
     tally = Tally()
     moves: list[Move] = []
     for play, made, when in _candidates(scenario, policy, role):
+        if play.action == ANSWER_OFFER:
+            moves += _answers(scenario, state, env, play, role, tally)
+            continue
         if play.chance < 1:
             rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
             if rng.random() >= play.chance:
@@ -89,10 +92,35 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
                 when = scenario.expr(play.when)
             except ExpressionError:
                 when = _NEVER  # as a condition that fails when asked: the play is skipped
-            made = None if _worked(play) else Move(role, play.action, dict(play.params), text=text)
+            fixed = not (_worked(play) or play.action == ANSWER_OFFER)
+            made = Move(role, play.action, dict(play.params), text=text) if fixed else None
             found.append((play, made, _ALWAYS if when.constant is True else when))
         cache[(policy, role)] = found
     return found
+
+
+def _answers(
+    scenario: Scenario, state: State, env: Environment, play: PlaySpec, role: str, tally: Tally
+) -> list[Move]:
+    """A play `answer_offer` answers every offer waiting for the role, as `accept` says
+    (when its `when` holds), oldest first."""
+    env.bind(role=role, params=_NO_PARAMS)
+    try:
+        if scenario.expr(play.when).evaluate(env) is not True:
+            return []
+    except ExpressionError:
+        return []
+    out = []
+    for offer in state.offers:
+        if offer["to"] != role:
+            continue
+        move = Move(role, ANSWER_OFFER, {"offer": offer["id"], "accept": play.params["accept"]})
+        try:
+            _admit(scenario, state, env, move, tally)
+        except Rejected:
+            continue
+        out.append(move)
+    return out
 
 
 def _worked(play: PlaySpec) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
+from .inject_text import template_names, unknown_placeholders
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario, Variable
 from .schema import ActionSpec, Branch, ParamExpression, ParamSpec, Scalar
 from .state import State, environment
@@ -69,6 +70,7 @@ class Checker:
         self._check_endings()
         self._check_objectives()
         self._check_policies()
+        self._check_turn_labels()
         return self.problems
 
     # ids, roles, variables
@@ -361,7 +363,14 @@ class Checker:
             if inject.when is not None:
                 self.expression((*loc, "when"), inject.when, Site(), "bool")
             self._role_refs((*loc, "to"), inject.to or [])
-            self.placeholders((*loc, "text"), inject.text, set())
+            self.chance((*loc, "chance"), inject.chance, Site())
+            for field in ("title", "text"):
+                for name in unknown_placeholders(self.scenario, getattr(inject, field)):
+                    offered = ", ".join(f"{{{n}}}" for n in sorted(template_names(self.scenario)))
+                    self.error(
+                        (*loc, field),
+                        f"{{{name}}} is not a placeholder (an inject's: {offered})",
+                    )
             self.branch((*loc, "effects"), inject.effects, Site(), rendered=False)
             for where, branch in nested((*loc, "effects"), inject.effects):
                 if branch.reveal or branch.show:
@@ -386,11 +395,27 @@ class Checker:
                     if role not in allowed:
                         self.error(("actions", index, "roles"), f"{role} may not commit")
 
+    def _check_turn_labels(self) -> None:
+        labels = self.spec.turn_labels
+        numbers = range(1, len(labels) + 1) if isinstance(labels, list) else labels
+        for number in numbers:
+            if not 1 <= number <= self.spec.turns:
+                where = ("turn_labels", number - 1 if isinstance(labels, list) else number)
+                self.error(where, f"the scenario has turns 1 to {self.spec.turns}")
+
     def _check_objectives(self) -> None:
         for index, role in enumerate(self.spec.roles):
             for i, objective in enumerate(role.objectives):
                 loc: Loc = ("roles", index, "objectives", i, "when")
                 self.expression(loc, objective.when, Site((role.id,)), "bool")
+            named: set[str] = set()
+            for i, ending in enumerate(role.endings):
+                if ending.id in named:
+                    self.error(("roles", index, "endings", i, "id"), f"duplicate id {ending.id!r}")
+                named.add(ending.id)
+                self.placeholders(("roles", index, "endings", i, "text"), ending.text, set())
+                loc = ("roles", index, "endings", i, "when")
+                self.expression(loc, ending.when, Site((role.id,)), "bool")
 
     def _check_endings(self) -> None:
         for index, ending in enumerate(self.spec.endings):
@@ -415,6 +440,11 @@ class Checker:
     def _check_play(
         self, loc: Loc, action_id: str, params: dict[str, Any], when: str, roles: tuple[str, ...]
     ) -> None:
+        if action_id == ANSWER_OFFER:
+            if set(params) != {"accept"} or not isinstance(params["accept"], bool):
+                self.error((*loc, "params"), "answer_offer takes one param: accept: true or false")
+            self.expression((*loc, "when"), when, Site(roles), "bool")
+            return
         action = self.scenario.action(action_id)
         if action is None:
             self.error((*loc, "action"), f"no action {action_id!r}")

@@ -27,6 +27,7 @@ EVENT_TYPES = frozenset(
         "rule.fired",  # a rule took effect: to its role when it has a text for it
         "rule.error",  # a rule or inject the scenario cannot evaluate, to the facilitator
         "inject",  # an inject fired, to its recipients
+        "inject.rolled",  # an inject's chance rolled, to the facilitator
         "narrative.shared",  # a narrative line for some roles only (a ruling's, an edit's)
         "exercise.ended",  # an ending was reached, to everyone
     }

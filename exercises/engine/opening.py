@@ -7,18 +7,26 @@ firing again on its own turn or condition once it has been sent by hand.
 
 The facilitator may also change the schedule, and the change is part of the state, so that
 replaying the openings reproduces it: `schedule_inject` makes an inject fire as a later turn
-opens (instead of its own turn or condition), `skip_inject` keeps it from firing by itself.
+opens (instead of its own turn or condition), `skip_inject` keeps it from firing by itself,
+`edit_inject` (inject_text.py) changes its words before it fires.
+
+An inject with `after_minutes` fires not at the opening but when the server's sweep finds its
+minute has come (`fire_timed`); one with a `chance` is rolled with the seeded dice, keyed by its
+id and the turn, and the roll is an event for the facilitator.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .audience import EVERYONE as TO_EVERYONE
 from .audience import FACILITATOR_ONLY, Audience
+from .dice import Draw, roll
 from .effects import apply_changes, branch_changes, picked, target_name, widen_audience
 from .expressions import Environment, ExpressionError
+from .inject_text import effective, fill
 from .moves import EngineEvent, Opening, Rejected, StateChange
 from .scenario import EVERYONE, Scenario
 from .schema import InjectSpec
@@ -38,30 +46,93 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
     """Fire the injects due as turn `state.turn + 1` opens. Calling it twice changes nothing.
 
     Every due inject reads the state the turn opens from, and their changes are applied
-    together, as adjudication applies the changes of one phase."""
+    together, as adjudication applies the changes of one phase. An inject timed within its
+    turn (`after_minutes`) waits for `fire_timed`."""
     turn = state.turn + 1
     if state.opened >= turn or state.ending is not None:
         return Opening(turn, state, (), ())
+    due = [i for i in scenario.spec.injects if effective(state, i).after_minutes is None]
+    after, narrative, events, _ = _fire_due(scenario, state, seed, turn, due)
+    return Opening(turn, after.evolve(opened=turn), narrative, events)
+
+
+def fire_timed(scenario: Scenario, state: State, seed: int | str, minutes: float) -> Opening:
+    """Fire the injects timed within the open turn whose minute has come, `minutes` after it
+    opened. Each is judged (condition, chance) once a turn: calling it again changes nothing
+    until another comes due; the state is returned as it was when none is."""
+    turn = state.opened
+    if turn <= state.turn or state.ending is not None:
+        return Opening(turn, state, (), ())
+    due = [i for i in scenario.spec.injects if _come(state, i, minutes, turn)]
+    after, narrative, events, tried = _fire_due(scenario, state, seed, turn, due)
+    if not tried:
+        return Opening(turn, state, (), ())
+    after = after.evolve(tried={**after.tried, **dict.fromkeys(tried, turn)})
+    return Opening(turn, after, narrative, events)
+
+
+def _come(state: State, inject: InjectSpec, minutes: float, turn: int) -> bool:
+    """Whether a timed inject's minute has come and it was not judged yet this turn."""
+    minute = effective(state, inject).after_minutes
+    return minute is not None and minute <= minutes and state.tried.get(inject.id) != turn
+
+
+def _fire_due(
+    scenario: Scenario, state: State, seed: int | str, turn: int, due: Sequence[InjectSpec]
+) -> tuple[State, tuple[str, ...], tuple[EngineEvent, ...], list[str]]:
+    """Fire those of `due` on schedule whose condition holds and whose chance comes up: the
+    state after, the narrative, the events (a roll is one, for the facilitator) and the ids
+    judged."""
     env = environment(scenario, state, turn)
     fired: list[_Fired] = []
     events: list[EngineEvent] = []
-    for inject in scenario.spec.injects:
-        if not _on_schedule(state, inject, turn):
+    judged: list[str] = []
+    for spec in due:
+        if not _on_schedule(state, spec, turn):
             continue
+        judged.append(spec.id)
+        inject = effective(state, spec)
+        # One the facilitator moved to this turn fires whatever its condition and chance.
+        moved = spec.id in state.scheduled
         try:
-            when = None if inject.id in state.scheduled else inject.when
+            when = None if moved else inject.when
             if when is not None and scenario.expr(when).evaluate(env) is not True:
                 continue
-            firing = _fire(scenario, inject, env)
+            chance = 1.0 if moved else _chance(scenario, inject, env)
+            draw = _roll(inject, chance, seed, turn)
+            if draw is not None:
+                data: dict[str, Any] = {"inject": inject.id, "draw": draw.to_dict()}
+                if inject.after_minutes is not None:  # the sweep's, not the opening's
+                    data["minutes"] = inject.after_minutes
+                events.append(EngineEvent("inject.rolled", FACILITATOR_ONLY, data))
+            if not (draw.success if draw is not None else chance >= 1):
+                continue
+            firing = _fire(scenario, inject, env, state, turn)
         except (ExpressionError, ValueError) as exc:
             error = {"inject": inject.id, "error": str(exc)}
             events.append(EngineEvent("rule.error", FACILITATOR_ONLY, error))
             continue
         fired.append(firing)
         events.append(firing.event)
-    after = _record(scenario, state, fired).evolve(opened=turn)
+    after = _record(scenario, state, fired)
     narrative = tuple(line for firing in fired for line in firing.narrative)
-    return Opening(turn, after, narrative, tuple(events))
+    return after, narrative, tuple(events), judged
+
+
+def _chance(scenario: Scenario, inject: InjectSpec, env: Environment) -> float:
+    chance = inject.chance
+    value = scenario.expr(chance).evaluate(env) if isinstance(chance, str) else chance
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"its chance gave {value!r}, not a number")
+    return min(1.0, max(0.0, float(value)))
+
+
+def _roll(inject: InjectSpec, chance: float, seed: int | str, turn: int) -> Draw | None:
+    """The inject's roll, keyed by its id and the turn, or None when its chance is certain."""
+    if chance <= 0 or chance >= 1:
+        return None
+    key = f"inject:{inject.id}"
+    return roll(seed, turn, key, chance, role=None, subject=inject.id, label=inject.title)
 
 
 def _on_schedule(state: State, inject: InjectSpec, turn: int) -> bool:
@@ -110,23 +181,36 @@ def _unfired(scenario: Scenario, state: State, inject_id: str) -> InjectSpec:
 def fire_inject(scenario: Scenario, state: State, inject_id: str, turn: int) -> Opening:
     """The inject fired now, by hand, as part of turn `turn` (whatever its schedule says).
 
-    Rejected when the scenario has no such inject, when it has fired and does not repeat (the
-    schedule would not fire it twice either), or when its effects cannot be evaluated."""
-    inject = _unfired(scenario, state, inject_id)
+    Its condition and chance are not asked: the facilitator decided. Rejected when the scenario
+    has no such inject, when it has fired and does not repeat (the schedule would not fire it
+    twice either), or when its effects cannot be evaluated."""
+    inject = effective(state, _unfired(scenario, state, inject_id))
     try:
-        firing = _fire(scenario, inject, environment(scenario, state, turn))
+        firing = _fire(scenario, inject, environment(scenario, state, turn), state, turn)
     except (ExpressionError, ValueError) as exc:
         raise Rejected(f"the scenario cannot fire {inject_id!r}: {exc}") from exc
     return Opening(turn, _record(scenario, state, [firing]), firing.narrative, (firing.event,))
 
 
-def _fire(scenario: Scenario, inject: InjectSpec, env: Environment) -> _Fired:
+def _fire(
+    scenario: Scenario, inject: InjectSpec, env: Environment, state: State, turn: int
+) -> _Fired:
     changes = branch_changes(scenario, inject.effects, env, None, {}, f"inject {inject.id}")
     published = [target_name(t, None, {}) for t in picked(scenario, inject.effects, env).publish]
     audience = Audience.of(scenario.resolve_roles(inject.to)) if inject.to else TO_EVERYONE
-    data = {"inject": inject.id, "title": inject.title, "text": inject.text}
-    narrative = (f"{inject.title}: {inject.text}",) if audience.everyone else ()
+    title = fill(scenario, state, turn, inject.title)
+    text = fill(scenario, state, turn, inject.text)
+    data = {"inject": inject.id, "title": title, "text": text, **_row(inject)}
+    narrative = (f"{title}: {text}",) if audience.everyone else ()
     return _Fired(inject, changes, published, EngineEvent("inject", audience, data), narrative)
+
+
+def _row(inject: InjectSpec) -> dict[str, str]:
+    """The MSEL fields it carries, only those set, so that an inject without them is recorded
+    as before. `expected_action`, `objective` and `notes` are the facilitator's: the server
+    cuts them from what any other seat sees of the event (services/projection.py)."""
+    fields = ("sender", "channel", "expected_action", "objective", "notes")
+    return {f: str(getattr(inject, f)) for f in fields if getattr(inject, f)}
 
 
 def _record(scenario: Scenario, state: State, fired: Sequence[_Fired]) -> State:

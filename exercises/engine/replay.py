@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .adjudication import adjudicate
+from .inject_text import edit_inject
 from .loader import ScenarioLoadError, load_scenario_text
 from .moves import Rejected
 from .opening import open_turn, schedule_inject, skip_inject
@@ -33,7 +34,7 @@ PLAYED = ("succeeded", "failed", "rejected")  # the statuses adjudication gives
 # Events of the facilitator's changes to the state outside adjudication.
 BY_HAND = ("state.set", "inject")
 # Events of the facilitator's changes to the injects' schedule, which replay makes again.
-RESCHEDULED = ("inject.scheduled", "inject.skipped")
+RESCHEDULED = ("inject.scheduled", "inject.skipped", "inject.edited")
 
 
 class Uncheckable(Exception):
@@ -83,12 +84,17 @@ def _openings(scenario: Scenario, seed: str, export: dict[str, Any]) -> list[Dif
         opened = seqs.get(("turn.opened", turn["number"]))
         if before is not None and opened is not None and not _by_hand(events, since, opened):
             start = _rescheduled(scenario, State.from_dict(before), events, since, opened)
-            expected = open_turn(scenario, start, seed).state
-            found = _states(turn["number"], turn["state_before"], expected.to_dict())
+            opening = open_turn(scenario, start, seed)
+            found = _states(turn["number"], turn["state_before"], opening.state.to_dict())
             out += [
                 Difference(d.turn, f"{d.what} at the opening", d.recorded, d.replayed)
                 for d in found
             ]
+            rolled = [dict(e.data) for e in opening.events if e.type == "inject.rolled"]
+            recorded = _opening_rolls(events, turn["number"])
+            if recorded != rolled:
+                what = "injects' rolls at the opening"
+                out.append(Difference(turn["number"], what, recorded, rolled))
         before = turn["state_after"]
         since = seqs.get(("turn.adjudicated", turn["number"]), 0)
     return out
@@ -103,7 +109,19 @@ def _rescheduled(
             state = schedule_inject(scenario, state, e["data"]["inject"], e["data"]["turn"])
         elif after < e["seq"] < before and e["type"] == "inject.skipped":
             state = skip_inject(scenario, state, e["data"]["inject"])
+        elif after < e["seq"] < before and e["type"] == "inject.edited":
+            state = edit_inject(scenario, state, e["data"]["inject"], e["data"]["changes"])
     return state
+
+
+def _opening_rolls(events: list[dict[str, Any]], turn: int) -> list[dict[str, Any]]:
+    """The injects' rolls the opening of `turn` recorded (a timed inject's, rolled later in the
+    turn by the sweep, names its `minutes`)."""
+    return [
+        e["data"]
+        for e in events
+        if e["type"] == "inject.rolled" and e["turn"] == turn and "minutes" not in e["data"]
+    ]
 
 
 def _by_hand(events: list[dict[str, Any]], after: int, before: int) -> bool:

@@ -111,6 +111,18 @@ class Scenario:
     def turn_label(self) -> str:
         return self.spec.turn_label
 
+    def turn_names(self) -> dict[int, str]:
+        """Every named turn's name, by its number."""
+        labels = self.spec.turn_labels
+        return dict(enumerate(labels, 1)) if isinstance(labels, list) else dict(labels)
+
+    def turn_name(self, number: int) -> str:
+        """What turn `number` is called in the story ("Day 2, 08:00"), or "" when unnamed."""
+        labels = self.spec.turn_labels
+        if isinstance(labels, list):
+            return labels[number - 1] if 1 <= number <= len(labels) else ""
+        return labels.get(number, "")
+
     @property
     def roles(self) -> list[RoleSpec]:
         return self.spec.roles

@@ -50,6 +50,15 @@ class ObjectiveSpec(Spec):
     when: Condition
 
 
+class RoleEndingSpec(Spec):
+    """How the exercise ended for one role: the first whose condition holds when it ends."""
+
+    id: Id
+    title: str
+    text: Text = ""
+    when: Condition = "true"
+
+
 class RoleSpec(Spec):
     id: Id
     name: str
@@ -58,6 +67,9 @@ class RoleSpec(Spec):
     tags: list[Id] = []
     objectives: list[ObjectiveSpec] = Field(
         [], description="Private: the role's goals, shown to it and the facilitator."
+    )
+    endings: list[RoleEndingSpec] = Field(
+        [], description="Private: how it ended for this role, the first that holds at the end."
     )
 
 
@@ -191,14 +203,25 @@ class RuleSpec(Spec):
     cooldown: int = Field(0, ge=0, le=200, description="Turns before it may run again.")
 
 
+# How an inject reaches its recipients, as a MSEL row says: shown with it, changes nothing else.
+Channel = Literal["email", "phone", "news", "social", "briefing"]
+
+
 class InjectSpec(Spec):
     id: Id
     title: str
     text: Text
     at_turn: int | None = Field(None, ge=1)
     when: Condition | None = None
+    chance: float | str = Field(1.0, description="Rolled once due; it fires on a success.")
+    after_minutes: int | None = Field(None, ge=0, le=1440, description="Into its turn.")
     repeat: bool = False
     to: list[str] | None = Field(None, description="Role ids or tags; everyone when absent.")
+    sender: str = Field("", max_length=200, description="The persona it comes from.")
+    channel: Channel | None = None
+    expected_action: Text = Field("", description="What the recipients should do.")
+    objective: str = Field("", max_length=500, description="The exercise objective it tests.")
+    notes: Text = Field("", description="For the facilitator only.")
     effects: Branch = Field(default_factory=Branch)
 
 
@@ -244,6 +267,9 @@ class ScenarioSpec(Spec):
     summary: Text = ""
     turns: int = Field(ge=1, le=200)
     turn_label: str = "turn"
+    turn_labels: dict[int, str] | list[str] = Field(
+        {}, description="Each turn's name in the story: `{1: 'Day 1, 08:00'}` or a list."
+    )
     moves_per_turn: int = Field(2, ge=1, le=20)
     free_form: bool = True
     reveal: Reveal = "roll"

@@ -24,7 +24,9 @@ class State:
     `seen` widens a variable's audience at run time: a role id, or `*` for everyone (a lab
     publishing its evidence, an evaluation revealing a safety case to the lab that ran it).
     `scheduled` and `skipped` are the facilitator's changes to the injects' schedule: an inject
-    moved to another turn, or one that will not fire by itself (see opening.py).
+    moved to another turn, or one that will not fire by itself (see opening.py); `edits`, the
+    words they changed in an inject before it fires (inject_text.py); `tried`, the turn each
+    inject timed within its turn was last due (fired or not), so that it is judged once a turn.
     """
 
     values: Mapping[str, Scalar]
@@ -37,6 +39,8 @@ class State:
     ending: str | None = None
     scheduled: Mapping[str, int] = field(default_factory=dict)
     skipped: tuple[str, ...] = ()
+    edits: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    tried: Mapping[str, int] = field(default_factory=dict)
     # The turn each action (`action:<id>:<role>`) or rule (`rule:<id>:<role or *>`) with
     # `once` or `cooldown` last ran in: what those limits are judged on.
     used: Mapping[str, int] = field(default_factory=dict)
@@ -47,6 +51,8 @@ class State:
     later: tuple[Mapping[str, Any], ...] = ()
     # Offers waiting for an answer: `{id, action, from, to, params, text, turn, until}`.
     offers: tuple[Mapping[str, Any], ...] = ()
+    # Once the exercise has ended: each role's own ending (RoleSpec.endings), by role.
+    role_endings: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -65,6 +71,10 @@ class State:
             data["scheduled"] = dict(self.scheduled)
         if self.skipped:
             data["skipped"] = list(self.skipped)
+        if self.edits:
+            data["edits"] = {iid: dict(edit) for iid, edit in self.edits.items()}
+        if self.tried:
+            data["tried"] = dict(self.tried)
         if self.used:
             data["used"] = dict(self.used)
         if self.achieved:
@@ -73,6 +83,8 @@ class State:
             data["later"] = [dict(item) for item in self.later]
         if self.offers:
             data["offers"] = [dict(item) for item in self.offers]
+        if self.role_endings:
+            data["role_endings"] = dict(self.role_endings)
         return data
 
     @classmethod
@@ -88,10 +100,13 @@ class State:
             ending=data.get("ending"),
             scheduled={iid: int(turn) for iid, turn in data.get("scheduled", {}).items()},
             skipped=tuple(data.get("skipped", ())),
+            edits={iid: dict(edit) for iid, edit in data.get("edits", {}).items()},
+            tried={iid: int(turn) for iid, turn in data.get("tried", {}).items()},
             used={key: int(turn) for key, turn in data.get("used", {}).items()},
             achieved={role: tuple(ids) for role, ids in data.get("achieved", {}).items()},
             later=tuple(dict(item) for item in data.get("later", ())),
             offers=tuple(dict(item) for item in data.get("offers", ())),
+            role_endings=dict(data.get("role_endings", {})),
         )
 
     def evolve(self, **changes: Any) -> State:
@@ -218,6 +233,20 @@ def visible_objectives(scenario: Scenario, state: State, viewer: str) -> dict[st
                 {"id": o.id, "label": o.label, "description": o.description, "met": o.id in held}
                 for o in role.objectives
             ]
+    return view
+
+
+def visible_role_endings(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:
+    """How the exercise ended for each role: every role's for the facilitator, a role's own
+    for it, nobody else's."""
+    view: dict[str, Any] = {}
+    for role in scenario.roles:
+        chosen = state.role_endings.get(role.id)
+        if chosen is None or viewer not in (FACILITATOR, role.id):
+            continue
+        spec = next((e for e in role.endings if e.id == chosen), None)
+        if spec is not None:
+            view[role.id] = {"id": spec.id, "title": spec.title, "text": spec.text}
     return view
 
 

@@ -41,6 +41,7 @@ def page_data(seat: Seat) -> dict[str, Any]:
         "variables": variables_seen(scenario, state_of(exercise), who),
         "history": history(exercise, scenario, who),
         "turn_label": scenario.turn_label,
+        "turn_labels": {str(n): name for n, name in scenario.turn_names().items()},
         "turns": scenario.turns,
         "free_form": scenario.spec.free_form,
         "commitments": commitment_labels(scenario, who),

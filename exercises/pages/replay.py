@@ -72,6 +72,7 @@ def replay_data(seat: Seat) -> dict[str, Any]:
         "turns_detail": [{k: t.get(k) for k in TURN_FIELDS} for t in export["turns"]],
         "notes": export.get("notes") or [],
         "turn_label": scenario.turn_label,
+        "turn_labels": {str(n): name for n, name in scenario.turn_names().items()},
         "turns": scenario.turns,
         "commitments": commitment_labels(scenario, who),
         "action_labels": {action.id: action.label for action in scenario.actions},

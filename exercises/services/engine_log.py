@@ -52,6 +52,7 @@ LOG: dict[str, Treatment] = {
     "commitment.joined": Publish(channel=True),
     "rule.error": Publish(),
     "inject": Publish(),
+    "inject.rolled": Publish(),
     "exercise.ended": Dropped(
         "`turn.adjudicated` carries the ending to everyone, and `exercise.finished` follows"
     ),

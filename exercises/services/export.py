@@ -21,6 +21,7 @@ from typing import Any
 
 from exercises.engine import Scenario
 from exercises.engine.replay import FORMAT_VERSION
+from exercises.engine.state import visible_role_endings
 from exercises.models import Exercise, Move, Seat, Turn
 
 from . import projection
@@ -37,7 +38,7 @@ from .export_types import (
 )
 from .projection import move_dict, viewer
 from .report import render_report
-from .scenarios import scenario_of
+from .scenarios import scenario_of, state_of
 
 
 def export_for(seat: Seat) -> Export:
@@ -104,6 +105,13 @@ def _me(seat: Seat, scenario: Scenario) -> ExportMe:
                 {"id": o.id, "label": o.label, "description": o.description}
                 for o in role.objectives
             ]
+        ended = visible_role_endings(scenario, state_of(seat.exercise), role.id).get(role.id)
+        if ended is not None:
+            me["ending"] = {
+                "id": ended["id"],
+                "label": ended["title"],
+                "description": ended["text"],
+            }
     return me
 
 
@@ -137,6 +145,8 @@ def _turn(turn: Turn, moves: list[Move], scenario: Scenario, who: str) -> Export
     }
     if projection.turn_close_state_shown(who):
         out["state_at_close"] = state(turn.state_at_close)
+    if label := scenario.turn_name(turn.number):
+        out["label"] = label
     review = projection.review_for(turn, who)
     if review is not None:
         out["review"] = review

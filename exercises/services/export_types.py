@@ -37,9 +37,13 @@ class EngineState(TypedDict):
     ending: str | None
     scheduled: NotRequired[dict[str, int]]
     skipped: NotRequired[list[str]]
+    edits: NotRequired[dict[str, dict[str, Any]]]
+    tried: NotRequired[dict[str, int]]
     used: NotRequired[dict[str, int]]
     achieved: NotRequired[dict[str, list[str]]]
     later: NotRequired[list[dict[str, Any]]]
+    offers: NotRequired[list[dict[str, Any]]]
+    role_endings: NotRequired[dict[str, str]]
 
 
 class SeatState(TypedDict):
@@ -51,6 +55,8 @@ class SeatState(TypedDict):
     ending: str | None
     # A role's own objectives that hold in this state, in a scenario that gives it any.
     objectives: NotRequired[list[str]]
+    # How the exercise ended for the role, once it has (RoleSpec.endings).
+    role_ending: NotRequired[str]
 
 
 ExportState = EngineState | SeatState
@@ -96,6 +102,8 @@ class ExportMe(TypedDict):
     briefing: NotRequired[str]
     # A role's objectives, where the scenario gives it any (whether each held is in the states).
     objectives: NotRequired[list[ExportObjective]]
+    # How the exercise ended for the role, once it has.
+    ending: NotRequired[ExportObjective]
 
 
 class ExportSeat(TypedDict):
@@ -188,6 +196,7 @@ class ExportTurn(TypedDict):
     narrative: list[str]
     draws: list[DrawRecord]
     state_at_close: NotRequired[ExportState | None]
+    label: NotRequired[str]  # the turn's name in the story, when the scenario gives it one
     review: NotRequired[dict[str, Any]]  # the facilitator's: engine.review's record
 
 

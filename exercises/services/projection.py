@@ -22,7 +22,11 @@ from exercises.engine import (
     params_schema,
     visible_values,
 )
-from exercises.engine.state import visible_commitments, visible_objectives
+from exercises.engine.state import (
+    visible_commitments,
+    visible_objectives,
+    visible_role_endings,
+)
 from exercises.models import Event, Exercise, Move, Note, Seat, Turn
 
 from .export_types import (
@@ -81,7 +85,12 @@ def shown_to(
 # Fields of events to everyone that only the facilitator may read. Which roles bots play is the
 # facilitator's alone, as in every seat's view and export (`seats_for`); cut here, not where
 # the event is written, so that logs written before, and exports of them, are cut too.
-FACILITATOR_FIELDS = {"exercise.created": frozenset({"bots"})}
+FACILITATOR_FIELDS = {
+    "exercise.created": frozenset({"bots"}),
+    # What an inject tests and the facilitator's notes on it travel with the inject, for the
+    # facilitator's log and report; its recipients read only its words, sender and channel.
+    "inject": frozenset({"expected_action", "objective", "notes"}),
+}
 
 
 def _cut(event: dict[str, Any]) -> dict[str, Any]:
@@ -228,6 +237,8 @@ def exercise_view(seat: Seat) -> dict[str, Any]:
         view["draft"] = turn.draft if turn is not None and turn.phase == Turn.Phase.REVIEW else None
         view["commitments"] = visible_commitments(scenario, state, FACILITATOR)
         view["objectives"] = visible_objectives(scenario, state, FACILITATOR)
+        if state.role_endings:
+            view["role_endings"] = visible_role_endings(scenario, state, FACILITATOR)
         view["notes"] = notes_of(exercise)
     return view
 
@@ -279,6 +290,9 @@ def role_sees(scenario: Scenario, state: State, role_id: str) -> dict[str, Any]:
     if any(action.offer is not None for action in scenario.actions):
         sees["offers"] = _offers(scenario, state, role_id, "to")
         sees["offers_made"] = _offers(scenario, state, role_id, "from")
+    mine_ended = visible_role_endings(scenario, state, role_id).get(role_id)
+    if mine_ended is not None:
+        sees["my_ending"] = mine_ended
     return sees
 
 
@@ -374,6 +388,8 @@ def state_for(scenario: Scenario, data: dict[str, Any], who: str) -> ExportState
     role = scenario.role(who) if who in scenario.role_ids else None
     if role is not None and role.objectives:
         out["objectives"] = list(state.achieved.get(who, ()))
+    if role is not None and who in state.role_endings:
+        out["role_ending"] = state.role_endings[who]
     return out
 
 

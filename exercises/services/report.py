@@ -34,6 +34,7 @@ from .export_types import (
     ExportState,
     ExportTurn,
 )
+from .report_injects import inject_rows, roll_words
 from .report_summary import NONE, at_a_glance, fmt, played_by
 
 CHART_W, CHART_H = 320, 120
@@ -44,7 +45,7 @@ def render_report(export: Export) -> str:
     """The report as one HTML document."""
     scenario = _scenario(export)
     turns = export["turns"]
-    labels = Labels(scenario)
+    labels = Labels(scenario, export["me"]["kind"])
     charts = _charts(export, labels)
     context = {
         "exercise": export["exercise"],
@@ -56,8 +57,10 @@ def render_report(export: Export) -> str:
         "charts": [c for c in charts if not c["owner"]],
         "own_charts": _by_owner(charts),
         "turns": [_turn(turn, labels) for turn in turns],
+        "injects": inject_rows(export, labels, scenario),
         "roles": _roles(turns, labels),
         "objectives": _objectives(export, scenario, labels),
+        "role_endings": _role_endings(export, scenario, labels),
         "draws": [d for turn in turns for d in _draws(turn, labels)],
         "timeline": [_event(e, labels) for e in export["events"]],
         "messages": [_message(m, labels) for m in export["messages"]],
@@ -65,7 +68,23 @@ def render_report(export: Export) -> str:
         "debrief": _debrief(export),
         "turn_label": labels.turn_label.capitalize(),
     }
+    _tell_stories(context, {t["number"]: t["label"] for t in turns if t.get("label")})
     return render_to_string("exercises/report.html", context)
+
+
+def _tell_stories(context: dict[str, Any], stories: dict[int, str]) -> None:
+    """Give every row that shows a turn's number the turn's name in the story, as `story`:
+    the number stays, the name ("Day 2, 08:00") follows it."""
+    glance = context["glance"]
+    rows = [(context["turns"], "number"), (glance["turning_points"], "number")]
+    rows += [(glance["decisive_moves"], "turn"), (context["draws"], "turn")]
+    rows += [(context["timeline"], "turn"), (context["messages"], "turn")]
+    rows += [(context["notes"], "turn"), (context["injects"], "turn")] + [
+        (r["moves"], "turn") for r in context["roles"]
+    ]
+    for items, key in rows:
+        for item in items:
+            item["story"] = stories.get(item[key], "") if item[key] is not None else ""
 
 
 # ---- words ---------------------------------------------------------------------------------
@@ -74,6 +93,7 @@ def render_report(export: Export) -> str:
 @dataclass
 class Labels:
     scenario: Scenario | None
+    seat_kind: str = "facilitator"
 
     def role(self, role: str | None) -> str:
         if role is None:  # a draw of a rule that runs once, not for each role
@@ -285,6 +305,29 @@ def _objectives(export: Export, scenario: Scenario | None, labels: Labels) -> li
     return out
 
 
+def _role_endings(
+    export: Export, scenario: Scenario | None, labels: Labels
+) -> list[dict[str, str]]:
+    """How the exercise ended for each role the seat may know of: every role for the
+    facilitator, its own for a role."""
+    me = export["me"]
+    if me["kind"] != "facilitator":
+        ended = me.get("ending")
+        if ended is None or "role" not in me:
+            return []
+        return [
+            {"role": labels.role(me["role"]), "title": ended["label"], "text": ended["description"]}
+        ]
+    state: Any = export["exercise"]["state"]
+    chosen = state.get("role_endings", {}) if isinstance(state, dict) else {}
+    out = []
+    for role in scenario.roles if scenario else []:
+        spec = next((e for e in role.endings if e.id == chosen.get(role.id)), None)
+        if spec is not None:
+            out.append({"role": labels.role(role.id), "title": spec.title, "text": spec.text})
+    return out
+
+
 def _draws(turn: ExportTurn, labels: Labels) -> list[dict[str, Any]]:
     return [
         {
@@ -322,6 +365,10 @@ def _event_words(kind: str, data: dict[str, Any], labels: Labels) -> str:
         return f"{labels.role(data['from'])}: {data['body']}"
     if kind == "inject":
         return f"{data['title']}: {data['text']}"
+    if kind == "inject.rolled":
+        return f"{data['inject']}: {roll_words(data['draw'])}"
+    if kind == "inject.edited":
+        return f"{data['inject']}: {', '.join(sorted(data['changes']))} edited"
     if kind == "turn.adjudicated":  # its narrative is told in full under its turn, above
         lines = len(data["narrative"])
         return f"{lines} line{'s' if lines != 1 else ''} of narrative" if lines else ""
@@ -409,6 +456,8 @@ HEADLINES = {
     "state.changed": "New value",
     "inject.scheduled": "Inject moved",
     "inject.skipped": "Inject skipped",
+    "inject.edited": "Inject edited",
+    "inject.rolled": "Inject rolled",
 }
 
 

@@ -31,6 +31,11 @@ def scenario_of(exercise: Exercise) -> Scenario:
     return _load(exercise.snapshot_id)
 
 
+def scenario_of_snapshot_id(snapshot_id: int) -> Scenario:
+    """The scenario of an exercise known only by its snapshot's id (a row read for a sweep)."""
+    return _load(snapshot_id)
+
+
 def state_of(exercise: Exercise) -> State:
     return State.from_dict(exercise.state)
 

@@ -23,7 +23,7 @@ from exercises import engine
 from exercises.engine import OBSERVER, visible_values
 from exercises.models import Exercise, Job, Move, Ruling, Seat, Turn
 
-from . import drafts, engine_log, events, jobs, monitoring
+from . import drafts, engine_log, events, injects, jobs, monitoring
 from .errors import Busy, Conflict
 from .locking import current_turn, current_turn_number, locked, require_facilitator
 from .projection import changes_seen, outcome_result
@@ -328,7 +328,8 @@ def _record(exercise: Exercise, turn: Turn, outcome: engine.Outcome) -> None:
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
-    """Close turns whose deadline has passed; hand out again the jobs not done in time.
+    """Close turns whose deadline has passed; hand out again the jobs not done in time; send
+    the injects timed within a turn whose minute has come.
 
     Runs every few seconds: in the server process in embedded mode, under Celery beat in
     production. Deadlines and jobs live in the database, so a restart loses neither.
@@ -344,8 +345,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         except Busy:
             continue  # held by a stalled worker: the next sweep tries again, the others go on
     requeued = jobs.hand_out_due(now)
+    timed = injects.fire_timed(now)
     monitoring.record_sweep(now)
-    return {"closed": closed, "requeued": requeued}
+    return {"closed": closed, "requeued": requeued, "timed": timed}
 
 
 def _close_at_deadline(turn_id: int, public_id: str, now: datetime) -> bool:

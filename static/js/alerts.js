@@ -33,7 +33,7 @@
       case "turn.closed":
         return `${turnWord(event.turn)} is closed`;
       case "turn.adjudicated":
-        return `The results of ${turnWord(d.number || event.turn).toLowerCase()} are in`;
+        return `The results of ${W.turnWord(d.number || event.turn)} are in`;
       case "move.submitted":
         return !mine && d.action === "free_form" ? `${W.whoName(d.role)} made a free-form move to rule on` : null;
       case "exercise.finished":
@@ -92,7 +92,7 @@
     const left = Date.parse(turn.deadline) - (Date.now() + clockOffset);
     if (left > 0 && left <= 60000 && warned !== turn.deadline) {
       warned = turn.deadline;
-      add(`One minute left in ${turnWord(turn.number).toLowerCase()}`);
+      add(`One minute left in ${W.turnWord(turn.number)}`);
     }
   }
 

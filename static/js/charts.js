@@ -64,7 +64,7 @@
     const y = (v) => pad.t + hgt - (hgt * (v - lo)) / (hi - lo);
     const last = points.length ? points[points.length - 1].value : null;
     const label = `${variableLabel(name)}: ` + (points.length
-      ? points.map((p) => `${turnName(p.turn).toLowerCase()} ${formatValue(p.value, meta)}`).join(", ")
+      ? points.map((p) => `${W.turnWord(p.turn)} ${formatValue(p.value, meta)}`).join(", ")
       : "no values yet");
     const svg = h("svg:svg", {
       viewBox: `0 0 ${opts.width} ${opts.height}`,

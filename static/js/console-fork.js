@@ -16,7 +16,7 @@
     const points = data.history.map((p) => p.turn).filter((t) => t < data.turns);
     const chosen = turnField.value;
     fill(turnField, points.map((t) => h("option", { value: String(t) },
-      t ? `After ${W.turnName(t).toLowerCase()}` : "From the start")));
+      t ? `After ${W.turnWord(t)}` : "From the start")));
     if ([...turnField.options].some((o) => o.value === chosen)) turnField.value = chosen;
     else if (points.length) turnField.value = String(points[points.length - 1]);
   }

@@ -13,8 +13,8 @@
   const debriefForm = $("debrief-form");
 
   function where(note) {
-    if (note.event_seq) return `On event #${note.event_seq} (${W.turnName(note.turn).toLowerCase()})`;
-    return note.turn === null || note.turn === undefined ? "On the exercise" : `On ${W.turnName(note.turn).toLowerCase()}`;
+    if (note.event_seq) return `On event #${note.event_seq} (${W.turnWord(note.turn)})`;
+    return note.turn === null || note.turn === undefined ? "On the exercise" : `On ${W.turnWord(note.turn)}`;
   }
 
   // ---- the list --------------------------------------------------------------------------

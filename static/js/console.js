@@ -234,9 +234,14 @@
 
   function showObjectives() {
     const all = Object.entries(data.view.objectives || {});
-    if (!all.length) return;
-    fill($("objectives"), all.map(([role, list]) => h("li", { class: "role-objectives", "data-role": role },
-      h("h3", {}, W.whoName(role)), h("ul", { class: "items" }, ...W.objectiveItems(list)))));
+    const ended = data.view.role_endings || {};
+    if (!all.length && !Object.keys(ended).length) return;
+    const roles = [...new Set([...all.map(([role]) => role), ...Object.keys(ended)])];
+    const goals = Object.fromEntries(all);
+    fill($("objectives"), roles.map((role) => h("li", { class: "role-objectives", "data-role": role },
+      h("h3", {}, W.whoName(role)),
+      ended[role] ? h("p", { class: "role-ending" }, h("strong", {}, `Ending: ${ended[role].title}.`), ` ${ended[role].text}`) : null,
+      h("ul", { class: "items" }, ...W.objectiveItems(goals[role] || [])))));
   }
 
   // ---- moves this turn, from the log -----------------------------------------------------

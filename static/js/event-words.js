@@ -48,6 +48,8 @@
     "state.changed": "New value",
     "inject.scheduled": "Inject moved",
     "inject.skipped": "Inject skipped",
+    "inject.edited": "Inject edited",
+    "inject.rolled": "Inject rolled",
   };
 
   /** A type's headline; an unknown type (a newer server) in words rather than as code. */
@@ -63,8 +65,8 @@
 
   const WORDS = {
     "exercise.created": (d) => `“${d.name}”`,
-    "exercise.forked": (d) => `From “${d.name}”, after ${turnName(d.turn).toLowerCase()}`,
-    "exercise.forked_to": (d) => `“${d.name}”, from ${turnName(d.turn).toLowerCase()}`,
+    "exercise.forked": (d) => `From “${d.name}”, after ${W.turnWord(d.turn)}`,
+    "exercise.forked_to": (d) => `“${d.name}”, from ${W.turnWord(d.turn)}`,
     "exercise.started": () => "",
     "exercise.paused": () => "",
     "exercise.resumed": (d) => (d.deadline ? `Closes at ${clock(d.deadline)}` : ""),
@@ -83,7 +85,7 @@
     "vote.cast": (d) => `${whoName(d.role)} estimates ${percent(d.chance)}`,
     "ruling.made": (d) => `On ${whoName(d.role)}'s move: ${d.chance !== null && d.chance !== undefined ? `a ${percent(d.chance)} chance` : d.outcome}`,
     "message.posted": (d) => `${whoName(d.from)} to ${d.channel ? "a private channel" : recipients(d.to)}: ${d.body}`,
-    inject: (d) => `${d.title}: ${d.text}`,
+    inject: (d) => `${d.title}: ${d.text}${d.sender ? ` (from ${d.sender})` : ""}`,
     "commitment.met": (d) => `${d.label}: ${(d.members || []).map(whoName).join(", ")}`,
     "commitment.joined": (d) => `${d.label}: ${(d.members || []).map(whoName).join(", ")}`,
     "commitment.signal": (d) => `${(d.members || []).map(whoName).join(", ")} (${(d.members || []).length} of ${d.threshold} needed)`,
@@ -101,8 +103,10 @@
     "move.rerolled": (d) => `${whoName(d.role)}'s move re-rolled: ${d100(d.previous)}, then ${d100(d.draw)}${d.reason ? ` (${d.reason})` : ""}`,
     "narrative.edited": (d) => `Line ${d.line + 1}: ${d.text}`,
     "state.changed": (d) => `${variableLabel(d.variable)} is now ${formatValue(d.value)}`,
-    "inject.scheduled": (d) => `${d.inject} moved to ${turnName(d.turn).toLowerCase()}`,
+    "inject.scheduled": (d) => `${d.inject} moved to ${W.turnWord(d.turn)}`,
     "inject.skipped": (d) => `${d.inject} will not fire by itself`,
+    "inject.edited": (d) => `${d.inject} edited: ${Object.keys(d.changes || {}).join(", ")}`,
+    "inject.rolled": (d) => `${d.inject}: rolled ${d.draw.roll} against ${d.draw.chance}, ${d.draw.success ? "fires" : "does not fire"}`,
     "ruling.dropped": (d) => `${whoName(d.role)}'s ruled move was replaced: its ruling no longer stands`,
   };
 

@@ -53,7 +53,11 @@
   const roleNames = Object.fromEntries(data.view.roles.map((r) => [r.id, r.name]));
   const whoName = (id) => roleNames[id] || (id === "facilitator" ? "Facilitator" : id);
   const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-  const turnName = (n) => (n ? `${capital(data.turn_label)} ${n}` : "Before the first " + data.turn_label);
+  // A turn keeps its number everywhere; the scenario's name for it in the story, when it has one
+  // ("Day 2, 08:00"), follows it.
+  const turnStory = (n) => (data.turn_labels || {})[String(n)] || "";
+  const turnName = (n) => (n ? `${capital(data.turn_label)} ${n}${turnStory(n) ? ` (${turnStory(n)})` : ""}` : "Before the first " + data.turn_label);
+  const turnWord = (n) => { const name = turnName(n); return name.charAt(0).toLowerCase() + name.slice(1); };
 
   function variableLabel(name) {
     const meta = data.variables[name];
@@ -571,7 +575,7 @@
     const turn = view.turn;
     const status = { lobby: "In the lobby", running: "Running", paused: "Paused", finished: "Finished" }[view.status] || view.status;
     if (!turn) return status;
-    const which = `${capital(data.turn_label)} ${turn.number} of ${turn.of}`;
+    const which = `${capital(data.turn_label)} ${turn.number} of ${turn.of}${turnStory(turn.number) ? ` · ${turnStory(turn.number)}` : ""}`;
     // Paused, a turn's phase would say "open" while no move is taken: say what holds instead.
     if (view.status === "paused") return `${status} · ${which}: moves wait until it resumes`;
     return `${status} · ${which} (${turn.phase})`;
@@ -605,7 +609,7 @@
 
   window.Wargame = {
     data, h, append, fill, $, api, act, notify, newKey, keepDraft, clearDrafts,
-    ApiError, roleNames, whoName, turnName, variableLabel, formatValue, recipients, capital,
+    ApiError, roleNames, whoName, turnName, turnWord, turnStory, variableLabel, formatValue, recipients, capital,
     handlers, seen, start, refresh, catchUp, scheduleRefresh, connection, reducers,
     busy: () => refreshing > 0 || refreshTimer !== null,
   };

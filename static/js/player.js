@@ -223,6 +223,11 @@
     const over = data.view.status === "finished";
     for (const id of ["actions", "message-form"]) $(id).hidden = over;
     $("act-closed").hidden = !over;
+    const ended = data.view.me.my_ending;
+    if (ended) {
+      $("my-ending").hidden = false;
+      fill($("my-ending"), h("strong", {}, `How it ended for you: ${ended.title}.`), ended.text ? ` ${ended.text}` : "");
+    }
     $("messages-closed").hidden = !over;
     $("ready").hidden = over;
   }

@@ -134,7 +134,7 @@
     const seq = point.current ? point.current.seq : 0;
     const notes = data.notes.filter((n) => (n.event_seq ? n.event_seq <= seq && n.turn === point.turn : n.turn === point.turn));
     fill(list, notes.length ? notes.map((n) => h("li", { class: "item note" },
-      h("p", { class: "item-title" }, n.kind === "debrief" ? "Debrief" : n.event_seq ? `On event #${n.event_seq}` : `On ${W.turnName(n.turn).toLowerCase()}`),
+      h("p", { class: "item-title" }, n.kind === "debrief" ? "Debrief" : n.event_seq ? `On event #${n.event_seq}` : `On ${W.turnWord(n.turn)}`),
       h("p", { class: "text" }, n.text))) : h("li", { class: "empty" }, "None on this point."));
   }
 
@@ -154,7 +154,7 @@
   function showLog(point) {
     fill($("replay-log"), point.upto.map((e, k) => h("tr", { class: k === index ? "current" : null, "data-seq": e.seq },
       h("td", { class: "number" }, e.seq),
-      h("td", { class: "number" }, e.turn),
+      h("td", { class: "number" }, e.turn, W.turnStory(e.turn) ? h("span", { class: "meta turn-story" }, ` (${W.turnStory(e.turn)})`) : null),
       h("td", {}, W.eventHeadline(e.type)),
       h("td", {}, describe(e)))));
     // The log scrolls inside its box to the current event; the page stays where it is.

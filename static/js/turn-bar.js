@@ -18,7 +18,7 @@
     if (turn.phase === "open") return ["Close this turn", { command: "close_turn" }, "The turn is closed."];
     if (turn.phase === "review") return ["Release the results to every seat", { command: "publish" }, "The results are published."];
     if (turn.phase === "resolved" && turn.number < turn.of) {
-      return [`Open ${W.turnName(turn.number + 1).toLowerCase()}`, { command: "open_next_turn" }, "The next turn is open."];
+      return [`Open ${W.turnWord(turn.number + 1)}`, { command: "open_next_turn" }, "The next turn is open."];
     }
     return null;
   }
@@ -29,7 +29,8 @@
     if (view.status === "finished") return "Finished";
     if (!turn) return W.capital(view.status);
     const phase = { open: "open", adjudicating: "being adjudicated", review: "in review", resolved: "resolved" }[turn.phase] || turn.phase;
-    return `${W.capital(data.turn_label)} ${turn.number} of ${turn.of}: ${phase}${view.status === "paused" ? " (paused)" : ""}`;
+    const story = W.turnStory(turn.number) ? ` · ${W.turnStory(turn.number)}` : "";
+    return `${W.capital(data.turn_label)} ${turn.number} of ${turn.of}${story}: ${phase}${view.status === "paused" ? " (paused)" : ""}`;
   }
 
   function inWords(view) {

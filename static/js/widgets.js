@@ -40,12 +40,20 @@
     return `${label}: ${r.success ? "succeeded" : "failed"}`;
   }
 
+  const CHANNEL_WORDS = { email: "by email", phone: "by phone", news: "in the news", social: "on social media", briefing: "at a briefing" };
+
+  /** An inject's sender and channel, as its MSEL row gives them; what it tests is not here. */
+  function injectFrom(d) {
+    const words = [d.sender ? `From ${d.sender}` : "", CHANNEL_WORDS[d.channel] || ""].filter(Boolean).join(", ");
+    return words ? h("p", { class: "meta inject-from" }, words) : null;
+  }
+
   /** Story items an event adds for a viewer: public narrative, injects, private results. */
   function storyItems(event, actionLabel) {
     const d = event.data || {};
     switch (event.type) {
       case "inject":
-        return [item("inject", `Inject: ${d.title}`, d.text)];
+        return [item("inject", `Inject: ${d.title}`, d.text, injectFrom(d))];
       case "turn.adjudicated":
         return [item("narrative", "What happened", d.narrative && d.narrative.length
           ? h("ul", { class: "narrative" }, d.narrative.map((line) => h("li", {}, line)))
@@ -130,7 +138,7 @@
     return h("li", { class: `message${mine ? " mine" : ""}${channel ? " channel" : ""}` },
       h("p", { class: "message-head" },
         h("strong", {}, mine ? "You" : whoName(d.from)), ` ${to}`,
-        h("span", { class: "meta" }, ` · ${turnName(event.turn).toLowerCase()}`)),
+        h("span", { class: "meta" }, ` · ${W.turnWord(event.turn)}`)),
       h("p", { class: "text" }, d.body));
   }
 

@@ -26,6 +26,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "inject": {"title": "News", "text": "A leak."},
     "schedule_inject": {"inject": "midterm_pressure", "turn": 3},
     "skip_inject": {"inject": "scary_demo"},
+    "edit_inject": {"inject": "scary_demo", "changes": {"text": "A new demo.", "sender": "Press"}},
     "set_state": {"variable": "public_concern", "value": 55, "reason": "A poll."},
     "replace_seat": {"role": "meta", "bot_policy": "no-pause"},
     "fork": {"turn": 0},

@@ -124,7 +124,7 @@ def test_request_bodies_are_the_pydantic_models_schemas(api: Api) -> None:
     }
     control = schemas["ControlRequest"]
     assert control["discriminator"]["propertyName"] == "command"
-    assert len(control["oneOf"]) == 18
+    assert len(control["oneOf"]) == 19
     events = doc["paths"]["/exercises/{id}/events"]["get"]
     assert [p["name"] for p in events["parameters"]] == ["id", "since"]
 

@@ -327,14 +327,25 @@ def test_ap_9_11_fixing_a_case_that_holds_lowers_no_risk(pause: Scenario) -> Non
 def test_ap_9_12_the_other_lab_can_answer_a_back_channel(pause: Scenario) -> None:
     """AP.9.12 (action:answer_back_channel). Seed 004: a back channel the other lab can answer.
     Ruling: a lab that was reached can answer with its own findings, which go to the evaluators
-    (so they can be confirmed) and add to both labs' evidence; no request, no answer."""
+    (so they can be confirmed) and add to its evidence and to that of the lab that reached out,
+    and of no other; no request, no answer."""
     answer = Move("openai", "answer_back_channel")
     assert not accepted(pause, given(pause), answer)
-    outcome = play(pause, given(pause, openai__channel_request=True, openai__evidence=30), answer)
-    assert value(outcome, "openai.shown_to_evaluators") == 30
-    assert value(outcome, "openai.evidence") > 30
-    assert value(outcome, "anthropic.evidence") > 20
-    assert value(outcome, "openai.channel_request") is False
+    for opener in ("anthropic", "gdm"):
+        reached = given(pause, openai__evidence=30, **{f"openai__channel_from_{opener}": True})
+        outcome = play(pause, reached, answer)
+        assert value(outcome, "openai.shown_to_evaluators") == 30
+        assert value(outcome, "openai.evidence") > 30
+        start = initial_state(pause).values
+        credited = [
+            lab for lab in LABS if value(outcome, f"{lab}.evidence") > start[f"{lab}.evidence"]
+        ]
+        assert credited == sorted({"openai", opener}, key=LABS.index)
+        assert value(outcome, f"openai.channel_from_{opener}") is False
+    opened = first(pause, given(pause), Move("gdm", "share_evidence_back_channel", {"lab": "meta"}))
+    answered = play(pause, opened.state.evolve(opened=2), Move("meta", "answer_back_channel"))
+    assert value(answered, "gdm.evidence") > value(opened, "gdm.evidence")
+    assert value(answered, "anthropic.evidence") == 20
 
 
 def test_ap_9_13_a_quiet_pause_leaks(pause: Scenario) -> None:
@@ -412,6 +423,52 @@ def test_ap_9_18_a_pause_announced_on_nothing_confuses_the_world(pause: Scenario
     assert value(bare, "international_cooperation") < 20
     assert value(backed, "international_cooperation") > 20
     assert value(backed, "china.x_risk_belief") > value(bare, "china.x_risk_belief")
+
+
+# AP.9.21: a review can be wrong
+
+
+def test_ap_9_21_a_review_can_confirm_overstated_evidence_which_unravels_later(
+    pause: Scenario,
+) -> None:
+    """AP.9.21 (action:overstate_evidence, action:review_lab_evidence,
+    action:run_independent_evals, rule:overstatement_unravels). Finding 26: the UK AISI's
+    evidence was always true, so a review could never be wrong. Ruling: a lab may secretly
+    overstate its evidence (free, once, seen only by itself and the facilitator:
+    tests/secrets); the institute's review checks the materials, not the model, so it confirms
+    the inflated claim, 20 points more than was shown. The overstatement unravels later, one
+    month in five, or at once when the institute evaluates the model itself: the part confirmed
+    only on it is withdrawn, the lab's findings stop counting as confirmed, and the institute
+    loses 20 points of credibility; never in the month of the review. After its own
+    evaluation, a review credits no overstatement."""
+    assert pause.is_secret("overstate_evidence")
+    inflated = play(pause, given(pause), Move("anthropic", "overstate_evidence"))
+    assert value(inflated, "anthropic.overstated") is True
+    assert "anthropic.overstated" not in visible_values(pause, inflated.state, "ukaisi")
+    again = Move("anthropic", "overstate_evidence")
+    assert not accepted(pause, inflated.state.evolve(opened=2), again)
+    shown = dict(anthropic__shown_to_evaluators=35, anthropic__overstated=True)
+    review = Move("ukaisi", "review_lab_evidence", {"lab": "anthropic"})
+    wrong = first(pause, given(pause, **shown), review)
+    assert value(wrong, "verified_evidence") == 55
+    assert value(wrong, "anthropic.verified") is True
+    assert value(wrong, "anthropic.overstatement_confirmed") == 20
+    assert value(wrong, "anthropic.overstatement_exposed") is False
+    later = [play(pause, wrong.state.evolve(opened=2), seed=s) for s in range(300)]
+    unravelled = [o for o in later if value(o, "anthropic.overstatement_exposed")]
+    assert 0.12 < len(unravelled) / len(later) < 0.28
+    after = unravelled[0]
+    assert value(after, "verified_evidence") == 35
+    assert value(after, "anthropic.verified") is False
+    assert value(after, "ukaisi.credibility") < value(wrong, "ukaisi.credibility") - 15
+    assert visible_values(pause, after.state, "china")["anthropic.overstatement_exposed"] is True
+    evaluate = Move("ukaisi", "run_independent_evals", {"lab": "anthropic"})
+    seen = first(pause, wrong.state.evolve(opened=2), evaluate)
+    assert value(seen, "anthropic.overstatement_exposed") is True
+    checked_outcome = first(pause, given(pause, **shown), evaluate)
+    honest = first(pause, checked_outcome.state.evolve(opened=2), review)
+    assert value(honest, "anthropic.overstatement_confirmed") == 0
+    assert value(honest, "verified_evidence") == 35
 
 
 # AP.9.19: texts

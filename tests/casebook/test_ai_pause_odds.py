@@ -74,6 +74,20 @@ def test_valuation_has_consequences(odds: dict[str, Odds]) -> None:
     assert odds["pause-alone"].means["anthropic.paused"] < 0.5
 
 
+def test_every_ending_is_reached_under_some_policy(odds: dict[str, Odds]) -> None:
+    """No ending is dead text: `ship-it` reaches the loss of control, `unchecked` the covert
+    breakout, `evidence-first` the verified global pause."""
+    reached = {ending for o in odds.values() for ending, share in o.endings.items() if share}
+    endings = {e.id for e in load_bundled_scenarios()["ai-pause"].spec.endings}
+    assert endings <= reached, endings - reached
+
+
+def test_a_pause_nobody_checks_lets_the_covert_programme_break_out(odds: dict[str, Odds]) -> None:
+    """Issue 11: China's covert programme matters to the endings. When nobody looks for it
+    (`unchecked`), it passes the paused labs in a good share of runs (26.7 % over 1,000)."""
+    assert odds["unchecked"].share("covert_breakout") >= 0.15
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_has_a_real_choice(odds: dict[str, Odds], role: str) -> None:
     """With the role idle (no moves) on the competent path, the distribution of endings moves by

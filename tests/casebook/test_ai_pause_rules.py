@@ -113,13 +113,14 @@ def test_ap_1_4_a_back_channel_reveals_the_other_labs_propensity_case(pause: Sce
     """AP.1.4 (action:share_evidence_back_channel). Comparing notes through a back channel
     tells the initiating lab whether the other lab's propensity case holds, as Anthropic learns
     in seed 004 that others see misalignment too; the other lab gains evidence (8 points scaled
-    by its room to 100) and a request it can answer (AP.9.12)."""
+    by its room to 100) and a request from Anthropic it can answer (AP.9.12)."""
     move = Move("anthropic", "share_evidence_back_channel", {"lab": "openai"})
     outcome = first_success(pause, given(pause), move)
     assert "openai.propensity_case" in visible_values(pause, outcome.state, "anthropic")
     assert "openai.propensity_case" not in visible_values(pause, outcome.state, "gdm")
     assert value(outcome, "openai.evidence") == 12
-    assert value(outcome, "openai.channel_request") is True
+    assert value(outcome, "openai.channel_from_anthropic") is True
+    assert value(outcome, "openai.channel_from_gdm") is False
 
 
 # AP.2 The scaling-policy delay

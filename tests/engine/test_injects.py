@@ -45,6 +45,13 @@ DUE: dict[str, dict[str, dict[str, Any]]] = {
         "lead_halved": {"lead_weeks": 3.0, "deployed": False},
         "press_cycle": {"leaked": True},
     },
+    "hospital-ransomware": {
+        "the_note": {},
+        "press_calls": {},
+        "leak_site_post": {"ransom_paid": False},
+        "regulator_asks": {"regulator_notified": False},
+        "family_to_press": {"patient_harm": 50},
+    },
     "mini": {"news": {}, "alarm": {"tension": 9}},
 }
 

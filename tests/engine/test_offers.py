@@ -138,3 +138,37 @@ def test_an_offer_must_name_a_role_parameter() -> None:
         scenario(DEAL.replace("      to: to\n", "      to: amount\n"))
 
     assert [e.where for e in caught.value.errors] == ["actions[2].offer.to"]
+
+
+def test_a_bot_policy_answers_the_offers_made_to_its_role() -> None:
+    from exercises.engine import choose_moves
+
+    policies = (
+        "policies:\n  deal:\n    plays:\n"
+        "      a: [{action: propose, params: {to: b, amount: 1.0}}]\n"
+        "      b: [{action: answer_offer, params: {accept: true}}]\n"
+    )
+    s = load_scenario_text(BASE.replace("endings:\n", DEAL + "endings:\n") + policies, "s.yaml")
+    first = turn(s, initial_state(s), *choose_moves(s, initial_state(s), "a", "deal", SEED))
+    state = open_turn(s, first.state, SEED).state
+
+    [answer_move] = choose_moves(s, state, "b", "deal", SEED)
+
+    assert answer_move.params == {"offer": "1.0", "accept": True}
+    assert adjudicate(s, state, [answer_move], SEED).state.values["b.cash"] == 6.0
+
+
+def test_an_accepted_offer_may_schedule_effects_for_later_turns() -> None:
+    s = scenario(
+        DEAL.replace(
+            '        public: "Two labs share compute."\n',
+            '        public: "Two labs share compute."\n'
+            "        later: [{turns: 1, add: {capability: 5.0}}]\n",
+        )
+    )
+    first = turn(s, initial_state(s), Move("a", "propose", {"to": "b", "amount": 2.0}))
+    second = turn(s, first.state, answer("1.0", True))
+
+    third = turn(s, second.state)
+
+    assert (second.state.values["capability"], third.state.values["capability"]) == (51.0, 56.0)

@@ -43,6 +43,9 @@ AI_PAUSE = Case(
 )
 # A role whose press is its only move: its `role.outcome` exists only when it pressed.
 PRESS_ONLY = Case("ai-pause", "meta", "press_pause_button", AI_PAUSE.moves)
+# A lab overstating its evidence to the evaluators (case book AP.9.21): what shows later is the
+# review it misleads, never the act.
+OVERSTATE = Case("ai-pause", "anthropic", "overstate_evidence", AI_PAUSE.moves)
 LAB_CRISIS = Case(
     "lab-crisis",
     "safety_lead",
@@ -160,19 +163,25 @@ def assert_same_for_others(case: Case, stop: str, pages: bool) -> None:
     assert case.secret in seen_pressed[case.actor]["snapshot" if stop == "moves" else "events"]
 
 
-@pytest.mark.parametrize("case", [AI_PAUSE, LAB_CRISIS], ids=lambda c: c.scenario)
+@pytest.mark.parametrize(
+    "case", [AI_PAUSE, OVERSTATE, LAB_CRISIS], ids=lambda c: f"{c.scenario}-{c.secret}"
+)
 def test_a_secret_move_leaves_no_trace_for_other_seats_while_the_turn_is_open(case: Case) -> None:
     assert_same_for_others(case, "moves", pages=False)
 
 
 @pytest.mark.parametrize(
-    "case", [AI_PAUSE, PRESS_ONLY, LAB_CRISIS], ids=lambda c: f"{c.scenario}-{c.actor}"
+    "case",
+    [AI_PAUSE, PRESS_ONLY, OVERSTATE, LAB_CRISIS],
+    ids=lambda c: f"{c.scenario}-{c.actor}-{c.secret}",
 )
 def test_a_secret_move_leaves_no_trace_for_other_seats_after_adjudication(case: Case) -> None:
     assert_same_for_others(case, "adjudicated", pages=True)
 
 
-@pytest.mark.parametrize("case", [AI_PAUSE, LAB_CRISIS], ids=lambda c: c.scenario)
+@pytest.mark.parametrize(
+    "case", [AI_PAUSE, OVERSTATE, LAB_CRISIS], ids=lambda c: f"{c.scenario}-{c.secret}"
+)
 def test_a_secret_move_leaves_no_trace_in_other_seats_exports_replays_and_reports(
     case: Case,
 ) -> None:
