@@ -188,16 +188,19 @@ def _plan(scenario: Scenario, branch: Branch, role: str | None, params: Mapping[
     param (`params.lab.evidence`), which can change from move to move."""
     cache = scenario.cache.setdefault("branch_plans", {})
     key = (id(branch), role)
-    plan: _Plan | None = cache.get(key)
-    if plan is None:
-        plan = [
-            (target_name(t, role, params), assigns, _compiled(scenario, v))
-            for assigns, effects in ((True, branch.set), (False, branch.add))
-            for t, v in effects.items()
-        ]
-        if any(_parts(t)[0] == "params" for t in (*branch.set, *branch.add)):
-            return plan
-        cache[key] = plan  # the scenario holds its branches, so their ids stay theirs
+    cached: tuple[Branch, _Plan] | None = cache.get(key)
+    if cached is not None and cached[0] is branch:
+        return cached[1]  # checked by identity: a branch made on the fly may reuse an id
+    plan: _Plan = [
+        (target_name(t, role, params), assigns, _compiled(scenario, v))
+        for assigns, effects in ((True, branch.set), (False, branch.add))
+        for t, v in effects.items()
+    ]
+    if any(_parts(t)[0] == "params" for t in (*branch.set, *branch.add)):
+        return plan
+    if len(cache) >= 4096:
+        cache.clear()  # branches made on the fly would otherwise pile up
+    cache[key] = (branch, plan)
     return plan
 
 
