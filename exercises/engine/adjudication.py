@@ -39,8 +39,16 @@ from .effects import (
     told,
     widen_audience,
 )
-from .expressions import Environment, ExpressionError
-from .moves import EngineEvent, Move, MoveResult, Outcome, Rejected, StateChange
+from .expressions import Environment, Expression, ExpressionError
+from .moves import (
+    EngineEvent,
+    Move,
+    MoveResult,
+    Outcome,
+    Rejected,
+    StateChange,
+    unrecorded_result,
+)
 from .offers import lapsed_offers, offer_line, offer_made, pending_offer
 from .params import ParamError, check_params
 from .records import check_ruling_change
@@ -68,7 +76,7 @@ def check_move(
     tally = Tally()
     for other in earlier:
         _admit(scenario, state, env, other, tally)
-    return _admit(scenario, state, env, move, tally)
+    return dict(_admit(scenario, state, env, move, tally))
 
 
 def _admit(
@@ -127,21 +135,40 @@ def _legality(
     scenario: Scenario, env: Environment, move: Move
 ) -> str | tuple[ActionSpec, dict[str, Any]]:
     """The action and checked params of a scripted move, or the reason it is illegal."""
-    action = scenario.action(move.action)
-    if action is None or move.role not in scenario.roles_for(action):
-        return f"{move.role} has no action {move.action!r}"
-    try:
-        params = check_params(scenario, action, move.role, move.params)
-    except ParamError as exc:
-        return str(exc)
-    env.bind(role=move.role, params=params)
+    verdict = _static_legality(scenario, move)
+    if isinstance(verdict, str) or not verdict[0].requires:
+        return verdict
+    action, params = verdict
+    env.bind_move(move.role, params)
     try:
         for pre in action.requires:
             if not _truth(scenario, pre.when, env):
                 return pre.reason
     except Rejected as exc:
         return str(exc)
-    return action, params
+    return verdict
+
+
+def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, dict[str, Any]]:
+    """What the scenario alone says of the move: its action for its role, and its params.
+    Bots make the same moves every turn, so the scenario remembers (the params are never
+    changed by those who receive them; `check_move` hands out a copy)."""
+    cache = scenario.cache.setdefault("legal_moves", {})
+    verdict: str | tuple[ActionSpec, dict[str, Any]] | None = cache.get(move.key)
+    if verdict is not None:
+        return verdict
+    action = scenario.action(move.action)
+    if action is None or move.role not in scenario.roles_for(action):
+        verdict = f"{move.role} has no action {move.action!r}"
+    else:
+        try:
+            verdict = action, check_params(scenario, action, move.role, move.params)
+        except ParamError as exc:
+            verdict = str(exc)
+    if len(cache) >= 4096:
+        cache.clear()  # a server's players may send endless variants; bots send a few dozen
+    cache[move.key] = verdict
+    return verdict
 
 
 def _check_rested(scenario: Scenario, state: State, move: Move) -> None:
@@ -214,7 +241,7 @@ def _afford(
 def _bind(
     env: Environment, scenario: Scenario, state: State, role: str, params: Mapping[str, Any]
 ) -> None:
-    env.bind(role=role, params=params)
+    env.bind_move(role, params)
 
 
 def _truth(scenario: Scenario, source: str, env: Environment) -> bool:
@@ -439,7 +466,7 @@ class _Play:
             if self.record:
                 self.narrative.append(offer_line(self.scenario, offer))
         if not self.record:
-            result = MoveResult(move, True, success, changes=tuple(changes), draw=draw)
+            result = unrecorded_result(move, success, tuple(changes), draw)
             return self._reviewed(result, overridden)
         words = _template_values(self.scenario, move.role, params)
         for line, roles in told(self.scenario, branch, move.role, params):
@@ -543,6 +570,8 @@ class _Play:
         return draw
 
     def _note_reveals(self, branch: Branch, role: str, params: Mapping[str, Any]) -> None:
+        if not (branch.reveal or branch.publish):
+            return
         self.reveals += [(target_name(t, role, params), role) for t in branch.reveal]
         self.reveals += [(target_name(t, role, params), EVERYONE) for t in branch.publish]
 
@@ -621,16 +650,16 @@ def _run_rules(
     draws: list[Draw] = []
     reveals: list[tuple[str, str]] = []
     used: dict[str, int] = {}
-    for rule in scenario.rules:
+    for rule, rule_roles, when in _rule_plan(scenario):
         limited = rule.once or rule.cooldown
-        for role in scenario.resolve_roles(rule.for_each) if rule.for_each else [None]:
+        for role in rule_roles:
             key = f"rule:{rule.id}:{role or '*'}"
             if limited and _resting(rule, state.used, key, turn):
                 continue
             if role is not None:
-                env.bind(role=role)
+                env.bind_move(role)
             try:
-                if scenario.expr(rule.when).evaluate(env) is not True:
+                if (when or scenario.expr(rule.when)).evaluate(env) is not True:
                     continue
                 chance = _chance(scenario, rule.chance, env)
                 draw = None
@@ -666,9 +695,10 @@ def _run_rules(
             changes += made
             if limited:  # it ran, whatever its dice said
                 used[key] = turn
-            if role:
+            if role and branch.reveal:
                 reveals += [(target_name(t, role, {}), role) for t in branch.reveal]
-            reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
+            if branch.publish:
+                reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
             if not record:
                 continue
             words = _template_values(scenario, role, {})
@@ -719,6 +749,29 @@ def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[st
         if held:
             out[role.id] = tuple(held)
     return out
+
+
+_RulePlan = list[tuple[RuleSpec, list[str | None], Expression | None]]
+
+
+def _rule_plan(scenario: Scenario) -> _RulePlan:
+    """Each rule with the roles it runs for and its compiled condition (None if it does not
+    compile, so that it fails where it runs): the scenario's alone, so worked out once rather
+    than at every rule of every turn."""
+    plan: _RulePlan | None = scenario.cache.get("rules")
+    if plan is None:
+        plan = []
+        for rule in scenario.rules:
+            roles: list[str | None] = [None]
+            if rule.for_each:
+                roles = list(scenario.resolve_roles(rule.for_each))
+            try:
+                when: Expression | None = scenario.expr(rule.when)
+            except ExpressionError:
+                when = None
+            plan.append((rule, roles, when))
+        scenario.cache["rules"] = plan
+    return plan
 
 
 def _role_endings(scenario: Scenario, state: State, turn: int) -> dict[str, str]:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from .adjudication import Rejected, Tally, _admit
 from .dice import generator
-from .expressions import Environment, ExpressionError
+from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
 from .scenario import ANSWER_OFFER, EVERYONE, Scenario
 from .schema import ParamExpression, PlaySpec
 from .state import State, environment
 
 _NO_PARAMS: dict[str, object] = {}
+_ALWAYS = compile_expression("true")
+_NEVER = compile_expression("false")
 
 
 class UnknownPolicy(KeyError):
@@ -47,7 +49,7 @@ def choose_moves(
     rng = None  # made only for a play with a chance: most plays have none
     tally = Tally()
     moves: list[Move] = []
-    for play, made in _candidates(scenario, policy, role):
+    for play, made, when in _candidates(scenario, policy, role):
         if play.action == ANSWER_OFFER:
             moves += _answers(scenario, state, env, play, role, tally)
             continue
@@ -55,9 +57,10 @@ def choose_moves(
             rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
             if rng.random() >= play.chance:
                 continue
-        env.bind(role=role, params=_NO_PARAMS)
+        if when is not _ALWAYS or made is None:
+            env.bind_move(role, _NO_PARAMS)
         try:
-            if scenario.expr(play.when).evaluate(env) is not True:
+            if when is not _ALWAYS and when.evaluate(env) is not True:
                 continue
             move = made or _worked_out(scenario, env, play, role, policy)
         except ExpressionError:
@@ -70,24 +73,28 @@ def choose_moves(
     return moves
 
 
-def _candidates(scenario: Scenario, policy: str, role: str) -> list[tuple[PlaySpec, Move | None]]:
-    """Each play with the move it makes, or None where a parameter is an expression. A move
-    with fixed params is immutable and the same every turn, so it is made once per scenario:
-    `simulate` asked for some 20 new moves a turn, each hashing its params into its key
-    (benchmarks/README.md)."""
+_Candidate = tuple[PlaySpec, Move | None, Expression]
+
+
+def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
+    """Each play with the move it makes, or None where a parameter is an expression, and its
+    condition. A move with fixed params is immutable and the same every turn, so it is made
+    once per scenario: `simulate` asked for some 20 new moves a turn, each hashing its params
+    into its key (benchmarks/README.md). Most plays hold always (`true`): those are not asked
+    every turn."""
     cache = scenario.cache.setdefault("bot_moves", {})
-    found: list[tuple[PlaySpec, Move | None]] | None = cache.get((policy, role))
+    found: list[_Candidate] | None = cache.get((policy, role))
     if found is None:
         text = f"policy {policy}"
-        found = [
-            (
-                play,
-                None
-                if _worked(play) or play.action == ANSWER_OFFER
-                else Move(role, play.action, dict(play.params), text=text),
-            )
-            for play in plays_for(scenario, policy, role)
-        ]
+        found = []
+        for play in plays_for(scenario, policy, role):
+            try:
+                when = scenario.expr(play.when)
+            except ExpressionError:
+                when = _NEVER  # as a condition that fails when asked: the play is skipped
+            fixed = not (_worked(play) or play.action == ANSWER_OFFER)
+            made = Move(role, play.action, dict(play.params), text=text) if fixed else None
+            found.append((play, made, _ALWAYS if when.constant is True else when))
         cache[(policy, role)] = found
     return found
 

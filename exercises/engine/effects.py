@@ -13,8 +13,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .expressions import Environment
-from .moves import StateChange
+from .expressions import Environment, Expression
+from .moves import StateChange, state_change
 from .scenario import EVERYONE, Scenario
 from .schema import Branch, Scalar
 from .state import State
@@ -158,18 +158,54 @@ def branch_changes(
     params: Mapping[str, Any],
     reason: str,
 ) -> list[StateChange]:
-    parts = chosen(scenario, branch, env) if branch.if_ else [branch]
-    changes = [
-        StateChange(target_name(t, role, params), value=_value(scenario, v, env), reason=reason)
-        for part in parts
-        for t, v in part.set.items()
-    ]
-    changes += [
-        StateChange(target_name(t, role, params), delta=_number(scenario, v, env), reason=reason)
-        for part in parts
-        for t, v in part.add.items()
-    ]
+    if branch.if_:
+        # The blocks chosen in this state: every `set` of them first, then every `add`.
+        plans = [_plan(scenario, part, role, params) for part in chosen(scenario, branch, env)]
+        plan = [step for steps in plans for step in steps if step[1]]
+        plan += [step for steps in plans for step in steps if not step[1]]
+    else:
+        plan = _plan(scenario, branch, role, params)
+    changes = []
+    for name, assigns, value in plan:
+        if value.__class__ is Expression:
+            value = value.evaluate(env)
+        kind = value.__class__
+        if assigns:
+            changes.append(state_change(name, _checked(value), None, reason))
+        elif kind is int or (kind is float and math.isfinite(value)):
+            changes.append(state_change(name, None, float(value), reason))  # most effects
+        else:
+            changes.append(state_change(name, None, _increment(value), reason))
     return changes
+
+
+_Plan = list[tuple[str, bool, Any]]
+
+
+def _plan(scenario: Scenario, branch: Branch, role: str | None, params: Mapping[str, Any]) -> _Plan:
+    """Each effect of the branch as (variable, assigns, Expression or value), `set` first.
+    The same for every turn: remembered per branch and role, unless a target names a
+    param (`params.lab.evidence`), which can change from move to move."""
+    cache = scenario.cache.setdefault("branch_plans", {})
+    key = (id(branch), role)
+    cached: tuple[Branch, _Plan] | None = cache.get(key)
+    if cached is not None and cached[0] is branch:
+        return cached[1]  # checked by identity: a branch made on the fly may reuse an id
+    plan: _Plan = [
+        (target_name(t, role, params), assigns, _compiled(scenario, v))
+        for assigns, effects in ((True, branch.set), (False, branch.add))
+        for t, v in effects.items()
+    ]
+    if any(_parts(t)[0] == "params" for t in (*branch.set, *branch.add)):
+        return plan
+    if len(cache) >= 4096:
+        cache.clear()  # branches made on the fly would otherwise pile up
+    cache[key] = (branch, plan)
+    return plan
+
+
+def _compiled(scenario: Scenario, value: Any) -> Any:
+    return scenario.expr(value) if isinstance(value, str) else value
 
 
 def cost_changes(
@@ -181,22 +217,29 @@ def cost_changes(
     reason: str,
 ) -> list[StateChange]:
     return [
-        StateChange(target_name(t, role, params), delta=-_number(scenario, v, env), reason=reason)
+        state_change(target_name(t, role, params), None, -_number(scenario, v, env), reason)
         for t, v in cost.items()
     ]
 
 
 def _value(scenario: Scenario, value: Any, env: Environment) -> Scalar:
-    result = scenario.expr(value).evaluate(env) if isinstance(value, str) else value
+    return _checked(scenario.expr(value).evaluate(env) if isinstance(value, str) else value)
+
+
+def _checked(result: Any) -> Scalar:
     if isinstance(result, str):
         raise ValueError("an effect gave text")
     if isinstance(result, float) and not math.isfinite(result):
         raise ValueError("an effect gave an infinite number (a division by zero?)")
-    return result
+    return result  # type: ignore[no-any-return]
 
 
 def _number(scenario: Scenario, value: Any, env: Environment) -> float:
-    result = _value(scenario, value, env)
+    return _increment(_value(scenario, value, env))
+
+
+def _increment(result: Any) -> float:
+    result = _checked(result)
     if isinstance(result, bool):
         raise ValueError("an increment gave true or false")
     if not math.isfinite(result):

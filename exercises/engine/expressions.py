@@ -8,18 +8,48 @@ evaluator do, and `references` lets the loader reject unknown names before anyth
 
 from __future__ import annotations
 
+import contextlib
+import importlib.machinery
+import importlib.util
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import cel
+from .cel_compile import Compiled, compile_cel
+from .cel_parse import Unsupported
+
+
+def _cel_core() -> Any:
+    """The `cel` library's compiled core, which is all the engine uses. The package's own
+    __init__ also imports its command line (typer, rich, prompt_toolkit): 0.25 s of CPU, a
+    third of `simulate`'s start-up. Registered under its own name, the core is the module a
+    later `import cel` uses, not a second copy."""
+    loaded = sys.modules.get("cel.cel") or sys.modules.get("cel")
+    if loaded is not None:
+        return loaded
+    package = importlib.util.find_spec("cel")
+    folder = Path(((package and package.submodule_search_locations) or [""])[0])
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        spec = importlib.util.spec_from_file_location("cel.cel", folder / f"cel{suffix}")
+        if spec and spec.loader and (folder / f"cel{suffix}").is_file():
+            core = importlib.util.module_from_spec(spec)
+            sys.modules["cel.cel"] = core
+            spec.loader.exec_module(core)
+            return core
+    return importlib.import_module("cel")  # laid out otherwise: the whole package
+
+
+cel = _cel_core()
 
 MAX_LENGTH = 500
 MAX_DEPTH = 12
 MAX_MACROS = 2
 
 Value = bool | int | float | str
+_VALUES = frozenset({bool, int, float, str})
 
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 FUNCTIONS = frozenset(
@@ -91,22 +121,32 @@ class Expression:
     # `me.x` compiled for one role at a time, as `roles["openai"].x`: CEL asks the resolver for
     # `role` at every `me.` (half the cost of `me.paused`), while a literal costs nothing.
     per_role: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    # The same expression as Python (cel_compile), when the compiler handles all of it: it
+    # reads the names where they are instead of a CEL context built from them.
+    compiled: Compiled | None = field(default=None, compare=False, repr=False)
 
     def evaluate(self, env: Environment) -> Value:
         if self.constant is not None:
             return self.constant
+        try:
+            result = self.compiled(env.names)  # type: ignore[misc]  # None raises: to CEL
+        except Exception:  # whatever it was, the library has the answer
+            result = self._in_cel(env)
+        if result.__class__ not in _VALUES:
+            raise ExpressionError(f"gives a {type(result).__name__}, not a number, bool or text")
+        return result  # type: ignore[return-value]
+
+    def _in_cel(self, env: Environment) -> Any:
+        """The reference: what the `cel` library makes of it, value or error message."""
         program = self.program
         if self.per_role is not None:
             role = env.bound("role")
             if isinstance(role, str):
                 program = self.per_role.get(role) or self._for_role(role)
         try:
-            result = program.execute(env.context)
+            return program.execute(env.context)
         except Exception as exc:  # the CEL runtime raises several builtin types
             raise ExpressionError(_describe(exc)) from exc
-        if not isinstance(result, bool | int | float | str):
-            raise ExpressionError(f"gives a {type(result).__name__}, not a number, bool or text")
-        return result
 
     def _for_role(self, role: str) -> Any:
         assert self.per_role is not None
@@ -123,25 +163,40 @@ _ROLE_ID = re.compile(r"[a-z][a-z0-9_-]{0,47}")
 class Environment:
     """The names an expression may read: built once per phase, then narrowed per move.
 
-    The phase's names (`state`, `roles`, ...) are converted into CEL once. Any later change to
-    a CEL context makes its next evaluation convert everything again (about 20 µs here), so the
-    per-move names, `role` and `params`, are served by a resolver that CEL asks lazily, and
-    `me.x` is compiled as `roles[role].x` (see `compile_expression`).
+    `names` holds the phase's names (`state`, `roles`, ...) and the per-move ones bound on
+    top (`role`, `params`), as Python values: compiled expressions read them there. The CEL
+    context, which converts every value (about 1 µs each), is built only when an expression
+    the compiler does not handle, or an error, needs the library; the per-move names stay
+    with a resolver it asks lazily, since any change to a context makes it convert all again.
     """
 
     def __init__(self, variables: Mapping[str, Any]) -> None:
-        self.context = cel.Context(dict(variables), functions=HELPERS)
-        self._bound: dict[str, Any] = {}
-        self.context.set_variable_resolver(self._bound.get)
+        self.variables = dict(variables)
+        self.names: dict[str, Any] = dict(variables)
+        self._context: Any = None
         self.roles: dict[str, dict[str, Any]] = {}
         self.memo: dict[Any, Any] = {}
 
+    @property
+    def context(self) -> Any:
+        if self._context is None:
+            self._context = cel.Context(self.variables, functions=HELPERS)
+            self._context.set_variable_resolver(self.names.get)
+        return self._context
+
     def bound(self, name: str) -> Any:
-        return self._bound.get(name)
+        return self.names.get(name)
 
     def bind(self, **variables: Any) -> Environment:
-        self._bound.update(variables)
+        self.names.update(variables)
         return self
+
+    def bind_move(self, role: str, params: Mapping[str, Any] | None = None) -> None:
+        """`bind(role=..., params=...)` without a dict of keywords: a hundred times a turn."""
+        names = self.names
+        names["role"] = role
+        if params is not None:
+            names["params"] = params
 
 
 def compile_expression(source: str) -> Expression:
@@ -172,7 +227,20 @@ def compile_expression(source: str) -> Expression:
         if isinstance(folded, bool | int | float | str):
             constant = folded
     per_role: dict[str, Any] | None = {} if constant is None and rewritten != source else None
-    return Expression(source, program, constant, per_role)
+    compiled = None
+    if constant is None:
+        # Valid CEL outside the compiler's subset (Unsupported) is left to the library.
+        with contextlib.suppress(Unsupported):
+            compiled = compile_python(source)
+    return Expression(source, program, constant, per_role, compiled)
+
+
+def compile_python(source: str) -> Compiled:
+    """The expression as Python (cel_compile); Unsupported for CEL the compiler does not
+    handle. `me` is `roles[role]` as plain subscripts: the engine's `roles` is always a dict
+    of role ids, so they fail exactly where CEL's index would."""
+    aliases = {"me": "N['roles'][N['role']]"} if _me_as_role(source) != source else {}
+    return compile_cel(source, HELPERS, aliases)
 
 
 def _me_as_role(source: str, role: str = "roles[role]") -> str:

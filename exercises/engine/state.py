@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .expressions import Environment
@@ -109,10 +110,18 @@ class State:
         )
 
     def evolve(self, **changes: Any) -> State:
-        # dataclasses.replace checks every field's kind on each call: 8 times a turn.
-        fields = dict(self.__dict__)
-        fields.update(changes)
-        return State(**fields)
+        # dataclasses.replace checks every field's kind on each call, and the frozen class's
+        # __init__ sets each field through object.__setattr__: 8 times a turn.
+        if not changes.keys() <= _FIELDS:
+            raise TypeError(f"State has no field {sorted(changes.keys() - _FIELDS)[0]!r}")
+        evolved = _new(State)
+        evolved.__dict__.update(self.__dict__)
+        evolved.__dict__.update(changes)
+        return evolved
+
+
+_FIELDS = frozenset(f.name for f in fields(State))
+_new = object.__new__
 
 
 def initial_state(scenario: Scenario) -> State:
@@ -138,10 +147,12 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
         if env.bound("turn") != turn:
             env.memo.clear()  # what it remembers was judged in another turn
         return env.bind(turn=turn)
-    roles = {rid: role_values(scenario, state.values, rid) for rid in scenario.role_ids}
+    readers = _readers(scenario)
+    values = state.values
+    roles = {rid: dict(zip(keys, read(values), strict=True)) for rid, keys, read in readers[1:]}
     env = Environment(
         {
-            "state": global_values(scenario, state.values),
+            "state": dict(zip(readers[0][1], readers[0][2](values), strict=True)),
             "roles": roles,
             "tags": scenario.tags,
             "commitments": {
@@ -153,6 +164,32 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     env.roles = roles
     _cache.last = (key, env)
     return env.bind(turn=turn)
+
+
+_Reader = tuple[str, tuple[str, ...], Callable[[Mapping[str, Scalar]], tuple[Scalar, ...]]]
+
+
+def _readers(scenario: Scenario) -> list[_Reader]:
+    """For the globals (owner ""), then each role: the keys expressions read and a getter of
+    their values from the flat state. An environment is built two or three times a turn; the
+    getters read some 150 values in C where a dict comprehension looked each one up."""
+    found: list[_Reader] | None = scenario.cache.get("environment_readers")
+    if found is None:
+        found = []
+        for owner in (None, *scenario.role_ids):
+            variables = scenario.role_variables(owner)
+            names = [var.name for var in variables.values()]
+            found.append((owner or "", tuple(variables), _getter(names)))
+        scenario.cache["environment_readers"] = found
+    return found
+
+
+def _getter(names: list[str]) -> Callable[[Mapping[str, Scalar]], tuple[Scalar, ...]]:
+    if len(names) == 1:  # itemgetter of one name gives the value, not a tuple of it
+        return lambda values: (values[names[0]],)
+    if not names:
+        return lambda values: ()
+    return operator.itemgetter(*names)
 
 
 def global_values(scenario: Scenario, values: Mapping[str, Scalar]) -> dict[str, Scalar]:

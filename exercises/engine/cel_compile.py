@@ -1,0 +1,230 @@
+"""CEL compiled to Python: one function per expression, reading the names where they are.
+
+The `cel` library needs every name converted into its own values first (a context costs
+about 1 µs a value, and a scenario's state changes three times a turn); a compiled expression
+reads the Python dicts directly. The generated function takes the dict of names (`state`,
+`roles`, `role`, `params`, ...) and gives CEL's value, or raises: then the caller runs the
+expression in `cel`, which gives the value or the error message. So compiled code only has to
+be right where it answers; the case book in tests/engine/test_cel_equivalence.py holds it to
+the library's answers.
+
+The code is built as statements rather than one Python expression, so that `&&`, `||` and
+`?:` evaluate their right side only when CEL would, and macros become plain loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import cel_runtime
+from .cel_parse import Node, Unsupported, parse
+
+Compiled = Callable[[dict[str, Any]], Any]
+
+_OPERATORS = {
+    "+": "add",
+    "-": "sub",
+    "*": "mul",
+    "/": "div",
+    "%": "mod",
+    "<": "less",
+    "<=": "less_equal",
+    ">": "greater",
+    ">=": "greater_equal",
+    "==": "equal",
+    "!=": "not_equal",
+    "in": "contained",
+}
+_COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
+_INLINE = _COMPARISONS | {"+", "-", "*", "/"}
+_FLOAT_INLINE = _COMPARISONS | {"+", "-", "*"}
+_FUNCTIONS = {"int": "to_int", "double": "to_double", "string": "to_string", "size": "size"}
+_METHODS = {
+    "size": ("size", 0),
+    "contains": ("contains", 1),
+    "startsWith": ("starts_with", 1),
+    "endsWith": ("ends_with", 1),
+}
+_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
+_RUNTIME = {name: getattr(cel_runtime, name) for name in dir(cel_runtime) if name.islower()}
+
+
+def compile_cel(
+    source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str] | None = None
+) -> Compiled:
+    """The expression as a Python function of the names; `Unsupported` if it cannot be.
+    `helpers` are extra functions; `aliases` are Python text read for a free name."""
+    code = python_source(source, helpers, aliases or {})
+    namespace: dict[str, Any] = {**_RUNTIME, **{f"helper_{k}": v for k, v in helpers.items()}}
+    # The code is generated above from a parsed tree: names and literals only, never text.
+    exec(compile(code, "<cel>", "exec"), namespace)
+    compiled: Compiled = namespace["compiled"]
+    return compiled
+
+
+def python_source(
+    source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str]
+) -> str:
+    writer = _Writer(set(helpers), aliases)
+    result = writer.emit(parse(source), {})
+    body = "\n".join([*writer.lines, f"    return {result}"])
+    return f"def compiled(N):\n{body}\n"
+
+
+class _Writer:
+    def __init__(self, helpers: set[str], aliases: dict[str, str]) -> None:
+        self.helpers = helpers
+        self.aliases = aliases
+        self.lines: list[str] = []
+        self.indent = 1
+        self.count = 0
+
+    def temp(self) -> str:
+        self.count += 1
+        return f"t{self.count}"
+
+    def line(self, text: str) -> None:
+        self.lines.append("    " * self.indent + text)
+
+    def emit(self, node: Node, scope: dict[str, str]) -> str:
+        """Python text for the node's value; statements it needs first are written out."""
+        kind = node[0]
+        if kind == "lit":
+            return repr(node[1])
+        if kind == "id":
+            return scope.get(node[1]) or self.aliases.get(node[1]) or f"N[{node[1]!r}]"
+        if kind == "sel" or (kind == "index" and node[2][0] == "lit" and type(node[2][1]) is str):
+            # Every map the engine hands over has text keys, and subscripting anything else
+            # with text raises: so `x.f` is plain `x["f"]`, which fails where CEL would.
+            field = node[2] if kind == "sel" else node[2][1]
+            return f"{self.emit(node[1], scope)}[{field!r}]"
+        if kind == "index":
+            return f"index({self.emit(node[1], scope)}, {self.emit(node[2], scope)})"
+        if kind == "list":
+            return "[" + "".join(f"{self.emit(item, scope)}, " for item in node[1]) + "]"
+        if kind == "not":
+            return f"(not truth({self.emit(node[1], scope)}))"
+        if kind == "neg":
+            return f"neg({self.emit(node[1], scope)})"
+        if kind == "op":
+            inline = self.with_literal(node, scope)
+            if inline is not None:
+                return inline
+            left, right = self.emit(node[2], scope), self.emit(node[3], scope)
+            return f"{_OPERATORS[node[1]]}({left}, {right})"
+        if kind in ("and", "or"):
+            return self.logic(node, scope)
+        if kind == "cond":
+            return self.condition(node, scope)
+        if kind == "call":
+            return self.call(node[1], node[2], scope)
+        if kind == "method":
+            return self.method(node, scope)
+        raise Unsupported(kind)
+
+    def with_literal(self, node: Node, scope: dict[str, str]) -> str | None:
+        """`x >= 30`, `x / 100`, `x * 0.5`: the commonest shapes, written out for the types
+        where Python's operator is CEL's, the runtime helper for any other type."""
+        _, op, left, right = node
+        if right[0] != "lit" or op not in _INLINE:
+            return None
+        literal = right[1]
+        kind = type(literal)
+        if kind is int and op in _COMPARISONS and abs(literal) <= 2**53:
+            test = "({0}.__class__ is int or {0}.__class__ is float)"  # exact either way
+        elif kind is float and (op in _FLOAT_INLINE or (op == "/" and literal)):
+            test = "{0}.__class__ is float"  # float arithmetic cannot overflow or fail
+        elif kind is int and op == "/" and literal > 0:
+            # Truncating toward zero; dividing by a positive int cannot overflow.
+            name = self.held(left, scope)
+            return (
+                f"(({name} // {literal} if {name} >= 0 else -(-{name} // {literal})) "
+                f"if {name}.__class__ is int else div({name}, {literal}))"
+            )
+        elif kind is str and op in ("==", "!="):
+            test = "{0}.__class__ is str"
+        else:
+            return None
+        name = self.held(left, scope)
+        fast = f"{name} {op} {literal!r}"
+        return f"({fast} if {test.format(name)} else {_OPERATORS[op]}({name}, {literal!r}))"
+
+    def held(self, node: Node, scope: dict[str, str]) -> str:
+        """The node's value in a local, so it is computed once, here."""
+        value = self.emit(node, scope)
+        if value.isidentifier():
+            return value
+        name = self.temp()
+        self.line(f"{name} = {value}")
+        return name
+
+    def logic(self, node: Node, scope: dict[str, str]) -> str:
+        # CEL's `false && x` is false and `true || x` true whatever x is, even an error; any
+        # other left side needs the right one, and anything but a bool goes to the library.
+        settles = "False" if node[0] == "and" else "True"
+        other = "True" if node[0] == "and" else "False"
+        left, result = self.held(node[1], scope), self.temp()
+        self.line(f"if {left} is {settles}:")
+        self.line(f"    {result} = {settles}")
+        self.line(f"elif {left} is {other}:")
+        self.indent += 1
+        self.line(f"{result} = {self.emit(node[2], scope)}")
+        self.line(f"if {result} is not True and {result} is not False:")
+        self.line("    fail()")
+        self.indent -= 1
+        self.line("else:")
+        self.line("    fail()")
+        return result
+
+    def condition(self, node: Node, scope: dict[str, str]) -> str:
+        test, result = self.held(node[1], scope), self.temp()
+        self.line(f"if truth({test}):")
+        self.branch(result, node[2], scope)
+        self.line("else:")
+        self.branch(result, node[3], scope)
+        return result
+
+    def branch(self, result: str, node: Node, scope: dict[str, str]) -> None:
+        self.indent += 1
+        self.line(f"{result} = {self.emit(node, scope)}")
+        self.indent -= 1
+
+    def call(self, name: str, args: list[Node], scope: dict[str, str]) -> str:
+        if name == "has" and len(args) == 1 and args[0][0] == "sel":
+            return f"has({self.emit(args[0][1], scope)}, {args[0][2]!r})"
+        values = ", ".join(self.emit(arg, scope) for arg in args)
+        if name in _FUNCTIONS and len(args) == 1:
+            return f"{_FUNCTIONS[name]}({values})"
+        if name in self.helpers:
+            return f"helper_{name}({values})"
+        raise Unsupported(f"function {name}")
+
+    def method(self, node: Node, scope: dict[str, str]) -> str:
+        _, receiver, name, args = node
+        if name in _MACROS and args and args[0][0] == "id":
+            return self.macro(name, receiver, args, scope)
+        if name in _METHODS and len(args) == _METHODS[name][1]:
+            values = [self.emit(receiver, scope), *(self.emit(arg, scope) for arg in args)]
+            return f"{_METHODS[name][0]}({', '.join(values)})"
+        raise Unsupported(f"method {name}")
+
+    def macro(self, name: str, receiver: Node, args: list[Node], scope: dict[str, str]) -> str:
+        if len(args) != (3 if name == "map" and len(args) == 3 else 2):
+            raise Unsupported(f"{name} with {len(args)} arguments")
+        source, result, item = self.held(receiver, scope), self.temp(), self.temp()
+        inner = {**scope, args[0][1]: item}
+        self.line(f"{result} = []")
+        self.line(f"for {item} in items({source}):")
+        self.indent += 1
+        if name == "filter" or len(args) == 3:
+            self.line(f"if truth({self.emit(args[1], inner)}):")
+            self.indent += 1
+            value = item if name == "filter" else self.emit(args[2], inner)
+            self.line(f"{result}.append({value})")
+            self.indent -= 1
+        else:
+            self.line(f"{result}.append({self.emit(args[1], inner)})")
+        self.indent -= 1
+        finish = {"all": "every", "exists": "some", "exists_one": "exactly_one"}.get(name)
+        return f"{finish}({result})" if finish else result
