@@ -73,7 +73,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     options = parser.parse_args()
     try:
-        import lark
+        import lark  # type: ignore[import-not-found,unused-ignore]  # not a dependency
     except ImportError:
         print("Lark is not installed (pip install lark): nothing to compare with.")
         return 1
