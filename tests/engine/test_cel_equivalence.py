@@ -213,7 +213,8 @@ TEMPLATES = [
 ]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+# Derandomized: the same 300 examples on every run, so a busy CI machine never meets a new one.
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(a=SCALARS, b=SCALARS, template=st.sampled_from(TEMPLATES))
 def test_generated_values_give_the_library_s_answer(a: Any, b: Any, template: str) -> None:
     assert_same(template, Environment({"a": a, "b": b}))

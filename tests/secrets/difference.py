@@ -17,9 +17,11 @@ import re
 from collections.abc import Iterable
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(\+00:00|Z)?")
-# The report's timeline shows each event's time as "12-02 15:31": two plays a minute apart
-# differ there whatever they did.
-SHORT_TIME = re.compile(r'(class="meta when" title="<time>">)\d\d-\d\d \d\d:\d\d')
+# The report's timeline and its inject table show times as "12-02 15:31": two plays a minute
+# apart differ there whatever they did.
+SHORT_TIME = re.compile(
+    r'(class="meta when" title="<time>">|<div class="meta">)\d\d-\d\d \d\d:\d\d'
+)
 SEQ = re.compile(r'("(?:seq|last_seq|since)":\s*|event #|since=)(\d+)')
 TIMELINE_SEQ = re.compile(r'(<tr><td class="num">)(\d+)(</td><td class="num">)')
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|csrftoken=|"csrf": ")[A-Za-z0-9]+')
