@@ -19,27 +19,18 @@ from .bots import choose_moves
 from .loader import load_scenario_text
 from .opening import open_turn
 from .scenario import Scenario
+from .simulation_totals import Row, Totals, ordered_floats, ordered_ints
 from .state import State, environment, initial_state
 
 UNRESOLVED = "unresolved"
 
 
-@dataclass(frozen=True)
-class RunResult:
-    values: dict[str, float]
-    ending: str
-    # The values after each turn (a run that ended early holds its last state to the end), the
-    # turn its ending came (None: unresolved), and how often each role chose each action.
-    series: list[list[float]] = field(default_factory=list)
-    ending_turn: int | None = None
-    actions: dict[tuple[str, str], int] = field(default_factory=dict)
-
-
 @dataclass
 class Trace:
-    """What `play_exercise` saw on the way, for `simulate`'s per-turn figures."""
+    """What `play_exercise` saw on the way, for `simulate`'s per-turn figures: each turn's
+    values, in the scenario's order of variables, and the moves chosen."""
 
-    series: list[list[float]] = field(default_factory=list)
+    series: list[Row] = field(default_factory=list)
     actions: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
@@ -66,15 +57,11 @@ def play_exercise(
         ]
         state = adjudicate(scenario, state, moves, seed, record=False).state
         if trace is not None:
-            trace.series.append([float(v) for v in state.values.values()])
+            trace.series.append(tuple(state.values.values()))
             trace.actions.update((m.role, m.action) for m in moves)
         if state.ending is not None:
             break
     return state
-
-
-def _numbers(state: State) -> dict[str, float]:
-    return {name: float(value) for name, value in state.values.items()}
 
 
 _worker_scenario: Scenario | None = None
@@ -85,26 +72,23 @@ def _init_worker(source: str, path: str) -> None:
     _worker_scenario = load_scenario_text(source, path)
 
 
-def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]]) -> list[RunResult]:
+def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]]) -> Totals:
+    """The chunk's runs, counted (`simulation_totals`): what a worker sends back."""
     policy, seed, turns, indices = job
     assert _worker_scenario is not None
-    results = []
+    totals = Totals(runs=len(indices))
     length = turns or _worker_scenario.turns
+    rows_by_turn: list[list[Row]] = [[] for _ in range(length)]
     for index in indices:
         trace = Trace()
         state = play_exercise(_worker_scenario, policy, run_seed(seed, index), turns, trace)
-        ending_turn = len(trace.series) if state.ending else None
-        series = trace.series + [trace.series[-1]] * (length - len(trace.series))
-        results.append(
-            RunResult(
-                _numbers(state),
-                state.ending or UNRESOLVED,
-                series,
-                ending_turn,
-                dict(trace.actions),
-            )
-        )
-    return results
+        played = len(trace.series)
+        totals.add_ending(state.ending or UNRESOLVED, played if state.ending else None)
+        totals.actions.update(trace.actions)
+        for turn, rows in enumerate(rows_by_turn):
+            rows.append(trace.series[min(turn, played - 1)])
+    totals.add_runs(rows_by_turn)
+    return totals
 
 
 def simulate(
@@ -120,17 +104,19 @@ def simulate(
     from .bots import plays_for
 
     plays_for(scenario, policy, scenario.role_ids[0])  # fail early on an unknown policy
-    chunks = [list(range(i, min(i + 25, runs))) for i in range(0, runs, 25)]
-    jobs = [(policy, seed, turns, chunk) for chunk in chunks]
-    results: list[RunResult] = []
-    for batch in _map(scenario, jobs, workers):
-        results += batch
+    # Counts merge exactly, so the chunks can be few and large: each costs a worker a count
+    # of every variable in every turn and the parent a merge of them.
+    size = max(10, math.ceil(runs / (max(1, workers) * 6)))
+    jobs = [(policy, seed, turns, range(i, min(i + size, runs))) for i in range(0, runs, size)]
+    totals = Totals()
+    for part in _map(scenario, jobs, workers):
+        totals.merge(part)
         if progress:
-            progress(len(batch))
-    return summarise(scenario, policy, results, turns or scenario.turns)
+            progress(part.runs)
+    return summarise(scenario, policy, totals, turns or scenario.turns)
 
 
-def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[list[RunResult]]:
+def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[Totals]:
     global _worker_scenario
     _worker_scenario = scenario
     if workers <= 1 or len(jobs) <= 1:
@@ -147,69 +133,58 @@ def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[list[Run
         yield from pool.imap(_run_chunk, jobs)
 
 
-def summarise(
-    scenario: Scenario, policy: str, results: Sequence[RunResult], turns: int
-) -> dict[str, Any]:
+def summarise(scenario: Scenario, policy: str, totals: Totals, turns: int) -> dict[str, Any]:
     names = list(scenario.variables)
-    columns = {name: sorted(r.values[name] for r in results) for name in names}
-    endings = Counter(r.ending for r in results)
+    columns = dict(zip(names, map(ordered_floats, totals.columns[-1]), strict=True))
+    endings = totals.endings
     order = [e.id for e in scenario.endings] + [UNRESOLVED]
     return {
         "scenario": scenario.id,
         "policy": policy,
-        "runs": len(results),
+        "runs": totals.runs,
         "turns": turns,
         "final_state": {
             "mean": {n: _round(sum(c) / len(c)) if c else None for n, c in columns.items()},
             "p5": {n: _round(percentile(c, 5)) for n, c in columns.items()},
             "p95": {n: _round(percentile(c, 95)) for n, c in columns.items()},
         },
-        "outcomes": {e: round(endings[e] / len(results), 4) for e in order if endings[e]},
-        "series": _series(names, results, turns),
-        "ending_turns": _ending_turns(results, order),
-        "actions": _actions(scenario, results),
+        "outcomes": {e: round(endings[e] / totals.runs, 4) for e in order if endings[e]},
+        "series": _series(names, totals),
+        "ending_turns": _ending_turns(totals, order),
+        "actions": _actions(scenario, totals),
     }
 
 
-def _series(
-    names: list[str], results: Sequence[RunResult], turns: int
-) -> dict[str, dict[str, list[float | None]]]:
+def _series(names: list[str], totals: Totals) -> dict[str, dict[str, list[float | None]]]:
     """Each variable's mean, p5 and p95 after each turn, over the runs."""
     out: dict[str, dict[str, list[float | None]]] = {"mean": {}, "p5": {}, "p95": {}}
     for column, name in enumerate(names):
-        by_turn = [sorted(r.series[t][column] for r in results if r.series) for t in range(turns)]
+        by_turn = [ordered_floats(counts[column]) for counts in totals.columns]
         out["mean"][name] = [_round(sum(c) / len(c)) if c else None for c in by_turn]
         out["p5"][name] = [_round(percentile(c, 5)) for c in by_turn]
         out["p95"][name] = [_round(percentile(c, 95)) for c in by_turn]
     return out
 
 
-def _ending_turns(results: Sequence[RunResult], order: list[str]) -> dict[str, dict[str, Any]]:
+def _ending_turns(totals: Totals, order: list[str]) -> dict[str, dict[str, Any]]:
     """For each ending reached: the turn it came, earliest, median and latest."""
-    came: dict[str, list[int]] = {}
-    for r in results:
-        if r.ending_turn is not None:
-            came.setdefault(r.ending, []).append(r.ending_turn)
     out = {}
     for ending in order:
-        if ending in came:
-            turns = sorted(came[ending])
+        if ending in totals.ending_turns:
+            turns = ordered_ints(totals.ending_turns[ending])
             out[ending] = {"first": turns[0], "median": percentile(turns, 50), "last": turns[-1]}
     return out
 
 
-def _actions(scenario: Scenario, results: Sequence[RunResult]) -> dict[str, dict[str, float]]:
+def _actions(scenario: Scenario, totals: Totals) -> dict[str, dict[str, float]]:
     """How many times a run each role chose each action, on average; actions never chosen are
     left out."""
-    totals: Counter[tuple[str, str]] = Counter()
-    for r in results:
-        totals.update(r.actions)
     out: dict[str, dict[str, float]] = {}
     for role in scenario.role_ids:
         chosen = {
-            a.id: round(totals[(role, a.id)] / len(results), 4)
+            a.id: round(totals.actions[(role, a.id)] / totals.runs, 4)
             for a in scenario.actions
-            if totals[(role, a.id)]
+            if totals.actions[(role, a.id)]
         }
         if chosen:
             out[role] = chosen
