@@ -39,7 +39,7 @@ from .effects import (
     told,
     widen_audience,
 )
-from .expressions import Environment, Expression, ExpressionError
+from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import (
     EngineEvent,
     Move,
@@ -62,7 +62,7 @@ from .state import State, environment
 class Tally:
     """What each role has already committed this turn, for the move limit and costs."""
 
-    moves: Counter[str] = field(default_factory=Counter)
+    moves: dict[str, int] = field(default_factory=dict)
     spent: dict[str, float] = field(default_factory=dict)
     answered: set[str] = field(default_factory=set)  # offers answered this turn
 
@@ -96,19 +96,20 @@ def _admit(
         return dict(move.params)
     # Whether a move is legal depends only on the move and the start-of-turn state, which the
     # environment stands for; bots and adjudication ask about the same moves, so remember.
-    _check_rested(scenario, state, move)
+    if move.action in _limited_actions(scenario):
+        _check_rested(scenario, state, move)
     verdict = env.memo.get(move.key)
     if verdict is None:
         verdict = env.memo[move.key] = _legality(scenario, env, move)
     if isinstance(verdict, str):
         raise Rejected(verdict)
     action, params = verdict
-    _bind(env, scenario, state, move.role, params)
+    env.bind_move(move.role, params)
     # Counted only once affordable: a move refused for its cost takes no place in the limit,
     # so a bot falls through to its next play, and the same holds for a person's next move.
     _check_count(scenario, action, move.role, tally)
     _afford(scenario, state, env, action, move.role, params, tally, move.key)
-    _count(scenario, action, move.role, tally)
+    _add_count(action, move.role, tally)
     return params
 
 
@@ -171,6 +172,15 @@ def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, 
     return verdict
 
 
+def _limited_actions(scenario: Scenario) -> frozenset[str]:
+    """The actions with a `once` or a `cooldown`: the rest need no look at `used`."""
+    found: frozenset[str] | None = scenario.cache.get("limited_actions")
+    if found is None:
+        found = frozenset(a.id for a in scenario.actions if a.once or a.cooldown)
+        scenario.cache["limited_actions"] = found
+    return found
+
+
 def _check_rested(scenario: Scenario, state: State, move: Move) -> None:
     """Refuse an action its `once` or `cooldown` does not allow this role yet."""
     action = scenario.action(move.action)
@@ -204,14 +214,18 @@ def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, 
 def _check_count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
     if action is not None and action.free:
         return
-    if tally.moves[role] >= scenario.spec.moves_per_turn:
+    if tally.moves.get(role, 0) >= scenario.spec.moves_per_turn:
         raise Rejected(f"{role} has already made {scenario.spec.moves_per_turn} moves this turn")
 
 
 def _count(scenario: Scenario, action: ActionSpec | None, role: str, tally: Tally) -> None:
     _check_count(scenario, action, role, tally)
+    _add_count(action, role, tally)
+
+
+def _add_count(action: ActionSpec | None, role: str, tally: Tally) -> None:
     if action is None or not action.free:
-        tally.moves[role] += 1
+        tally.moves[role] = tally.moves.get(role, 0) + 1
 
 
 def _afford(
@@ -236,12 +250,6 @@ def _afford(
             raise Rejected(f"{role} cannot afford it: {var.label} would fall below {var.min:g}")
     for change in costs:
         tally.spent[change.variable] = tally.spent.get(change.variable, 0.0) + (change.delta or 0)
-
-
-def _bind(
-    env: Environment, scenario: Scenario, state: State, role: str, params: Mapping[str, Any]
-) -> None:
-    env.bind_move(role, params)
 
 
 def _truth(scenario: Scenario, source: str, env: Environment) -> bool:
@@ -390,7 +398,7 @@ class _Play:
         self.record = record
         self.review = review
         self.tally = Tally()
-        self.seen_keys: Counter[str] = Counter()
+        self.seen_keys: dict[str, int] = {}
         self.results: list[MoveResult] = []
         self.changes: list[StateChange] = []
         self.draws: list[Draw] = []
@@ -404,8 +412,9 @@ class _Play:
 
     def resolve(self, move: Move) -> None:
         key = move.key
-        draw_key = f"move:{key}:{self.seen_keys[key]}"
-        self.seen_keys[key] += 1
+        seen = self.seen_keys.get(key, 0)
+        draw_key = f"move:{key}:{seen}"
+        self.seen_keys[key] = seen + 1
         try:
             params = _admit(self.scenario, self.state, self.env, move, self.tally)
             if move.action == FREE_FORM:
@@ -435,7 +444,7 @@ class _Play:
     def _scripted(self, move: Move, params: dict[str, Any], draw_key: str) -> MoveResult:
         action = self.scenario.action(move.action)
         assert action is not None  # _admit checked it
-        _bind(self.env, self.scenario, self.state, move.role, params)
+        self.env.bind_move(move.role, params)
         try:
             changes = list(_costs(self.scenario, self.env, action, move.role, params, move.key))
             chance = _chance(self.scenario, action.chance, self.env)
@@ -494,7 +503,7 @@ class _Play:
         accept = bool(move.params["accept"])
         written = action.offer.accepted if accept else action.offer.refused
         maker, params = offer["from"], offer["params"]
-        _bind(self.env, self.scenario, self.state, maker, params)
+        self.env.bind_move(maker, params)
         reason = f"{action.id}, offer {'accepted' if accept else 'refused'}"
         try:
             changes = branch_changes(self.scenario, written, self.env, maker, params, reason)
@@ -653,13 +662,16 @@ def _run_rules(
     for rule, rule_roles, when in _rule_plan(scenario):
         limited = rule.once or rule.cooldown
         for role in rule_roles:
-            key = f"rule:{rule.id}:{role or '*'}"
+            key = f"rule:{rule.id}:{role or '*'}" if limited else ""
             if limited and _resting(rule, state.used, key, turn):
                 continue
             if role is not None:
                 env.bind_move(role)
             try:
-                if (when or scenario.expr(rule.when)).evaluate(env) is not True:
+                if (
+                    when is not _ALWAYS
+                    and (when or scenario.expr(rule.when)).evaluate(env) is not True
+                ):
                     continue
                 chance = _chance(scenario, rule.chance, env)
                 draw = None
@@ -751,6 +763,7 @@ def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[st
     return out
 
 
+_ALWAYS = compile_expression("true")
 _RulePlan = list[tuple[RuleSpec, list[str | None], Expression | None]]
 
 
@@ -769,6 +782,8 @@ def _rule_plan(scenario: Scenario) -> _RulePlan:
                 when: Expression | None = scenario.expr(rule.when)
             except ExpressionError:
                 when = None
+            if when is not None and when.constant is True:
+                when = _ALWAYS  # `true`, the default: nothing to evaluate every turn
             plan.append((rule, roles, when))
         scenario.cache["rules"] = plan
     return plan

@@ -59,4 +59,19 @@ def roll(
 ) -> Draw:
     chance = min(1.0, max(0.0, float(chance)))
     value = _uniform(seed, turn, key)
-    return Draw(key, role, subject, label, round(chance, 6), round(value, 6), value < chance)
+    # Made without the frozen dataclass's __init__ (a field at a time through
+    # object.__setattr__), as moves.state_change is: a dozen draws a turn in `simulate`.
+    made = _new(Draw)
+    made.__dict__.update(
+        key=key,
+        role=role,
+        subject=subject,
+        label=label,
+        chance=round(chance, 6),
+        roll=round(value, 6),
+        success=value < chance,
+    )
+    return made
+
+
+_new = object.__new__

@@ -104,16 +104,25 @@ def simulate(
     from .bots import plays_for
 
     plays_for(scenario, policy, scenario.role_ids[0])  # fail early on an unknown policy
-    # Counts merge exactly, so the chunks can be few and large: each costs a worker a count
-    # of every variable in every turn and the parent a merge of them.
-    size = max(10, math.ceil(runs / (max(1, workers) * 6)))
-    jobs = [(policy, seed, turns, range(i, min(i + size, runs))) for i in range(0, runs, size)]
+    jobs = [(policy, seed, turns, chunk) for chunk in _chunks(runs, workers)]
     totals = Totals()
     for part in _map(scenario, jobs, workers):
         totals.merge(part)
         if progress:
             progress(part.runs)
     return summarise(scenario, policy, totals, turns or scenario.turns)
+
+
+def _chunks(runs: int, workers: int) -> Iterator[range]:
+    """The runs in chunks that shrink as they go: large ones first, since each costs a worker
+    a count of every variable in every turn and the parent a merge, then small ones, so that
+    no worker is left with a long chunk while the others have finished. Counts merge exactly,
+    so how the runs are split changes nothing in the summary."""
+    start = 0
+    while start < runs:
+        size = max(5, math.ceil((runs - start) / (max(1, workers) * 3)))
+        yield range(start, min(start + size, runs))
+        start += size
 
 
 def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[Totals]:
