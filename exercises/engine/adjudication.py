@@ -18,7 +18,6 @@ The order of play within `adjudicate`, which the scenario reference documents:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
