@@ -237,6 +237,8 @@ def _afford(
     tally: Tally,
     key: str,
 ) -> None:
+    if not action.cost:
+        return  # most actions: nothing to price, nothing to spend
     try:
         costs = _costs(scenario, env, action, role, params, key)
     except (ExpressionError, ValueError) as exc:
@@ -429,6 +431,8 @@ class _Play:
     def _decide(self, move: Move, rolled: bool) -> tuple[bool, bool]:
         """Whether the move succeeds, and whether that is the facilitator's override rather
         than the dice's (whose draw stays in the record either way)."""
+        if self.review is NO_REVIEW:
+            return rolled, False
         override = self.review.overrides.get(move.id) if move.id else None
         if override is None:
             return rolled, False
@@ -445,15 +449,19 @@ class _Play:
         assert action is not None  # _admit checked it
         self.env.bind_move(move.role, params)
         try:
-            changes = list(_costs(self.scenario, self.env, action, move.role, params, move.key))
+            changes = (
+                list(_costs(self.scenario, self.env, action, move.role, params, move.key))
+                if action.cost
+                else []
+            )
             chance = _chance(self.scenario, action.chance, self.env)
-            draw = self._roll(move, draw_key, chance, action.label)
+            draw = self._roll(move, draw_key, chance, action.label) if 0 < chance < 1 else None
             success, overridden = self._decide(move, draw.success if draw else chance >= 1)
             written = action.success if success else action.failure
             changes += branch_changes(
                 self.scenario, written, self.env, move.role, params, action.id
             )
-            branch = picked(self.scenario, written, self.env)
+            branch = picked(self.scenario, written, self.env) if written.if_ else written
             if branch.later:
                 words = _template_values(self.scenario, move.role, params)
                 self.later += scheduled(
@@ -461,7 +469,8 @@ class _Play:
                 )
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
-        self._note_reveals(branch, move.role, params)
+        if branch.reveal or branch.publish:
+            self._note_reveals(branch, move.role, params)
         if success and action.commit:
             self.committed.append((action.commit, move.role))
         if success and action.offer is not None:
@@ -475,7 +484,7 @@ class _Play:
                 self.narrative.append(offer_line(self.scenario, offer))
         if not self.record:
             result = unrecorded_result(move, success, tuple(changes), draw)
-            return self._reviewed(result, overridden)
+            return result if self.review is NO_REVIEW else self._reviewed(result, overridden)
         words = _template_values(self.scenario, move.role, params)
         for line, roles in told(self.scenario, branch, move.role, params):
             self.narrative.append(Line(render(line, words), Audience.of(roles)))
@@ -658,16 +667,30 @@ def _run_rules(
     draws: list[Draw] = []
     reveals: list[tuple[str, str]] = []
     used: dict[str, int] = {}
+    names = env.names
     for rule, rule_roles, when in _rule_plan(scenario):
         limited = rule.once or rule.cooldown
+        compiled = when.compiled if when is not None and when is not _ALWAYS else None
         for role in rule_roles:
             key = f"rule:{rule.id}:{role or '*'}" if limited else ""
             if limited and _resting(rule, state.used, key, turn):
                 continue
             if role is not None:
-                env.bind_move(role)
+                names["role"] = role  # env.bind_move(role), 60 times a turn
             try:
-                if (
+                if compiled is not None:
+                    # Most conditions do not hold: a false answer from the compiled code is
+                    # the expression's; anything else (an error, another type) is asked again
+                    # through `evaluate`, which gives the library's answer or error.
+                    try:
+                        holds = compiled(names)
+                    except Exception:
+                        holds = None
+                    if holds is False:
+                        continue
+                    if holds is not True and when.evaluate(env) is not True:  # type: ignore[union-attr]
+                        continue
+                elif (
                     when is not _ALWAYS
                     and (when or scenario.expr(rule.when)).evaluate(env) is not True
                 ):
