@@ -49,7 +49,7 @@ MAX_DEPTH = 12
 MAX_MACROS = 2
 
 Value = bool | int | float | str
-_VALUES = frozenset({bool, int, float, str})
+_VALUES = VALUE_TYPES = frozenset({bool, int, float, str})
 
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 FUNCTIONS = frozenset(
