@@ -95,7 +95,8 @@ def _admit(
         return dict(move.params)
     # Whether a move is legal depends only on the move and the start-of-turn state, which the
     # environment stands for; bots and adjudication ask about the same moves, so remember.
-    if move.action in _limited_actions(scenario):
+    limited = scenario.cache.get("limited_actions")
+    if move.action in (_limited_actions(scenario) if limited is None else limited):
         _check_rested(scenario, state, move)
     verdict = env.memo.get(move.key)
     if verdict is None:
@@ -106,9 +107,18 @@ def _admit(
     env.bind_move(move.role, params)
     # Counted only once affordable: a move refused for its cost takes no place in the limit,
     # so a bot falls through to its next play, and the same holds for a person's next move.
-    _check_count(scenario, action, move.role, tally)
-    _afford(scenario, state, env, action, move.role, params, tally, move.key)
-    _add_count(action, move.role, tally)
+    # (_check_count and _add_count written out: some 30 moves a turn are admitted.)
+    if action.free:
+        if action.cost:
+            _afford(scenario, state, env, action, move.role, params, tally, move.key)
+        return params
+    made = tally.moves.get(move.role, 0)
+    if made >= scenario.spec.moves_per_turn:
+        limit = scenario.spec.moves_per_turn
+        raise Rejected(f"{move.role} has already made {limit} moves this turn")
+    if action.cost:
+        _afford(scenario, state, env, action, move.role, params, tally, move.key)
+    tally.moves[move.role] = made + 1
     return params
 
 
@@ -454,7 +464,11 @@ class _Play:
                 if action.cost
                 else []
             )
-            chance = _chance(self.scenario, action.chance, self.env)
+            chance = action.chance
+            if chance.__class__ is str:
+                chance = _chance(self.scenario, chance, self.env)
+            else:  # a number (most actions): _chance without its call
+                chance = min(1.0, max(0.0, float(chance)))
             draw = self._roll(move, draw_key, chance, action.label) if 0 < chance < 1 else None
             success, overridden = self._decide(move, draw.success if draw else chance >= 1)
             written = action.success if success else action.failure
@@ -695,7 +709,11 @@ def _run_rules(
                     and (when or scenario.expr(rule.when)).evaluate(env) is not True
                 ):
                     continue
-                chance = _chance(scenario, rule.chance, env)
+                chance = rule.chance
+                if chance.__class__ is str:
+                    chance = _chance(scenario, chance, env)
+                else:  # as for a move's chance
+                    chance = min(1.0, max(0.0, float(chance)))
                 draw = None
                 if 0 < chance < 1:
                     draw = roll(

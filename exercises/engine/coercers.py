@@ -1,9 +1,9 @@
 """Each variable's `coerce` as one small function, made once per scenario.
 
 `apply_changes` coerces every changed variable, some 50 a turn; `Variable.coerce` asks the
-variable's type and each bound every time. An int or float variable with both bounds (most of
-them) gets a function with those answers built in, computing exactly what `coerce` computes
-in the same order; every other variable keeps its own `coerce`.
+variable's type and each bound every time. An int or float variable gets a function with
+those answers built in, computing exactly what `coerce` computes in the same order; a
+variable of any other type keeps its own `coerce`.
 """
 
 from __future__ import annotations
@@ -26,10 +26,20 @@ def coercers(scenario: Scenario) -> dict[str, Coercer]:
 
 def _coercer(var: Variable) -> Coercer:
     low, high = var.min, var.max
-    if low is None or high is None:
-        return var.coerce
     if var.type == "int":
-        return lambda value: round(min(max(float(value), low), high))
+        if low is not None and high is not None:
+            return lambda value: round(min(max(float(value), low), high))
+        if low is not None:
+            return lambda value: round(max(float(value), low))
+        if high is not None:
+            return lambda value: round(min(float(value), high))
+        return lambda value: round(float(value))
     if var.type == "float":
-        return lambda value: round(min(max(float(value), low), high), 6)
+        if low is not None and high is not None:
+            return lambda value: round(min(max(float(value), low), high), 6)
+        if low is not None:
+            return lambda value: round(max(float(value), low), 6)
+        if high is not None:
+            return lambda value: round(min(float(value), high), 6)
+        return lambda value: round(float(value), 6)
     return var.coerce
