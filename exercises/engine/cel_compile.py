@@ -105,7 +105,9 @@ class _Writer:
         if kind == "list":
             return "[" + "".join(f"{self.emit(item, scope)}, " for item in node[1]) + "]"
         if kind == "not":
-            return f"(not truth({self.emit(node[1], scope)}))"
+            # `not truth(x)` without the call: a bool's negation, anything else to the library.
+            name = self.held(node[1], scope)
+            return f"({name} is False if ({name} is True or {name} is False) else fail())"
         if kind == "neg":
             return f"neg({self.emit(node[1], scope)})"
         if kind == "op":
@@ -180,10 +182,12 @@ class _Writer:
 
     def condition(self, node: Node, scope: dict[str, str]) -> str:
         test, result = self.held(node[1], scope), self.temp()
-        self.line(f"if truth({test}):")
+        self.line(f"if {test} is True:")
         self.branch(result, node[2], scope)
-        self.line("else:")
+        self.line(f"elif {test} is False:")
         self.branch(result, node[3], scope)
+        self.line("else:")
+        self.line("    fail()")
         return result
 
     def branch(self, result: str, node: Node, scope: dict[str, str]) -> None:
