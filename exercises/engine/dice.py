@@ -62,15 +62,14 @@ def roll(
     # Made without the frozen dataclass's __init__ (a field at a time through
     # object.__setattr__), as moves.state_change is: a dozen draws a turn in `simulate`.
     made = _new(Draw)
-    made.__dict__.update(
-        key=key,
-        role=role,
-        subject=subject,
-        label=label,
-        chance=round(chance, 6),
-        roll=round(value, 6),
-        success=value < chance,
-    )
+    fields = made.__dict__
+    fields["key"] = key
+    fields["role"] = role
+    fields["subject"] = subject
+    fields["label"] = label
+    fields["chance"] = round(chance, 6)
+    fields["roll"] = round(value, 6)
+    fields["success"] = value < chance
     return made
 
 

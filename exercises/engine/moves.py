@@ -41,7 +41,11 @@ def state_change(
     through object.__setattr__ (it is frozen): half the cost, for the some 70 a turn that
     `simulate` makes. The result is the same object, equal and frozen as any other."""
     made = _new(StateChange)
-    made.__dict__.update(variable=variable, value=value, delta=delta, reason=reason)
+    fields = made.__dict__  # set one by one: a keyword dict for update() costs as much again
+    fields["variable"] = variable
+    fields["value"] = value
+    fields["delta"] = delta
+    fields["reason"] = reason
     return made
 
 
@@ -165,8 +169,13 @@ def unrecorded_result(
     """An accepted move's result as `simulate` keeps it (no texts), made like `state_change`
     without the frozen dataclass's __init__: a dozen a turn, 11 fields each."""
     made = _new(MoveResult)
-    made.__dict__.update(_RESULT_DEFAULTS)
-    made.__dict__.update(move=move, accepted=True, success=success, changes=changes, draw=draw)
+    fields = made.__dict__
+    fields.update(_RESULT_DEFAULTS)
+    fields["move"] = move
+    fields["accepted"] = True
+    fields["success"] = success
+    fields["changes"] = changes
+    fields["draw"] = draw
     return made
 
 
