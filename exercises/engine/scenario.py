@@ -168,7 +168,10 @@ class Scenario:
         return self._actions.get(action_id)
 
     def is_secret(self, action_id: str) -> bool:
-        """Whether a move of this action is known only to its actor and the facilitator."""
+        """Whether a move of this action is known only to its actor and the facilitator. An
+        answer to an offer is: nobody else may learn there was an offer to answer."""
+        if action_id == ANSWER_OFFER:
+            return True
         action = self.action(action_id)
         return action is not None and action.secret
 
