@@ -112,7 +112,7 @@ def _choose(
 
 
 def _numbers(scenario: Scenario, state: State) -> list[float]:
-    return [float(state.values[name]) for name in scenario.variables]
+    return [float(state.values[name]) for name in scenario.numeric_names]
 
 
 def _probe_legality(scenario: Scenario, state: State, legal: set[tuple[str, str]]) -> None:
@@ -225,5 +225,6 @@ def _catalogue(scenario: Scenario) -> dict[str, Any]:
         "variables": [
             {"name": v.name, "label": v.label or v.name, "type": v.type, "min": v.min, "max": v.max}
             for v in scenario.variables.values()
+            if v.name in scenario.numeric_names  # a text has no bands; analyze skips it
         ],
     }

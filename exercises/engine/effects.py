@@ -15,8 +15,8 @@ from typing import Any
 
 from .expressions import Environment, Expression
 from .moves import StateChange, state_change
-from .scenario import EVERYONE, Scenario
-from .schema import Branch, Scalar
+from .scenario import EVERYONE, TEXTUAL, Scenario
+from .schema import Branch, Scalar, Value
 from .state import State
 
 
@@ -114,7 +114,7 @@ def due_changes(entry: Mapping[str, Any]) -> list[StateChange]:
 def snapshot(
     scenario: Scenario,
     branch: Branch,
-    values: Mapping[str, Scalar],
+    values: Mapping[str, Value],
     role: str | None,
     params: Mapping[str, Any],
 ) -> str:
@@ -124,10 +124,20 @@ def snapshot(
     for target in branch.show:
         name = target_name(target, role, params)
         var = scenario.variables[name]
-        value = values[name]
-        shown = ("yes" if value else "no") if isinstance(value, bool) else f"{value:g}"
+        shown = in_words(scenario, values[name])
         words.append(f"{var.label}: {shown}{' ' + var.unit if var.unit else ''}.")
     return " ".join(words)
+
+
+def in_words(scenario: Scenario, value: Any) -> str:
+    """A value as a player reads it: yes or no, a number, a text, or role names ("none")."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(scenario.role_names.get(v) or str(v) for v in value) or "none"
+    if isinstance(value, str):
+        return value or "none"
+    return f"{value:g}"
 
 
 def told(
@@ -171,7 +181,7 @@ def branch_changes(
             value = value.evaluate(env)
         kind = value.__class__
         if assigns:
-            changes.append(state_change(name, _checked(value), None, reason))
+            changes.append(state_change(name, _assigned(scenario, name, value), None, reason))
         elif kind is int or (kind is float and math.isfinite(value)):
             changes.append(state_change(name, None, float(value), reason))  # most effects
         else:
@@ -226,9 +236,19 @@ def _value(scenario: Scenario, value: Any, env: Environment) -> Scalar:
     return _checked(scenario.expr(value).evaluate(env) if isinstance(value, str) else value)
 
 
+def _assigned(scenario: Scenario, name: str, value: Any) -> Value:
+    """The value a `set` gives, refused (ValueError) when it does not fit its variable."""
+    var = scenario.variables.get(name)
+    if var is not None and var.type in TEXTUAL:
+        return var.fit(value)
+    return _checked(value)
+
+
 def _checked(result: Any) -> Scalar:
     if isinstance(result, str):
         raise ValueError("an effect gave text")
+    if isinstance(result, list):
+        raise ValueError("an effect gave a list")
     if isinstance(result, float) and not math.isfinite(result):
         raise ValueError("an effect gave an infinite number (a division by zero?)")
     return result  # type: ignore[no-any-return]
@@ -248,8 +268,8 @@ def _increment(result: Any) -> float:
 
 
 def apply_changes(
-    scenario: Scenario, values: Mapping[str, Scalar], changes: Iterable[StateChange]
-) -> dict[str, Scalar]:
+    scenario: Scenario, values: Mapping[str, Value], changes: Iterable[StateChange]
+) -> dict[str, Value]:
     changes = list(changes)
     if not changes:
         return dict(values) if not isinstance(values, dict) else values
@@ -262,7 +282,7 @@ def apply_changes(
         if change.delta is not None:
             totals[change.variable] = totals.get(change.variable, 0.0) + change.delta
     for name, delta in totals.items():
-        new[name] = float(new[name]) + delta
+        new[name] = float(new[name]) + delta  # type: ignore[arg-type]  # the loader: numbers
     for name in {c.variable for c in changes}:
         new[name] = scenario.variables[name].coerce(new[name])
     return new

@@ -48,8 +48,9 @@ MAX_LENGTH = 500
 MAX_DEPTH = 12
 MAX_MACROS = 2
 
-Value = bool | int | float | str
-_VALUES = frozenset({bool, int, float, str})
+# A list is one of strings in the engine's state (a `roles` variable) or one built from them.
+Value = bool | int | float | str | list[Any]
+_VALUES = frozenset({bool, int, float, str, list})
 
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 FUNCTIONS = frozenset(
@@ -133,7 +134,8 @@ class Expression:
         except Exception:  # whatever it was, the library has the answer
             result = self._in_cel(env)
         if result.__class__ not in _VALUES:
-            raise ExpressionError(f"gives a {type(result).__name__}, not a number, bool or text")
+            kind = type(result).__name__
+            raise ExpressionError(f"gives a {kind}, not a number, bool, text or list")
         return result  # type: ignore[return-value]
 
     def _in_cel(self, env: Environment) -> Any:

@@ -33,6 +33,8 @@ class RunResult:
     series: list[list[float]] = field(default_factory=list)
     ending_turn: int | None = None
     actions: dict[tuple[str, str], int] = field(default_factory=dict)
+    # The final values of texts, choices and lists of roles, which have no mean.
+    words: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,15 +68,26 @@ def play_exercise(
         ]
         state = adjudicate(scenario, state, moves, seed, record=False).state
         if trace is not None:
-            trace.series.append([float(v) for v in state.values.values()])
+            trace.series.append(_row(scenario, state))
             trace.actions.update((m.role, m.action) for m in moves)
         if state.ending is not None:
             break
     return state
 
 
-def _numbers(state: State) -> dict[str, float]:
-    return {name: float(value) for name, value in state.values.items()}
+def _row(scenario: Scenario, state: State) -> list[float]:
+    values = state.values
+    if len(scenario.numeric_names) == len(values):
+        return [float(v) for v in values.values()]
+    return [float(values[name]) for name in scenario.numeric_names]
+
+
+def _numbers(scenario: Scenario, state: State) -> dict[str, float]:
+    return {name: float(state.values[name]) for name in scenario.numeric_names}
+
+
+def _words(scenario: Scenario, state: State) -> dict[str, Any]:
+    return {n: state.values[n] for n in scenario.variables if n not in scenario.numeric_names}
 
 
 _worker_scenario: Scenario | None = None
@@ -97,11 +110,12 @@ def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]]) -> list[Ru
         series = trace.series + [trace.series[-1]] * (length - len(trace.series))
         results.append(
             RunResult(
-                _numbers(state),
+                _numbers(_worker_scenario, state),
                 state.ending or UNRESOLVED,
                 series,
                 ending_turn,
                 dict(trace.actions),
+                _words(_worker_scenario, state),
             )
         )
     return results
@@ -150,11 +164,11 @@ def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[list[Run
 def summarise(
     scenario: Scenario, policy: str, results: Sequence[RunResult], turns: int
 ) -> dict[str, Any]:
-    names = list(scenario.variables)
+    names = scenario.numeric_names
     columns = {name: sorted(r.values[name] for r in results) for name in names}
     endings = Counter(r.ending for r in results)
     order = [e.id for e in scenario.endings] + [UNRESOLVED]
-    return {
+    summary: dict[str, Any] = {
         "scenario": scenario.id,
         "policy": policy,
         "runs": len(results),
@@ -169,6 +183,25 @@ def summarise(
         "ending_turns": _ending_turns(results, order),
         "actions": _actions(scenario, results),
     }
+    if len(names) < len(scenario.variables):  # absent otherwise: outputs stay as they were
+        summary["final_shares"] = _shares(scenario, results)
+    return summary
+
+
+def _shares(scenario: Scenario, results: Sequence[RunResult]) -> dict[str, dict[str, float]]:
+    """For each text and choice, the share of runs that ended on each value; for each list of
+    roles, the share of runs that ended with each role in it. Most common first."""
+    out: dict[str, dict[str, float]] = {}
+    for name in scenario.variables:
+        if name in scenario.numeric_names:
+            continue
+        counted: Counter[str] = Counter()
+        for r in results:
+            value = r.words[name]
+            counted.update(value if isinstance(value, list) else [value])
+        ranked = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+        out[name] = {value: round(n / len(results), 4) for value, n in ranked}
+    return out
 
 
 def _series(

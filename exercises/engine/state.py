@@ -10,7 +10,7 @@ from typing import Any
 
 from .expressions import Environment
 from .scenario import EVERYONE, Scenario
-from .schema import Scalar
+from .schema import Value
 
 FACILITATOR = "facilitator"
 OBSERVER = "observer"
@@ -29,7 +29,8 @@ class State:
     inject timed within its turn was last due (fired or not), so that it is judged once a turn.
     """
 
-    values: Mapping[str, Scalar]
+    # Each value has its variable's type (`Variable.type`), which no annotation can say here.
+    values: Mapping[str, Any]
     turn: int = 0
     opened: int = 0
     seen: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -166,7 +167,7 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     return env.bind(turn=turn)
 
 
-_Reader = tuple[str, tuple[str, ...], Callable[[Mapping[str, Scalar]], tuple[Scalar, ...]]]
+_Reader = tuple[str, tuple[str, ...], Callable[[Mapping[str, Value]], tuple[Value, ...]]]
 
 
 def _readers(scenario: Scenario) -> list[_Reader]:
@@ -184,7 +185,7 @@ def _readers(scenario: Scenario) -> list[_Reader]:
     return found
 
 
-def _getter(names: list[str]) -> Callable[[Mapping[str, Scalar]], tuple[Scalar, ...]]:
+def _getter(names: list[str]) -> Callable[[Mapping[str, Value]], tuple[Value, ...]]:
     if len(names) == 1:  # itemgetter of one name gives the value, not a tuple of it
         return lambda values: (values[names[0]],)
     if not names:
@@ -192,11 +193,11 @@ def _getter(names: list[str]) -> Callable[[Mapping[str, Scalar]], tuple[Scalar, 
     return operator.itemgetter(*names)
 
 
-def global_values(scenario: Scenario, values: Mapping[str, Scalar]) -> dict[str, Scalar]:
+def global_values(scenario: Scenario, values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: values[var.name] for key, var in scenario.global_variables().items()}
 
 
-def role_values(scenario: Scenario, values: Mapping[str, Scalar], role: str) -> dict[str, Scalar]:
+def role_values(scenario: Scenario, values: Mapping[str, Any], role: str) -> dict[str, Any]:
     return {key: values[var.name] for key, var in scenario.role_variables(role).items()}
 
 
@@ -217,7 +218,7 @@ def can_see(scenario: Scenario, state: State, viewer: str, name: str) -> bool:
     )
 
 
-def visible_values(scenario: Scenario, state: State, viewer: str) -> dict[str, Scalar]:
+def visible_values(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:
     values = state.values.items()
     return {name: value for name, value in values if can_see(scenario, state, viewer, name)}
 

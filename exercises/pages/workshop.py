@@ -26,6 +26,7 @@ from exercises.engine import (
     open_turn,
     visible_values,
 )
+from exercises.engine.effects import in_words
 from exercises.engine.loader import MAX_FILE_BYTES
 from exercises.models import QuickCheck, ScenarioVersion
 from exercises.services import projection, quick_checks, uploads
@@ -231,8 +232,8 @@ def preview(request: HttpRequest, scenario_id: str, role: str) -> HttpResponse:
         "scenario": scenario,
         "me": me,
         "briefing": paragraphs(me["briefing"]),
-        "private": _rows(me["private_state"], seen),
-        "public": _rows(public, seen),
+        "private": _rows(scenario, me["private_state"], seen),
+        "public": _rows(scenario, public, seen),
         "actions": [_action_card(scenario, a, seen) for a in me["actions"]],
         "narrative": opening.narrative,
         "roles": scenario.roles,
@@ -240,9 +241,16 @@ def preview(request: HttpRequest, scenario_id: str, role: str) -> HttpResponse:
     return render(request, "exercises/lobby/preview.html", context)
 
 
-def _rows(values: dict[str, Any], seen: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _rows(
+    scenario: Scenario, values: dict[str, Any], seen: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     return [
-        {"label": seen.get(name, {}).get("label", name), "value": value, **seen.get(name, {})}
+        {
+            "label": seen.get(name, {}).get("label", name),
+            # A list of roles as their names, an empty text as "none", as the player page shows
+            "value": in_words(scenario, value) if isinstance(value, list | str) else value,
+            **seen.get(name, {}),
+        }
         for name, value in values.items()
     ]
 
