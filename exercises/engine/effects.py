@@ -2,8 +2,9 @@
 
 Changes from one phase are applied together, in a documented, order-independent way:
 assignments first, in the canonical order of the moves or rules that made them (a later one
-wins a conflict), then every increment summed, then each variable coerced to its type and
-clamped to its bounds. So the same moves give the same state whichever arrived first.
+wins a conflict, except on a list of roles, where every assignment counts for the roles it adds
+and drops), then every increment summed, then each variable coerced to its type and clamped to
+its bounds. So the same moves give the same state whichever arrived first.
 """
 
 from __future__ import annotations
@@ -274,9 +275,15 @@ def apply_changes(
     if not changes:
         return dict(values) if not isinstance(values, dict) else values
     new = dict(values)
+    lists: dict[str, list[list[str]]] = {}
     for change in changes:
         if change.value is not None:
             new[change.variable] = change.value
+            if change.value.__class__ is list:
+                lists.setdefault(change.variable, []).append(change.value)  # type: ignore[arg-type]
+    for name, given in lists.items():
+        if len(given) > 1:
+            new[name] = merged(values[name], given)
     totals: dict[str, float] = {}
     for change in changes:
         if change.delta is not None:
@@ -286,6 +293,16 @@ def apply_changes(
     for name in {c.variable for c in changes}:
         new[name] = scenario.variables[name].coerce(new[name])
     return new
+
+
+def merged(before: list[str], given: list[list[str]]) -> list[str]:
+    """Several values set to one list of roles in a phase, each read as the roles it adds to
+    and drops from the list the phase started with: all of them count, a drop over an add.
+    So two moves that each add a role both do, whatever their order."""
+    start = set(before)
+    added = set().union(*(set(value) - start for value in given))
+    dropped = set().union(*(start - set(value) for value in given))
+    return sorted((start | added) - dropped)  # coercion puts them in the scenario's order
 
 
 def widen_audience(state: State, names: Iterable[str], who: str) -> dict[str, tuple[str, ...]]:

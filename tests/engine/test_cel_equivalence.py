@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from exercises.engine import Scenario, compile_expression, load_bundled_scenarios, load_scenario
 from exercises.engine.cel_parse import Unsupported
 from exercises.engine.expressions import Environment, _me_as_role, compile_python
+from exercises.engine.scenario import Variable
 from exercises.engine.state import State, environment
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -79,7 +80,7 @@ def sampled_environments(scenario: Scenario, count: int) -> list[Environment]:
     rng = random.Random(scenario.id)
     initial = {name: var.initial for name, var in scenario.variables.items()}
     samples = [initial] + [
-        {name: _sample(var.type, var.min, var.max, rng) for name, var in scenario.variables.items()}
+        {name: _sampled(var, rng) for name, var in scenario.variables.items()}
         for _ in range(count - 1)
     ]
     envs = []
@@ -87,6 +88,14 @@ def sampled_environments(scenario: Scenario, count: int) -> list[Environment]:
         env = environment(scenario, State(values=values), turn)
         envs.append(Environment({**env.variables, "turn": turn}))
     return envs
+
+
+def _sampled(var: Variable, rng: random.Random) -> Any:
+    if var.type == "choice":
+        return rng.choice(var.choices)
+    if var.type == "roles":  # any set of roles, the empty one included
+        return [role for role in var.choices if rng.random() < 0.5]
+    return _sample(var.type, var.min, var.max, rng)
 
 
 def _sample(kind: str, lo: float | None, hi: float | None, rng: random.Random) -> Any:
@@ -155,6 +164,13 @@ EDGE_CASES = [
     "'abc'.endsWith(1)", "'abc'.matches('b.')", "'a\\nb'", "r'a\\n'", "'\\u00e9'", "null == null",
     "null == 1", "max(1, 2)", "max(1, 2.0)", "min(2.5, 1.5)", "max(true, false)", "1u", "b'a'",
     "0x10", ".5", "1e5", "x", "{}.a", "007 + 1", "[1, 2,].size()", "1e999 > 1.0",
+    # texts, choices and lists of role ids, as the engine's variables of those types read
+    "'gru' == 'gru'", "'gru' != 'svr'", "'' == ''", "size('')", "'a' in ['a', 'b']",
+    "'c' in []", "['a'] + ['b']", "[] + ['a']", "['a', 'b'] == ['a', 'b']",
+    "['b', 'a'] == ['a', 'b']",
+    "[] == []", "size(['a', 'b'])", "['a', 'b'].filter(r, r != 'a')", "['a'].exists(r, r == 'a')",
+    "['a', 'b'].all(r, r in ['a', 'b', 'c'])", "['a'] + 'b'", "['a'] == 'a'", "'a' < 'b'",
+    "['a', 'b'][1]", "['a'].map(r, r + '!')", "size(['a'] + ['a'])",
 ]  # fmt: skip
 
 
@@ -175,6 +191,19 @@ def test_the_compiler_answers_the_common_cases_itself() -> None:
         ("tags.lab.exists(l, !roles[l].p) || 1 / 0 == 1", True),
     ]:
         assert compiled(source, env) == ("value", _typed(value)) == in_cel(source, env)
+
+
+def test_the_compiler_answers_texts_choices_and_lists_of_roles_itself() -> None:
+    env = Environment({"state": {"blamed": "gru", "sanctioned": ["a", "b"], "motto": ""}})
+    env.bind(params={"lab": "c"})
+    for source, value in [
+        ('state.blamed == "gru"', True),
+        ('"a" in state.sanctioned && !("c" in state.sanctioned)', True),
+        ("size(state.sanctioned) + 1", 3),
+        ("state.sanctioned + [params.lab]", ["a", "b", "c"]),
+        ('state.sanctioned.filter(r, r != "a")', ["b"]),
+    ]:
+        assert compiled(source, env) == ("value", _typed(value)) == in_cel(source, env), source
 
 
 def test_a_runtime_error_in_compiled_code_reads_as_the_library_s() -> None:
