@@ -269,8 +269,8 @@ def _increment(result: Any) -> float:
 
 
 def apply_changes(
-    scenario: Scenario, values: Mapping[str, Value], changes: Iterable[StateChange]
-) -> dict[str, Value]:
+    scenario: Scenario, values: Mapping[str, Any], changes: Iterable[StateChange]
+) -> dict[str, Any]:
     changes = list(changes)
     if not changes:
         return dict(values) if not isinstance(values, dict) else values
@@ -280,7 +280,7 @@ def apply_changes(
         if change.value is not None:
             new[change.variable] = change.value
             if change.value.__class__ is list:
-                lists.setdefault(change.variable, []).append(change.value)  # type: ignore[arg-type]
+                lists.setdefault(change.variable, []).append(change.value)
     for name, given in lists.items():
         if len(given) > 1:
             new[name] = merged(values[name], given)
@@ -289,7 +289,7 @@ def apply_changes(
         if change.delta is not None:
             totals[change.variable] = totals.get(change.variable, 0.0) + change.delta
     for name, delta in totals.items():
-        new[name] = float(new[name]) + delta  # type: ignore[arg-type]  # the loader: numbers
+        new[name] = float(new[name]) + delta  # the loader lets only numbers be added to
     for name in {c.variable for c in changes}:
         new[name] = scenario.variables[name].coerce(new[name])
     return new
