@@ -306,3 +306,17 @@ def test_the_preview_shows_the_role_its_own_objectives_only(operator: Client) ->
 
     assert "Keep tension under 5" in mine
     assert "Keep tension under 5" not in theirs
+
+
+def test_the_preview_shows_choices_and_lists_of_roles_as_a_player_reads_them(
+    operator: Client,
+) -> None:
+    upload(operator, (FIXTURES / "typed.yaml").read_text())
+
+    html = operator.get("/lobby/scenarios/typed/preview/a/").content.decode()
+
+    private = html.split("The public state")[0]
+    assert "Lab B, Government" in private  # a's allies, held as [gov, b, gov]
+    assert "['b', 'gov']" not in html
+    assert "nobody" in html.split("The public state")[1]  # who is blamed: a choice
+    assert "Motto" not in html  # the government's only
