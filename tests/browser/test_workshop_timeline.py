@@ -31,7 +31,7 @@ def write_xlsx(path: Path, *rows: Sequence[object]) -> Path:
     sheet = book.active
     assert sheet is not None
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     book.save(path)
     return path
 
