@@ -63,7 +63,7 @@ def text_of(form: UploadForm) -> str:
         raise Invalid("the file is not UTF-8 text") from None
 
 
-def sheet_of(form: UploadForm) -> tuple[bytes, str] | None:
+def timeline_of(form: UploadForm) -> tuple[bytes, str] | None:
     """The timeline file's bytes and name when one was chosen; Invalid, unread, when it is
     too large or not a spreadsheet."""
     upload = form.cleaned_data.get("timeline")
@@ -114,7 +114,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _store(form: UploadForm, text: str, user: Any) -> uploads.Uploaded:
     replacing = form.cleaned_data.get("replacing") or None
-    sheet = sheet_of(form)
+    sheet = timeline_of(form)
     if sheet is None:
         return uploads.upload(text, user, replacing=replacing)
     return timelines.upload(text, *sheet, user, replacing=replacing)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -219,6 +220,30 @@ def test_a_damaged_workbook_is_refused_in_words(operator: Client) -> None:
             package.writestr(part.filename, data[: len(data) // 2] if cut else data)
 
     html = refused(upload(operator, out.getvalue()))
+
+    assert "could not be read as a workbook" in html
+
+
+def understated() -> bytes:
+    """A workbook whose directory says its sheet unpacks to 100 bytes, while it unpacks to
+    more: what a zip bomb that lies about its sizes looks like."""
+    data = bytearray(xlsx(HEADER, *[MEMO] * 50))
+    name = b"xl/worksheets/sheet1.xml"
+    local = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name.decode()).header_offset
+    central = data.index(b"PK\x01\x02")
+    central = next(
+        n
+        for n in range(central, len(data) - 46)
+        if data[n : n + 4] == b"PK\x01\x02" and data[n + 46 : n + 46 + len(name)] == name
+    )
+    # the unpacked size: at 22 in the part's local header, at 24 in its directory entry
+    for start in (local + 22, central + 24):
+        data[start : start + 4] = struct.pack("<I", 100)
+    return bytes(data)
+
+
+def test_a_workbook_that_understates_a_parts_size_is_refused_in_words(operator: Client) -> None:
+    html = refused(upload(operator, understated()))
 
     assert "could not be read as a workbook" in html
 
