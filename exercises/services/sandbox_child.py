@@ -1,9 +1,9 @@
 """The child side of `sandbox`: reads one request as JSON on stdin, answers on stdout.
 
-It imports the engine only (no Django), so that a fresh interpreter starts quickly and holds
-nothing a hostile scenario could reach: no database connection, no settings, no secrets. Each
-line it writes is one JSON object: `{"progress": [done, of]}` any number of times, then
-`{"result": ...}` or `{"error": ...}`.
+It imports the engine and the MSEL reader only (no Django), so that a fresh interpreter starts
+quickly and holds nothing a hostile scenario or sheet could reach: no database connection, no
+settings, no secrets. Each line it writes is one JSON object: `{"progress": [done, of]}` any
+number of times, then `{"result": ...}` or `{"error": ...}`.
 """
 
 from __future__ import annotations
