@@ -172,6 +172,7 @@ def workshop(request: HttpRequest, scenario_id: str) -> HttpResponse:
         "check": quick_checks.status(check) if check else None,
         "check_row": check,
         "form": form,
+        "may_change": uploads.may_change(entry, request.user),
         "new_version": request.GET.get("version"),
         "unchanged": request.GET.get("unchanged"),
     }
@@ -223,7 +224,10 @@ def timeline(request: HttpRequest, scenario_id: str, kind: str) -> HttpResponse:
 @require_POST
 def retire(request: HttpRequest, scenario_id: str) -> HttpResponse:
     _version(scenario_id)
-    uploads.retire(scenario_id)
+    try:
+        uploads.retire(scenario_id, request.user)
+    except ServiceError as exc:
+        return _not_done(request, exc)
     return redirect("exercises:workshop", scenario_id=scenario_id)
 
 
@@ -231,8 +235,16 @@ def retire(request: HttpRequest, scenario_id: str) -> HttpResponse:
 @require_POST
 def restore(request: HttpRequest, scenario_id: str) -> HttpResponse:
     _version(scenario_id)
-    uploads.restore(scenario_id)
+    try:
+        uploads.restore(scenario_id, request.user)
+    except ServiceError as exc:
+        return _not_done(request, exc)
     return redirect("exercises:workshop", scenario_id=scenario_id)
+
+
+def _not_done(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    context = {"title": "Not done", "message": str(exc)}
+    return render(request, "exercises/live/no_seat.html", context, status=exc.status)
 
 
 @login_required
