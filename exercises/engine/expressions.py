@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .cel_compile import Compiled, compile_cel
+from .cel_functions import WORLD_FUNCTIONS, count_of, published, revealed, sum_of
 from .cel_parse import Unsupported
 
 
@@ -67,6 +68,7 @@ FUNCTIONS = frozenset(
         "min",
     }
     | MACROS
+    | WORLD_FUNCTIONS
 )
 KEYWORDS = frozenset({"true", "false", "null", "in"})
 
@@ -180,9 +182,20 @@ class Environment:
     @property
     def context(self) -> Any:
         if self._context is None:
-            self._context = cel.Context(self.variables, functions=HELPERS)
+            self._context = cel.Context(self.variables, functions=self._functions())
             self._context.set_variable_resolver(self.names.get)
         return self._context
+
+    def _functions(self) -> dict[str, Any]:
+        # The engine's functions read the phase (cel_functions), so they close over its names.
+        names = self.names
+        return {
+            **HELPERS,
+            "count": lambda members, key: count_of(names, members, key),
+            "sum": lambda members, key: sum_of(names, members, key),
+            "published": lambda name: published(names, name),
+            "revealed": lambda name, viewer: revealed(names, name, viewer),
+        }
 
     def bound(self, name: str) -> Any:
         return self.names.get(name)
@@ -217,7 +230,7 @@ def compile_expression(source: str) -> Expression:
     except Exception as exc:
         raise ExpressionError(_first_line(str(exc))) from exc
     constant = None
-    if not program.variables() and not set(program.functions()) & set(HELPERS):
+    if not program.variables() and not set(program.functions()) & (set(HELPERS) | WORLD_FUNCTIONS):
         # `true`, `0.5`, `2.0 * 3.0`: the many defaults need not go through CEL every time.
         # One that fails (an overflow) stays unfolded, so it fails where it is used.
         try:
@@ -297,7 +310,13 @@ def _first_line(message: str) -> str:
     return lines[0] if lines else "is not a valid expression"
 
 
+_RAISED = re.compile(r"Python function call failed: \w+: (.*?)\. Check function arguments", re.S)
+
+
 def _describe(exc: Exception) -> str:
+    raised = _RAISED.search(str(exc))
+    if raised:  # a function of the engine's, which explains itself
+        return raised.group(1)
     if isinstance(exc, KeyError):
         return f"reads {exc.args[0]!r}, which does not exist"
     if isinstance(exc, ZeroDivisionError):
