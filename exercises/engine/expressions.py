@@ -9,6 +9,7 @@ evaluator do, and `references` lets the loader reject unknown names before anyth
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.machinery
 import importlib.util
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .cel_compile import Compiled, compile_cel
+from .cel_explain import TYPE_ERROR, explain, type_name
 from .cel_functions import WORLD_FUNCTIONS, count_of, published, revealed, sum_of
 from .cel_parse import Unsupported
 
@@ -84,22 +86,22 @@ class ExpressionError(ValueError):
     """An expression that cannot be compiled, or failed while evaluating."""
 
 
-def _same_kind(a: Any, b: Any) -> None:
+def _same_kind(name: str, a: Any, b: Any) -> None:
     # CEL never mixes int and double; a helper that did would change type with the values.
     if type(a) is not type(b):
         raise TypeError(
-            f"max and min take two values of one type, not {type(a).__name__} and "
-            f"{type(b).__name__}: convert with double() or int()"
+            f"`{name}` takes two values of one type, not {type_name(a)} and {type_name(b)}: "
+            "convert with double() or int()"
         )
 
 
 def _max(a: Any, b: Any) -> Any:
-    _same_kind(a, b)
+    _same_kind("max", a, b)
     return a if a >= b else b
 
 
 def _min(a: Any, b: Any) -> Any:
-    _same_kind(a, b)
+    _same_kind("min", a, b)
     return a if a <= b else b
 
 
@@ -148,7 +150,10 @@ class Expression:
         try:
             return program.execute(env.context)
         except Exception as exc:  # the CEL runtime raises several builtin types
-            raise ExpressionError(_describe(exc)) from exc
+            explained = None
+            if TYPE_ERROR.search(str(exc)):  # the library does not say which operation failed
+                explained = explain(self.source, env.names, env.run)
+            raise ExpressionError(explained or _describe(exc)) from exc
 
     def _for_role(self, role: str) -> Any:
         assert self.per_role is not None
@@ -159,6 +164,7 @@ class Expression:
         return program
 
 
+_template = functools.lru_cache(maxsize=256)(cel.compile)
 _ROLE_ID = re.compile(r"[a-z][a-z0-9_-]{0,47}")
 
 
@@ -196,6 +202,10 @@ class Environment:
             "published": lambda name: published(names, name),
             "revealed": lambda name, viewer: revealed(names, name, viewer),
         }
+
+    def run(self, template: str, values: dict[str, Any]) -> Any:
+        """A small CEL template on values, in the library (for cel_explain)."""
+        return _template(template).execute(cel.Context(values, functions=self._functions()))
 
     def bound(self, name: str) -> Any:
         return self.names.get(name)
