@@ -146,10 +146,14 @@ class _Writer:
             return None
         literal = right[1]
         kind = type(literal)
+        ordering = op in _COMPARISONS and op not in ("==", "!=")
+        # The library refuses to order a NaN (`x == x` is false only for one), where Python
+        # answers false.
+        real = " and {0} == {0}" if ordering else ""
         if kind is int and op in _COMPARISONS and abs(literal) <= 2**53:
-            test = "({0}.__class__ is int or {0}.__class__ is float)"  # exact either way
+            test = "({0}.__class__ is int or ({0}.__class__ is float" + real + "))"  # exact
         elif kind is float and (op in _FLOAT_INLINE or (op == "/" and literal)):
-            test = "{0}.__class__ is float"  # float arithmetic cannot overflow or fail
+            test = "({0}.__class__ is float" + real + ")"  # float arithmetic cannot fail
         elif kind is int and op == "/" and literal > 0:
             # Truncating toward zero; dividing by a positive int cannot overflow.
             name = self.held(left, scope)
