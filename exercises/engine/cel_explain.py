@@ -107,6 +107,12 @@ class _Evaluator:
             raise _Unexplained(name)
         return self.names[name]
 
+    @staticmethod
+    def field(operand: dict[str, Any], name: str) -> Any:
+        if name not in operand:
+            raise _Unexplained(name)  # a missing key, which the library reports itself
+        return operand[name]
+
     def operation(self, node: Node, scope: dict[str, Any]) -> Any:
         kind = node[0]
         if kind == "op":
@@ -124,9 +130,13 @@ class _Evaluator:
             return self.apply(node, "-x0", "`-` cannot negate {0}", operand)
         if kind == "sel":
             operand = self.value(node[1], scope)
+            if isinstance(operand, dict):  # read here: the library would convert all of `roles`
+                return self.field(operand, node[2])
             return self.apply(node, f"x0.{node[2]}", f"{{0}} has no field `{node[2]}`", operand)
         if kind == "index":
             operand, key = self.value(node[1], scope), self.value(node[2], scope)
+            if isinstance(operand, dict) and isinstance(key, str):
+                return self.field(operand, key)
             return self.apply(node, "x0[x1]", "`[]` cannot index {0} with {1}", operand, key)
         if kind == "call":
             if node[1] == "has":
