@@ -32,6 +32,9 @@ _VERBS = {
     "in": "cannot look for {0} in a {1}",
 }
 _MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
+# Operations run again at most, so that a hostile expression's failure costs no more to explain
+# than a few milliseconds; past it, the library's own words stand.
+BUDGET = 2000
 
 
 class _Explained(Exception):
@@ -67,9 +70,13 @@ class _Evaluator:
     def __init__(self, names: Mapping[str, Any], run: Run) -> None:
         self.names = names
         self.run = run
+        self.budget = BUDGET
 
     def apply(self, node: Node, template: str, words: str, *operands: Any) -> Any:
         """The library's answer for one operation on values; a type error is explained."""
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Unexplained("budget")
         try:
             return self.run(template, {f"x{i}": v for i, v in enumerate(operands)})
         except Exception as exc:  # the library raises several builtin types

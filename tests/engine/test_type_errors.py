@@ -129,3 +129,18 @@ def test_other_failures_keep_their_own_message() -> None:
     for source, message in [("10 / state.x", "divides by zero"), ("state.y > 1", "'y'")]:
         with pytest.raises(ExpressionError, match=message):
             compile_expression(source).evaluate(env)
+
+
+def test_a_failure_too_costly_to_explain_keeps_the_library_s_words() -> None:
+    # 60 x 60 additions inside two macros: more operations than the explanation runs again.
+    env = Environment({"xs": list(range(60))})
+    source = "xs.map(x, xs.map(y, x + y)).size() + 1.0 > 0.0"
+
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression(source).evaluate(env)
+
+    assert "`+`" not in str(caught.value)
+    assert "No such overload" in str(caught.value)
+    small = Environment({"xs": list(range(3))})
+    with pytest.raises(ExpressionError, match=r"^`\+` cannot add int and double"):
+        compile_expression(source).evaluate(small)
