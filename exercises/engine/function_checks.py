@@ -47,7 +47,7 @@ def _calls(node: Node) -> Iterator[tuple[str, list[Node]]]:
 def _role_call(scenario: Scenario, name: str, args: list[Node], me: tuple[str, ...]) -> str | None:
     members, key = args
     if key[0] != "lit" or not isinstance(key[1], str):
-        return f'{name}() takes the variable\'s name as a quoted string: {name}(tags.t, "votes")'
+        return f'calls {name}() without a quoted variable name, as in {name}(tags.t, "votes")'
     kinds = {var.key: var.type for var in scenario.variables.values() if var.owner is not None}
     if kinds.get(key[1]) not in _KINDS[name]:
         wanted = "bool" if name == "count" else "int or double"
@@ -73,8 +73,13 @@ def _listed_roles(scenario: Scenario, members: Node) -> list[str] | None:
 
 def _sight_call(scenario: Scenario, name: str, args: list[Node], me: tuple[str, ...]) -> str | None:
     variable = args[0]
+    if _holder_and_key(variable):  # `params.lab + ".cash"`: the holder is known at run time
+        key = variable[3][1][1:]
+        if not any(var.key == key and var.owner for var in scenario.variables.values()):
+            return f"calls {name}() on {key!r}, which is not a per-role variable"
+        return _viewer_problem(scenario, name, args)
     if variable[0] != "lit" or not isinstance(variable[1], str):
-        return f'{name}() takes the variable\'s name as a quoted string: {name}("ransom_paid")'
+        return f'calls {name}() without a quoted variable name, as in {name}("ransom_paid")'
     text = variable[1]
     if text.startswith("me."):
         if not me:
@@ -85,6 +90,18 @@ def _sight_call(scenario: Scenario, name: str, args: list[Node], me: tuple[str, 
     unknown = [n for n in names if n not in scenario.variables]
     if unknown:
         return f"calls {name}() on {unknown[0]!r}, which is not a variable"
+    return _viewer_problem(scenario, name, args)
+
+
+def _holder_and_key(node: Node) -> bool:
+    """`<holder> + ".key"`: a per-role variable whose holder an expression gives."""
+    if node[0] != "op" or node[1] != "+" or node[3][0] != "lit":
+        return False
+    text = node[3][1]
+    return isinstance(text, str) and text.startswith(".") and text[1:].isidentifier()
+
+
+def _viewer_problem(scenario: Scenario, name: str, args: list[Node]) -> str | None:
     if name == "revealed":
         viewer = args[1]
         if viewer[0] == "lit" and viewer[1] not in scenario.role_ids:

@@ -147,6 +147,10 @@ def test_a_vote_by_count_decides_a_rule_without_a_macro() -> None:
             "expression calls count() with 1 arguments; it takes 2",
         ),
         (
+            "sum(tags.lab, state.risk) > 0",
+            'expression calls sum() without a quoted variable name, as in sum(tags.t, "votes")',
+        ),
+        (
             "sum(tags.lab, role) > 0",
             "expression reads 'role', which is not defined here",
         ),
@@ -157,6 +161,15 @@ def test_a_vote_by_count_decides_a_rule_without_a_macro() -> None:
         (
             'published("a.votes") && published("me.votes")',
             "expression calls published('me.votes'), but `me` is not defined here",
+        ),
+        (
+            'published("a" + ".votez")',
+            "expression calls published() on 'votez', which is not a per-role variable",
+        ),
+        (
+            "published(state.risk)",
+            "expression calls published() without a quoted variable name, "
+            'as in published("ransom_paid")',
         ),
         (
             'revealed("risk", "insurer")',
@@ -193,6 +206,8 @@ def test_revealed_and_published_follow_the_reveals_and_publications() -> None:
     assert value('revealed("b.secret_plan", "a")', s, confided) is True
     assert value('published("me.secret_plan")', s, confided, role="b") is True
     assert value('published("me.secret_plan")', s, confided, role="a") is False
+    assert value('published(role + ".secret_plan")', s, confided, role="b") is True
+    assert value('revealed(role + ".secret_plan", "a")', s, confided, role="a") is True
 
 
 def test_a_rule_fires_once_a_value_is_revealed_but_not_published() -> None:
