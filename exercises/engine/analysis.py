@@ -22,7 +22,7 @@ from .analysis_summary import Play, SetupPlays, flags, idle_shifts, summarise_se
 from .bots import choose_moves
 from .loader import load_scenario_text
 from .moves import Move, Rejected
-from .opening import open_turn
+from .opening import open_turn_unclocked
 from .params import param_choices
 from .scenario import Scenario
 from .schema import ActionSpec, ParamSpec
@@ -82,7 +82,7 @@ def play(scenario: Scenario, setup: Setup, seed: str, turns: int, out: SetupPlay
     state = initial_state(scenario)
     rows = [_numbers(scenario, state)]
     for _ in range(turns):
-        state = open_turn(scenario, state, seed).state
+        state = open_turn_unclocked(scenario, state, seed)
         _probe_legality(scenario, state, out.legal)
         moves = _choose(scenario, state, setup, seed, out)
         state = adjudicate(scenario, state, moves, seed, record=False).state

@@ -18,6 +18,7 @@ from typing import Any
 from .declarations import declared_variables, sample
 from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
+from .function_checks import function_problem
 from .inject_text import template_names, unknown_placeholders
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, TEXTUAL, Scenario, Variable
 from .schema import ActionSpec, Branch, ParamExpression, ParamSpec
@@ -433,7 +434,9 @@ class Checker:
         name_problems = [
             self._check_reference(ref.path, ref.is_call, site) for ref in references(source)
         ]
-        problems = [p for p in name_problems if p]
+        problems = [
+            p for p in [*name_problems, function_problem(self.scenario, source, site.me)] if p
+        ]
         if problems:
             self.error(loc, f"expression {problems[0]}")
             return

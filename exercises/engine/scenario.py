@@ -174,6 +174,11 @@ class Scenario:
         return [role.id for role in self.spec.roles]
 
     @cached_property
+    def timed_injects(self) -> bool:
+        """Whether any inject fires minutes into its turn (a facilitator's edit aside)."""
+        return any(inject.after_minutes is not None for inject in self.spec.injects)
+
+    @cached_property
     def role_names(self) -> dict[str, str]:
         return {role.id: role.name for role in self.spec.roles}
 

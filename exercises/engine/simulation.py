@@ -17,7 +17,7 @@ from typing import Any
 from .adjudication import adjudicate
 from .bots import choose_moves
 from .loader import load_scenario_text
-from .opening import open_turn
+from .opening import open_turn_unclocked
 from .scenario import Scenario
 from .state import State, environment, initial_state
 
@@ -59,7 +59,7 @@ def play_exercise(
     """One whole exercise with every role a bot of `policy`; returns the final state."""
     state = initial_state(scenario)
     for _ in range(turns or scenario.turns):
-        state = open_turn(scenario, state, seed).state
+        state = open_turn_unclocked(scenario, state, seed)
         env = environment(scenario, state, state.turn + 1)
         moves = [
             m

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from .cel_functions import FACTS, Facts
 from .expressions import Environment
 from .scenario import EVERYONE, Scenario
 from .schema import Value
@@ -141,7 +142,7 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     the same state in turn, so the last one built in this thread is reused for the same values.
     `turn` is served lazily, like the per-move names, so it can change without a rebuild.
     """
-    key = (scenario, state.values, state.commitments, state.met)
+    key = (scenario, state.values, state.commitments, state.met, state.seen)
     last = getattr(_cache, "last", None)
     if last and all(a is b for a, b in zip(last[0], key, strict=True)):
         env: Environment = last[1]
@@ -163,8 +164,26 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
         }
     )
     env.roles = roles
+    env.names[FACTS] = _facts(scenario, state)
     _cache.last = (key, env)
     return env.bind(turn=turn)
+
+
+def _facts(scenario: Scenario, state: State) -> Facts:
+    """What `count`, `sum`, `published` and `revealed` read of this state (cel_functions)."""
+    fixed = scenario.cache.get("function_facts")
+    if fixed is None:
+        variables = scenario.variables
+        kinds = {var.key: var.type for var in variables.values() if var.owner is not None}
+        fixed = (kinds, frozenset(variables), frozenset(scenario.role_ids))
+        scenario.cache["function_facts"] = fixed
+    return Facts(
+        kinds=fixed[0],
+        variables=fixed[1],
+        role_ids=fixed[2],
+        sees=lambda name, role: can_see(scenario, state, role, name),
+        public=lambda name: can_see(scenario, state, OBSERVER, name),
+    )
 
 
 _Reader = tuple[str, tuple[str, ...], Callable[[Mapping[str, Value]], tuple[Value, ...]]]
