@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +58,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if self.row == 0:  # the whole sheet or the scenario file, not a row of it
+            return self.message
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.message}"
 
@@ -74,29 +78,100 @@ class Row:
 
 # ---- reading --------------------------------------------------------------------------------
 
+# A sheet comes from anyone who may upload a scenario. An .xlsx is a zip: a small file can
+# unpack to gigabytes, and a sheet can declare a million empty rows, so the package's declared
+# sizes are checked before openpyxl opens it (Python's zipfile never unpacks past an entry's
+# declared size) and rows are read only up to the limit.
+MAX_SHEET_BYTES = 1_000_000
+MAX_UNPACKED_BYTES = 20_000_000
+MAX_PARTS = 200
+MAX_ROWS = 2_000
+MAX_COLUMNS = 64
+
 
 def read_timeline(path: Path) -> list[Row]:
     """The sheet's rows (its first sheet for .xlsx), keyed by their normalised headers."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            table = list(csv.reader(f))
-    elif suffix == ".xlsx":
-        table = _xlsx_table(path)
-    else:
-        raise TimelineError([Problem(0, "", f"{path.name}: a timeline is a .csv or .xlsx file")])
+    return read_sheet(path.read_bytes(), path.name)
+
+
+def read_sheet(data: bytes, name: str) -> list[Row]:
+    """As `read_timeline`, of a file's bytes; `name` gives its kind (.csv or .xlsx)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise _whole(f"{name}: a timeline is a .csv or .xlsx file")
+    if len(data) > MAX_SHEET_BYTES:
+        raise _whole(f"{name} is larger than {MAX_SHEET_BYTES // 1_000_000} MB")
+    table = _csv_table(data, name) if suffix == ".csv" else _xlsx_table(data, name)
+    if len(table) > MAX_ROWS:
+        raise _whole(f"{name} has more than {MAX_ROWS} rows")
     return _rows(table)
 
 
-def _xlsx_table(path: Path) -> list[list[Any]]:
+def _whole(message: str) -> TimelineError:
+    return TimelineError([Problem(0, "", message)])
+
+
+def _csv_table(data: bytes, name: str) -> list[list[Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        message = f"{name} is not UTF-8 text: save the CSV as UTF-8, or upload the .xlsx"
+        raise _whole(message) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return [row[:MAX_COLUMNS] for row in itertools.islice(reader, MAX_ROWS + 1)]
+    except csv.Error as exc:
+        raise TimelineError([Problem(reader.line_num, "", f"not a CSV row ({exc})")]) from None
+
+
+def _xlsx_table(data: bytes, name: str) -> list[list[Any]]:
+    _check_package(data, name)
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    # openpyxl raises a dozen kinds of error on a damaged package (KeyError on a missing part,
+    # ValueError on a bad cell, XML errors...): to the designer they all mean the same thing.
     try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            if not book.worksheets:
+                raise _whole(f"{name} has no worksheet")
+            rows = book.worksheets[0].iter_rows(
+                max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
+            )
+            return [list(row) for row in rows]
+        finally:
+            book.close()
+    except TimelineError:
+        raise
+    except Exception as exc:
+        reason = type(exc).__name__
+        raise _whole(f"{name} could not be read as a workbook ({reason}): is it damaged?") from None
+
+
+def _check_package(data: bytes, name: str) -> None:
+    """Refuse what is not a plain workbook, or would unpack to too much, before reading it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise _whole(
+            f"{name} is not an .xlsx workbook (an .xls, an encrypted workbook or another "
+            "file?): save the sheet as .xlsx or .csv"
+        ) from None
+    with archive:
+        parts = archive.infolist()
+    names = {part.filename.lower() for part in parts}
+    if len(parts) > MAX_PARTS:
+        raise _whole(f"{name} holds {len(parts)} parts: a timeline's workbook holds a few")
+    if any(n.endswith("vbaproject.bin") for n in names):
+        raise _whole(f"{name} holds macros: save it as a plain .xlsx workbook, without them")
+    if "xl/workbook.xml" not in names:
+        raise _whole(f"{name} is a zip file but not an .xlsx workbook")
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _whole(
+            f"{name} unpacks to {unpacked // 1_000_000} MB, more than the "
+            f"{MAX_UNPACKED_BYTES // 1_000_000} MB a timeline may"
+        )
 
 
 def _rows(table: list[list[Any]]) -> list[Row]:
@@ -314,16 +389,21 @@ def _out(field: str, value: Any) -> Any:
 
 
 def write_timeline(table: Iterable[list[Any]], path: Path) -> None:
-    if path.suffix.lower() == ".xlsx":
-        _write_xlsx(list(table), path)
-        return
-    if path.suffix.lower() != ".csv":
-        raise TimelineError([Problem(0, "", f"{path.name}: a timeline is a .csv or .xlsx file")])
+    path.write_bytes(timeline_bytes(table, path.name))
+
+
+def timeline_bytes(table: Iterable[list[Any]], name: str) -> bytes:
+    """The sheet as the bytes of a .csv or .xlsx file, as `name` ends."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        return _xlsx_bytes(list(table))
+    if suffix != ".csv":
+        raise _whole(f"{name}: a timeline is a .csv or .xlsx file")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in table:
         writer.writerow([_inert(v) for v in row])
-    path.write_text(out.getvalue(), encoding="utf-8")
+    return out.getvalue().encode("utf-8")
 
 
 def _inert(value: Any) -> Any:
@@ -331,7 +411,7 @@ def _inert(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
-def _write_xlsx(table: list[list[Any]], path: Path) -> None:
+def _xlsx_bytes(table: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -343,4 +423,6 @@ def _write_xlsx(table: list[list[Any]], path: Path) -> None:
             cell = sheet.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, never a formula, whatever it starts with
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

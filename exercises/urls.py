@@ -28,6 +28,18 @@ urlpatterns = [
         workshop.download,
         name="download_scenario",
     ),
+    path(
+        "lobby/scenarios/<slug:scenario_id>/timeline.xlsx",
+        workshop.timeline,
+        {"kind": "xlsx"},
+        name="timeline_xlsx",
+    ),
+    path(
+        "lobby/scenarios/<slug:scenario_id>/timeline.csv",
+        workshop.timeline,
+        {"kind": "csv"},
+        name="timeline_csv",
+    ),
     path("lobby/scenarios/<slug:scenario_id>/retire/", workshop.retire, name="retire_scenario"),
     path("lobby/scenarios/<slug:scenario_id>/restore/", workshop.restore, name="restore_scenario"),
     path(

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 # Free text is bounded by the 64 KiB body limit (and messages by their own).
 Text = str
 Name = Annotated[str, Field(min_length=1, max_length=48)]
+# A variable's value: a number or bool, a text or choice, or a list of role ids.
+StateValue = bool | int | float | Annotated[str, Field(max_length=20_000)] | list[Name]
 
 
 class Body(BaseModel):
@@ -83,7 +85,7 @@ class MessageRequest(Body):
 
 class Change(Body):
     variable: Name
-    value: bool | int | float | None = None
+    value: StateValue | None = None
     delta: int | float | None = None
     reason: Text
 
@@ -241,7 +243,7 @@ class EditInject(Body):
 class SetState(Body):
     command: Literal["set_state"]
     variable: Name
-    value: bool | int | float
+    value: StateValue
     reason: Text
 
 

@@ -272,6 +272,8 @@ def _truth(scenario: Scenario, source: str, env: Environment) -> bool:
 
 def _chance(scenario: Scenario, chance: float | str, env: Environment) -> float:
     value = scenario.expr(chance).evaluate(env) if isinstance(chance, str) else chance
+    if isinstance(value, list):  # float() of one raises TypeError, which nothing here expects
+        raise ValueError(f"a chance gave {value!r}, not a number")
     return min(1.0, max(0.0, float(value)))
 
 

@@ -22,7 +22,7 @@ from .analysis_summary import Play, SetupPlays, flags, idle_shifts, summarise_se
 from .bots import choose_moves
 from .loader import load_scenario_text
 from .moves import Move, Rejected
-from .opening import open_turn
+from .opening import open_turn_unclocked
 from .params import param_choices
 from .scenario import Scenario
 from .schema import ActionSpec, ParamSpec
@@ -82,7 +82,7 @@ def play(scenario: Scenario, setup: Setup, seed: str, turns: int, out: SetupPlay
     state = initial_state(scenario)
     rows = [_numbers(scenario, state)]
     for _ in range(turns):
-        state = open_turn(scenario, state, seed).state
+        state = open_turn_unclocked(scenario, state, seed)
         _probe_legality(scenario, state, out.legal)
         moves = _choose(scenario, state, setup, seed, out)
         state = adjudicate(scenario, state, moves, seed, record=False).state
@@ -112,7 +112,7 @@ def _choose(
 
 
 def _numbers(scenario: Scenario, state: State) -> list[float]:
-    return [float(state.values[name]) for name in scenario.variables]
+    return [float(state.values[name]) for name in scenario.numeric_names]
 
 
 def _probe_legality(scenario: Scenario, state: State, legal: set[tuple[str, str]]) -> None:
@@ -225,5 +225,6 @@ def _catalogue(scenario: Scenario) -> dict[str, Any]:
         "variables": [
             {"name": v.name, "label": v.label or v.name, "type": v.type, "min": v.min, "max": v.max}
             for v in scenario.variables.values()
+            if v.name in scenario.numeric_names  # a text has no bands; analyze skips it
         ],
     }

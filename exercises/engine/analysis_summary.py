@@ -77,7 +77,7 @@ def summarise_setup(
 def _bands(scenario: Scenario, result: SetupPlays) -> dict[str, dict[str, list[float | None]]]:
     turns = len(result.plays[0].rows)
     bands: dict[str, dict[str, list[float | None]]] = {}
-    for i, name in enumerate(scenario.variables):
+    for i, name in enumerate(scenario.numeric_names):
         columns = [sorted(p.rows[t][i] for p in result.plays) for t in range(turns)]
         bands[name] = {
             "mean": [_r(sum(c) / len(c)) for c in columns],
@@ -92,7 +92,7 @@ def _moved(scenario: Scenario, result: SetupPlays) -> list[str]:
     first = result.plays[0].rows[0]
     return [
         name
-        for i, name in enumerate(scenario.variables)
+        for i, name in enumerate(scenario.numeric_names)
         if any(row[i] != first[i] for p in result.plays for row in p.rows)
     ]
 
@@ -159,12 +159,13 @@ def _variable_flags(
 ) -> list[dict[str, str]]:
     found = []
     moved = {name for s in summaries for name in s["moved"]}
-    for name, var in scenario.variables.items():
+    for name in scenario.numeric_names:
+        var = scenario.variables[name]
         if name not in moved:
             found.append(_flag("variable_never_moves", name, "the same in every run, every turn"))
             continue
         for bound, value in (("minimum", var.min), ("maximum", var.max)):
-            if var.type == "bool" or value is None or float(var.initial) == value:
+            if var.type == "bool" or value is None or float(var.initial) == value:  # type: ignore[arg-type]
                 continue
             at = [s["label"] for s in summaries if s["variables"][name]["p50"][-1] == value]
             if at:

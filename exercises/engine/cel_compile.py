@@ -19,6 +19,7 @@ from typing import Any
 
 import exercises.engine.cel_runtime as cel_runtime  # not `from . import`: no cycle via the package
 
+from .cel_functions import WORLD_FUNCTIONS, count_of, published, revealed, sum_of
 from .cel_parse import Node, Unsupported, parse
 
 Compiled = Callable[[dict[str, Any]], Any]
@@ -51,13 +52,26 @@ _MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 _RUNTIME = {name: getattr(cel_runtime, name) for name in dir(cel_runtime) if name.islower()}
 
 
+# The engine's functions read the phase as well as their arguments: they are passed `N`.
+_WORLD = {
+    "world_count": count_of,
+    "world_sum": sum_of,
+    "world_published": published,
+    "world_revealed": revealed,
+}
+
+
 def compile_cel(
     source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str] | None = None
 ) -> Compiled:
     """The expression as a Python function of the names; `Unsupported` if it cannot be.
     `helpers` are extra functions; `aliases` are Python text read for a free name."""
     code = python_source(source, helpers, aliases or {})
-    namespace: dict[str, Any] = {**_RUNTIME, **{f"helper_{k}": v for k, v in helpers.items()}}
+    namespace: dict[str, Any] = {
+        **_RUNTIME,
+        **_WORLD,
+        **{f"helper_{k}": v for k, v in helpers.items()},
+    }
     # The code is generated above from a parsed tree: names and literals only, never text.
     exec(compile(code, "<cel>", "exec"), namespace)
     compiled: Compiled = namespace["compiled"]
@@ -134,10 +148,14 @@ class _Writer:
             return None
         literal = right[1]
         kind = type(literal)
+        ordering = op in _COMPARISONS and op not in ("==", "!=")
+        # The library refuses to order a NaN (`x == x` is false only for one), where Python
+        # answers false.
+        real = " and {0} == {0}" if ordering else ""
         if kind is int and op in _COMPARISONS and abs(literal) <= 2**53:
-            test = "({0}.__class__ is int or {0}.__class__ is float)"  # exact either way
+            test = "({0}.__class__ is int or ({0}.__class__ is float" + real + "))"  # exact
         elif kind is float and (op in _FLOAT_INLINE or (op == "/" and literal)):
-            test = "{0}.__class__ is float"  # float arithmetic cannot overflow or fail
+            test = "({0}.__class__ is float" + real + ")"  # float arithmetic cannot fail
         elif kind is int and op == "/" and literal > 0:
             # Truncating toward zero; dividing by a positive int cannot overflow.
             name = self.held(left, scope)
@@ -203,6 +221,8 @@ class _Writer:
             return f"{_FUNCTIONS[name]}({values})"
         if name in self.helpers:
             return f"helper_{name}({values})"
+        if name in WORLD_FUNCTIONS:
+            return f"world_{name}(N, {values})"
         raise Unsupported(f"function {name}")
 
     def method(self, node: Node, scope: dict[str, str]) -> str:

@@ -127,11 +127,12 @@ def greater_equal(a: Any, b: Any) -> bool:
 
 
 def _comparable(a: Any, b: Any) -> bool:
-    # The library compares an int with a double; a bool only with a bool.
+    # The library compares an int with a double; a bool only with a bool; a NaN with nothing
+    # (it raises where Python answers false: `a == a` is false only for a NaN).
     kind, other = type(a), type(b)
     if kind is other:
-        return kind in _ORDERED
-    return kind in _NUMBERS and other in _NUMBERS and _exact(a, b)
+        return kind in _ORDERED and (kind is not float or (a == a and b == b))
+    return kind in _NUMBERS and other in _NUMBERS and _exact(a, b) and a == a and b == b
 
 
 def _exact(a: Any, b: Any) -> bool:

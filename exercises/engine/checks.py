@@ -15,11 +15,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .declarations import declared_variables, sample
 from .effects import normalise_target
 from .expressions import FUNCTIONS, Environment, ExpressionError, references
+from .function_checks import function_problem
 from .inject_text import template_names, unknown_placeholders
-from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario, Variable
-from .schema import ActionSpec, Branch, ParamExpression, ParamSpec, Scalar
+from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, TEXTUAL, Scenario, Variable
+from .schema import ActionSpec, Branch, ParamExpression, ParamSpec
 from .state import State, environment
 
 Loc = tuple[str | int, ...]
@@ -60,7 +62,12 @@ class Checker:
     def run(self) -> list[tuple[Loc, str]]:
         self._check_ids()
         self.scenario.tags = self._tags()
-        self.scenario.variables = self._variables()
+        self.scenario.variables = declared_variables(self.scenario, self.error)
+        for key, spec in self.spec.state.items():
+            self._role_refs(("state", key, "visible_to"), spec.visible_to)
+        for key, rspec in self.spec.role_state.items():
+            self._role_refs(("role_state", key, "roles"), rspec.roles)
+            self._role_refs(("role_state", key, "visible_to"), rspec.visible_to)
         if self.problems:
             return self.problems  # later checks need sound roles and variables
         self._check_actions()
@@ -107,74 +114,6 @@ class Checker:
         for ref in refs:
             if ref not in known:
                 self.error(loc, f"{ref!r} is not a role id or tag")
-
-    def _variables(self) -> dict[str, Variable]:
-        variables: dict[str, Variable] = {}
-        for key, spec in self.spec.state.items():
-            loc: Loc = ("state", key)
-            initial = self._initial(loc, spec.type, spec.initial, spec.min, spec.max)
-            self._role_refs((*loc, "visible_to"), spec.visible_to)
-            variables[key] = Variable(
-                key,
-                key,
-                None,
-                spec.type,
-                initial,
-                spec.visibility,
-                spec.label or key,
-                spec.description,
-                spec.unit,
-                spec.min,
-                spec.max,
-                tuple(self.scenario.resolve_roles(spec.visible_to)),
-            )
-        for key, rspec in self.spec.role_state.items():
-            loc = ("role_state", key)
-            self._role_refs((*loc, "roles"), rspec.roles)
-            holders = self.scenario.resolve_roles(rspec.roles)
-            self._role_refs((*loc, "visible_to"), rspec.visible_to)
-            audience = tuple(self.scenario.resolve_roles(rspec.visible_to))
-            initials = rspec.initial if isinstance(rspec.initial, dict) else {}
-            for extra in sorted(set(initials) - set(holders)):
-                self.error((*loc, "initial", extra), f"{extra!r} does not hold {key}")
-            for role in holders:
-                raw = initials.get(role) if initials else rspec.initial
-                if raw is None or isinstance(raw, dict):
-                    self.error((*loc, "initial"), f"no initial value for {role}")
-                    continue
-                value = self._initial((*loc, "initial"), rspec.type, raw, rspec.min, rspec.max)
-                name = f"{role}.{key}"
-                variables[name] = Variable(
-                    name,
-                    key,
-                    role,
-                    rspec.type,
-                    value,
-                    rspec.visibility,
-                    rspec.label or key,
-                    rspec.description,
-                    rspec.unit,
-                    rspec.min,
-                    rspec.max,
-                    audience,
-                )
-        return variables
-
-    def _initial(
-        self, loc: Loc, kind: str, value: Scalar, lo: float | None, hi: float | None
-    ) -> Scalar:
-        if kind == "bool":
-            if not isinstance(value, bool):
-                self.error(loc, f"initial value {value!r} is not true or false")
-            return bool(value)
-        if isinstance(value, bool) or (kind == "int" and not float(value).is_integer()):
-            wanted = "an int" if kind == "int" else "a number"
-            self.error(loc, f"initial value {value!r} is not {wanted}")
-        if lo is not None and hi is not None and lo > hi:
-            self.error(loc, f"min {lo:g} is above max {hi:g}")
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            self.error(loc, f"initial value {value!r} is outside its bounds")
-        return int(value) if kind == "int" else float(value)
 
     # actions
 
@@ -300,13 +239,31 @@ class Checker:
         for target, value in values.items():
             variables = self.targets((*loc, target), target, site)
             for var in variables[:1]:
-                if numbers_only and var.type == "bool":
-                    self.error((*loc, target), f"{target} is true or false: use set, not add")
-                kind = "number" if numbers_only or var.type != "bool" else "bool"
+                if numbers_only and var.type not in ("int", "float"):
+                    self.error((*loc, target), _not_a_number(target, var.type, loc[-1]))
+                    continue
+                if var.type in TEXTUAL:
+                    self._textual((*loc, target), var, value, site)
+                    continue
+                kind = "number" if var.type != "bool" else "bool"
                 if isinstance(value, str):
                     self.expression((*loc, target), value, site, kind)
-                elif (kind == "bool") != isinstance(value, bool):
+                elif isinstance(value, list) or (kind == "bool") != isinstance(value, bool):
                     self.error((*loc, target), f"{value!r} is not a {kind} for {target}")
+
+    def _textual(self, loc: Loc, var: Variable, value: Any, site: Site) -> None:
+        """A value set to a text, choice or roles variable: an expression giving one that fits
+        (probed), or a literal list of role ids. A bare choice reads as a name, not a text."""
+        if isinstance(value, list):
+            problem = var.misfit(value)
+            if problem:
+                self.error(loc, problem)
+        elif not isinstance(value, str):
+            self.error(loc, f"{value!r} is not a {var.type} for {var.name}")
+        elif var.type == "choice" and value in var.choices:
+            self.error(loc, f"{value} reads as an expression: write '\"{value}\"' for the choice")
+        else:
+            self.expression(loc, value, site, "value", var)
 
     def targets(self, loc: Loc, target: str, site: Site) -> list[Variable]:
         """The variables an effect target can name for each role the site runs as."""
@@ -466,7 +423,9 @@ class Checker:
 
     # expressions
 
-    def expression(self, loc: Loc, source: str, site: Site, kind: str) -> None:
+    def expression(
+        self, loc: Loc, source: str, site: Site, kind: str, var: Variable | None = None
+    ) -> None:
         try:
             compiled = self.scenario.expr(source)
         except ExpressionError as exc:
@@ -475,11 +434,13 @@ class Checker:
         name_problems = [
             self._check_reference(ref.path, ref.is_call, site) for ref in references(source)
         ]
-        problems = [p for p in name_problems if p]
+        problems = [
+            p for p in [*name_problems, function_problem(self.scenario, source, site.me)] if p
+        ]
         if problems:
             self.error(loc, f"expression {problems[0]}")
             return
-        problem = self._probe(compiled.evaluate, site, kind)
+        problem = self._probe(compiled.evaluate, site, kind, var)
         if problem:
             self.error(loc, f"expression {problem}")
 
@@ -522,7 +483,9 @@ class Checker:
             return f"reads {'.'.join((root, *rest))}: a commitment has count and met"
         return None
 
-    def _probe(self, evaluate: Any, site: Site, kind: str) -> str | None:
+    def _probe(
+        self, evaluate: Any, site: Site, kind: str, var: Variable | None = None
+    ) -> str | None:
         rng = random.Random(len(self.problems))
         tried = unlucky = 0
         for env in self._probe_environments():
@@ -541,7 +504,7 @@ class Checker:
                         unlucky += 1  # may depend on values, not on the expression itself
                         continue
                     return str(exc)
-                problem = _wrong_type(result, kind)
+                problem = _wrong_type(result, kind) if var is None else _misfit(var, result)
                 if problem:
                     return problem
         if tried and unlucky == tried:
@@ -571,7 +534,7 @@ class Checker:
             rng = random.Random(20261122)
             initial = {n: v.initial for n, v in self.scenario.variables.items()}
             samples = [initial] + [
-                {n: _sample(v, rng) for n, v in self.scenario.variables.items()}
+                {n: sample(v, rng) for n, v in self.scenario.variables.items()}
                 for _ in range(PROBES - 1)
             ]
             self._probes = [
@@ -579,15 +542,6 @@ class Checker:
                 for i, values in enumerate(samples)
             ]
         return self._probes
-
-
-def _sample(var: Variable, rng: random.Random) -> Scalar:
-    if var.type == "bool":
-        return rng.random() < 0.5
-    lo = var.min if var.min is not None else min(0.0, float(var.initial))
-    hi = var.max if var.max is not None else max(100.0, float(var.initial) * 2)
-    value = rng.uniform(lo, hi)
-    return round(value) if var.type == "int" else value
 
 
 def nested(loc: Loc, branch: Branch) -> Iterator[tuple[Loc, Branch]]:
@@ -606,6 +560,22 @@ def _wrong_type(result: Any, kind: str) -> str | None:
     if kind == "text" and not isinstance(result, str):
         return f"gives {result!r}, but a text (a role id or a choice) is needed here"
     return None
+
+
+def _misfit(var: Variable, result: Any) -> str | None:
+    problem = var.misfit(result)
+    return f"gives {result!r}, but {problem}" if problem else None
+
+
+def _not_a_number(target: str, kind: str, field: str | int) -> str:
+    if kind == "bool":
+        return f"{target} is true or false: use set, not add"
+    if kind == "roles":
+        return (
+            f"{target} is a list of roles: {field} is for numbers; use set with "
+            f"`{target} + [id]` to add one, or `{target}.filter(r, r != id)` to remove one"
+        )
+    return f"{target} is a {kind}: {field} is for numbers; use set"
 
 
 def _fits(spec: ParamSpec, value: Any) -> bool:

@@ -9,11 +9,12 @@ variable of any other type keeps its own `coerce`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from .scenario import Scenario, Variable
-from .schema import Scalar
+from .schema import Value
 
-Coercer = Callable[[Scalar], Scalar]
+Coercer = Callable[[Any], Value]
 
 
 def coercers(scenario: Scenario) -> dict[str, Coercer]:

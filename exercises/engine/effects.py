@@ -2,8 +2,9 @@
 
 Changes from one phase are applied together, in a documented, order-independent way:
 assignments first, in the canonical order of the moves or rules that made them (a later one
-wins a conflict), then every increment summed, then each variable coerced to its type and
-clamped to its bounds. So the same moves give the same state whichever arrived first.
+wins a conflict, except on a list of roles, where every assignment counts for the roles it adds
+and drops), then every increment summed, then each variable coerced to its type and clamped to
+its bounds. So the same moves give the same state whichever arrived first.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 from .coercers import coercers
 from .expressions import VALUE_TYPES, Environment, Expression
 from .moves import StateChange, state_change
-from .scenario import EVERYONE, Scenario
-from .schema import Branch, Scalar
+from .scenario import EVERYONE, TEXTUAL, Scenario
+from .schema import Branch, Scalar, Value
 from .state import State
 
 
@@ -115,7 +116,7 @@ def due_changes(entry: Mapping[str, Any]) -> list[StateChange]:
 def snapshot(
     scenario: Scenario,
     branch: Branch,
-    values: Mapping[str, Scalar],
+    values: Mapping[str, Value],
     role: str | None,
     params: Mapping[str, Any],
 ) -> str:
@@ -125,10 +126,20 @@ def snapshot(
     for target in branch.show:
         name = target_name(target, role, params)
         var = scenario.variables[name]
-        value = values[name]
-        shown = ("yes" if value else "no") if isinstance(value, bool) else f"{value:g}"
+        shown = in_words(scenario, values[name])
         words.append(f"{var.label}: {shown}{' ' + var.unit if var.unit else ''}.")
     return " ".join(words)
+
+
+def in_words(scenario: Scenario, value: Any) -> str:
+    """A value as a player reads it: yes or no, a number, a text, or role names ("none")."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(scenario.role_names.get(v) or str(v) for v in value) or "none"
+    if isinstance(value, str):
+        return value or "none"
+    return f"{value:g}"
 
 
 def told(
@@ -188,7 +199,7 @@ def branch_changes(
                 value = got if got.__class__ in VALUE_TYPES else value.evaluate(env)
         kind = value.__class__
         if assigns:
-            changes.append(state_change(name, _checked(value), None, reason))
+            changes.append(state_change(name, _assigned(scenario, name, value), None, reason))
         elif kind is int or (kind is float and math.isfinite(value)):
             changes.append(state_change(name, None, float(value), reason))  # most effects
         else:
@@ -244,9 +255,19 @@ def _value(scenario: Scenario, value: Any, env: Environment) -> Scalar:
     return _checked(scenario.expr(value).evaluate(env) if isinstance(value, str) else value)
 
 
+def _assigned(scenario: Scenario, name: str, value: Any) -> Value:
+    """The value a `set` gives, refused (ValueError) when it does not fit its variable."""
+    var = scenario.variables.get(name)
+    if var is not None and var.type in TEXTUAL:
+        return var.fit(value)
+    return _checked(value)
+
+
 def _checked(result: Any) -> Scalar:
     if isinstance(result, str):
         raise ValueError("an effect gave text")
+    if isinstance(result, list):
+        raise ValueError("an effect gave a list")
     if isinstance(result, float) and not math.isfinite(result):
         raise ValueError("an effect gave an infinite number (a division by zero?)")
     return result  # type: ignore[no-any-return]
@@ -266,26 +287,41 @@ def _increment(result: Any) -> float:
 
 
 def apply_changes(
-    scenario: Scenario, values: Mapping[str, Scalar], changes: Iterable[StateChange]
-) -> dict[str, Scalar]:
+    scenario: Scenario, values: Mapping[str, Any], changes: Iterable[StateChange]
+) -> dict[str, Any]:
     changes = list(changes)
     if not changes:
         return dict(values) if not isinstance(values, dict) else values
     new = dict(values)
-    # One pass: every assignment lands before any increment is added below, so the order of
-    # the documented steps holds; the increments are summed in the changes' order as before.
-    totals: dict[str, float] = {}
+    lists: dict[str, list[list[str]]] = {}
     for change in changes:
         if change.value is not None:
             new[change.variable] = change.value
+            if change.value.__class__ is list:
+                lists.setdefault(change.variable, []).append(change.value)
+    for name, given in lists.items():
+        if len(given) > 1:
+            new[name] = merged(values[name], given)
+    totals: dict[str, float] = {}
+    for change in changes:
         if change.delta is not None:
             totals[change.variable] = totals.get(change.variable, 0.0) + change.delta
     for name, delta in totals.items():
-        new[name] = float(new[name]) + delta
+        new[name] = float(new[name]) + delta  # the loader lets only numbers be added to
     coerce = coercers(scenario)
     for name in {c.variable for c in changes}:
         new[name] = coerce[name](new[name])
     return new
+
+
+def merged(before: list[str], given: list[list[str]]) -> list[str]:
+    """Several values set to one list of roles in a phase, each read as the roles it adds to
+    and drops from the list the phase started with: all of them count, a drop over an add.
+    So two moves that each add a role both do, whatever their order."""
+    start = set(before)
+    added = set().union(*(set(value) - start for value in given))
+    dropped = set().union(*(start - set(value) for value in given))
+    return sorted((start | added) - dropped)  # coercion puts them in the scenario's order
 
 
 def widen_audience(state: State, names: Iterable[str], who: str) -> dict[str, tuple[str, ...]]:

@@ -9,6 +9,7 @@ evaluator do, and `references` lets the loader reject unknown names before anyth
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.machinery
 import importlib.util
 import re
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .cel_compile import Compiled, compile_cel
+from .cel_explain import TYPE_ERROR, explain, type_name
+from .cel_functions import WORLD_FUNCTIONS, count_of, published, revealed, sum_of
 from .cel_parse import Unsupported
 
 
@@ -48,8 +51,9 @@ MAX_LENGTH = 500
 MAX_DEPTH = 12
 MAX_MACROS = 2
 
-Value = bool | int | float | str
-_VALUES = VALUE_TYPES = frozenset({bool, int, float, str})
+# A list is one of strings in the engine's state (a `roles` variable) or one built from them.
+Value = bool | int | float | str | list[Any]
+_VALUES = VALUE_TYPES = frozenset({bool, int, float, str, list})
 
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 FUNCTIONS = frozenset(
@@ -67,6 +71,7 @@ FUNCTIONS = frozenset(
         "min",
     }
     | MACROS
+    | WORLD_FUNCTIONS
 )
 KEYWORDS = frozenset({"true", "false", "null", "in"})
 
@@ -82,22 +87,22 @@ class ExpressionError(ValueError):
     """An expression that cannot be compiled, or failed while evaluating."""
 
 
-def _same_kind(a: Any, b: Any) -> None:
+def _same_kind(name: str, a: Any, b: Any) -> None:
     # CEL never mixes int and double; a helper that did would change type with the values.
     if type(a) is not type(b):
         raise TypeError(
-            f"max and min take two values of one type, not {type(a).__name__} and "
-            f"{type(b).__name__}: convert with double() or int()"
+            f"`{name}` takes two values of one type, not {type_name(a)} and {type_name(b)}: "
+            "convert with double() or int()"
         )
 
 
 def _max(a: Any, b: Any) -> Any:
-    _same_kind(a, b)
+    _same_kind("max", a, b)
     return a if a >= b else b
 
 
 def _min(a: Any, b: Any) -> Any:
-    _same_kind(a, b)
+    _same_kind("min", a, b)
     return a if a <= b else b
 
 
@@ -133,7 +138,8 @@ class Expression:
         except Exception:  # whatever it was, the library has the answer
             result = self._in_cel(env)
         if result.__class__ not in _VALUES:
-            raise ExpressionError(f"gives a {type(result).__name__}, not a number, bool or text")
+            kind = type(result).__name__
+            raise ExpressionError(f"gives a {kind}, not a number, bool, text or list")
         return result  # type: ignore[return-value]
 
     def _in_cel(self, env: Environment) -> Any:
@@ -146,7 +152,10 @@ class Expression:
         try:
             return program.execute(env.context)
         except Exception as exc:  # the CEL runtime raises several builtin types
-            raise ExpressionError(_describe(exc)) from exc
+            explained = None
+            if TYPE_ERROR.search(str(exc)):  # the library does not say which operation failed
+                explained = explain(self.source, env.names, env.run)
+            raise ExpressionError(explained or _describe(exc)) from exc
 
     def _for_role(self, role: str) -> Any:
         assert self.per_role is not None
@@ -157,6 +166,7 @@ class Expression:
         return program
 
 
+_template = functools.lru_cache(maxsize=256)(cel.compile)
 _ROLE_ID = re.compile(r"[a-z][a-z0-9_-]{0,47}")
 
 
@@ -180,9 +190,24 @@ class Environment:
     @property
     def context(self) -> Any:
         if self._context is None:
-            self._context = cel.Context(self.variables, functions=HELPERS)
+            self._context = cel.Context(self.variables, functions=self._functions())
             self._context.set_variable_resolver(self.names.get)
         return self._context
+
+    def _functions(self) -> dict[str, Any]:
+        # The engine's functions read the phase (cel_functions), so they close over its names.
+        names = self.names
+        return {
+            **HELPERS,
+            "count": lambda members, key: count_of(names, members, key),
+            "sum": lambda members, key: sum_of(names, members, key),
+            "published": lambda name: published(names, name),
+            "revealed": lambda name, viewer: revealed(names, name, viewer),
+        }
+
+    def run(self, template: str, values: dict[str, Any]) -> Any:
+        """A small CEL template on values, in the library (for cel_explain)."""
+        return _template(template).execute(cel.Context(values, functions=self._functions()))
 
     def bound(self, name: str) -> Any:
         return self.names.get(name)
@@ -217,7 +242,7 @@ def compile_expression(source: str) -> Expression:
     except Exception as exc:
         raise ExpressionError(_first_line(str(exc))) from exc
     constant = None
-    if not program.variables() and not set(program.functions()) & set(HELPERS):
+    if not program.variables() and not set(program.functions()) & (set(HELPERS) | WORLD_FUNCTIONS):
         # `true`, `0.5`, `2.0 * 3.0`: the many defaults need not go through CEL every time.
         # One that fails (an overflow) stays unfolded, so it fails where it is used.
         try:
@@ -297,7 +322,13 @@ def _first_line(message: str) -> str:
     return lines[0] if lines else "is not a valid expression"
 
 
+_RAISED = re.compile(r"Python function call failed: \w+: (.*?)\. Check function arguments", re.S)
+
+
 def _describe(exc: Exception) -> str:
+    raised = _RAISED.search(str(exc))
+    if raised:  # a function of the engine's, which explains itself
+        return raised.group(1)
     if isinstance(exc, KeyError):
         return f"reads {exc.args[0]!r}, which does not exist"
     if isinstance(exc, ZeroDivisionError):

@@ -14,10 +14,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .effects import render
+from .effects import in_words, render
 from .moves import Rejected
 from .scenario import EVERYONE, Scenario
-from .schema import InjectSpec, Scalar
+from .schema import InjectSpec, Value
 from .state import State
 
 PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
@@ -53,13 +53,15 @@ def fill(scenario: Scenario, state: State, turn: int, text: str) -> str:
     words: dict[str, Any] = {"turn": turn, "turn_label": scenario.turn_name(turn) or turn}
     for key, var in scenario.global_variables().items():
         if var.visibility == "public":
-            words[f"state.{key}"] = _shown(state.values[var.name])
+            words[f"state.{key}"] = _shown(scenario, state.values[var.name])
     return render(text, words)
 
 
-def _shown(value: Scalar) -> str:
+def _shown(scenario: Scenario, value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return in_words(scenario, value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from .audience import EVERYONE, Audience
 from .dice import Draw
 from .review import Line
-from .schema import Scalar
+from .schema import Value
 from .state import State
 
 # Every type of event the engine emits. The server's log gives each a treatment (published to
@@ -35,7 +35,7 @@ EVENT_TYPES = frozenset(
 
 
 def state_change(
-    variable: str, value: Scalar | None, delta: float | None, reason: str
+    variable: str, value: Value | None, delta: float | None, reason: str
 ) -> StateChange:
     """A StateChange made without the dataclass's generated __init__, which sets each field
     through object.__setattr__ (it is frozen): half the cost, for the some 70 a turn that
@@ -61,7 +61,7 @@ class StateChange:
     """Set `variable` to `value`, or add `delta` to it; `reason` says why, for the record."""
 
     variable: str
-    value: Scalar | None = None
+    value: Value | None = None
     delta: float | None = None
     reason: str = ""
 

@@ -17,6 +17,7 @@ id and the turn, and the roll is an event for the facilitator.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +70,16 @@ def fire_timed(scenario: Scenario, state: State, seed: int | str, minutes: float
         return Opening(turn, state, (), ())
     after = after.evolve(tried={**after.tried, **dict.fromkeys(tried, turn)})
     return Opening(turn, after, narrative, events)
+
+
+def open_turn_unclocked(scenario: Scenario, state: State, seed: int | str) -> State:
+    """The state as turn `state.turn + 1` opens where no clock runs (`simulate`, the
+    analysis): its opening's injects, then those timed within it, as if every minute had
+    come before anyone moves. Leaving them out would play a scenario without them."""
+    opened = open_turn(scenario, state, seed).state
+    if not scenario.timed_injects:
+        return opened
+    return fire_timed(scenario, opened, seed, math.inf).state
 
 
 def _come(state: State, inject: InjectSpec, minutes: float, turn: int) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .audience import EVERYONE, Audience
 from .moves import Move, Rejected, Ruling, RulingBranch, StateChange
-from .scenario import FREE_FORM, Scenario
+from .scenario import FREE_FORM, TEXTUAL, Scenario
 
 CHANGE_FIELDS = frozenset({"variable", "value", "delta", "reason"})
 
@@ -108,6 +108,12 @@ def check_ruling_change(scenario: Scenario, change: StateChange) -> None:
         raise Rejected(f"the ruling names no variable {change.variable!r}")
     if (change.value is None) == (change.delta is None):
         raise Rejected(f"the ruling must set {var.name} or add to it, not both or neither")
+    if var.type in TEXTUAL:
+        if change.delta is not None:
+            raise Rejected(f"{var.name} is a {var.type}: the ruling must set it")
+        if problem := var.misfit(change.value):
+            raise Rejected(f"the ruling does not fit: {problem}")
+        return
     if var.type == "bool":
         if change.delta is not None or not isinstance(change.value, bool):
             raise Rejected(f"{var.name} is true or false: the ruling must set it to one")

@@ -16,9 +16,10 @@ from .schema import (
     Reveal,
     RoleSpec,
     RuleSpec,
-    Scalar,
     ScenarioSpec,
+    Value,
     VariableSpec,
+    VariableType,
 )
 
 EVERYONE = "*"
@@ -28,6 +29,10 @@ ANSWER_OFFER = "answer_offer"
 _GLOBAL = None
 
 
+# Variables that hold strings: neither bounded, rounded nor added to.
+TEXTUAL = frozenset({"text", "choice", "roles"})
+
+
 @dataclass(frozen=True)
 class Variable:
     """One state variable under its flat name: `frontier_capability`, `anthropic.lead_months`."""
@@ -35,8 +40,8 @@ class Variable:
     name: str
     key: str
     owner: str | None
-    type: Literal["int", "float", "bool"]
-    initial: Scalar
+    type: VariableType
+    initial: Value
     visibility: Literal["public", "private", "facilitator"]
     label: str
     description: str
@@ -45,17 +50,49 @@ class Variable:
     max: float | None
     # Roles that see it from the start besides those its visibility names (`visible_to`).
     audience: tuple[str, ...] = ()
+    # The values a `choice` may take; for `roles`, every role id in the scenario's order.
+    choices: tuple[str, ...] = ()
+    max_length: int = 200
 
-    def coerce(self, value: Scalar) -> Scalar:
+    def coerce(self, value: Any) -> Value:
         """The value as this variable holds it: typed, rounded and inside its bounds."""
         if self.type == "bool":
             return bool(value)
+        if self.type in TEXTUAL:
+            return self.fit(value)
         number: float = float(value)
         if self.min is not None:
             number = max(number, self.min)
         if self.max is not None:
             number = min(number, self.max)
         return round(number) if self.type == "int" else round(number, 6)
+
+    def fit(self, value: Any) -> Value:
+        """A text, choice or roles value as the variable holds it (a list of roles without
+        repeats, in the scenario's role order), or ValueError saying why it does not fit."""
+        problem = self.misfit(value)
+        if problem:
+            raise ValueError(problem)
+        if self.type == "roles":
+            named = set(value)
+            return [role for role in self.choices if role in named]
+        return value  # type: ignore[no-any-return]
+
+    def misfit(self, value: Any) -> str | None:
+        """Why `value` cannot be this text, choice or roles variable's, or None when it can."""
+        kind = self.type
+        if kind == "roles":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return f"{self.name} is a list of role ids, not {_brief(value)}"
+            unknown = [v for v in value if v not in self.choices]
+            return f"{self.name} holds role ids, and {unknown[0]!r} is none" if unknown else None
+        if not isinstance(value, str):
+            return f"{self.name} is a {kind}, not {_brief(value)}"
+        if kind == "choice" and value not in self.choices:
+            return f"{self.name} is one of {', '.join(self.choices)}, not {value!r}"
+        if kind == "text" and len(value) > self.max_length:
+            return f"{self.name} holds at most {self.max_length} characters, not {len(value)}"
+        return None
 
     def out_of_bounds(self, value: float) -> str | None:
         """Why `value` is outside this variable's bounds (for a value set by hand, which is
@@ -68,6 +105,11 @@ class Variable:
         if lo is not None:
             return f"{self.name} must be at least {lo:g}"
         return f"{self.name} must be at most {hi:g}"
+
+
+def _brief(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 @dataclass
@@ -132,6 +174,11 @@ class Scenario:
         return [role.id for role in self.spec.roles]
 
     @cached_property
+    def timed_injects(self) -> bool:
+        """Whether any inject fires minutes into its turn (a facilitator's edit aside)."""
+        return any(inject.after_minutes is not None for inject in self.spec.injects)
+
+    @cached_property
     def role_names(self) -> dict[str, str]:
         return {role.id: role.name for role in self.spec.roles}
 
@@ -168,7 +215,10 @@ class Scenario:
         return self._actions.get(action_id)
 
     def is_secret(self, action_id: str) -> bool:
-        """Whether a move of this action is known only to its actor and the facilitator."""
+        """Whether a move of this action is known only to its actor and the facilitator. An
+        answer to an offer is: nobody else may learn there was an offer to answer."""
+        if action_id == ANSWER_OFFER:
+            return True
         action = self.action(action_id)
         return action is not None and action.secret
 
@@ -213,6 +263,12 @@ class Scenario:
             found = {v.key: v for v in self.variables.values() if v.owner == role_id}
             self._by_owner[role_id] = found
         return found
+
+    @cached_property
+    def numeric_names(self) -> list[str]:
+        """Variables with a number's summary (bools as 0 and 1), in the state's order: what
+        `simulate` and `analyze` give means and percentiles of; not texts, choices or roles."""
+        return [n for n, v in self.variables.items() if v.type not in TEXTUAL]
 
     def global_variables(self) -> dict[str, Variable]:
         return self.role_variables(_GLOBAL)

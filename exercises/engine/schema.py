@@ -21,8 +21,12 @@ from pydantic import (
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,47}$")]
 Scalar = StrictBool | StrictInt | StrictFloat
-# A string where a value is expected is a CEL expression; a literal is taken as it is.
-ValueOrExpression = StrictBool | StrictInt | StrictFloat | StrictStr
+# What a variable holds: a number or bool, a text or choice (a string), or a list of role ids.
+Value = StrictBool | StrictInt | StrictFloat | StrictStr | list[StrictStr]
+VariableType = Literal["int", "float", "bool", "text", "choice", "roles"]
+# A string where a value is expected is a CEL expression; a literal is taken as it is (a list
+# of role ids for a `roles` variable).
+ValueOrExpression = StrictBool | StrictInt | StrictFloat | StrictStr | list[StrictStr]
 Text = Annotated[str, Field(max_length=20_000)]
 
 
@@ -74,13 +78,15 @@ class RoleSpec(Spec):
 
 
 class VariableSpec(Spec):
-    type: Literal["int", "float", "bool"]
+    type: VariableType
     label: str = ""
     description: str = ""
     unit: str = ""
     min: float | None = None
     max: float | None = None
-    initial: Scalar
+    choices: list[str] | None = Field(None, description="For a choice: the values it may take.")
+    max_length: int = Field(200, ge=1, le=20_000, description="For a text: its longest value.")
+    initial: Value
     visibility: Literal["public", "facilitator"] = "public"
     visible_to: list[str] = Field(
         [], description="Role ids or tags that see it from the start, whatever its visibility."
@@ -88,14 +94,16 @@ class VariableSpec(Spec):
 
 
 class RoleVariableSpec(Spec):
-    type: Literal["int", "float", "bool"]
+    type: VariableType
     roles: list[str] = Field(min_length=1, description="Role ids or tags that hold it.")
     label: str = ""
     description: str = ""
     unit: str = ""
     min: float | None = None
     max: float | None = None
-    initial: Scalar | dict[str, Scalar]
+    choices: list[str] | None = Field(None, description="For a choice: the values it may take.")
+    max_length: int = Field(200, ge=1, le=20_000, description="For a text: its longest value.")
+    initial: Value | dict[str, Value]
     visibility: Literal["public", "private", "facilitator"] = "private"
     visible_to: list[str] = Field(
         [], description="Role ids or tags that see every holder's value from the start."

@@ -17,7 +17,7 @@ from typing import Any
 from .adjudication import adjudicate
 from .bots import choose_moves
 from .loader import load_scenario_text
-from .opening import open_turn
+from .opening import open_turn_unclocked
 from .scenario import Scenario
 from .simulation_totals import Row, Totals, ordered_floats, ordered_ints
 from .state import State, environment, initial_state
@@ -48,7 +48,7 @@ def play_exercise(
     """One whole exercise with every role a bot of `policy`; returns the final state."""
     state = initial_state(scenario)
     for _ in range(turns or scenario.turns):
-        state = open_turn(scenario, state, seed).state
+        state = open_turn_unclocked(scenario, state, seed)
         env = environment(scenario, state, state.turn + 1)
         moves = [
             m
@@ -57,11 +57,23 @@ def play_exercise(
         ]
         state = adjudicate(scenario, state, moves, seed, record=False).state
         if trace is not None:
-            trace.series.append(tuple(state.values.values()))
+            trace.series.append(_row(scenario, state))
             trace.actions.update((m.role, m.action) for m in moves)
         if state.ending is not None:
             break
     return state
+
+
+def _row(scenario: Scenario, state: State) -> Row:
+    """The state's numbers, in the scenario's order (texts, choices and lists have no mean)."""
+    values = state.values
+    if len(scenario.numeric_names) == len(values):
+        return tuple(values.values())
+    return tuple(values[name] for name in scenario.numeric_names)
+
+
+def _words(scenario: Scenario, state: State) -> list[Any]:
+    return [state.values[n] for n in scenario.variables if n not in scenario.numeric_names]
 
 
 _worker_scenario: Scenario | None = None
@@ -84,6 +96,7 @@ def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]]) -> Totals:
         state = play_exercise(_worker_scenario, policy, run_seed(seed, index), turns, trace)
         played = len(trace.series)
         totals.add_ending(state.ending or UNRESOLVED, played if state.ending else None)
+        totals.add_words(_words(_worker_scenario, state))
         totals.actions.update(trace.actions)
         for turn, rows in enumerate(rows_by_turn):
             rows.append(trace.series[min(turn, played - 1)])
@@ -143,11 +156,11 @@ def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[Totals]:
 
 
 def summarise(scenario: Scenario, policy: str, totals: Totals, turns: int) -> dict[str, Any]:
-    names = list(scenario.variables)
+    names = scenario.numeric_names
     columns = dict(zip(names, map(ordered_floats, totals.columns[-1]), strict=True))
     endings = totals.endings
     order = [e.id for e in scenario.endings] + [UNRESOLVED]
-    return {
+    summary: dict[str, Any] = {
         "scenario": scenario.id,
         "policy": policy,
         "runs": totals.runs,
@@ -162,6 +175,20 @@ def summarise(scenario: Scenario, policy: str, totals: Totals, turns: int) -> di
         "ending_turns": _ending_turns(totals, order),
         "actions": _actions(scenario, totals),
     }
+    if len(names) < len(scenario.variables):  # absent otherwise: outputs stay as they were
+        summary["final_shares"] = _shares(scenario, totals)
+    return summary
+
+
+def _shares(scenario: Scenario, totals: Totals) -> dict[str, dict[str, float]]:
+    """For each text and choice, the share of runs that ended on each value; for each list of
+    roles, the share of runs that ended with each role in it. Most common first."""
+    out: dict[str, dict[str, float]] = {}
+    words = [n for n in scenario.variables if n not in scenario.numeric_names]
+    for name, counted in zip(words, totals.words, strict=True):
+        ranked = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+        out[name] = {value: round(n / totals.runs, 4) for value, n in ranked}
+    return out
 
 
 def _series(names: list[str], totals: Totals) -> dict[str, dict[str, list[float | None]]]:

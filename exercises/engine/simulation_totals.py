@@ -27,6 +27,9 @@ class Totals:
     endings: Counter[str] = field(default_factory=Counter)
     ending_turns: dict[str, Counter[int]] = field(default_factory=dict)
     actions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # For each text, choice and roles variable, how many runs ended on each value (a list of
+    # roles counts each role in it).
+    words: list[Counter[str]] = field(default_factory=list)
 
     def add_runs(self, rows_by_turn: Sequence[Sequence[Row]]) -> None:
         """Count a batch of runs' values: `rows_by_turn[turn]` holds each run's row."""
@@ -37,6 +40,13 @@ class Totals:
         self.endings[ending] += 1
         if turn is not None:
             self.ending_turns.setdefault(ending, Counter())[turn] += 1
+
+    def add_words(self, values: Sequence[Any]) -> None:
+        """Count one run's final texts, choices and lists of roles."""
+        if not self.words:
+            self.words = [Counter() for _ in values]
+        for counted, value in zip(self.words, values, strict=True):
+            counted.update(value if isinstance(value, list) else [value])
 
     def merge_columns(self, columns: list[list[Counter[Any]]]) -> None:
         if not self.columns:
@@ -53,6 +63,11 @@ class Totals:
         for ending, turns in other.ending_turns.items():
             self.ending_turns.setdefault(ending, Counter()).update(turns)
         self.actions.update(other.actions)
+        if not self.words:
+            self.words = other.words
+        else:
+            for counted, more in zip(self.words, other.words, strict=True):
+                counted.update(more)
 
 
 def ordered_floats(counts: Counter[Any]) -> list[float]:

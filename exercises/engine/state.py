@@ -8,9 +8,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from .cel_functions import FACTS, Facts
 from .expressions import Environment
 from .scenario import EVERYONE, Scenario
-from .schema import Scalar
+from .schema import Value
 
 FACILITATOR = "facilitator"
 OBSERVER = "observer"
@@ -29,7 +30,8 @@ class State:
     inject timed within its turn was last due (fired or not), so that it is judged once a turn.
     """
 
-    values: Mapping[str, Scalar]
+    # Each value has its variable's type (`Variable.type`), which no annotation can say here.
+    values: Mapping[str, Any]
     turn: int = 0
     opened: int = 0
     seen: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -140,7 +142,7 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     the same state in turn, so the last one built in this thread is reused for the same values.
     `turn` is served lazily, like the per-move names, so it can change without a rebuild.
     """
-    key = (scenario, state.values, state.commitments, state.met)
+    key = (scenario, state.values, state.commitments, state.met, state.seen)
     last = getattr(_cache, "last", None)
     if last and all(a is b for a, b in zip(last[0], key, strict=True)):
         env: Environment = last[1]
@@ -162,11 +164,29 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
         }
     )
     env.roles = roles
+    env.names[FACTS] = _facts(scenario, state)
     _cache.last = (key, env)
     return env.bind(turn=turn)
 
 
-_Reader = tuple[str, tuple[str, ...], Callable[[Mapping[str, Scalar]], tuple[Scalar, ...]]]
+def _facts(scenario: Scenario, state: State) -> Facts:
+    """What `count`, `sum`, `published` and `revealed` read of this state (cel_functions)."""
+    fixed = scenario.cache.get("function_facts")
+    if fixed is None:
+        variables = scenario.variables
+        kinds = {var.key: var.type for var in variables.values() if var.owner is not None}
+        fixed = (kinds, frozenset(variables), frozenset(scenario.role_ids))
+        scenario.cache["function_facts"] = fixed
+    return Facts(
+        kinds=fixed[0],
+        variables=fixed[1],
+        role_ids=fixed[2],
+        sees=lambda name, role: can_see(scenario, state, role, name),
+        public=lambda name: can_see(scenario, state, OBSERVER, name),
+    )
+
+
+_Reader = tuple[str, tuple[str, ...], Callable[[Mapping[str, Value]], tuple[Value, ...]]]
 
 
 def _readers(scenario: Scenario) -> list[_Reader]:
@@ -184,7 +204,7 @@ def _readers(scenario: Scenario) -> list[_Reader]:
     return found
 
 
-def _getter(names: list[str]) -> Callable[[Mapping[str, Scalar]], tuple[Scalar, ...]]:
+def _getter(names: list[str]) -> Callable[[Mapping[str, Value]], tuple[Value, ...]]:
     if len(names) == 1:  # itemgetter of one name gives the value, not a tuple of it
         return lambda values: (values[names[0]],)
     if not names:
@@ -192,11 +212,11 @@ def _getter(names: list[str]) -> Callable[[Mapping[str, Scalar]], tuple[Scalar, 
     return operator.itemgetter(*names)
 
 
-def global_values(scenario: Scenario, values: Mapping[str, Scalar]) -> dict[str, Scalar]:
+def global_values(scenario: Scenario, values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: values[var.name] for key, var in scenario.global_variables().items()}
 
 
-def role_values(scenario: Scenario, values: Mapping[str, Scalar], role: str) -> dict[str, Scalar]:
+def role_values(scenario: Scenario, values: Mapping[str, Any], role: str) -> dict[str, Any]:
     return {key: values[var.name] for key, var in scenario.role_variables(role).items()}
 
 
@@ -217,7 +237,7 @@ def can_see(scenario: Scenario, state: State, viewer: str, name: str) -> bool:
     )
 
 
-def visible_values(scenario: Scenario, state: State, viewer: str) -> dict[str, Scalar]:
+def visible_values(scenario: Scenario, state: State, viewer: str) -> dict[str, Any]:
     values = state.values.items()
     return {name: value for name, value in values if can_see(scenario, state, viewer, name)}
 

@@ -133,6 +133,8 @@ def public_variables(scenario: Scenario) -> list[VariableRow]:
 def format_value(value: object, unit: str | None = None) -> str:
     if isinstance(value, bool):
         text = "yes" if value else "no"
+    elif isinstance(value, list):  # a list of role ids
+        text = ", ".join(str(v) for v in value) or "none"
     elif isinstance(value, float) and value.is_integer():
         text = f"{int(value):,}"
     elif isinstance(value, int | float):

@@ -23,12 +23,14 @@ from exercises.engine import (
     Scenario,
     ScenarioLoadError,
     initial_state,
+    load_bundled_scenarios,
     open_turn,
     visible_values,
 )
+from exercises.engine.effects import in_words
 from exercises.engine.loader import MAX_FILE_BYTES
 from exercises.models import QuickCheck, ScenarioVersion
-from exercises.services import projection, quick_checks, uploads
+from exercises.services import projection, quick_checks, timelines, uploads
 from exercises.services.errors import Invalid, NotFound, ServiceError
 
 from .data import variables_seen
@@ -43,6 +45,9 @@ class UploadForm(forms.Form):
         label="Scenario text (YAML)",
     )
     file = forms.FileField(required=False, label="Or choose a file")
+    timeline = forms.FileField(
+        required=False, label="And a timeline to merge into its injects (.xlsx or .csv)"
+    )
     replacing = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
@@ -57,6 +62,16 @@ def text_of(form: UploadForm) -> str:
         return bytes(upload.read()).decode("utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError:
         raise Invalid("the file is not UTF-8 text") from None
+
+
+def timeline_of(form: UploadForm) -> tuple[bytes, str] | None:
+    """The timeline file's bytes and name when one was chosen; Invalid, unread, when it is
+    too large or not a spreadsheet."""
+    upload = form.cleaned_data.get("timeline")
+    if upload is None:
+        return None
+    timelines.check_sheet(upload.size or 0, upload.name or "")
+    return bytes(upload.read()), upload.name or ""
 
 
 def annotated(text: str, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -83,10 +98,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     text = ""
     try:
         text = text_of(form)
-        replacing = form.cleaned_data.get("replacing") or None
-        uploaded = uploads.upload(text, request.user, replacing=replacing)
+        uploaded = _store(form, text, request.user)
     except uploads.Problems as exc:
         return _upload_page(request, _refilled(form, text), text, exc, status=400)
+    except timelines.SheetProblems as exc:
+        context = {"sheet_problems": exc}
+        return _upload_page(request, _refilled(form, text), extra=context, status=400)
     except ServiceError as exc:
         form = _refilled(form, text)
         form.add_error(None, exc.message)
@@ -94,6 +111,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     version = uploaded.version
     url = reverse("exercises:workshop", args=[version.scenario.scenario_id])
     return redirect(f"{url}?{'version' if uploaded.new else 'unchanged'}={version.number}")
+
+
+def _store(form: UploadForm, text: str, user: Any) -> uploads.Uploaded:
+    replacing = form.cleaned_data.get("replacing") or None
+    sheet = timeline_of(form)
+    if sheet is None:
+        return uploads.upload(text, user, replacing=replacing)
+    return timelines.upload(text, *sheet, user, replacing=replacing)
 
 
 def _refilled(form: UploadForm, text: str) -> UploadForm:
@@ -110,8 +135,10 @@ def _upload_page(
     text: str = "",
     problems: uploads.Problems | None = None,
     status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "replacing": form["replacing"].value() or ""}
+    context.update(extra or {})
     if problems is not None:
         context["problems"] = problems
         context["annotated"] = annotated(text, problems.errors + problems.warnings)
@@ -146,6 +173,7 @@ def workshop(request: HttpRequest, scenario_id: str) -> HttpResponse:
         "check": quick_checks.status(check) if check else None,
         "check_row": check,
         "form": form,
+        "may_change": uploads.may_change(entry, request.user),
         "new_version": request.GET.get("version"),
         "unchanged": request.GET.get("unchanged"),
     }
@@ -174,10 +202,33 @@ def download(request: HttpRequest, scenario_id: str, number: int) -> HttpRespons
 
 
 @login_required
+def timeline(request: HttpRequest, scenario_id: str, kind: str) -> HttpResponse:
+    """A scenario's injects as a MSEL spreadsheet, as `export_msel` writes it: a bundled
+    scenario's, or a version of an uploaded one (`?version=`, else the latest). Its notes are
+    the facilitator's, so it is an operator's download, not the public library's."""
+    bundled = load_bundled_scenarios().get(scenario_id)
+    if bundled is not None:
+        scenario, name = bundled, f"{scenario_id}-msel.{kind}"
+    else:
+        version = _version(scenario_id, request.GET.get("version"))
+        try:
+            scenario = uploads.scenario_of_version(version)
+        except ScenarioLoadError as exc:
+            return _no_longer_loads(request, version, exc)
+        name = f"{scenario_id}-v{version.number}-msel.{kind}"
+    response = HttpResponse(timelines.sheet_of(scenario, kind), content_type=timelines.KINDS[kind])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
 @require_POST
 def retire(request: HttpRequest, scenario_id: str) -> HttpResponse:
     _version(scenario_id)
-    uploads.retire(scenario_id)
+    try:
+        uploads.retire(scenario_id, request.user)
+    except ServiceError as exc:
+        return _not_done(request, exc)
     return redirect("exercises:workshop", scenario_id=scenario_id)
 
 
@@ -185,8 +236,16 @@ def retire(request: HttpRequest, scenario_id: str) -> HttpResponse:
 @require_POST
 def restore(request: HttpRequest, scenario_id: str) -> HttpResponse:
     _version(scenario_id)
-    uploads.restore(scenario_id)
+    try:
+        uploads.restore(scenario_id, request.user)
+    except ServiceError as exc:
+        return _not_done(request, exc)
     return redirect("exercises:workshop", scenario_id=scenario_id)
+
+
+def _not_done(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    context = {"title": "Not done", "message": str(exc)}
+    return render(request, "exercises/live/no_seat.html", context, status=exc.status)
 
 
 @login_required
@@ -231,8 +290,8 @@ def preview(request: HttpRequest, scenario_id: str, role: str) -> HttpResponse:
         "scenario": scenario,
         "me": me,
         "briefing": paragraphs(me["briefing"]),
-        "private": _rows(me["private_state"], seen),
-        "public": _rows(public, seen),
+        "private": _rows(scenario, me["private_state"], seen),
+        "public": _rows(scenario, public, seen),
         "actions": [_action_card(scenario, a, seen) for a in me["actions"]],
         "narrative": opening.narrative,
         "roles": scenario.roles,
@@ -240,9 +299,16 @@ def preview(request: HttpRequest, scenario_id: str, role: str) -> HttpResponse:
     return render(request, "exercises/lobby/preview.html", context)
 
 
-def _rows(values: dict[str, Any], seen: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _rows(
+    scenario: Scenario, values: dict[str, Any], seen: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     return [
-        {"label": seen.get(name, {}).get("label", name), "value": value, **seen.get(name, {})}
+        {
+            "label": seen.get(name, {}).get("label", name),
+            # A list of roles as their names, an empty text as "none", as the player page shows
+            "value": in_words(scenario, value) if isinstance(value, list | str) else value,
+            **seen.get(name, {}),
+        }
         for name, value in values.items()
     ]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from exercises.engine import OBSERVER, Rejected, Scenario, State, StateChange, can_see, fire_inject
 from exercises.engine.effects import apply_changes
+from exercises.engine.scenario import TEXTUAL, Variable
 from exercises.models import Exercise, Seat, Turn, hash_token
 
 from . import engine_log, events
@@ -164,6 +165,15 @@ def _fire_scripted(exercise: Exercise, inject_id: str) -> None:
     engine_log.publish(exercise, current_turn_number(exercise), fired.events)
 
 
+def _check_number(var: Variable, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Invalid(f"{var.name} is a number")
+    if not math.isfinite(value):
+        raise Invalid(f"{var.name} must be a finite number")
+    if why := var.out_of_bounds(value):
+        raise Invalid(why)
+
+
 def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:
     """The facilitator overrules the rules: a variable set by hand, with the reason recorded."""
     require_facilitator(seat)
@@ -175,14 +185,14 @@ def set_state(seat: Seat, variable: str, value: Any, reason: str) -> None:
         var = scenario.variables.get(variable)
         if var is None:
             raise Invalid(f"there is no variable {variable!r}")
-        if var.type == "bool" and not isinstance(value, bool):
-            raise Invalid(f"{variable} is true or false")
-        if var.type != "bool" and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise Invalid(f"{variable} is a number")
-        if var.type != "bool" and not math.isfinite(value):
-            raise Invalid(f"{variable} must be a finite number")
-        if var.type != "bool" and (why := var.out_of_bounds(value)):
-            raise Invalid(why)
+        if var.type in TEXTUAL:
+            if problem := var.misfit(value):
+                raise Invalid(problem)
+        elif var.type == "bool":
+            if not isinstance(value, bool):
+                raise Invalid(f"{variable} is true or false")
+        else:
+            _check_number(var, value)
         state = state_of(exercise)
         change = StateChange(variable, value=value, reason=reason)
         new = state.evolve(values=apply_changes(scenario, state.values, [change]))

@@ -216,12 +216,14 @@ def csv_table(points: Iterable[tuple[int, Mapping[str, Any]]]) -> str:
 
 
 def cell(value: Any) -> str | int | float:
-    """A value as a CSV cell: numbers as numbers (-3 stays -3), text that a spreadsheet would
-    take for a formula made inert with a leading apostrophe."""
+    """A value as a CSV cell: numbers as numbers (-3 stays -3), a list of role ids joined by
+    `;`, text that a spreadsheet would take for a formula made inert with a leading apostrophe."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
+    if isinstance(value, list):  # a `roles` variable: ids, which never need quoting
+        return ";".join(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

@@ -507,6 +507,8 @@ def _charts(export: Export, labels: Labels) -> list[dict[str, Any]]:
     out = []
     for name in names:
         series = [(t, v[name]) for t, v in points if name in v and _numeric(v[name])]
+        if not series and any(name in v for _, v in points):
+            continue  # a text, choice or list of roles: its changes are in each turn's list
         owner = _owner(name, labels)
         draw = svg_sparkline if owner else svg_chart
         out.append(

@@ -38,6 +38,10 @@ NONE = "\N{EN DASH}"
 def fmt(value: Any, unit: str = "") -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):  # a list of role ids
+        return ", ".join(value) or "none"
+    if value == "":
+        return "none"
     if isinstance(value, float):
         value = round(value, 2)
     if value is None:
@@ -70,8 +74,8 @@ def weight(name: str, before: Any, after: Any, labels: Labels) -> float:
     nothing here: a sponsor reads the world's numbers, the detail has the rest."""
     if _owned(name, labels):
         return 0.0
-    if isinstance(before, bool) or isinstance(after, bool):
-        return 1.0 if before != after else 0.0
+    if isinstance(before, bool | str | list) or isinstance(after, bool | str | list):
+        return 1.0 if before != after else 0.0  # a new choice or list changes it all
     if not isinstance(before, (int, float)) or not isinstance(after, (int, float)):
         return 0.0
     low, high = labels.bounds(name)

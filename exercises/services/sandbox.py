@@ -10,6 +10,7 @@ caps, killing it: a child that sleeps or waits uses no CPU. Over a limit, the an
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -41,6 +42,19 @@ def check_text(text: str) -> dict[str, Any]:
     """`{"errors", "warnings", "id", "title", "version"}`: the loader's answer on `text`."""
     seconds, memory = load_limits()
     answer: dict[str, Any] = run({"task": "load", "text": text}, seconds, memory, "to check")
+    return answer
+
+
+def merge_timeline(text: str, sheet: bytes, name: str) -> dict[str, Any]:
+    """`sandbox_child.merge_timeline`'s answer: the sheet read and merged into `text`."""
+    seconds, memory = load_limits()
+    request = {
+        "task": "merge_timeline",
+        "text": text,
+        "sheet": base64.b64encode(sheet).decode("ascii"),
+        "name": name,
+    }
+    answer: dict[str, Any] = run(request, seconds, memory, "to merge with the timeline")
     return answer
 
 

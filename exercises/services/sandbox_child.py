@@ -1,13 +1,14 @@
 """The child side of `sandbox`: reads one request as JSON on stdin, answers on stdout.
 
-It imports the engine only (no Django), so that a fresh interpreter starts quickly and holds
-nothing a hostile scenario could reach: no database connection, no settings, no secrets. Each
-line it writes is one JSON object: `{"progress": [done, of]}` any number of times, then
-`{"result": ...}` or `{"error": ...}`.
+It imports the engine and the MSEL reader only (no Django), so that a fresh interpreter starts
+quickly and holds nothing a hostile scenario or sheet could reach: no database connection, no
+settings, no secrets. Each line it writes is one JSON object: `{"progress": [done, of]}` any
+number of times, then `{"result": ...}` or `{"error": ...}`.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import resource
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 
 from exercises.engine import ScenarioLoadError, load_scenario_text
 from exercises.engine.analysis import Setup, analyse
+from exercises.msel import TimelineError, merge, read_sheet
 
 
 def write(line: dict[str, Any]) -> None:
@@ -66,7 +68,24 @@ def quick_check(request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-TASKS = {"load": load, "quick_check": quick_check}
+def merge_timeline(request: dict[str, Any]) -> dict[str, Any]:
+    """The scenario's text with a timeline spreadsheet merged into its injects: `{"text"}`;
+    else the scenario's own errors by line (`{"errors"}`) or the sheet's by row and column
+    (`{"problems"}`). The sheet is read here, under the limits, as an .xlsx is a zip."""
+    text = request["text"]
+    try:
+        load_scenario_text(text, "<upload>")
+    except ScenarioLoadError as exc:
+        return {"errors": [asdict(e) for e in exc.errors]}
+    try:
+        rows = read_sheet(base64.b64decode(request["sheet"]), request["name"])
+        merged, _ = merge(text, rows, "<upload>")
+    except TimelineError as exc:
+        return {"problems": [asdict(p) for p in exc.problems]}
+    return {"text": merged, "rows": len(rows)}
+
+
+TASKS = {"load": load, "quick_check": quick_check, "merge_timeline": merge_timeline}
 
 
 def limit(cpu_seconds: int, address_space: int) -> None:

@@ -21,7 +21,7 @@ from exercises.engine.loader import MAX_FILE_BYTES
 from exercises.models import ScenarioSnapshot, ScenarioVersion, UploadedScenario
 
 from . import sandbox
-from .errors import Invalid, NotFound
+from .errors import Forbidden, Invalid, NotFound
 from .scenarios import scenario_of_snapshot
 
 
@@ -74,9 +74,11 @@ def upload(text: str, user: Any, *, replacing: str | None = None) -> Uploaded:
 
 
 def _store(text: str, checked: dict[str, Any], scenario_id: str, user: Any) -> Uploaded:
-    entry, _ = UploadedScenario.objects.get_or_create(
+    entry, created = UploadedScenario.objects.get_or_create(
         scenario_id=scenario_id, defaults={"created_by": user}
     )
+    if not created:
+        require_owner(entry, user, "store a new version of")
     # Locked, so that two uploads of one scenario cannot both take the next number.
     entry = UploadedScenario.objects.select_for_update().get(pk=entry.pk)
     latest = entry.versions.select_related("snapshot").first()
@@ -148,16 +150,35 @@ def active_scenario(scenario_id: str) -> Scenario | None:
     return next(iter(loadable([latest])), None) if latest else None
 
 
-def retire(scenario_id: str) -> UploadedScenario:
+def may_change(row: UploadedScenario, user: Any) -> bool:
+    return user is None or user.is_superuser or row.created_by_id in (None, user.pk)
+
+
+def require_owner(row: UploadedScenario, user: Any, doing: str) -> None:
+    """An uploaded scenario is its first uploader's to change (new versions, retiring,
+    restoring), or a superuser's, as an exercise is its maker's: another operator may read it,
+    preview, check and use it. `user` None is the server itself (a command, a test)."""
+    if may_change(row, user):
+        return
+    owner = row.created_by.get_username() if row.created_by else "its uploader"
+    raise Forbidden(
+        f"only {owner}, who uploaded {row.scenario_id!r}, or a superuser may {doing} it; "
+        "to change it yourself, upload it under another id"
+    )
+
+
+def retire(scenario_id: str, user: Any = None) -> UploadedScenario:
     """Hide it from the create form; its versions and the exercises made from them stay."""
     row = entry(scenario_id)
+    require_owner(row, user, "retire")
     UploadedScenario.objects.filter(pk=row.pk, retired_at=None).update(retired_at=timezone.now())
     row.refresh_from_db()
     return row
 
 
-def restore(scenario_id: str) -> UploadedScenario:
+def restore(scenario_id: str, user: Any = None) -> UploadedScenario:
     row = entry(scenario_id)
+    require_owner(row, user, "restore")
     UploadedScenario.objects.filter(pk=row.pk).update(retired_at=None)
     row.refresh_from_db()
     return row

@@ -97,9 +97,12 @@
     return svg;
   }
 
+  // Only numbers have a line over the turns: not bools, texts, choices or lists of roles.
+  const plotted = (meta) => meta && (meta.type === "int" || meta.type === "float");
+
   /** A grid of charts, one per numeric variable in `names`. */
   function chartGrid(container, names) {
-    const numeric = names.filter((n) => data.variables[n] && data.variables[n].type !== "bool");
+    const numeric = names.filter((n) => plotted(data.variables[n]));
     fill(container, numeric.map((name) => {
       const points = series(name);
       const last = points.length ? points[points.length - 1].value : null;
@@ -123,7 +126,7 @@
             ? h("span", { class: `badge ${meta.visibility}` }, meta.visibility === "facilitator" ? "hidden" : "private")
             : null),
         h("td", { class: "number" }, formatValue(values[name], meta)),
-        h("td", { class: "spark" }, meta.type === "bool" ? null : chart(name, { width: 120, height: 28, axes: false })));
+        h("td", { class: "spark" }, !plotted(meta) ? null : chart(name, { width: 120, height: 28, axes: false })));
     });
     fill(container, h("div", { class: "table-scroll" },
       h("table", { class: "state-table" },

@@ -317,7 +317,12 @@
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const raw = form.elements.namedItem("value").value.trim();
-      const value = raw === "true" ? true : raw === "false" ? false : Number(raw);
+      const kind = (data.variables[select.value] || {}).type;
+      // Texts and choices go as written, a list of roles as its comma-separated ids; the server
+      // says what does not fit.
+      const value = kind === "text" || kind === "choice" ? raw
+        : kind === "roles" ? raw.split(",").map((id) => id.trim()).filter((id) => id)
+          : raw === "true" ? true : raw === "false" ? false : Number(raw);
       if (typeof value === "number" && (raw === "" || !isFinite(value))) {
         W.notify("Not done: the value must be a number, true or false.", "error");
         return;

@@ -66,7 +66,9 @@
 
   function formatValue(value, meta) {
     if (typeof value === "boolean") return value ? "yes" : "no";
-    if (typeof value !== "number") return String(value);
+    // A list of roles reads as their names; an empty one, or an empty text, as "none".
+    if (Array.isArray(value)) return value.map(whoName).join(", ") || "none";
+    if (typeof value !== "number") return String(value) || "none";
     const text = Number.isInteger(value)
       ? value.toLocaleString("en")
       : value.toLocaleString("en", { maximumFractionDigits: 2 });

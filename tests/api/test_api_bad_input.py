@@ -137,6 +137,10 @@ def test_a_bad_body_is_refused_with_a_clear_error_and_writes_nothing(
         ({"command": "extend", "seconds": 0}, "'seconds'"),
         (
             {"command": "set_state", "variable": "public_concern", "value": "high", "reason": "r"},
+            "public_concern is a number",  # a string is a value only for a text or a choice
+        ),
+        (
+            {"command": "set_state", "variable": "public_concern", "value": {}, "reason": "r"},
             "'value'",
         ),
         ({"command": "pause", "turn": 2}, "'turn' is set by the server"),

@@ -212,3 +212,59 @@ def test_hr_12_each_role_learns_how_it_ended_for_it_when_the_exercise_ends(
     assert set(visible_role_endings(scenario, paid, "ceo")) == {"ceo"}
     assert visible_role_endings(scenario, paid, "observer") == {}
     assert set(visible_role_endings(scenario, paid, "facilitator")) == {"ceo", "cmo", "attacker"}
+
+
+@pytest.mark.parametrize(
+    ("group", "line", "attacker_ending"),
+    [
+        ("black_lantern", "attributes the attack to the Black Lantern group.", "named"),
+        ("a_state_actor", "attributes the attack to a state actor it does not name.", "nothing"),
+    ],
+)
+def test_hr_13_the_agency_names_who_did_it_and_only_naming_black_lantern_names_the_attackers(
+    scenario: Scenario, group: str, line: str, attacker_ending: str
+) -> None:
+    # given: the hospital has reported, on the last day
+    last_day = start(scenario, agency_engaged=True).evolve(turn=7, opened=7)
+
+    # when: the agency attributes the attack (the seed rolls a success)
+    outcome = day(
+        scenario, last_day, Move("agency", "attribute_attack", {"group": group}), seed="hr13"
+    )
+
+    # then: the choice is public, and the attackers are named only when it names them
+    assert outcome.results[0].success is True
+    assert outcome.state.values["attributed_to"] == group
+    assert visible_values(scenario, outcome.state, "observer")["attributed_to"] == group
+    assert any(line in text for text in outcome.narrative)
+    assert outcome.state.role_endings["attacker"] == attacker_ending
+
+
+def test_hr_14_paying_against_the_advice_of_counsel_and_the_agency_is_on_the_record(
+    scenario: Scenario,
+) -> None:
+    engaged = start(scenario, agency_engaged=True)
+    advised = day(
+        scenario,
+        engaged,
+        Move("agency", "advise_against_paying", {}),
+        Move("counsel", "counsel_against_paying", {}),
+    )
+    again = day(scenario, advised.state, Move("counsel", "counsel_against_paying", {}))
+
+    # who advised is kept once each, in the scenario's order of roles, for the chief executive
+    assert advised.state.values["advised_against_paying"] == ["counsel", "agency"]
+    assert visible_values(scenario, advised.state, "ceo")["advised_against_paying"] == [
+        "counsel",
+        "agency",
+    ]
+    assert "advised_against_paying" not in visible_values(scenario, advised.state, "comms")
+    assert again.results[0].accepted is False  # counsel advises once
+
+    paid = advised.state.evolve(
+        values={**advised.state.values, "ransom_paid": True}, turn=7, opened=7
+    )
+    ended = day(scenario, paid)
+    assert ended.state.role_endings["ceo"] == "overruled"
+    only_agency = paid.evolve(values={**paid.values, "advised_against_paying": ["agency"]})
+    assert day(scenario, only_agency).state.role_endings["ceo"] == "weathered"

@@ -349,7 +349,7 @@ def test_an_effect_that_gives_no_finite_number_rejects_the_move(effect: str) -> 
     [
         StateChange("tension", delta=float("nan")),  # crashes coercion to an int
         StateChange("capability", delta=float("nan")),  # would store NaN
-        StateChange("capability", value="high"),  # type: ignore[arg-type]  # from JSON
+        StateChange("capability", value="high"),  # from JSON
         StateChange("a.paused", delta=1.0),  # an increment to a bool
     ],
     ids=["nan-int", "nan-float", "text", "bool-delta"],

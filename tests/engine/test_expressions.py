@@ -205,7 +205,8 @@ def test_a_long_but_legal_expression_compiles() -> None:
             "true",
             "state.capability + 1",
             VALUE_LINE,
-            "rules[0].then.add.capability: expression Unsupported operation: float + int",
+            "rules[0].then.add.capability: expression `+` cannot add double and int "
+            "(in `state.capability + 1`)",
         ),
         (
             "state.count + 1",
@@ -247,7 +248,7 @@ def test_a_long_but_legal_expression_compiles() -> None:
             "state.count > 'three'",
             "1.0",
             WHEN_LINE,
-            "rules[0].when: expression No such overload",
+            "rules[0].when: expression `>` cannot compare int and string",
         ),
     ],
 )

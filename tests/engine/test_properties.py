@@ -173,7 +173,7 @@ def turns(draw: Draw, max_before: int = 3, scenario_ids: tuple[str, ...] = SCENA
 def out_of_bounds(scenario: Scenario, state: State) -> list[str]:
     wrong = []
     for name, var in scenario.variables.items():
-        value = state.values[name]
+        value: float = state.values[name]  # these scenarios hold only numbers and bools
         kind = {"bool": bool, "int": int, "float": float}[var.type]
         if type(value) is not kind and not (var.type == "float" and type(value) is int):
             wrong.append(f"{name} = {value!r} is not {var.type}")

@@ -7,10 +7,15 @@ runs with them warm; a summary must not depend on what that worker played before
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from exercises.engine import load_scenario, simulate
+from exercises.engine import load_scenario, load_scenario_text, simulate
+from exercises.engine.analysis import Setup, analyse
 from exercises.engine.loader import BUNDLED
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -27,3 +32,29 @@ def test_a_scenario_with_warm_caches_simulates_as_a_freshly_loaded_one(
     fresh = simulate(load_scenario(BUNDLED / f"{scenario_id}.yaml"), policy, runs=12, seed=7)
 
     assert after_other_runs == fresh
+
+
+TIMED = """\
+  - id: call
+    title: A call
+    text: "Ten minutes in, the phone rings."
+    at_turn: 1
+    after_minutes: 10
+    effects: {add: {tension: 3}, set: {a.paused: true}}
+"""
+
+
+def test_simulate_and_the_analysis_fire_the_injects_timed_within_a_turn() -> None:
+    text = (ROOT / "tests/fixtures/mini.yaml").read_text()
+    scenario = load_scenario_text(text.replace("\ninjects:\n", "\ninjects:\n" + TIMED), "mini")
+
+    summary = simulate(scenario, "race", runs=4, seed=1)
+    [base] = analyse(scenario, runs=4, seed=1, only=[Setup("race")])["setups"]
+
+    assert summary["final_state"]["mean"]["tension"] == 5.0
+    # It fires before the bots move: the paused lab's `scale` is refused from turn 1, so its
+    # cash pays for no scaling, only for the pause (0.5 a turn), and the government's funding
+    # (1.0 a turn) comes in.
+    assert summary["series"]["mean"]["a.paused"][0] == 1.0
+    assert summary["final_state"]["mean"]["a.cash"] == 5.0 + 3 * 1.0 - 3 * 0.5
+    assert base["variables"]["tension"]["mean"][-1] == 5.0

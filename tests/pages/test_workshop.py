@@ -189,6 +189,39 @@ def test_a_retired_scenario_leaves_the_create_form_and_can_be_restored(operator:
     assert 'value="mini"' in operator.get("/lobby/").content.decode()
 
 
+def signed_in(name: str, superuser: bool = False) -> Client:
+    make = User.objects.create_superuser if superuser else User.objects.create_user
+    make(name, password=PASSWORD)
+    browser = Client()
+    assert browser.login(username=name, password=PASSWORD)
+    return browser
+
+
+def test_only_its_uploader_or_a_superuser_may_change_an_uploaded_scenario(
+    operator: Client,
+) -> None:
+    upload(operator, MINI)
+    colleague, admin = signed_in("colleague"), signed_in("admin", superuser=True)
+
+    page = colleague.get("/lobby/scenarios/mini/").content.decode()
+    retired = colleague.post("/lobby/scenarios/mini/retire/")
+    replaced = upload(colleague, MINI.replace("title: Mini", "title: Theirs"), replacing="mini")
+
+    assert "Uploaded by operator: only they or a superuser may" in page
+    assert "Retire it" not in page and "Replace it with a new version" not in page
+    assert retired.status_code == 403
+    said = retired.content.decode()
+    assert "only operator, who uploaded &#x27;mini&#x27;, or a superuser" in said
+    assert replaced.status_code == 400 and "upload it under another id" in replaced.content.decode()
+    assert UploadedScenario.objects.get().retired_at is None
+    assert ScenarioVersion.objects.count() == 1
+    # The colleague may still use it; a superuser may change it.
+    made = colleague.post("/lobby/", {"scenario": "mini", "name": "Borrowed"})
+    assert made.status_code == 200 and Exercise.objects.filter(name="Borrowed").exists()
+    assert admin.post("/lobby/scenarios/mini/retire/").status_code == 302
+    assert UploadedScenario.objects.get().retired_at is not None
+
+
 def test_retiring_needs_a_post_with_csrf(operator: Client) -> None:
     upload(operator, MINI)
     strict = Client(enforce_csrf_checks=True)
@@ -306,3 +339,17 @@ def test_the_preview_shows_the_role_its_own_objectives_only(operator: Client) ->
 
     assert "Keep tension under 5" in mine
     assert "Keep tension under 5" not in theirs
+
+
+def test_the_preview_shows_choices_and_lists_of_roles_as_a_player_reads_them(
+    operator: Client,
+) -> None:
+    upload(operator, (FIXTURES / "typed.yaml").read_text())
+
+    html = operator.get("/lobby/scenarios/typed/preview/a/").content.decode()
+
+    private = html.split("The public state")[0]
+    assert "Lab B, Government" in private  # a's allies, held as [gov, b, gov]
+    assert "['b', 'gov']" not in html
+    assert "nobody" in html.split("The public state")[1]  # who is blamed: a choice
+    assert "Motto" not in html  # the government's only

@@ -118,6 +118,9 @@ def table(scenario: Scenario, result: dict[str, Any], seed: int | str) -> str:
     for name in final["mean"]:
         cells = [number(final[column][name]) for column in ("mean", "p5", "p95")]
         lines.append(f"{name:<{width}}  " + "  ".join(f"{cell:>10}" for cell in cells))
+    for name, shares in result.get("final_shares", {}).items():
+        ended = ", ".join(f"{value or '(empty)'} {share:.1%}" for value, share in shares.items())
+        lines.append(f"{name:<{width}}  ended: {ended or 'empty in every run'}")
     lines += ["", f"{'outcome':<{width}}  {'share':>10}  {'came in turn':>14}"]
     for outcome, share in result["outcomes"].items():
         came = result["ending_turns"].get(outcome)
