@@ -10,7 +10,9 @@ from exercises.engine import StateChange, load_bundled_scenarios
 from exercises.engine.effects import apply_changes
 
 SCENARIOS = list(load_bundled_scenarios().values())
-VARIABLES = [(s, name) for s in SCENARIOS for name in s.variables]
+NUMERIC = ("int", "float", "bool")
+# Numbers and bools: texts, choices and lists of roles refuse numbers, and keep their coerce.
+VARIABLES = [(s, n) for s in SCENARIOS for n, v in s.variables.items() if v.type in NUMERIC]
 EDGES = [0, 0.0, -0.0, 1, -1, 0.5, 2.5, 1e9, -1e9, 3.0000004, True, False]
 
 
