@@ -212,8 +212,8 @@ def _turn(turn: ExportTurn, labels: Labels) -> dict[str, Any]:
     changes = [
         {
             "label": labels.whose(name),
-            "before": fmt(before.get(name), labels.unit(name)),
-            "after": fmt(value, labels.unit(name)),
+            "before": fmt(before.get(name), labels.unit(name), labels.role),
+            "after": fmt(value, labels.unit(name), labels.role),
         }
         for name, value in after.items()
         if before.get(name) != value  # a variable revealed by the turn had no value before

@@ -9,6 +9,7 @@ billions does not drown a risk in percent.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from exercises.engine import Scenario
@@ -35,11 +36,12 @@ KEY_NUMBERS, DECISIVE_MOVES, TURNING_POINTS = 8, 5, 4
 NONE = "\N{EN DASH}"
 
 
-def fmt(value: Any, unit: str = "") -> str:
+def fmt(value: Any, unit: str = "", role: Callable[[str], str] = str) -> str:
+    """A value in words; `role` names a list's role ids, as the rest of the report does."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):  # a list of role ids
-        return ", ".join(value) or "none"
+        return ", ".join(role(r) for r in value) or "none"
     if value == "":
         return "none"
     if isinstance(value, float):
@@ -108,8 +110,8 @@ def _number(name: str, before: Any, after: Any, labels: Labels) -> dict[str, str
         direction = "up" if after > before else "down"
     return {
         "label": labels.variable(name),
-        "start": fmt(before, unit),
-        "end": fmt(after, unit),
+        "start": fmt(before, unit, labels.role),
+        "end": fmt(after, unit, labels.role),
         "direction": direction,
     }
 

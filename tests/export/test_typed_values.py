@@ -73,7 +73,7 @@ def test_the_report_shows_a_changed_choice_and_list_in_the_turn_s_changes(
     report = api.get(hospital.url("/export?format=html"), hospital.tokens["ceo"]).content.decode()
 
     assert "Advised against paying" in report
-    assert "counsel, agency" in report
+    assert "General Counsel, National Cyber Agency" in report  # names, as everywhere
     assert "black_lantern" in report
 
 
