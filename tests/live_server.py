@@ -91,12 +91,12 @@ class Server:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    def create_exercise(self, *args: str) -> Exercise:
+    def create_exercise(self, *args: str, scenario: str = "ai-pause") -> Exercise:
         # Turns close once everyone is in and are published at once, unless a test says
-        # otherwise in `args` (the last of a repeated option wins).
+        # otherwise in `args` (the last of a repeated option wins). `scenario`: an id or a file.
         plain = ("--close-when", "everyone_in", "--no-review")
         out = self.manage(
-            "create_exercise", "ai-pause", "--base-url", self.url, "--json", *plain, *args
+            "create_exercise", scenario, "--base-url", self.url, "--json", *plain, *args
         )
         created = json.loads(out)
         seats = {name: seat["token"] for name, seat in created["seats"].items()}

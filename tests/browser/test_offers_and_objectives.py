@@ -3,7 +3,6 @@ each player sees its own objectives met or not."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,6 @@ from playwright.sync_api import expect
 
 from tests.browser.test_play import join, wait_live
 from tests.engine.test_objectives import with_objectives
-from tests.live_server import Exercise
 
 if TYPE_CHECKING:
     from tests.browser.conftest import People
@@ -42,13 +40,9 @@ def test_a_lab_accepts_an_offer_on_its_page_and_sees_its_objectives(
     )
     path = tmp_path / "mini-offers.yaml"
     path.write_text(text)
-    out = server.manage(
-        "create_exercise", str(path), "--name", "Deals", "--players", "a,b",
-        "--base-url", server.url, "--json", "--close-when", "deadline", "--no-review",
-    )  # fmt: skip
-    created = json.loads(out)
-    tokens = {name: seat["token"] for name, seat in created["seats"].items()}
-    exercise = Exercise(server, created["id"], tokens)
+    exercise = server.create_exercise(
+        "--name", "Deals", "--players", "a,b", "--close-when", "deadline", scenario=str(path)
+    )
     exercise.control("start")
     exercise.api("a", "POST", "/moves", {"action": "propose", "params": {"to": "b"}})
     exercise.control("close_turn")

@@ -4,7 +4,6 @@ holder."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,15 +21,16 @@ if TYPE_CHECKING:
 TYPED = Path(__file__).resolve().parents[1] / "fixtures" / "typed.yaml"
 
 
+def typed_exercise(server: Server, players: str) -> Exercise:
+    """The typed scenario with people in `players`, its turns closed by the facilitator."""
+    return server.create_exercise(
+        "--name", "Typed", "--players", players, "--close-when", "deadline", scenario=str(TYPED)
+    )
+
+
 def test_a_player_sees_a_choice_and_lists_of_roles_by_name(server: Server, people: People) -> None:
     # given the typed scenario, Lab A played by a person
-    out = server.manage(
-        "create_exercise", str(TYPED), "--name", "Typed", "--players", "a,gov",
-        "--base-url", server.url, "--json", "--close-when", "deadline", "--no-review",
-    )  # fmt: skip
-    created = json.loads(out)
-    tokens = {name: seat["token"] for name, seat in created["seats"].items()}
-    exercise = Exercise(server, created["id"], tokens)
+    exercise = typed_exercise(server, "a,gov")
     exercise.control("start")
     a = join(people.new("a"), exercise, "a", "play")
     wait_live(a)
@@ -56,13 +56,7 @@ def test_a_facilitator_sets_a_list_of_roles_and_a_choice_from_the_console(
     server: Server, people: People
 ) -> None:
     # given the typed scenario, its facilitator at the console and Lab A at its page
-    out = server.manage(
-        "create_exercise", str(TYPED), "--name", "Typed", "--players", "a",
-        "--base-url", server.url, "--json", "--close-when", "deadline", "--no-review",
-    )  # fmt: skip
-    created = json.loads(out)
-    tokens = {name: seat["token"] for name, seat in created["seats"].items()}
-    exercise = Exercise(server, created["id"], tokens)
+    exercise = typed_exercise(server, "a")
     exercise.control("start")
     facilitator = people.new("facilitator")
     console = join(facilitator, exercise, "facilitator", "console")
