@@ -1,5 +1,5 @@
-"""The project's own middleware: the request log, and the answers for a caller over its rate
-limit (429) or a database that is held up (503).
+"""The project's own middleware: the request log, the answers for a caller over its rate
+limit (429) or a database that is held up (503), and sessions that a late answer cannot undo.
 
 Both wrap every request, pages and API alike (the API's threads run the same middleware,
 exercises/api/asgi.py).
@@ -11,8 +11,10 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import patch_vary_headers
 
 from exercises.api.errors import error_json
 from exercises.identity import seat_of_request
@@ -27,6 +29,24 @@ _HELD_UP = frozenset({"55P03", "57014"})
 RETRY_AFTER = 2
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
+
+class Sessions(SessionMiddleware):
+    """Django's sessions, but an answer deletes the browser's session cookie only when its own
+    request emptied the session (signing out), never because the session it was sent with is gone.
+
+    Opening or switching a seat gives the browser a new session (`identity.bind_seat`). A page's
+    refresh sent a moment before carries the old cookie, finds that session gone and, in Django's
+    middleware, answers with a deletion of the cookie; arriving after the switch, that deletion
+    removed the new cookie and with it every seat the browser held."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified and session.is_empty():
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
 
 
 class RequestLog:

@@ -151,7 +151,7 @@ MIDDLEWARE = [
     # Outermost: it times and logs every request, whatever the middleware below answers.
     "wargame.middleware.RequestLog",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "wargame.middleware.Sessions",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -399,6 +399,7 @@
 
   let refreshTimer = null;
   let refreshing = 0; // now.json fetches in flight (for tests and people poking at the page)
+  let seatDoubted = false; // the last now.json said this browser holds no seat
 
   /** Fetch now.json soon: the events of one change come together, one fetch serves them. */
   function scheduleRefresh() {
@@ -412,9 +413,17 @@
     refreshing += 1;
     try {
       merge(await request("GET", data.urls.now));
+      seatDoubted = false;
       drawAll();
     } catch (error) {
-      if (error.status === 401 || error.status === 403) seatLost();
+      if (error.status !== 401 && error.status !== 403) return;
+      // A refresh sent just before this browser opened or switched a seat (in this tab or
+      // another) carries the session that ended then: ask once more before giving up.
+      if (seatDoubted) seatLost();
+      else {
+        seatDoubted = true;
+        scheduleRefresh();
+      }
     } finally {
       refreshing -= 1;
     }

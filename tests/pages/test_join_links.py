@@ -229,3 +229,24 @@ def test_a_link_from_another_site_opens_a_seat_at_once_in_a_browser_that_holds_n
     opened = browser.get(f"/join/{other.tokens['openai']}", headers=CROSS_SITE)
 
     assert opened.status_code == 302
+
+
+def test_a_request_still_in_flight_with_the_old_session_leaves_the_new_one_alone(
+    created: creation.Created,
+) -> None:
+    # A page's refresh sent before the switch arrives after it: the switch gave the browser a
+    # new session, and the late answer must not delete the browser's (new) session cookie.
+    browser = Client()
+    browser.get(f"/join/{created.tokens['anthropic']}")
+    old_cookie = browser.cookies["sessionid"].value
+    browser.get(f"/join/{created.tokens['openai']}")
+    browser.post(f"/join/{created.tokens['openai']}")
+    late = Client()
+    late.cookies["sessionid"] = old_cookie
+
+    refreshed = late.get(f"{home(created)}now.json")
+
+    assert refreshed.status_code == 401
+    assert "sessionid" not in refreshed.cookies
+    page = browser.get(f"{home(created)}play/").content.decode()
+    assert "<strong>OpenAI (CEO)</strong>" in page
