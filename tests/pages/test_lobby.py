@@ -44,6 +44,14 @@ def test_signing_in_leads_to_the_lobby(client: Client) -> None:
     assert response["Location"] == "/lobby/"
 
 
+def test_signing_out_ends_the_session_and_deletes_its_cookie(operator: Client) -> None:
+    signed_out = operator.post("/accounts/logout/")
+
+    assert signed_out.status_code == 302
+    assert signed_out.cookies["sessionid"].value == ""  # deleted: its max-age is 0
+    assert operator.get("/lobby/").status_code == 302  # back to the sign-in page
+
+
 def test_a_wrong_password_is_told_on_the_sign_in_page(client: Client) -> None:
     User.objects.create_user("operator", password=PASSWORD)
 
