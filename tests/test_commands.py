@@ -97,6 +97,11 @@ def simulate(*args: str) -> subprocess.CompletedProcess[str]:
             "risk: {type: int, initial: 1" + "0" * 30 + ",",
             "state.risk.initial: is infinite or too large",
         ),
+        (
+            "  - {id: b, name: Lab B,",
+            '  - {id: b, name: "Lab\\0B",',
+            "roles[1].name: holds a NUL character",
+        ),
     ],
 )
 def test_validate_scenario_prints_the_error_with_its_line_and_exits_1(

@@ -154,3 +154,15 @@ def test_export_writes_the_columns_import_reads(tmp_path: Path) -> None:
 
     assert out.read_text().splitlines()[0] == HEADER
     assert len(timeline_rows(load_scenario(LAB_CRISIS))) == len(read_timeline(out)) + 1
+
+
+def test_a_nul_character_in_a_cell_is_refused_by_row_and_column(
+    tmp_path: Path, scenario_file: Path
+) -> None:
+    # PostgreSQL cannot store it: an exercise would fail on the first event that carries it.
+    timeline = sheet(tmp_path, "nul,1,,,,,A title,Text\x00more,ceo,,,,,")
+
+    done = manage("import_msel", scenario_file, timeline)
+
+    assert done.returncode == 1
+    assert "timeline.csv:row 2, column text: holds a NUL character" in done.stdout

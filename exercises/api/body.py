@@ -14,6 +14,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from pydantic import BaseModel, RootModel, ValidationError
 
+from exercises.engine.texts import UNSTORABLE, storable
+
 from .errors import MAX_BODY, ApiError, too_large
 
 MAX_DEPTH = 20
@@ -66,21 +68,29 @@ def parse_json(raw: bytes) -> Any:
         raise too_deep()
     if not isinstance(data, dict):
         raise invalid_json(f"the body must be a JSON object, not {_json_type(data)}")
-    check_numbers(data)
+    check_values(data)
     return data
 
 
-def check_numbers(data: Any) -> None:
-    """Refuse a number past MAX_NUMBER (or infinite) anywhere in a parsed body, naming where."""
+def check_values(data: Any) -> None:
+    """Refuse, naming where, a number past MAX_NUMBER (or infinite), and a text no database
+    column can hold: a NUL character (PostgreSQL refuses it) or a lone surrogate (not UTF-8)."""
     stack: list[tuple[Any, str]] = [(data, "")]
     while stack:
         item, where = stack.pop()
+        field = f"{where!r}: " if where else ""
         if isinstance(item, dict):
-            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in item.items())
+            for key, value in item.items():
+                inside = f"{where}.{key}" if where else str(key)
+                if not storable(key):
+                    raise ApiError(400, "invalid", f"{inside!r}: the name {UNSTORABLE}")
+                stack.append((value, inside))
         elif isinstance(item, list):
             stack.extend((v, f"{where}.{i}") for i, v in enumerate(item))
+        elif isinstance(item, str):
+            if not storable(item):
+                raise ApiError(400, "invalid", f"{field}the text {UNSTORABLE}")
         elif not number_in_range(item):
-            field = f"{where!r}: " if where else ""
             raise ApiError(
                 400, "invalid", f"{field}numbers must be finite and at most 2**53 either side"
             )

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from .checks import Checker
 from .scenario import Scenario, Variable
 from .schema import ScenarioSpec
+from .texts import UNSTORABLE, storable
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000
@@ -74,7 +75,9 @@ def load_bundled_scenarios() -> dict[str, Scenario]:
 
 def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
     data, lines = _parse_yaml(text, path)
-    unusable = [LoadError(path, _line(lines, loc), _where(loc), msg) for loc, msg in _numbers(data)]
+    unusable = [
+        LoadError(path, _line(lines, loc), _where(loc), msg) for loc, msg in _unusable(data)
+    ]
     if unusable:
         raise ScenarioLoadError(unusable)
     try:
@@ -142,16 +145,23 @@ def _parse_with(loader_class: Any, text: str, path: str) -> tuple[Any, dict[Loc,
 MAX_NUMBER = 2**53
 
 
-def _numbers(data: Any) -> list[tuple[Loc, str]]:
-    """Every number YAML reads as `.nan`, `.inf` or past MAX_NUMBER, where it is."""
+def _unusable(data: Any) -> list[tuple[Loc, str]]:
+    """Every number YAML reads as `.nan`, `.inf` or past MAX_NUMBER, and every text holding a
+    NUL (`"\\0"`, which PostgreSQL cannot store) or a lone surrogate (not UTF-8), where it is."""
     found: list[tuple[Loc, str]] = []
     stack: list[tuple[Any, Loc]] = [(data, ())]
     while stack:
         item, loc = stack.pop()
         if isinstance(item, dict):
-            stack.extend((value, (*loc, key)) for key, value in item.items())
+            for key, value in item.items():
+                if isinstance(key, str) and not storable(key):
+                    found.append(((*loc, key), f"the name {UNSTORABLE}"))
+                stack.append((value, (*loc, key)))
         elif isinstance(item, list):
             stack.extend((value, (*loc, index)) for index, value in enumerate(item))
+        elif isinstance(item, str):
+            if not storable(item):
+                found.append((loc, UNSTORABLE))
         elif isinstance(item, float) and math.isnan(item):
             found.append((loc, "is .nan, not a number: give a finite number"))
         elif type(item) in (int, float) and abs(item) > MAX_NUMBER:  # bool is not int here

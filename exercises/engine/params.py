@@ -8,6 +8,7 @@ from typing import Any
 
 from .scenario import Scenario
 from .schema import ActionSpec, ParamSpec
+from .texts import UNSTORABLE, storable
 
 
 class ParamError(ValueError):
@@ -44,8 +45,8 @@ def _check_one(scenario: Scenario, spec: ParamSpec, role: str, name: str, value:
     if not isinstance(value, str):
         raise ParamError(f"{name} must be text")
     if spec.type == "text":
-        if not _encodable(value):
-            raise ParamError(f"{name} is not valid text (it holds a lone surrogate)")
+        if not storable(value):
+            raise ParamError(f"{name} is not valid text: it {UNSTORABLE}")
         if len(value) > spec.max_length:
             raise ParamError(f"{name} is longer than {spec.max_length} characters")
         return value
@@ -67,16 +68,6 @@ def _check_number(spec: ParamSpec, name: str, value: Any) -> int | float:
     if spec.max is not None and value > spec.max:
         raise ParamError(f"{name} must be at most {spec.max:g}")
     return int(value) if spec.type == "int" else float(value)
-
-
-def _encodable(text: str) -> bool:
-    # JSON may escape half of a UTF-16 pair (`"\ud800"`): Python keeps it, the `cel` library
-    # cannot take it, so compiled code and the library would disagree on the move.
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _finite(value: int | float) -> bool:

@@ -101,6 +101,16 @@ CASES = [
     ("/messages", json.dumps({"to": ["gdm"], "body": ""}), 400, "invalid", "'body'"),
     ("/messages", json.dumps({"body": "hi"}), 400, "invalid", '"to"'),
     ("/messages", json.dumps({"to": ["nobody"], "body": "hi"}), 400, "invalid", "'nobody'"),
+    # PostgreSQL's text columns cannot hold a NUL; a lone surrogate is not UTF-8 at all.
+    (
+        "/messages",
+        '{"to": ["gdm"], "body": "a\\u0000b"}',
+        400,
+        "invalid",
+        "'body': the text holds a NUL",
+    ),
+    ("/moves", '{"action": "free_form", "rationale": "\\ud800"}', 400, "invalid", "'rationale'"),
+    ("/moves", '{"action": "free_form", "params": {"a\\u0000": 1}}', 400, "invalid", "NUL"),
 ]
 # fmt: on
 
