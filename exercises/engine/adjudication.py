@@ -83,6 +83,18 @@ def _admit(
 ) -> dict[str, Any]:
     if state.ending is not None:
         raise Rejected("the exercise has ended")
+    plain = scenario.cache.get("plain_moves")
+    if plain is not None:
+        known: tuple[ActionSpec, dict[str, Any]] | None = plain.get(move.key)
+        if known is not None:  # legal in any state: only the move limit to count
+            if known[0].free:
+                return known[1]
+            made = tally.moves.get(move.role, 0)
+            if made >= scenario.spec.moves_per_turn:
+                limit = scenario.spec.moves_per_turn
+                raise Rejected(f"{move.role} has already made {limit} moves this turn")
+            tally.moves[move.role] = made + 1
+            return known[1]
     if move.role not in scenario.role_ids:
         raise Rejected(f"there is no role {move.role!r}")
     if move.action == FREE_FORM:
@@ -175,10 +187,20 @@ def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, 
             verdict = action, check_params(scenario, action, move.role, move.params)
         except ParamError as exc:
             verdict = str(exc)
+    plain = scenario.cache.setdefault("plain_moves", {})
     if len(cache) >= 4096:
         cache.clear()  # a server's players may send endless variants; bots send a few dozen
+        plain.clear()
     cache[move.key] = verdict
+    if not isinstance(verdict, str) and _plain(verdict[0]):
+        plain[move.key] = verdict
     return verdict
+
+
+def _plain(action: ActionSpec) -> bool:
+    """Whether a statically legal move of `action` is legal in every state: no precondition,
+    no cost, no `once` or `cooldown`. Admitting one is counting it against the move limit."""
+    return not (action.requires or action.cost or action.once or action.cooldown)
 
 
 def _limited_actions(scenario: Scenario) -> frozenset[str]:

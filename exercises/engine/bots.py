@@ -7,7 +7,7 @@ engine accepts, until the role's move limit is reached.
 
 from __future__ import annotations
 
-from .adjudication import Rejected, Tally, _admit
+from .adjudication import Rejected, Tally, _admit, _plain, _static_legality
 from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
@@ -45,11 +45,15 @@ def choose_moves(
     env: Environment | None = None,
 ) -> list[Move]:
     """The moves the policy makes for `role` this turn. Same inputs, same moves."""
+    if state.ending is not None:
+        return []  # the engine would refuse every move
     env = env or environment(scenario, state, state.turn + 1)
     rng = None  # made only for a play with a chance: most plays have none
     tally = Tally()
+    counts = tally.moves
+    limit = scenario.spec.moves_per_turn
     moves: list[Move] = []
-    for play, made, when in _candidates(scenario, policy, role):
+    for play, made, when, free, plain in _candidates(scenario, policy, role):
         if play.action == ANSWER_OFFER:
             moves += _answers(scenario, state, env, play, role, tally)
             continue
@@ -57,6 +61,14 @@ def choose_moves(
             rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
             if rng.random() >= play.chance:
                 continue
+        if not free and counts.get(role, 0) >= limit:
+            continue  # past the move limit the engine refuses it, whatever it is
+        if plain and when is _ALWAYS:
+            # Legal in any state (adjudication._plain): admitting it is counting it.
+            if not free:
+                counts[role] = counts.get(role, 0) + 1
+            moves.append(made)  # type: ignore[arg-type]  # a plain play's move is made
+            continue
         if when is not _ALWAYS or made is None:
             env.bind_move(role, _NO_PARAMS)
         try:
@@ -73,7 +85,9 @@ def choose_moves(
     return moves
 
 
-_Candidate = tuple[PlaySpec, Move | None, Expression]
+# A play, its move (None where a parameter is an expression), its condition, whether its
+# action is free (outside the move limit) and whether its move is legal in any state.
+_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool]
 
 
 def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
@@ -94,9 +108,17 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
                 when = _NEVER  # as a condition that fails when asked: the play is skipped
             fixed = not (_worked(play) or play.action == ANSWER_OFFER)
             made = Move(role, play.action, dict(play.params), text=text) if fixed else None
-            found.append((play, made, _ALWAYS if when.constant is True else when))
+            action = scenario.action(play.action)
+            free = action is not None and action.free
+            plain = made is not None and _plain_move(scenario, made)
+            found.append((play, made, _ALWAYS if when.constant is True else when, free, plain))
         cache[(policy, role)] = found
     return found
+
+
+def _plain_move(scenario: Scenario, move: Move) -> bool:
+    verdict = _static_legality(scenario, move)
+    return not isinstance(verdict, str) and _plain(verdict[0])
 
 
 def _answers(
