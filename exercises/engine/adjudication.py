@@ -460,7 +460,11 @@ class _Play:
                 result = self._scripted(move, params, draw_key)
         except Rejected as exc:
             result = MoveResult(move, accepted=False, reason=str(exc))
-        self._record(result)
+        if self.record:
+            self._record(result)
+        else:  # _record's part for `simulate`, a dozen times a turn
+            self.results.append(result)
+            self.changes += result.changes
 
     def _decide(self, move: Move, rolled: bool) -> tuple[bool, bool]:
         """Whether the move succeeds, and whether that is the facilitator's override rather
@@ -494,7 +498,10 @@ class _Play:
             else:  # a number (most actions): _chance without its call
                 chance = min(1.0, max(0.0, float(chance)))
             draw = self._roll(move, draw_key, chance, action.label) if 0 < chance < 1 else None
-            success, overridden = self._decide(move, draw.success if draw else chance >= 1)
+            if self.review is NO_REVIEW:  # _decide's answer without review
+                success, overridden = (draw.success if draw else chance >= 1), False
+            else:
+                success, overridden = self._decide(move, draw.success if draw else chance >= 1)
             written = action.success if success else action.failure
             changes += branch_changes(
                 self.scenario, written, self.env, move.role, params, action.id
@@ -611,11 +618,12 @@ class _Play:
     def _roll(self, move: Move, key: str, chance: float, label: str) -> Draw | None:
         if chance <= 0 or chance >= 1:
             return None  # certain: nothing is rolled, nothing recorded
-        rerolls = self.review.rerolls.get(move.id, 0) if move.id else 0
+        if self.review is not NO_REVIEW and move.id:
+            key = reroll_key(key, self.review.rerolls.get(move.id, 0))
         draw = roll(
             self.seed,
             self.turn,
-            reroll_key(key, rerolls),
+            key,
             chance,
             role=move.role,
             subject=move.action,
