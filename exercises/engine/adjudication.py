@@ -287,7 +287,18 @@ def _afford(
 
 def _truth(scenario: Scenario, source: str, env: Environment) -> bool:
     try:
-        return scenario.expr(source).evaluate(env) is True
+        expression = scenario.expr(source)
+        compiled = expression.compiled
+        if compiled is not None:
+            # A bool from the compiled code is `evaluate`'s answer; anything else (an error,
+            # another type) goes through it, for the library's answer or error.
+            try:
+                held = compiled(env.names)
+            except Exception:
+                held = None
+            if held is True or held is False:
+                return held
+        return expression.evaluate(env) is True
     except ExpressionError as exc:
         raise Rejected(f"the scenario cannot judge this move: {exc}") from exc
 
@@ -487,11 +498,13 @@ class _Play:
         assert action is not None  # _admit checked it
         self.env.bind_move(move.role, params)
         try:
-            changes = (
-                list(_costs(self.scenario, self.env, action, move.role, params, move.key))
-                if action.cost
-                else []
-            )
+            if action.cost:
+                costs = self.env.memo.get(("cost", move.key))  # priced when admitted
+                if costs is None:
+                    costs = _costs(self.scenario, self.env, action, move.role, params, move.key)
+                changes = list(costs)
+            else:
+                changes = []
             chance = action.chance
             if chance.__class__ is str:
                 chance = _chance(self.scenario, chance, self.env)

@@ -72,8 +72,17 @@ def choose_moves(
         if when is not _ALWAYS or made is None:
             env.bind_move(role, _NO_PARAMS)
         try:
-            if when is not _ALWAYS and when.evaluate(env) is not True:
-                continue
+            if when is not _ALWAYS:
+                # A bool from the compiled code is `evaluate`'s answer; anything else (an
+                # error, another type) goes through it, for the library's answer or error.
+                held = None
+                if when.compiled is not None:
+                    try:
+                        held = when.compiled(env.names)
+                    except Exception:
+                        held = None
+                if held is not True and (held is False or when.evaluate(env) is not True):
+                    continue
             move = made or _worked_out(scenario, env, play, role, policy)
         except ExpressionError:
             continue
