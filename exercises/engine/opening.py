@@ -227,6 +227,10 @@ def _row(inject: InjectSpec) -> dict[str, str]:
 def _record(scenario: Scenario, state: State, fired: Sequence[_Fired]) -> State:
     """The state with every firing's changes applied together, its id recorded as fired (and
     no longer rescheduled) and the variables it publishes revealed to everyone."""
+    if not fired and state.values.__class__ is dict:
+        # Nothing to record: the same state, so the environment built for it (cached by the
+        # identity of its values and `seen`) serves the bots and the moves, not a new one.
+        return state
     changes = [change for firing in fired for change in firing.changes]
     done = [firing.inject.id for firing in fired]
     state = state.evolve(
