@@ -324,14 +324,17 @@ def adjudicate(
     the facilitator's overrides, re-rolls and narrative edits of a turn in review."""
     turn = state.turn + 1
     env = environment(scenario, state, turn)
-    order = {role: index for index, role in enumerate(scenario.role_ids)}
+    order = scenario.cache.get("role_order")
+    if order is None:
+        order = {role: index for index, role in enumerate(scenario.role_ids)}
+        scenario.cache["role_order"] = order
     # A role's identical moves (same action, params and text) are told apart by id, so which of
     # them gets which roll never depends on the order they arrive in.
     ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.key, m.id))
     play = _Play(scenario, state, env, seed, turn, record, review)
     for move in ordered:
         play.resolve(move)
-    due = [entry for entry in state.later if entry["turn"] == turn]
+    due = [entry for entry in state.later if entry["turn"] == turn] if state.later else []
     for entry in due:  # scheduled by an earlier turn: applied with this turn's moves
         play.changes += due_changes(entry)
     state = play.after_moves()
@@ -343,15 +346,19 @@ def adjudicate(
         turn=turn,
         opened=max(state.opened, turn),
         ending=ending.id if ending else None,
-        achieved=_achieved(scenario, state, turn),
+        achieved=_achieved(scenario, state, turn) if _objectives(scenario) else {},
         role_endings=_role_endings(scenario, state, turn) if ending else {},
     )
-    state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
-    waiting, lapsed_lines = lapsed_offers(scenario, state.offers, play.answered, turn)
-    if state.offers or play.offers:
+    if state.later or play.later or rule_later:
+        state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
+    lapsed_lines: list[Line] = []
+    if state.offers:
+        waiting, lapsed_lines = lapsed_offers(scenario, state.offers, play.answered, turn)
         state = state.evolve(offers=waiting + tuple(play.offers))
+    elif play.offers:
+        state = state.evolve(offers=tuple(play.offers))
     events = play.events + rule_events
-    lines = _due_lines(due) + play.narrative + rule_narrative + lapsed_lines
+    lines = (_due_lines(due) if due else []) + play.narrative + rule_narrative + lapsed_lines
     if ending:
         lines.append(Line(f"{ending.title}. {ending.text}".strip()))
         events.append(
@@ -361,18 +368,34 @@ def adjudicate(
                 {"ending": ending.id, "title": ending.title, "text": ending.text},
             )
         )
-    lines = apply_edits(lines, review.edits)
-    events += _shared(lines)
-    return Outcome(
-        turn,
-        state,
-        tuple(play.results),
-        tuple(line.text for line in lines if line.audience.everyone),
-        tuple(events),
-        tuple(play.draws + rule_draws),
-        ending.id if ending else None,
-        tuple(lines),
+    if review.edits:
+        lines = apply_edits(lines, review.edits)
+    if lines:
+        events += _shared(lines)
+    # Made without the frozen dataclass's __init__, as moves.unrecorded_result is: a turn.
+    outcome = _new(Outcome)
+    outcome.__dict__.update(
+        turn=turn,
+        state=state,
+        results=tuple(play.results),
+        narrative=tuple(line.text for line in lines if line.audience.everyone) if lines else (),
+        events=tuple(events),
+        draws=tuple(play.draws + rule_draws),
+        ending=ending.id if ending else None,
+        lines=tuple(lines),
     )
+    return outcome
+
+
+_new = object.__new__
+
+
+def _objectives(scenario: Scenario) -> bool:
+    """Whether any role has objectives (`_achieved` has something to judge)."""
+    found: bool | None = scenario.cache.get("has_objectives")
+    if found is None:
+        found = scenario.cache["has_objectives"] = any(role.objectives for role in scenario.roles)
+    return found
 
 
 def _due_lines(due: Sequence[Mapping[str, Any]]) -> list[Line]:
