@@ -175,7 +175,9 @@ def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, 
     """What the scenario alone says of the move: its action for its role, and its params.
     Bots make the same moves every turn, so the scenario remembers (the params are never
     changed by those who receive them; `check_move` hands out a copy)."""
-    cache = scenario.cache.setdefault("legal_moves", {})
+    cache = scenario.cache.get("legal_moves")
+    if cache is None:
+        cache = scenario.cache["legal_moves"] = {}
     verdict: str | tuple[ActionSpec, dict[str, Any]] | None = cache.get(move.key)
     if verdict is not None:
         return verdict

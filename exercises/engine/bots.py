@@ -105,7 +105,9 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
     once per scenario: `simulate` asked for some 20 new moves a turn, each hashing its params
     into its key (benchmarks/README.md). Most plays hold always (`true`): those are not asked
     every turn."""
-    cache = scenario.cache.setdefault("bot_moves", {})
+    cache = scenario.cache.get("bot_moves")
+    if cache is None:
+        cache = scenario.cache["bot_moves"] = {}
     found: list[_Candidate] | None = cache.get((policy, role))
     if found is None:
         text = f"policy {policy}"
