@@ -484,16 +484,15 @@ class _Play:
     def resolve(self, move: Move) -> None:
         key = move.key
         seen = self.seen_keys.get(key, 0)
-        draw_key = f"move:{key}:{seen}"
         self.seen_keys[key] = seen + 1
         try:
             params = _admit(self.scenario, self.state, self.env, move, self.tally)
             if move.action == FREE_FORM:
-                result = self._free_form(move, draw_key)
+                result = self._free_form(move, seen)
             elif move.action == ANSWER_OFFER:
                 result = self._answer(move)
             else:
-                result = self._scripted(move, params, draw_key)
+                result = self._scripted(move, params, seen)
         except Rejected as exc:
             result = MoveResult(move, accepted=False, reason=str(exc))
         if self.record:
@@ -518,7 +517,7 @@ class _Play:
             return result
         return replace(result, overridden=overridden, rerolls=rerolls)
 
-    def _scripted(self, move: Move, params: dict[str, Any], draw_key: str) -> MoveResult:
+    def _scripted(self, move: Move, params: dict[str, Any], seen: int) -> MoveResult:
         action = self.scenario.action(move.action)
         assert action is not None  # _admit checked it
         self.env.bind_move(move.role, params)
@@ -535,7 +534,7 @@ class _Play:
                 chance = _chance(self.scenario, chance, self.env)
             else:  # a number (most actions): _chance without its call
                 chance = min(1.0, max(0.0, float(chance)))
-            draw = self._roll(move, draw_key, chance, action.label) if 0 < chance < 1 else None
+            draw = self._roll(move, seen, chance, action.label) if 0 < chance < 1 else None
             if self.review is NO_REVIEW:  # _decide's answer without review
                 success, overridden = (draw.success if draw else chance >= 1), False
             else:
@@ -622,13 +621,13 @@ class _Play:
         text = f"You {said} {names.get(maker, maker)}'s offer ({action.label})."
         return MoveResult(move, True, True, text=text, public=public, changes=tuple(changes))
 
-    def _free_form(self, move: Move, draw_key: str) -> MoveResult:
+    def _free_form(self, move: Move, seen: int) -> MoveResult:
         ruling = move.ruling
         if ruling is None:
             raise Rejected("the facilitator has not ruled on this move")
         draw = None
         if ruling.chance is not None:
-            draw = self._roll(move, draw_key, ruling.chance, "free-form move")
+            draw = self._roll(move, seen, ruling.chance, "free-form move")
             success, overridden = self._decide(move, draw.success if draw else ruling.chance >= 1)
         else:
             success, overridden = self._decide(move, ruling.outcome == "success")
@@ -653,9 +652,12 @@ class _Play:
                 self.narrative.append(Line(branch.public, others))
         return self._reviewed(result, overridden)
 
-    def _roll(self, move: Move, key: str, chance: float, label: str) -> Draw | None:
+    def _roll(self, move: Move, seen: int, chance: float, label: str) -> Draw | None:
+        """The move's roll, keyed by its content and how many identical moves of its role
+        came before it this turn (`seen`), or None when its chance is certain."""
         if chance <= 0 or chance >= 1:
             return None  # certain: nothing is rolled, nothing recorded
+        key = f"move:{move.key}:{seen}"
         if self.review is not NO_REVIEW and move.id:
             key = reroll_key(key, self.review.rerolls.get(move.id, 0))
         draw = roll(

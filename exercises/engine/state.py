@@ -146,7 +146,15 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     """
     key = (scenario, state.values, state.commitments, state.met, state.seen)
     last = getattr(_cache, "last", None)
-    if last and all(a is b for a, b in zip(last[0], key, strict=True)):
+    before = last[0] if last else key
+    if (
+        last
+        and before[0] is scenario
+        and before[1] is key[1]
+        and before[2] is key[2]
+        and before[3] is key[3]
+        and before[4] is key[4]
+    ):  # five times a turn: written out rather than all() over a generator
         env: Environment = last[1]
         if env.bound("turn") != turn:
             env.memo.clear()  # what it remembers was judged in another turn
