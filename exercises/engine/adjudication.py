@@ -116,7 +116,9 @@ def _admit(
     if isinstance(verdict, str):
         raise Rejected(verdict)
     action, params = verdict
-    env.bind_move(move.role, params)
+    names = env.names  # env.bind_move, written out
+    names["role"] = move.role
+    names["params"] = params
     # Counted only once affordable: a move refused for its cost takes no place in the limit,
     # so a bot falls through to its next play, and the same holds for a person's next move.
     # (_check_count and _add_count written out: some 30 moves a turn are admitted.)
@@ -157,11 +159,16 @@ def _legality(
     scenario: Scenario, env: Environment, move: Move
 ) -> str | tuple[ActionSpec, dict[str, Any]]:
     """The action and checked params of a scripted move, or the reason it is illegal."""
-    verdict = _static_legality(scenario, move)
+    known = scenario.cache.get("legal_moves")  # _static_legality's, looked up inline
+    verdict = known.get(move.key) if known is not None else None
+    if verdict is None:
+        verdict = _static_legality(scenario, move)
     if isinstance(verdict, str) or not verdict[0].requires:
         return verdict
     action, params = verdict
-    env.bind_move(move.role, params)
+    names = env.names  # env.bind_move, written out
+    names["role"] = move.role
+    names["params"] = params
     try:
         for pre in action.requires:
             if not _truth(scenario, pre.when, env):
