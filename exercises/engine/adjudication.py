@@ -527,7 +527,9 @@ class _Play:
     def _scripted(self, move: Move, params: dict[str, Any], seen: int) -> MoveResult:
         action = self.scenario.action(move.action)
         assert action is not None  # _admit checked it
-        self.env.bind_move(move.role, params)
+        names = self.env.names  # env.bind_move, written out
+        names["role"] = move.role
+        names["params"] = params
         try:
             if action.cost:
                 costs = self.env.memo.get(("cost", move.key))  # priced when admitted

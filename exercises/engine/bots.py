@@ -70,7 +70,9 @@ def choose_moves(
             moves.append(made)  # type: ignore[arg-type]  # a plain play's move is made
             continue
         if when is not _ALWAYS or made is None:
-            env.bind_move(role, _NO_PARAMS)
+            names = env.names  # env.bind_move, written out
+            names["role"] = role
+            names["params"] = _NO_PARAMS
         try:
             if when is not _ALWAYS:
                 # A bool from the compiled code is `evaluate`'s answer; anything else (an
