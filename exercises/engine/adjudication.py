@@ -83,6 +83,18 @@ def _admit(
 ) -> dict[str, Any]:
     if state.ending is not None:
         raise Rejected("the exercise has ended")
+    plain = scenario.cache.get("plain_moves")
+    if plain is not None:
+        known: tuple[ActionSpec, dict[str, Any]] | None = plain.get(move.key)
+        if known is not None:  # legal in any state: only the move limit to count
+            if known[0].free:
+                return known[1]
+            made = tally.moves.get(move.role, 0)
+            if made >= scenario.spec.moves_per_turn:
+                limit = scenario.spec.moves_per_turn
+                raise Rejected(f"{move.role} has already made {limit} moves this turn")
+            tally.moves[move.role] = made + 1
+            return known[1]
     if move.role not in scenario.role_ids:
         raise Rejected(f"there is no role {move.role!r}")
     if move.action == FREE_FORM:
@@ -104,7 +116,9 @@ def _admit(
     if isinstance(verdict, str):
         raise Rejected(verdict)
     action, params = verdict
-    env.bind_move(move.role, params)
+    names = env.names  # env.bind_move, written out
+    names["role"] = move.role
+    names["params"] = params
     # Counted only once affordable: a move refused for its cost takes no place in the limit,
     # so a bot falls through to its next play, and the same holds for a person's next move.
     # (_check_count and _add_count written out: some 30 moves a turn are admitted.)
@@ -145,11 +159,16 @@ def _legality(
     scenario: Scenario, env: Environment, move: Move
 ) -> str | tuple[ActionSpec, dict[str, Any]]:
     """The action and checked params of a scripted move, or the reason it is illegal."""
-    verdict = _static_legality(scenario, move)
+    known = scenario.cache.get("legal_moves")  # _static_legality's, looked up inline
+    verdict = known.get(move.key) if known is not None else None
+    if verdict is None:
+        verdict = _static_legality(scenario, move)
     if isinstance(verdict, str) or not verdict[0].requires:
         return verdict
     action, params = verdict
-    env.bind_move(move.role, params)
+    names = env.names  # env.bind_move, written out
+    names["role"] = move.role
+    names["params"] = params
     try:
         for pre in action.requires:
             if not _truth(scenario, pre.when, env):
@@ -163,7 +182,9 @@ def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, 
     """What the scenario alone says of the move: its action for its role, and its params.
     Bots make the same moves every turn, so the scenario remembers (the params are never
     changed by those who receive them; `check_move` hands out a copy)."""
-    cache = scenario.cache.setdefault("legal_moves", {})
+    cache = scenario.cache.get("legal_moves")
+    if cache is None:
+        cache = scenario.cache["legal_moves"] = {}
     verdict: str | tuple[ActionSpec, dict[str, Any]] | None = cache.get(move.key)
     if verdict is not None:
         return verdict
@@ -175,10 +196,20 @@ def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, 
             verdict = action, check_params(scenario, action, move.role, move.params)
         except ParamError as exc:
             verdict = str(exc)
+    plain = scenario.cache.setdefault("plain_moves", {})
     if len(cache) >= 4096:
         cache.clear()  # a server's players may send endless variants; bots send a few dozen
+        plain.clear()
     cache[move.key] = verdict
+    if not isinstance(verdict, str) and _plain(verdict[0]):
+        plain[move.key] = verdict
     return verdict
+
+
+def _plain(action: ActionSpec) -> bool:
+    """Whether a statically legal move of `action` is legal in every state: no precondition,
+    no cost, no `once` or `cooldown`. Admitting one is counting it against the move limit."""
+    return not (action.requires or action.cost or action.once or action.cooldown)
 
 
 def _limited_actions(scenario: Scenario) -> frozenset[str]:
@@ -265,7 +296,18 @@ def _afford(
 
 def _truth(scenario: Scenario, source: str, env: Environment) -> bool:
     try:
-        return scenario.expr(source).evaluate(env) is True
+        expression = scenario.expr(source)
+        compiled = expression.compiled
+        if compiled is not None:
+            # A bool from the compiled code is `evaluate`'s answer; anything else (an error,
+            # another type) goes through it, for the library's answer or error.
+            try:
+                held = compiled(env.names)
+            except Exception:
+                held = None
+            if held is True or held is False:
+                return held
+        return expression.evaluate(env) is True
     except ExpressionError as exc:
         raise Rejected(f"the scenario cannot judge this move: {exc}") from exc
 
@@ -291,14 +333,17 @@ def adjudicate(
     the facilitator's overrides, re-rolls and narrative edits of a turn in review."""
     turn = state.turn + 1
     env = environment(scenario, state, turn)
-    order = {role: index for index, role in enumerate(scenario.role_ids)}
+    order = scenario.cache.get("role_order")
+    if order is None:
+        order = {role: index for index, role in enumerate(scenario.role_ids)}
+        scenario.cache["role_order"] = order
     # A role's identical moves (same action, params and text) are told apart by id, so which of
     # them gets which roll never depends on the order they arrive in.
     ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.key, m.id))
     play = _Play(scenario, state, env, seed, turn, record, review)
     for move in ordered:
         play.resolve(move)
-    due = [entry for entry in state.later if entry["turn"] == turn]
+    due = [entry for entry in state.later if entry["turn"] == turn] if state.later else []
     for entry in due:  # scheduled by an earlier turn: applied with this turn's moves
         play.changes += due_changes(entry)
     state = play.after_moves()
@@ -310,15 +355,19 @@ def adjudicate(
         turn=turn,
         opened=max(state.opened, turn),
         ending=ending.id if ending else None,
-        achieved=_achieved(scenario, state, turn),
+        achieved=_achieved(scenario, state, turn) if _objectives(scenario) else {},
         role_endings=_role_endings(scenario, state, turn) if ending else {},
     )
-    state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
-    waiting, lapsed_lines = lapsed_offers(scenario, state.offers, play.answered, turn)
-    if state.offers or play.offers:
+    if state.later or play.later or rule_later:
+        state = _keep_later(scenario, state, turn, [*play.later, *rule_later])
+    lapsed_lines: list[Line] = []
+    if state.offers:
+        waiting, lapsed_lines = lapsed_offers(scenario, state.offers, play.answered, turn)
         state = state.evolve(offers=waiting + tuple(play.offers))
+    elif play.offers:
+        state = state.evolve(offers=tuple(play.offers))
     events = play.events + rule_events
-    lines = _due_lines(due) + play.narrative + rule_narrative + lapsed_lines
+    lines = (_due_lines(due) if due else []) + play.narrative + rule_narrative + lapsed_lines
     if ending:
         lines.append(Line(f"{ending.title}. {ending.text}".strip()))
         events.append(
@@ -328,18 +377,34 @@ def adjudicate(
                 {"ending": ending.id, "title": ending.title, "text": ending.text},
             )
         )
-    lines = apply_edits(lines, review.edits)
-    events += _shared(lines)
-    return Outcome(
-        turn,
-        state,
-        tuple(play.results),
-        tuple(line.text for line in lines if line.audience.everyone),
-        tuple(events),
-        tuple(play.draws + rule_draws),
-        ending.id if ending else None,
-        tuple(lines),
+    if review.edits:
+        lines = apply_edits(lines, review.edits)
+    if lines:
+        events += _shared(lines)
+    # Made without the frozen dataclass's __init__, as moves.unrecorded_result is: a turn.
+    outcome = _new(Outcome)
+    outcome.__dict__.update(
+        turn=turn,
+        state=state,
+        results=tuple(play.results),
+        narrative=tuple(line.text for line in lines if line.audience.everyone) if lines else (),
+        events=tuple(events),
+        draws=tuple(play.draws + rule_draws),
+        ending=ending.id if ending else None,
+        lines=tuple(lines),
     )
+    return outcome
+
+
+_new = object.__new__
+
+
+def _objectives(scenario: Scenario) -> bool:
+    """Whether any role has objectives (`_achieved` has something to judge)."""
+    found: bool | None = scenario.cache.get("has_objectives")
+    if found is None:
+        found = scenario.cache["has_objectives"] = any(role.objectives for role in scenario.roles)
+    return found
 
 
 def _due_lines(due: Sequence[Mapping[str, Any]]) -> list[Line]:
@@ -426,19 +491,22 @@ class _Play:
     def resolve(self, move: Move) -> None:
         key = move.key
         seen = self.seen_keys.get(key, 0)
-        draw_key = f"move:{key}:{seen}"
         self.seen_keys[key] = seen + 1
         try:
             params = _admit(self.scenario, self.state, self.env, move, self.tally)
             if move.action == FREE_FORM:
-                result = self._free_form(move, draw_key)
+                result = self._free_form(move, seen)
             elif move.action == ANSWER_OFFER:
                 result = self._answer(move)
             else:
-                result = self._scripted(move, params, draw_key)
+                result = self._scripted(move, params, seen)
         except Rejected as exc:
             result = MoveResult(move, accepted=False, reason=str(exc))
-        self._record(result)
+        if self.record:
+            self._record(result)
+        else:  # _record's part for `simulate`, a dozen times a turn
+            self.results.append(result)
+            self.changes += result.changes
 
     def _decide(self, move: Move, rolled: bool) -> tuple[bool, bool]:
         """Whether the move succeeds, and whether that is the facilitator's override rather
@@ -456,23 +524,30 @@ class _Play:
             return result
         return replace(result, overridden=overridden, rerolls=rerolls)
 
-    def _scripted(self, move: Move, params: dict[str, Any], draw_key: str) -> MoveResult:
+    def _scripted(self, move: Move, params: dict[str, Any], seen: int) -> MoveResult:
         action = self.scenario.action(move.action)
         assert action is not None  # _admit checked it
-        self.env.bind_move(move.role, params)
+        names = self.env.names  # env.bind_move, written out
+        names["role"] = move.role
+        names["params"] = params
         try:
-            changes = (
-                list(_costs(self.scenario, self.env, action, move.role, params, move.key))
-                if action.cost
-                else []
-            )
+            if action.cost:
+                costs = self.env.memo.get(("cost", move.key))  # priced when admitted
+                if costs is None:
+                    costs = _costs(self.scenario, self.env, action, move.role, params, move.key)
+                changes = list(costs)
+            else:
+                changes = []
             chance = action.chance
             if chance.__class__ is str:
                 chance = _chance(self.scenario, chance, self.env)
             else:  # a number (most actions): _chance without its call
                 chance = min(1.0, max(0.0, float(chance)))
-            draw = self._roll(move, draw_key, chance, action.label) if 0 < chance < 1 else None
-            success, overridden = self._decide(move, draw.success if draw else chance >= 1)
+            draw = self._roll(move, seen, chance, action.label) if 0 < chance < 1 else None
+            if self.review is NO_REVIEW:  # _decide's answer without review
+                success, overridden = (draw.success if draw else chance >= 1), False
+            else:
+                success, overridden = self._decide(move, draw.success if draw else chance >= 1)
             written = action.success if success else action.failure
             changes += branch_changes(
                 self.scenario, written, self.env, move.role, params, action.id
@@ -555,13 +630,13 @@ class _Play:
         text = f"You {said} {names.get(maker, maker)}'s offer ({action.label})."
         return MoveResult(move, True, True, text=text, public=public, changes=tuple(changes))
 
-    def _free_form(self, move: Move, draw_key: str) -> MoveResult:
+    def _free_form(self, move: Move, seen: int) -> MoveResult:
         ruling = move.ruling
         if ruling is None:
             raise Rejected("the facilitator has not ruled on this move")
         draw = None
         if ruling.chance is not None:
-            draw = self._roll(move, draw_key, ruling.chance, "free-form move")
+            draw = self._roll(move, seen, ruling.chance, "free-form move")
             success, overridden = self._decide(move, draw.success if draw else ruling.chance >= 1)
         else:
             success, overridden = self._decide(move, ruling.outcome == "success")
@@ -586,14 +661,18 @@ class _Play:
                 self.narrative.append(Line(branch.public, others))
         return self._reviewed(result, overridden)
 
-    def _roll(self, move: Move, key: str, chance: float, label: str) -> Draw | None:
+    def _roll(self, move: Move, seen: int, chance: float, label: str) -> Draw | None:
+        """The move's roll, keyed by its content and how many identical moves of its role
+        came before it this turn (`seen`), or None when its chance is certain."""
         if chance <= 0 or chance >= 1:
             return None  # certain: nothing is rolled, nothing recorded
-        rerolls = self.review.rerolls.get(move.id, 0) if move.id else 0
+        key = f"move:{move.key}:{seen}"
+        if self.review is not NO_REVIEW and move.id:
+            key = reroll_key(key, self.review.rerolls.get(move.id, 0))
         draw = roll(
             self.seed,
             self.turn,
-            reroll_key(key, rerolls),
+            key,
             chance,
             role=move.role,
             subject=move.action,

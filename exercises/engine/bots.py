@@ -7,7 +7,7 @@ engine accepts, until the role's move limit is reached.
 
 from __future__ import annotations
 
-from .adjudication import Rejected, Tally, _admit
+from .adjudication import Rejected, Tally, _admit, _plain, _static_legality
 from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
@@ -45,11 +45,15 @@ def choose_moves(
     env: Environment | None = None,
 ) -> list[Move]:
     """The moves the policy makes for `role` this turn. Same inputs, same moves."""
+    if state.ending is not None:
+        return []  # the engine would refuse every move
     env = env or environment(scenario, state, state.turn + 1)
     rng = None  # made only for a play with a chance: most plays have none
     tally = Tally()
+    counts = tally.moves
+    limit = scenario.spec.moves_per_turn
     moves: list[Move] = []
-    for play, made, when in _candidates(scenario, policy, role):
+    for play, made, when, free, plain in _candidates(scenario, policy, role):
         if play.action == ANSWER_OFFER:
             moves += _answers(scenario, state, env, play, role, tally)
             continue
@@ -57,11 +61,30 @@ def choose_moves(
             rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
             if rng.random() >= play.chance:
                 continue
+        if not free and counts.get(role, 0) >= limit:
+            continue  # past the move limit the engine refuses it, whatever it is
+        if plain and when is _ALWAYS:
+            # Legal in any state (adjudication._plain): admitting it is counting it.
+            if not free:
+                counts[role] = counts.get(role, 0) + 1
+            moves.append(made)  # type: ignore[arg-type]  # a plain play's move is made
+            continue
         if when is not _ALWAYS or made is None:
-            env.bind_move(role, _NO_PARAMS)
+            names = env.names  # env.bind_move, written out
+            names["role"] = role
+            names["params"] = _NO_PARAMS
         try:
-            if when is not _ALWAYS and when.evaluate(env) is not True:
-                continue
+            if when is not _ALWAYS:
+                # A bool from the compiled code is `evaluate`'s answer; anything else (an
+                # error, another type) goes through it, for the library's answer or error.
+                held = None
+                if when.compiled is not None:
+                    try:
+                        held = when.compiled(env.names)
+                    except Exception:
+                        held = None
+                if held is not True and (held is False or when.evaluate(env) is not True):
+                    continue
             move = made or _worked_out(scenario, env, play, role, policy)
         except ExpressionError:
             continue
@@ -73,7 +96,9 @@ def choose_moves(
     return moves
 
 
-_Candidate = tuple[PlaySpec, Move | None, Expression]
+# A play, its move (None where a parameter is an expression), its condition, whether its
+# action is free (outside the move limit) and whether its move is legal in any state.
+_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool]
 
 
 def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
@@ -82,7 +107,9 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
     once per scenario: `simulate` asked for some 20 new moves a turn, each hashing its params
     into its key (benchmarks/README.md). Most plays hold always (`true`): those are not asked
     every turn."""
-    cache = scenario.cache.setdefault("bot_moves", {})
+    cache = scenario.cache.get("bot_moves")
+    if cache is None:
+        cache = scenario.cache["bot_moves"] = {}
     found: list[_Candidate] | None = cache.get((policy, role))
     if found is None:
         text = f"policy {policy}"
@@ -94,9 +121,17 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
                 when = _NEVER  # as a condition that fails when asked: the play is skipped
             fixed = not (_worked(play) or play.action == ANSWER_OFFER)
             made = Move(role, play.action, dict(play.params), text=text) if fixed else None
-            found.append((play, made, _ALWAYS if when.constant is True else when))
+            action = scenario.action(play.action)
+            free = action is not None and action.free
+            plain = made is not None and _plain_move(scenario, made)
+            found.append((play, made, _ALWAYS if when.constant is True else when, free, plain))
         cache[(policy, role)] = found
     return found
+
+
+def _plain_move(scenario: Scenario, move: Move) -> bool:
+    verdict = _static_legality(scenario, move)
+    return not isinstance(verdict, str) and _plain(verdict[0])
 
 
 def _answers(

@@ -58,7 +58,9 @@ def roll(
     label: str,
 ) -> Draw:
     chance = min(1.0, max(0.0, float(chance)))
-    value = _uniform(seed, turn, key)
+    # _uniform written out: a dozen draws a turn.
+    digest = _sha256(f"{seed}|{turn}|{key}".encode()).digest()
+    value = _from_bytes(digest[:7], "big") / 2**56
     # Made without the frozen dataclass's __init__ (a field at a time through
     # object.__setattr__), as moves.state_change is: a dozen draws a turn in `simulate`.
     made = _new(Draw)
@@ -74,3 +76,5 @@ def roll(
 
 
 _new = object.__new__
+_sha256 = hashlib.sha256
+_from_bytes = int.from_bytes

@@ -52,7 +52,10 @@ def open_turn(scenario: Scenario, state: State, seed: int | str) -> Opening:
     turn = state.turn + 1
     if state.opened >= turn or state.ending is not None:
         return Opening(turn, state, (), ())
-    due = [i for i in scenario.spec.injects if effective(state, i).after_minutes is None]
+    if state.edits:
+        due = [i for i in scenario.spec.injects if effective(state, i).after_minutes is None]
+    else:
+        due = _untimed(scenario)
     after, narrative, events, _ = _fire_due(scenario, state, seed, turn, due)
     return Opening(turn, after.evolve(opened=turn), narrative, events)
 
@@ -82,6 +85,15 @@ def open_turn_unclocked(scenario: Scenario, state: State, seed: int | str) -> St
     return fire_timed(scenario, opened, seed, math.inf).state
 
 
+def _untimed(scenario: Scenario) -> list[InjectSpec]:
+    """The injects that fire as their turn opens, unedited: the scenario's alone."""
+    found: list[InjectSpec] | None = scenario.cache.get("untimed_injects")
+    if found is None:
+        found = [i for i in scenario.spec.injects if i.after_minutes is None]
+        scenario.cache["untimed_injects"] = found
+    return found
+
+
 def _come(state: State, inject: InjectSpec, minutes: float, turn: int) -> bool:
     """Whether a timed inject's minute has come and it was not judged yet this turn."""
     minute = effective(state, inject).after_minutes
@@ -102,7 +114,7 @@ def _fire_due(
         if not _on_schedule(state, spec, turn):
             continue
         judged.append(spec.id)
-        inject = effective(state, spec)
+        inject = effective(state, spec) if state.edits else spec
         # One the facilitator moved to this turn fires whatever its condition and chance.
         moved = spec.id in state.scheduled
         try:
@@ -227,6 +239,10 @@ def _row(inject: InjectSpec) -> dict[str, str]:
 def _record(scenario: Scenario, state: State, fired: Sequence[_Fired]) -> State:
     """The state with every firing's changes applied together, its id recorded as fired (and
     no longer rescheduled) and the variables it publishes revealed to everyone."""
+    if not fired and state.values.__class__ is dict:
+        # Nothing to record: the same state, so the environment built for it (cached by the
+        # identity of its values and `seen`) serves the bots and the moves, not a new one.
+        return state
     changes = [change for firing in fired for change in firing.changes]
     done = [firing.inject.id for firing in fired]
     state = state.evolve(

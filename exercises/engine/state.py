@@ -6,6 +6,8 @@ import operator
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from itertools import compress
+from operator import is_not
 from typing import Any
 
 from .cel_functions import FACTS, Facts
@@ -144,29 +146,123 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     """
     key = (scenario, state.values, state.commitments, state.met, state.seen)
     last = getattr(_cache, "last", None)
-    if last and all(a is b for a, b in zip(last[0], key, strict=True)):
+    before = last[0] if last else key
+    if (
+        last
+        and before[0] is scenario
+        and before[1] is key[1]
+        and before[2] is key[2]
+        and before[3] is key[3]
+        and before[4] is key[4]
+    ):  # five times a turn: written out rather than all() over a generator
         env: Environment = last[1]
         if env.bound("turn") != turn:
             env.memo.clear()  # what it remembers was judged in another turn
         return env.bind(turn=turn)
-    readers = _readers(scenario)
-    values = state.values
-    roles = {rid: dict(zip(keys, read(values), strict=True)) for rid, keys, read in readers[1:]}
+    layout = _layout(scenario)
+    row = layout.read(state.values)
+    updated = _updated(scenario, state, last, layout, row) if last else None
+    if updated is not None:
+        env = updated
+    else:
+        readers = _readers(scenario)
+        values = state.values
+        roles = {rid: dict(zip(keys, read(values), strict=True)) for rid, keys, read in readers[1:]}
+        env = Environment(
+            {
+                "state": dict(zip(readers[0][1], readers[0][2](values), strict=True)),
+                "roles": roles,
+                "tags": scenario.tags,
+                "commitments": _commitments(scenario, state),
+            }
+        )
+        env.roles = roles
+        env.names[FACTS] = _facts(scenario, state)
+    _cache.last = (key, env, row)
+    return env.bind(turn=turn)
+
+
+def _commitments(scenario: Scenario, state: State) -> dict[str, dict[str, Any]]:
+    return {
+        c.id: {"count": len(state.commitments.get(c.id, ())), "met": c.id in state.met}
+        for c in scenario.commitments
+    }
+
+
+def _updated(
+    scenario: Scenario,
+    state: State,
+    last: tuple[tuple[Any, ...], Environment, tuple[Any, ...]],
+    layout: _Layout,
+    row: tuple[Any, ...],
+) -> Environment | None:
+    """The environment of `state` made from the last one built, when that was of the same
+    scenario: a phase changes a few dozen of its values, and copying the maps they sit in and
+    setting those costs less than reading every value again (three times a turn). None when
+    most values changed (another exercise's state): then it is built from the start."""
+    before, old, old_row = last
+    if before[0] is not scenario:
+        return None
+    changed = list(compress(layout.places, map(is_not, old_row, row)))
+    if len(changed) > layout.most:
+        return None
+    variables = old.variables
+    own = variables["state"]
+    roles = dict(old.roles)
+    copied: set[str] = set()
+    for place, index in changed:
+        if place is None:
+            if own is variables["state"]:
+                own = own.copy()
+            own[layout.keys[index]] = row[index]
+        else:
+            if place not in copied:
+                roles[place] = roles[place].copy()
+                copied.add(place)
+            roles[place][layout.keys[index]] = row[index]
+    same_commitments = before[2] is state.commitments and before[3] is state.met
     env = Environment(
         {
-            "state": dict(zip(readers[0][1], readers[0][2](values), strict=True)),
+            "state": own,
             "roles": roles,
             "tags": scenario.tags,
-            "commitments": {
-                c.id: {"count": len(state.commitments.get(c.id, ())), "met": c.id in state.met}
-                for c in scenario.commitments
-            },
+            "commitments": (
+                variables["commitments"] if same_commitments else _commitments(scenario, state)
+            ),
         }
     )
     env.roles = roles
-    env.names[FACTS] = _facts(scenario, state)
-    _cache.last = (key, env)
-    return env.bind(turn=turn)
+    # The facts read the state's `seen` alone (can_see): the same `seen`, the same facts.
+    env.names[FACTS] = old.names[FACTS] if before[4] is state.seen else _facts(scenario, state)
+    return env
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Every value an environment holds, in one order: where each sits (None for `state`, else
+    its role) with its index, its key there, and a getter of them all from the flat state."""
+
+    places: tuple[tuple[str | None, int], ...]
+    keys: tuple[str, ...]
+    read: Callable[[Mapping[str, Value]], tuple[Value, ...]]
+    most: int  # changed values beyond which a rebuild costs less
+
+
+def _layout(scenario: Scenario) -> _Layout:
+    found: _Layout | None = scenario.cache.get("environment_layout")
+    if found is None:
+        places: list[tuple[str | None, int]] = []
+        keys: list[str] = []
+        names: list[str] = []
+        for owner in (None, *scenario.role_ids):
+            for var_key, var in scenario.role_variables(owner).items():
+                places.append((owner, len(keys)))
+                keys.append(var_key)
+                names.append(var.name)
+        read = _getter(names)
+        found = _Layout(tuple(places), tuple(keys), read, max(8, len(names) // 3))
+        scenario.cache["environment_layout"] = found
+    return found
 
 
 def _facts(scenario: Scenario, state: State) -> Facts:

@@ -99,3 +99,47 @@ def test_an_expression_parameter_of_the_wrong_type_is_a_load_error() -> None:
     [error] = caught.value.errors
     assert error.where == "policies.wrong.plays.lab[0].params.amount.expr"
     assert "a number is needed" in error.message
+
+
+@pytest.mark.parametrize("policy", ["no-pause", "all-labs-pause", "evidence-first", "unchecked"])
+def test_bots_choose_what_admitting_every_play_in_turn_would(policy: str) -> None:
+    """choose_moves counts plays legal in any state without asking `_admit` and skips plays
+    past the move limit: the moves must be those of asking `_admit` about every play."""
+    from exercises.engine import adjudicate, load_bundled_scenarios
+    from exercises.engine.adjudication import Rejected, Tally, _admit
+    from exercises.engine.bots import _candidates, _worked_out
+    from exercises.engine.dice import generator
+    from exercises.engine.state import environment
+
+    scenario = load_bundled_scenarios()["ai-pause"]
+
+    def reference(state: State, role: str) -> list[object]:
+        env = environment(scenario, state, state.turn + 1)
+        rng, tally, chosen = None, Tally(), []
+        for play, made, when, *_ in _candidates(scenario, policy, role):
+            if play.chance < 1:
+                rng = rng or generator(SEED, state.turn + 1, f"bot:{policy}:{role}")
+                if rng.random() >= play.chance:
+                    continue
+            env.bind(role=role, params={})
+            if when.evaluate(env) is not True:
+                continue
+            move = made or _worked_out(scenario, env, play, role, policy)
+            try:
+                _admit(scenario, state, env, move, tally)
+            except Rejected:
+                continue
+            chosen.append(move)
+        return chosen
+
+    state = initial_state(scenario)
+    for _ in range(12):
+        state = open_turn(scenario, state, SEED).state
+        moves = []
+        for role in scenario.role_ids:
+            mine = choose_moves(scenario, state, role, policy, SEED)
+            assert mine == reference(state, role)
+            moves += mine
+        state = adjudicate(scenario, state, moves, SEED, record=False).state
+        if state.ending:
+            break

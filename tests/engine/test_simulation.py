@@ -58,3 +58,41 @@ def test_simulate_and_the_analysis_fire_the_injects_timed_within_a_turn() -> Non
     assert summary["series"]["mean"]["a.paused"][0] == 1.0
     assert summary["final_state"]["mean"]["a.cash"] == 5.0 + 3 * 1.0 - 3 * 0.5
     assert base["variables"]["tension"]["mean"][-1] == 5.0
+
+
+@pytest.mark.parametrize("policy", ["no-pause", "all-labs-pause"])
+def test_an_environment_made_from_the_last_one_is_the_one_built_afresh(policy: str) -> None:
+    """Each phase's environment is the last one with the values the phase changed set
+    (state._updated); expressions must read exactly what a fresh build would give them."""
+    from exercises.engine import state as state_module
+    from exercises.engine.adjudication import adjudicate
+    from exercises.engine.bots import choose_moves
+    from exercises.engine.opening import open_turn_unclocked
+
+    scenario = load_scenario(BUNDLED / "ai-pause.yaml")
+    built = []
+    real = state_module.environment
+
+    def both(scenario, state, turn):  # type: ignore[no-untyped-def]
+        made = real(scenario, state, turn)
+        saved = state_module._cache.last
+        state_module._cache.last = None
+        fresh = real(scenario, state, turn)
+        state_module._cache.last = saved
+        built.append((made.variables, made.names["@facts"] is not None))
+        assert made.variables == fresh.variables
+        assert made.roles == fresh.roles
+        assert [list(r) for r in made.roles.values()] == [list(r) for r in fresh.roles.values()]
+        return made
+
+    state = state_module.initial_state(scenario)
+    with pytest.MonkeyPatch.context() as patch:
+        for module in ("adjudication", "bots", "opening", "simulation"):
+            patch.setattr(f"exercises.engine.{module}.environment", both)
+        for _ in range(12):
+            state = open_turn_unclocked(scenario, state, 3)
+            moves = [
+                m for r in scenario.role_ids for m in choose_moves(scenario, state, r, policy, 3)
+            ]
+            state = adjudicate(scenario, state, moves, 3, record=False).state
+    assert len(built) > 24
