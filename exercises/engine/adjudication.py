@@ -28,6 +28,7 @@ from .dice import Draw, roll
 from .effects import (
     apply_changes,
     branch_changes,
+    branch_code,
     cost_changes,
     due_changes,
     picked,
@@ -684,10 +685,10 @@ def _run_rules(
     reveals: list[tuple[str, str]] = []
     used: dict[str, int] = {}
     names = env.names
-    for rule, rule_roles, when in _rule_plan(scenario):
+    for rule, rule_roles, when, chance_given, reason, codes in _rule_plan(scenario):
         limited = rule.once or rule.cooldown
         compiled = when.compiled if when is not None and when is not _ALWAYS else None
-        for role in rule_roles:
+        for role, code in zip(rule_roles, codes, strict=True):
             key = f"rule:{rule.id}:{role or '*'}" if limited else ""
             if limited and _resting(rule, state.used, key, turn):
                 continue
@@ -711,11 +712,9 @@ def _run_rules(
                     and (when or scenario.expr(rule.when)).evaluate(env) is not True
                 ):
                     continue
-                chance = rule.chance
-                if chance.__class__ is str:
-                    chance = _chance(scenario, chance, env)
-                else:  # as for a move's chance
-                    chance = min(1.0, max(0.0, float(chance)))
+                chance = (
+                    _chance(scenario, rule.chance, env) if chance_given is None else chance_given
+                )
                 draw = None
                 if 0 < chance < 1:
                     draw = roll(
@@ -730,13 +729,18 @@ def _run_rules(
                     draws.append(draw)
                 success = draw.success if draw else chance >= 1
                 written = rule.then if success else rule.otherwise
-                made = branch_changes(scenario, written, env, role, {}, f"rule {rule.id}")
-                branch = picked(scenario, written, env)
+                # The branch's compiled code for this role, made the first time it fires: it
+                # answers unless something is out of the ordinary, then the general path does.
+                run = code[success]
+                if run is _NOT_YET:
+                    run = code[success] = branch_code(scenario, written, role)
+                made = run(names, reason) if run is not None else None
+                if made is None:
+                    made = branch_changes(scenario, written, env, role, {}, reason)
+                branch = picked(scenario, written, env) if written.if_ else written
                 if branch.later:
                     words = _template_values(scenario, role, {})
-                    later += scheduled(
-                        scenario, branch, env, role, {}, turn, words, f"rule {rule.id}"
-                    )
+                    later += scheduled(scenario, branch, env, role, {}, turn, words, reason)
             except (ExpressionError, ValueError) as exc:
                 events.append(
                     EngineEvent(
@@ -806,7 +810,12 @@ def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[st
 
 
 _ALWAYS = compile_expression("true")
-_RulePlan = list[tuple[RuleSpec, list[str | None], Expression | None]]
+_NOT_YET = object()
+# Each rule with the roles it runs for, its condition, its chance when a number (clamped), the
+# reason its changes give and, per role, its branches' compiled code ([otherwise, then]).
+_RulePlan = list[
+    tuple[RuleSpec, list[str | None], Expression | None, float | None, str, list[list[Any]]]
+]
 
 
 def _rule_plan(scenario: Scenario) -> _RulePlan:
@@ -826,7 +835,11 @@ def _rule_plan(scenario: Scenario) -> _RulePlan:
                 when = None
             if when is not None and when.constant is True:
                 when = _ALWAYS  # `true`, the default: nothing to evaluate every turn
-            plan.append((rule, roles, when))
+            chance = None  # an expression: worked out where the rule fires
+            if rule.chance.__class__ is not str:
+                chance = min(1.0, max(0.0, float(rule.chance)))  # as for a move's chance
+            codes = [[_NOT_YET, _NOT_YET] for _ in roles]
+            plan.append((rule, roles, when, chance, f"rule {rule.id}", codes))
         scenario.cache["rules"] = plan
     return plan
 

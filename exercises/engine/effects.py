@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .branch_compile import compile_branch
+from .branch_compile import BranchCode, compile_branch
 from .coercers import coercers
 from .expressions import VALUE_TYPES, Environment, Expression
 from .moves import StateChange, state_change
@@ -192,6 +192,21 @@ def branch_changes(
         else:
             plan = _plan(scenario, branch, role, params)
     return planned_changes(scenario, plan, env, reason)
+
+
+def branch_code(scenario: Scenario, branch: Branch, role: str | None) -> BranchCode | None:
+    """The compiled code of a scenario's own branch for this role (compiled now if it was not
+    yet), or None where only the general path can make its changes."""
+    if branch.if_:
+        return None
+    _plan(scenario, branch, role, {})
+    cached = scenario.cache["branch_plans"].get((id(branch), role))
+    if cached is None or cached[0] is not branch:
+        return None  # a target names a param: planned afresh every time
+    if cached[2] is _NOT_YET:
+        cached[2] = compile_branch(scenario, cached[1], _assigned, _increment)
+    code: BranchCode | None = cached[2]
+    return code
 
 
 def planned_changes(
