@@ -37,7 +37,7 @@ from .effects import (
     snapshot,
     target_name,
     told,
-    widen_audience,
+    widened,
 )
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import (
@@ -372,10 +372,6 @@ def _keep_later(
     return state.evolve(later=keep + kept, scheduled=scheduled)
 
 
-def _limited(spec: Any) -> bool:
-    return spec is not None and bool(spec.once or spec.cooldown)
-
-
 def _shared(lines: Sequence[Line]) -> list[EngineEvent]:
     """The lines for some roles only, each to its roles (the facilitator reads every line)."""
     return [
@@ -623,15 +619,19 @@ class _Play:
     def after_moves(self) -> State:
         values = apply_changes(self.scenario, self.state.values, self.changes)
         state = self.state.evolve(values=values)
-        used = {
-            f"action:{r.move.action}:{r.move.role}": self.turn
-            for r in self.results
-            if r.accepted and _limited(self.scenario.action(r.move.action))
-        }
-        if used:
-            state = state.evolve(used={**state.used, **used})
-        for name, who in self.reveals:
-            state = state.evolve(seen=widen_audience(state, [name], who))
+        limited = _limited_actions(self.scenario)  # the actions whose use is remembered
+        if limited:
+            used = {
+                f"action:{r.move.action}:{r.move.role}": self.turn
+                for r in self.results
+                if r.accepted and r.move.action in limited
+            }
+            if used:
+                state = state.evolve(used={**state.used, **used})
+        if self.reveals:
+            seen = widened(state.seen, self.reveals)
+            if seen is not state.seen:
+                state = state.evolve(seen=seen)
         return self._commit(state)
 
     def _commit(self, state: State) -> State:
@@ -783,8 +783,10 @@ def _run_rules(
     state = state.evolve(values=apply_changes(scenario, state.values, changes))
     if used:
         state = state.evolve(used={**state.used, **used})
-    for name, who in reveals:
-        state = state.evolve(seen=widen_audience(state, [name], who))
+    if reveals:
+        seen = widened(state.seen, reveals)
+        if seen is not state.seen:
+            state = state.evolve(seen=seen)
     return state, events, narrative, draws, later
 
 

@@ -380,6 +380,21 @@ def widen_audience(state: State, names: Iterable[str], who: str) -> dict[str, tu
     return seen
 
 
+def widened(
+    seen: Mapping[str, tuple[str, ...]], reveals: Iterable[tuple[str, str]]
+) -> Mapping[str, tuple[str, ...]]:
+    """`seen` after each (variable, who) of a phase in turn, as `widen_audience` one at a
+    time would leave it; the same mapping when none of them shows anyone anything new."""
+    out: dict[str, tuple[str, ...]] | None = None
+    for name, who in reveals:
+        current = (out or seen).get(name, ())
+        if who not in current and EVERYONE not in current:
+            if out is None:
+                out = dict(seen)
+            out[name] = tuple(sorted({*current, who}))
+    return seen if out is None else out
+
+
 def render(template: str, values: Mapping[str, Any]) -> str:
     """`{name}` placeholders filled from `values`; nothing else is interpreted.
 
