@@ -685,11 +685,10 @@ def _run_rules(
     reveals: list[tuple[str, str]] = []
     used: dict[str, int] = {}
     names = env.names
-    for rule, rule_roles, when, chance_given, reason, codes in _rule_plan(scenario):
+    for rule, per_role, when, chance_given, reason in _rule_plan(scenario):
         limited = rule.once or rule.cooldown
         compiled = when.compiled if when is not None and when is not _ALWAYS else None
-        for role, code in zip(rule_roles, codes, strict=True):
-            key = f"rule:{rule.id}:{role or '*'}" if limited else ""
+        for role, code, key, draw_key in per_role:
             if limited and _resting(rule, state.used, key, turn):
                 continue
             if role is not None:
@@ -720,7 +719,7 @@ def _run_rules(
                     draw = roll(
                         seed,
                         turn,
-                        f"rule:{rule.id}:{role}",
+                        draw_key,
                         chance,
                         role=role,
                         subject=rule.id,
@@ -813,11 +812,11 @@ def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[st
 
 _ALWAYS = compile_expression("true")
 _NOT_YET = object()
-# Each rule with the roles it runs for, its condition, its chance when a number (clamped), the
-# reason its changes give and, per role, its branches' compiled code ([otherwise, then]).
-_RulePlan = list[
-    tuple[RuleSpec, list[str | None], Expression | None, float | None, str, list[list[Any]]]
-]
+# Each rule with, per role it runs for, its branches' compiled code ([otherwise, then]), its
+# key in `used` and its draw's; its condition, its chance when a number (clamped) and the
+# reason its changes give.
+_RuleRole = tuple[str | None, list[Any], str, str]
+_RulePlan = list[tuple[RuleSpec, list[_RuleRole], Expression | None, float | None, str]]
 
 
 def _rule_plan(scenario: Scenario) -> _RulePlan:
@@ -840,8 +839,16 @@ def _rule_plan(scenario: Scenario) -> _RulePlan:
             chance = None  # an expression: worked out where the rule fires
             if rule.chance.__class__ is not str:
                 chance = min(1.0, max(0.0, float(rule.chance)))  # as for a move's chance
-            codes = [[_NOT_YET, _NOT_YET] for _ in roles]
-            plan.append((rule, roles, when, chance, f"rule {rule.id}", codes))
+            per_role: list[_RuleRole] = [
+                (
+                    role,
+                    [_NOT_YET, _NOT_YET],
+                    f"rule:{rule.id}:{role or '*'}",
+                    f"rule:{rule.id}:{role}",
+                )
+                for role in roles
+            ]
+            plan.append((rule, per_role, when, chance, f"rule {rule.id}"))
         scenario.cache["rules"] = plan
     return plan
 
