@@ -28,6 +28,7 @@ from .dice import Draw, roll
 from .effects import (
     apply_changes,
     branch_changes,
+    branch_code,
     cost_changes,
     due_changes,
     picked,
@@ -36,7 +37,7 @@ from .effects import (
     snapshot,
     target_name,
     told,
-    widen_audience,
+    widened,
 )
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import (
@@ -436,10 +437,6 @@ def _keep_later(
     return state.evolve(later=keep + kept, scheduled=scheduled)
 
 
-def _limited(spec: Any) -> bool:
-    return spec is not None and bool(spec.once or spec.cooldown)
-
-
 def _shared(lines: Sequence[Line]) -> list[EngineEvent]:
     """The lines for some roles only, each to its roles (the facilitator reads every line)."""
     return [
@@ -701,15 +698,19 @@ class _Play:
     def after_moves(self) -> State:
         values = apply_changes(self.scenario, self.state.values, self.changes)
         state = self.state.evolve(values=values)
-        used = {
-            f"action:{r.move.action}:{r.move.role}": self.turn
-            for r in self.results
-            if r.accepted and _limited(self.scenario.action(r.move.action))
-        }
-        if used:
-            state = state.evolve(used={**state.used, **used})
-        for name, who in self.reveals:
-            state = state.evolve(seen=widen_audience(state, [name], who))
+        limited = _limited_actions(self.scenario)  # the actions whose use is remembered
+        if limited:
+            used = {
+                f"action:{r.move.action}:{r.move.role}": self.turn
+                for r in self.results
+                if r.accepted and r.move.action in limited
+            }
+            if used:
+                state = state.evolve(used={**state.used, **used})
+        if self.reveals:
+            seen = widened(state.seen, self.reveals)
+            if seen is not state.seen:
+                state = state.evolve(seen=seen)
         return self._commit(state)
 
     def _commit(self, state: State) -> State:
@@ -763,11 +764,10 @@ def _run_rules(
     reveals: list[tuple[str, str]] = []
     used: dict[str, int] = {}
     names = env.names
-    for rule, rule_roles, when in _rule_plan(scenario):
+    for rule, per_role, when, chance_given, reason in _rule_plan(scenario):
         limited = rule.once or rule.cooldown
         compiled = when.compiled if when is not None and when is not _ALWAYS else None
-        for role in rule_roles:
-            key = f"rule:{rule.id}:{role or '*'}" if limited else ""
+        for role, code, key, draw_key in per_role:
             if limited and _resting(rule, state.used, key, turn):
                 continue
             if role is not None:
@@ -790,17 +790,15 @@ def _run_rules(
                     and (when or scenario.expr(rule.when)).evaluate(env) is not True
                 ):
                     continue
-                chance = rule.chance
-                if chance.__class__ is str:
-                    chance = _chance(scenario, chance, env)
-                else:  # as for a move's chance
-                    chance = min(1.0, max(0.0, float(chance)))
+                chance = (
+                    _chance(scenario, rule.chance, env) if chance_given is None else chance_given
+                )
                 draw = None
                 if 0 < chance < 1:
                     draw = roll(
                         seed,
                         turn,
-                        f"rule:{rule.id}:{role}",
+                        draw_key,
                         chance,
                         role=role,
                         subject=rule.id,
@@ -809,13 +807,18 @@ def _run_rules(
                     draws.append(draw)
                 success = draw.success if draw else chance >= 1
                 written = rule.then if success else rule.otherwise
-                made = branch_changes(scenario, written, env, role, {}, f"rule {rule.id}")
-                branch = picked(scenario, written, env)
+                # The branch's compiled code for this role, made the first time it fires: it
+                # answers unless something is out of the ordinary, then the general path does.
+                run = code[success]
+                if run is _NOT_YET:
+                    run = code[success] = branch_code(scenario, written, role)
+                made = run(names, reason) if run is not None else None
+                if made is None:
+                    made = branch_changes(scenario, written, env, role, {}, reason)
+                branch = picked(scenario, written, env) if written.if_ else written
                 if branch.later:
                     words = _template_values(scenario, role, {})
-                    later += scheduled(
-                        scenario, branch, env, role, {}, turn, words, f"rule {rule.id}"
-                    )
+                    later += scheduled(scenario, branch, env, role, {}, turn, words, reason)
             except (ExpressionError, ValueError) as exc:
                 events.append(
                     EngineEvent(
@@ -858,8 +861,10 @@ def _run_rules(
     state = state.evolve(values=apply_changes(scenario, state.values, changes))
     if used:
         state = state.evolve(used={**state.used, **used})
-    for name, who in reveals:
-        state = state.evolve(seen=widen_audience(state, [name], who))
+    if reveals:
+        seen = widened(state.seen, reveals)
+        if seen is not state.seen:
+            state = state.evolve(seen=seen)
     return state, events, narrative, draws, later
 
 
@@ -885,7 +890,12 @@ def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[st
 
 
 _ALWAYS = compile_expression("true")
-_RulePlan = list[tuple[RuleSpec, list[str | None], Expression | None]]
+_NOT_YET = object()
+# Each rule with, per role it runs for, its branches' compiled code ([otherwise, then]), its
+# key in `used` and its draw's; its condition, its chance when a number (clamped) and the
+# reason its changes give.
+_RuleRole = tuple[str | None, list[Any], str, str]
+_RulePlan = list[tuple[RuleSpec, list[_RuleRole], Expression | None, float | None, str]]
 
 
 def _rule_plan(scenario: Scenario) -> _RulePlan:
@@ -905,7 +915,19 @@ def _rule_plan(scenario: Scenario) -> _RulePlan:
                 when = None
             if when is not None and when.constant is True:
                 when = _ALWAYS  # `true`, the default: nothing to evaluate every turn
-            plan.append((rule, roles, when))
+            chance = None  # an expression: worked out where the rule fires
+            if rule.chance.__class__ is not str:
+                chance = min(1.0, max(0.0, float(rule.chance)))  # as for a move's chance
+            per_role: list[_RuleRole] = [
+                (
+                    role,
+                    [_NOT_YET, _NOT_YET],
+                    f"rule:{rule.id}:{role or '*'}",
+                    f"rule:{rule.id}:{role}",
+                )
+                for role in roles
+            ]
+            plan.append((rule, per_role, when, chance, f"rule {rule.id}"))
         scenario.cache["rules"] = plan
     return plan
 

@@ -26,21 +26,35 @@ def coercers(scenario: Scenario) -> dict[str, Coercer]:
 
 
 def _coercer(var: Variable) -> Coercer:
+    # Comparisons rather than max() and min(), each a call: `low if low > n else n` is
+    # exactly max(n, low) (a NaN stays), and `high if high < n else n` min(n, high).
     low, high = var.min, var.max
     if var.type == "int":
         if low is not None and high is not None:
-            return lambda value: round(min(max(float(value), low), high))
+
+            def bounded_int(value: Any) -> Value:
+                n = float(value)
+                n = low if low > n else n
+                return round(high if high < n else n)
+
+            return bounded_int
         if low is not None:
-            return lambda value: round(max(float(value), low))
+            return lambda value: round(low if low > (n := float(value)) else n)
         if high is not None:
-            return lambda value: round(min(float(value), high))
+            return lambda value: round(high if high < (n := float(value)) else n)
         return lambda value: round(float(value))
     if var.type == "float":
         if low is not None and high is not None:
-            return lambda value: round(min(max(float(value), low), high), 6)
+
+            def bounded_float(value: Any) -> Value:
+                n = float(value)
+                n = low if low > n else n
+                return round(high if high < n else n, 6)
+
+            return bounded_float
         if low is not None:
-            return lambda value: round(max(float(value), low), 6)
+            return lambda value: round(low if low > (n := float(value)) else n, 6)
         if high is not None:
-            return lambda value: round(min(float(value), high), 6)
+            return lambda value: round(high if high < (n := float(value)) else n, 6)
         return lambda value: round(float(value), 6)
     return var.coerce

@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .branch_compile import BranchCode, compile_branch
 from .coercers import coercers
 from .expressions import VALUE_TYPES, Environment, Expression
 from .moves import StateChange, state_change
@@ -178,9 +179,41 @@ def branch_changes(
     else:
         cached = scenario.cache.get("branch_plans", _NO_PLANS).get((id(branch), role))
         if cached is not None and cached[0] is branch:
-            plan = cached[1]  # _plan's own look-up, without the call: 30 branches a turn
+            # Seen before (so not a branch made on the fly): its compiled code, made now if
+            # it was not yet, answers unless something is out of the ordinary.
+            code = cached[2]
+            if code is _NOT_YET:
+                code = cached[2] = compile_branch(scenario, cached[1], _assigned, _increment)
+            if code is not None:
+                made: list[StateChange] | None = code(env.names, reason)
+                if made is not None:
+                    return made
+            plan = cached[1]
         else:
             plan = _plan(scenario, branch, role, params)
+    return planned_changes(scenario, plan, env, reason)
+
+
+def branch_code(scenario: Scenario, branch: Branch, role: str | None) -> BranchCode | None:
+    """The compiled code of a scenario's own branch for this role (compiled now if it was not
+    yet), or None where only the general path can make its changes."""
+    if branch.if_:
+        return None
+    _plan(scenario, branch, role, {})
+    cached = scenario.cache["branch_plans"].get((id(branch), role))
+    if cached is None or cached[0] is not branch:
+        return None  # a target names a param: planned afresh every time
+    if cached[2] is _NOT_YET:
+        cached[2] = compile_branch(scenario, cached[1], _assigned, _increment)
+    code: BranchCode | None = cached[2]
+    return code
+
+
+def planned_changes(
+    scenario: Scenario, plan: _Plan, env: Environment, reason: str
+) -> list[StateChange]:
+    """The changes a plan makes in this state: the general path, which compiled branches
+    fall back to and are held to."""
     changes = []
     names = env.names
     for name, assigns, value in plan:
@@ -209,6 +242,7 @@ def branch_changes(
 
 _Plan = list[tuple[str, bool, Any]]
 _NO_PLANS: dict[Any, Any] = {}
+_NOT_YET = object()
 
 
 def _plan(scenario: Scenario, branch: Branch, role: str | None, params: Mapping[str, Any]) -> _Plan:
@@ -217,9 +251,9 @@ def _plan(scenario: Scenario, branch: Branch, role: str | None, params: Mapping[
     param (`params.lab.evidence`), which can change from move to move."""
     cache = scenario.cache.setdefault("branch_plans", {})
     key = (id(branch), role)
-    cached: tuple[Branch, _Plan] | None = cache.get(key)
+    cached: list[Any] | None = cache.get(key)
     if cached is not None and cached[0] is branch:
-        return cached[1]  # checked by identity: a branch made on the fly may reuse an id
+        return cached[1]  # type: ignore[no-any-return]  # by identity: ids may be reused
     plan: _Plan = [
         (target_name(t, role, params), assigns, _compiled(scenario, v))
         for assigns, effects in ((True, branch.set), (False, branch.add))
@@ -229,7 +263,7 @@ def _plan(scenario: Scenario, branch: Branch, role: str | None, params: Mapping[
         return plan
     if len(cache) >= 4096:
         cache.clear()  # branches made on the fly would otherwise pile up
-    cache[key] = (branch, plan)
+    cache[key] = [branch, plan, _NOT_YET]  # the branch's compiled code, once it is reused
     return plan
 
 
@@ -289,28 +323,40 @@ def _increment(result: Any) -> float:
 def apply_changes(
     scenario: Scenario, values: Mapping[str, Any], changes: Iterable[StateChange]
 ) -> dict[str, Any]:
-    changes = list(changes)
+    if changes.__class__ is not list:
+        changes = list(changes)
     if not changes:
         return dict(values) if not isinstance(values, dict) else values
     new = dict(values)
-    lists: dict[str, list[list[str]]] = {}
-    for change in changes:
-        if change.value is not None:
-            new[change.variable] = change.value
-            if change.value.__class__ is list:
-                lists.setdefault(change.variable, []).append(change.value)
-    for name, given in lists.items():
-        if len(given) > 1:
-            new[name] = merged(values[name], given)
+    # One pass over the changes: the assignments go in as they come (a later one wins), the
+    # increments are summed aside and added after all of them, as the docstring says.
+    lists: dict[str, list[list[str]]] | None = None
     totals: dict[str, float] = {}
+    touched: set[str] = set()
     for change in changes:
-        if change.delta is not None:
-            totals[change.variable] = totals.get(change.variable, 0.0) + change.delta
-    for name, delta in totals.items():
-        new[name] = float(new[name]) + delta  # the loader lets only numbers be added to
+        name = change.variable
+        value = change.value
+        if value is not None:
+            new[name] = value
+            if value.__class__ is list:
+                if lists is None:
+                    lists = {}
+                lists.setdefault(name, []).append(value)
+        delta = change.delta
+        if delta is not None:
+            totals[name] = totals.get(name, 0.0) + delta
+        else:
+            touched.add(name)
+    if lists is not None:
+        for name, given in lists.items():
+            if len(given) > 1:
+                new[name] = merged(values[name], given)
     coerce = coercers(scenario)
-    for name in {c.variable for c in changes}:
-        new[name] = coerce[name](new[name])
+    for name, delta in totals.items():
+        new[name] = coerce[name](float(new[name]) + delta)  # only numbers can be added to
+    for name in touched:
+        if name not in totals:
+            new[name] = coerce[name](new[name])
     return new
 
 
@@ -332,6 +378,21 @@ def widen_audience(state: State, names: Iterable[str], who: str) -> dict[str, tu
         if who not in current and EVERYONE not in current:
             seen[name] = tuple(sorted({*current, who}))
     return seen
+
+
+def widened(
+    seen: Mapping[str, tuple[str, ...]], reveals: Iterable[tuple[str, str]]
+) -> Mapping[str, tuple[str, ...]]:
+    """`seen` after each (variable, who) of a phase in turn, as `widen_audience` one at a
+    time would leave it; the same mapping when none of them shows anyone anything new."""
+    out: dict[str, tuple[str, ...]] | None = None
+    for name, who in reveals:
+        current = (out or seen).get(name, ())
+        if who not in current and EVERYONE not in current:
+            if out is None:
+                out = dict(seen)
+            out[name] = tuple(sorted({*current, who}))
+    return seen if out is None else out
 
 
 def render(template: str, values: Mapping[str, Any]) -> str:
