@@ -109,13 +109,15 @@ def test_bots_choose_what_admitting_every_play_in_turn_would(policy: str) -> Non
     from exercises.engine.adjudication import Rejected, Tally, _admit
     from exercises.engine.bots import _candidates, _worked_out
     from exercises.engine.dice import generator
+    from exercises.engine.moves import Move
     from exercises.engine.state import environment
 
     scenario = load_bundled_scenarios()["ai-pause"]
 
-    def reference(state: State, role: str) -> list[object]:
+    def reference(state: State, role: str) -> list[Move]:
         env = environment(scenario, state, state.turn + 1)
-        rng, tally, chosen = None, Tally(), []
+        rng, tally = None, Tally()
+        chosen: list[Move] = []
         for play, made, when, *_ in _candidates(scenario, policy, role):
             if play.chance < 1:
                 rng = rng or generator(SEED, state.turn + 1, f"bot:{policy}:{role}")
