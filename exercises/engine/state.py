@@ -308,10 +308,6 @@ def _getter(names: list[str]) -> Callable[[Mapping[str, Value]], tuple[Value, ..
     return operator.itemgetter(*names)
 
 
-def global_values(scenario: Scenario, values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: values[var.name] for key, var in scenario.global_variables().items()}
-
-
 def role_values(scenario: Scenario, values: Mapping[str, Any], role: str) -> dict[str, Any]:
     return {key: values[var.name] for key, var in scenario.role_variables(role).items()}
 
