@@ -58,12 +58,14 @@ def main() -> int:
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; target: "
         f"{options.runs} runs of {options.turns} turns in under {target:g} s on 2 cores"
     )
+    print(f"this machine's speed: {reference_loop():.2f} s CPU for the reference loop")
     trees = [("now", ROOT)]
     with tempfile.TemporaryDirectory() as scratch:
         if options.baseline:
             trees.insert(0, (options.baseline, extract(options.baseline, Path(scratch))))
         missed = []
         for tree_name, tree in trees:
+            compile_bytecode(tree)
             print(f"\n{tree_name}: start-up {startup(tree, options.scenario, policies[0]):.2f} s")
             for policy in policies:
                 figures = measure(tree, options, policy)
@@ -85,6 +87,29 @@ def default_policies(scenario_id: str) -> list[str]:
     from exercises.engine import load_bundled_scenarios
 
     return list(load_bundled_scenarios()[scenario_id].policies)
+
+
+def reference_loop() -> float:
+    """CPU seconds of a fixed pure-Python loop, best of three. Machines of the same kind
+    differ from one session to the next (the engine took 5 to 8 ms a run one day and 9 to
+    12 ms the next, on the same code), and every figure here moves with this one: compare
+    two sessions' figures by it before comparing their seconds."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for i in range(10**7):
+            total += i
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def compile_bytecode(tree: Path) -> None:
+    """Byte-compile the tree first, as a user's first run of the command does. A shell with
+    PYTHONDONTWRITEBYTECODE (CI's, this workplace's) would otherwise have every run compile
+    the project's modules again: a fifth of the start-up here, and none on a user's machine."""
+    targets = [str(tree / name) for name in ("exercises", "wargame", "manage.py")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *targets], check=True)
 
 
 def extract(ref: str, scratch: Path) -> Path:

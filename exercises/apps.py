@@ -12,5 +12,9 @@ class ExercisesConfig(AppConfig):
         from exercises.services import bots, quick_checks, turns  # noqa: F401
         from wargame import log_redaction
 
+        # The Celery app, so that @shared_task binds to it in every process Django starts
+        # (a worker imports it itself, through `celery -A wargame`).
+        from wargame.celery import app  # noqa: F401
+
         # After Django and uvicorn have configured logging (uvicorn does before loading us).
         log_redaction.install()

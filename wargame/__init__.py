@@ -1,6 +1,6 @@
-"""The Django project: settings, URLs, and the ASGI, WSGI and Celery entry points."""
+"""The Django project: settings, URLs, and the ASGI, WSGI and Celery entry points.
 
-# Import the Celery app whenever Django starts so that @shared_task binds to it.
-from wargame.celery import app as celery_app
-
-__all__ = ("celery_app",)
+The Celery app (`wargame.celery`) is imported by the exercises app when Django starts, not
+here: `manage.py simulate` reads the settings without starting Django, and the job queue's
+client was a fifth of its start-up. `celery -A wargame` finds `wargame.celery` by itself.
+"""
