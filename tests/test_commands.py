@@ -361,3 +361,22 @@ def test_simulate_json_prints_a_figure_that_is_not_finite_as_null() -> None:
     summary = {"mean": {"x": float("nan"), "y": 1.5}, "runs": [float("inf"), -float("inf"), 2]}
 
     assert finite(summary) == {"mean": {"x": None, "y": 1.5}, "runs": [None, None, 2]}
+
+
+def test_simulate_runs_without_loading_the_job_queue_or_the_cel_command_line() -> None:
+    # Start-up is part of what `simulate`'s users wait for (issue 11): the Celery client and
+    # the `cel` package's interactive command line were a third of it, and it needs neither.
+    script = (
+        "import json, runpy, sys\n"
+        "sys.argv = ['manage.py', 'simulate', 'ai-pause', '--policy', 'no-pause',\n"
+        "            '--runs', '1', '--turns', '1', '--workers', '1', '--json']\n"
+        "runpy.run_path('manage.py', run_name='__main__')\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+
+    loaded = json.loads(done.stderr.strip().splitlines()[-1])
+    assert json.loads(done.stdout)["runs"] == 1
+    assert [m for m in loaded if m.split(".")[0] in {"celery", "kombu", "prompt_toolkit"}] == []
