@@ -67,11 +67,7 @@ def compile_cel(
     """The expression as a Python function of the names; `Unsupported` if it cannot be.
     `helpers` are extra functions; `aliases` are Python text read for a free name."""
     code = python_source(source, helpers, aliases or {})
-    namespace: dict[str, Any] = {
-        **_RUNTIME,
-        **_WORLD,
-        **{f"helper_{k}": v for k, v in helpers.items()},
-    }
+    namespace = runtime_namespace(helpers)
     # The code is generated above from a parsed tree: names and literals only, never text.
     exec(compile(code, "<cel>", "exec"), namespace)
     compiled: Compiled = namespace["compiled"]
@@ -81,14 +77,29 @@ def compile_cel(
 def python_source(
     source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str]
 ) -> str:
-    writer = _Writer(set(helpers), aliases)
-    result = writer.emit(parse(source), {})
-    body = "\n".join([*writer.lines, f"    return {result}"])
+    lines, result = python_lines(source, helpers, aliases)
+    body = "\n".join([*lines, f"    return {result}"])
     return f"def compiled(N):\n{body}\n"
 
 
+def python_lines(
+    source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str], prefix: str = "t"
+) -> tuple[list[str], str]:
+    """The statements (indented one level) and the value's text, to be written into a larger
+    function (rules_compile): `prefix` keeps its locals apart from another expression's."""
+    writer = _Writer(set(helpers), aliases, prefix)
+    result = writer.emit(parse(source), {})
+    return writer.lines, result
+
+
+def runtime_namespace(helpers: dict[str, Callable[..., Any]]) -> dict[str, Any]:
+    """The names generated code calls: the runtime's helpers, the engine's functions."""
+    return {**_RUNTIME, **_WORLD, **{f"helper_{k}": v for k, v in helpers.items()}}
+
+
 class _Writer:
-    def __init__(self, helpers: set[str], aliases: dict[str, str]) -> None:
+    def __init__(self, helpers: set[str], aliases: dict[str, str], prefix: str = "t") -> None:
+        self.prefix = prefix
         self.helpers = helpers
         self.aliases = aliases
         self.lines: list[str] = []
@@ -97,7 +108,7 @@ class _Writer:
 
     def temp(self) -> str:
         self.count += 1
-        return f"t{self.count}"
+        return f"{self.prefix}{self.count}"
 
     def line(self, text: str) -> None:
         self.lines.append("    " * self.indent + text)
