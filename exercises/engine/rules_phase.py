@@ -8,7 +8,7 @@ values, draws and error events are the general path's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .audience import FACILITATOR_ONLY, Audience
@@ -32,7 +32,7 @@ from .moves import EngineEvent, StateChange
 from .review import Line
 from .scenario import EVERYONE, Scenario
 from .schema import RuleSpec
-from .state import State, environment
+from .state import State, environment, environment_after
 
 _ALWAYS = compile_expression("true")
 _NOT_YET = object()
@@ -57,13 +57,16 @@ def run_rules(
     env = environment(scenario, state, turn)
     phase = _Phase(scenario, state, env, seed, turn, record)
     code = _rules_code(scenario) if compiled and not record else None
+    changed: Iterable[str]
     if code is not None:
-        values = _run_compiled(scenario, state, env, phase, code)
+        values, changed = _run_compiled(scenario, state, env, phase, code)
     else:
         for index, (_, per_role, _, _, _) in enumerate(_rule_plan(scenario)):
             for place in range(len(per_role)):
                 phase.step(index, place)
         values = apply_changes(scenario, state.values, phase.changes)
+        changed = [change.variable for change in phase.changes]
+    before = state
     state = state.evolve(values=values)
     if phase.used:
         state = state.evolve(used={**state.used, **phase.used})
@@ -71,6 +74,8 @@ def run_rules(
         seen = widened(state.seen, phase.reveals)
         if seen is not state.seen:
             state = state.evolve(seen=seen)
+    # The endings read this state next: its environment made from the phase's own changes.
+    environment_after(scenario, before, state, changed, turn)
     return state, phase.events, phase.narrative, phase.draws, phase.later
 
 
@@ -85,7 +90,7 @@ def _rules_code(scenario: Scenario) -> Any:
 
 def _run_compiled(
     scenario: Scenario, state: State, env: Environment, phase: _Phase, code: Any
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Iterable[str]]:
     """`apply_changes` of the phase's changes, made as the compiled rules go: assignments
     as they come, increments summed aside, then each coerced (the same order of operations,
     so the same floats)."""
@@ -118,7 +123,7 @@ def _run_compiled(
     draws, reveals = phase.draws, phase.reveals
     code(env.names, new, totals, touched, put, general, draws, reveals, phase.seed, phase.turn)
     if not totals and not touched:
-        return values if isinstance(values, dict) else dict(values)
+        return (values if isinstance(values, dict) else dict(values)), ()
     for name, given in lists.items():
         if len(given) > 1:
             new[name] = merged(values[name], given)
@@ -128,7 +133,7 @@ def _run_compiled(
     for name in touched:
         if name not in totals:
             new[name] = coerce[name](new[name])
-    return new
+    return new, [*totals, *touched]
 
 
 class _Phase:

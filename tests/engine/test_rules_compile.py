@@ -14,9 +14,11 @@ from exercises.engine import (
     load_scenario_text,
     open_turn,
 )
+from exercises.engine import state as state_module
+from exercises.engine.expressions import Environment
 from exercises.engine.rules_phase import _rules_code, run_rules
 from exercises.engine.scenario import Scenario
-from exercises.engine.state import State
+from exercises.engine.state import State, environment
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
@@ -30,7 +32,8 @@ FILES = [
 # Rules the compiled code answers for only in part, or not at all: limits, an expression's
 # chance, `if` blocks, `later`, a condition that fails, effects that fail.
 ODD_RULES = """rules:
-  - {id: once_only, description: x, for_each: [lab], once: true, when: "me.paused", then: {add: {risk: 1}}}
+  - {id: once_only, description: x, for_each: [lab], once: true, when: "me.paused",
+     then: {add: {risk: 1}}}
   - {id: resting, description: x, cooldown: 2, when: "state.tension > 1", then: {add: {alert: 1}}}
   - id: dicey
     description: x
@@ -51,11 +54,14 @@ ODD_RULES = """rules:
     then:
       add: {tension: 1}
       if: [{when: "state.capability > 51.0", then: {add: {risk: 1}}, else: {add: {risk: -1}}}]
-  - {id: deferred, description: x, when: "state.tension >= 3", then: {later: [{turns: 1, add: {risk: 2}}]}}
+  - {id: deferred, description: x, when: "state.tension >= 3",
+     then: {later: [{turns: 1, add: {risk: 2}}]}}
   - {id: by_zero, description: x, when: "state.risk / state.alert > 1", then: {add: {risk: 5}}}
-  - {id: infinite, description: x, when: "state.tension > 3", then: {add: {capability: "state.capability / 0.0"}}}
+  - {id: infinite, description: x, when: "state.tension > 3",
+     then: {add: {capability: "state.capability / 0.0"}}}
   - {id: overflow, description: x, then: {add: {tension: "state.tension * 4611686018427387904"}}}
-  - {id: plain, description: x, for_each: [lab], when: "!me.paused || me.cash < 2.0", then: {add: {me.cash: 0.1}}}
+  - {id: plain, description: x, for_each: [lab], when: "!me.paused || me.cash < 2.0",
+     then: {add: {me.cash: 0.1}}}
 """
 
 
@@ -81,9 +87,19 @@ def reached(scenario: Scenario, runs: int = 2) -> list[tuple[State, str]]:
     return states
 
 
+def fresh_environment(scenario: Scenario, state: State, turn: int) -> Environment:
+    state_module._cache.last = None
+    return environment(scenario, state, turn)
+
+
 def same_rules(scenario: Scenario, state: State, seed: str) -> None:
     turn = state.turn + 1
     fast = run_rules(scenario, state, seed, turn, record=False)
+    # The environment made from the phase's changes is the one read from the whole state.
+    kept = environment(scenario, fast[0], turn)
+    fresh = fresh_environment(scenario, fast[0], turn)
+    assert repr(kept.variables) == repr(fresh.variables)
+    assert repr(kept.roles) == repr(fresh.roles)
     general = run_rules(scenario, state, seed, turn, record=False, compiled=False)
     assert repr(sorted(fast[0].values.items())) == repr(sorted(general[0].values.items()))
     assert fast[0].to_dict() == general[0].to_dict()
