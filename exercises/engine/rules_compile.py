@@ -27,6 +27,7 @@ from .scenario import EVERYONE, TEXTUAL, Scenario
 from .schema import Branch
 
 _ARGS = "N, W, T, S, P, F, D, RV, seed, turn"
+_MOST = 1000  # rules times the roles they run for; ai-pause has 63
 
 
 class _Slow(Exception):
@@ -36,13 +37,15 @@ class _Slow(Exception):
 def compile_rules(scenario: Scenario, plan: list[Any]) -> Any:
     """The function of (names, new values, increments, touched, put, general, draws,
     reveals, seed, turn), or None if it could not be made (the general path serves)."""
+    if sum(len(per_role) for _, per_role, _, _, _ in plan) > _MOST:
+        return None  # one function that long would take longer to compile than to save
     writer = _Rules(scenario)
     try:
         source = writer.source(plan)
         # Generated from the scenario's parsed expressions and plan: literals and names only.
         exec(compile(source, "<rules>", "exec"), writer.namespace)
-    except (SyntaxError, RecursionError, MemoryError):
-        return None  # too deep or too large for Python: the general path
+    except Exception:  # too deep or too large for Python (SyntaxError): the general path
+        return None
     return writer.namespace["rules"]
 
 
