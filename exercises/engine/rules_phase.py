@@ -30,6 +30,7 @@ from .effects import (
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import EngineEvent, StateChange
 from .review import Line
+from .rules_compile import compile_rules
 from .scenario import EVERYONE, Scenario
 from .schema import RuleSpec
 from .state import State, environment, environment_after
@@ -82,8 +83,6 @@ def run_rules(
 def _rules_code(scenario: Scenario) -> Any:
     code = scenario.cache.get("rules_code", _NOT_YET)
     if code is _NOT_YET:
-        from .rules_compile import compile_rules  # it reads this module's plan
-
         code = scenario.cache["rules_code"] = compile_rules(scenario, _rule_plan(scenario))
     return code
 
