@@ -28,7 +28,6 @@ from .dice import Draw, roll
 from .effects import (
     apply_changes,
     branch_changes,
-    branch_code,
     cost_changes,
     due_changes,
     picked,
@@ -39,7 +38,7 @@ from .effects import (
     told,
     widened,
 )
-from .expressions import Environment, Expression, ExpressionError, compile_expression
+from .expressions import Environment, ExpressionError
 from .moves import (
     EngineEvent,
     Move,
@@ -53,6 +52,8 @@ from .offers import lapsed_offers, offer_line, offer_made, pending_offer
 from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
+from .rules_phase import run_rules
+from .rules_phase import template_values as _template_values
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
 from .schema import ActionSpec, Branch, RuleSpec
 from .state import State, environment
@@ -348,7 +349,7 @@ def adjudicate(
     for entry in due:  # scheduled by an earlier turn: applied with this turn's moves
         play.changes += due_changes(entry)
     state = play.after_moves()
-    state, rule_events, rule_narrative, rule_draws, rule_later = _run_rules(
+    state, rule_events, rule_narrative, rule_draws, rule_later = run_rules(
         scenario, state, seed, turn, record
     )
     ending = _ending(scenario, state, turn)
@@ -752,122 +753,6 @@ class _Play:
         return state.evolve(commitments=commitments, met=tuple(met))
 
 
-def _run_rules(
-    scenario: Scenario, state: State, seed: int | str, turn: int, record: bool
-) -> tuple[State, list[EngineEvent], list[Line], list[Draw], list[dict[str, Any]]]:
-    env = environment(scenario, state, turn)
-    later: list[dict[str, Any]] = []
-    changes: list[StateChange] = []
-    events: list[EngineEvent] = []
-    narrative: list[Line] = []
-    draws: list[Draw] = []
-    reveals: list[tuple[str, str]] = []
-    used: dict[str, int] = {}
-    names = env.names
-    for rule, per_role, when, chance_given, reason in _rule_plan(scenario):
-        limited = rule.once or rule.cooldown
-        compiled = when.compiled if when is not None and when is not _ALWAYS else None
-        for role, code, key, draw_key in per_role:
-            if limited and _resting(rule, state.used, key, turn):
-                continue
-            if role is not None:
-                names["role"] = role  # env.bind_move(role), 60 times a turn
-            try:
-                if compiled is not None:
-                    # Most conditions do not hold: a false answer from the compiled code is
-                    # the expression's; anything else (an error, another type) is asked again
-                    # through `evaluate`, which gives the library's answer or error.
-                    try:
-                        holds = compiled(names)
-                    except Exception:
-                        holds = None
-                    if holds is False:
-                        continue
-                    if holds is not True and when.evaluate(env) is not True:  # type: ignore[union-attr]
-                        continue
-                elif (
-                    when is not _ALWAYS
-                    and (when or scenario.expr(rule.when)).evaluate(env) is not True
-                ):
-                    continue
-                chance = (
-                    _chance(scenario, rule.chance, env) if chance_given is None else chance_given
-                )
-                draw = None
-                if 0 < chance < 1:
-                    draw = roll(
-                        seed,
-                        turn,
-                        draw_key,
-                        chance,
-                        role=role,
-                        subject=rule.id,
-                        label=rule.id,
-                    )
-                    draws.append(draw)
-                success = draw.success if draw else chance >= 1
-                written = rule.then if success else rule.otherwise
-                # The branch's compiled code for this role, made the first time it fires: it
-                # answers unless something is out of the ordinary, then the general path does.
-                run = code[success]
-                if run is _NOT_YET:
-                    run = code[success] = branch_code(scenario, written, role)
-                made = run(names, reason) if run is not None else None
-                if made is None:
-                    made = branch_changes(scenario, written, env, role, {}, reason)
-                branch = picked(scenario, written, env) if written.if_ else written
-                if branch.later:
-                    words = _template_values(scenario, role, {})
-                    later += scheduled(scenario, branch, env, role, {}, turn, words, reason)
-            except (ExpressionError, ValueError) as exc:
-                events.append(
-                    EngineEvent(
-                        "rule.error",
-                        FACILITATOR_ONLY,
-                        {"rule": rule.id, "role": role, "error": str(exc)},
-                    )
-                )
-                continue
-            changes += made
-            if limited:  # it ran, whatever its dice said
-                used[key] = turn
-            if role and branch.reveal:
-                reveals += [(target_name(t, role, {}), role) for t in branch.reveal]
-            if branch.publish:
-                reveals += [(target_name(t, role, {}), EVERYONE) for t in branch.publish]
-            if not record:
-                continue
-            words = _template_values(scenario, role, {})
-            if branch.public:
-                narrative.append(Line(render(branch.public, words)))
-            for line, roles in told(scenario, branch, role, {}):
-                narrative.append(Line(render(line, words), Audience.of(roles)))
-            text = render(branch.text, words)
-            if branch.show:
-                text = f"{text} {snapshot(scenario, branch, state.values, role, {})}".strip()
-            audience = Audience.of([role]) if role and text else FACILITATOR_ONLY
-            events.append(
-                EngineEvent(
-                    "rule.fired",
-                    audience,
-                    {
-                        "rule": rule.id,
-                        "role": role,
-                        "text": text,
-                        "changes": [c.to_dict() for c in made],
-                    },
-                )
-            )
-    state = state.evolve(values=apply_changes(scenario, state.values, changes))
-    if used:
-        state = state.evolve(used={**state.used, **used})
-    if reveals:
-        seen = widened(state.seen, reveals)
-        if seen is not state.seen:
-            state = state.evolve(seen=seen)
-    return state, events, narrative, draws, later
-
-
 def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[str, ...]]:
     """Each role's objectives that hold in the state the turn ends in (one that fails to
     evaluate counts as not met, as an ending's condition does)."""
@@ -887,49 +772,6 @@ def _achieved(scenario: Scenario, state: State, turn: int) -> dict[str, tuple[st
         if held:
             out[role.id] = tuple(held)
     return out
-
-
-_ALWAYS = compile_expression("true")
-_NOT_YET = object()
-# Each rule with, per role it runs for, its branches' compiled code ([otherwise, then]), its
-# key in `used` and its draw's; its condition, its chance when a number (clamped) and the
-# reason its changes give.
-_RuleRole = tuple[str | None, list[Any], str, str]
-_RulePlan = list[tuple[RuleSpec, list[_RuleRole], Expression | None, float | None, str]]
-
-
-def _rule_plan(scenario: Scenario) -> _RulePlan:
-    """Each rule with the roles it runs for and its compiled condition (None if it does not
-    compile, so that it fails where it runs): the scenario's alone, so worked out once rather
-    than at every rule of every turn."""
-    plan: _RulePlan | None = scenario.cache.get("rules")
-    if plan is None:
-        plan = []
-        for rule in scenario.rules:
-            roles: list[str | None] = [None]
-            if rule.for_each:
-                roles = list(scenario.resolve_roles(rule.for_each))
-            try:
-                when: Expression | None = scenario.expr(rule.when)
-            except ExpressionError:
-                when = None
-            if when is not None and when.constant is True:
-                when = _ALWAYS  # `true`, the default: nothing to evaluate every turn
-            chance = None  # an expression: worked out where the rule fires
-            if rule.chance.__class__ is not str:
-                chance = min(1.0, max(0.0, float(rule.chance)))  # as for a move's chance
-            per_role: list[_RuleRole] = [
-                (
-                    role,
-                    [_NOT_YET, _NOT_YET],
-                    f"rule:{rule.id}:{role or '*'}",
-                    f"rule:{rule.id}:{role}",
-                )
-                for role in roles
-            ]
-            plan.append((rule, per_role, when, chance, f"rule {rule.id}"))
-        scenario.cache["rules"] = plan
-    return plan
 
 
 def _role_endings(scenario: Scenario, state: State, turn: int) -> dict[str, str]:
@@ -959,13 +801,3 @@ def _ending(scenario: Scenario, state: State, turn: int) -> Any:
         except ExpressionError:
             continue
     return None
-
-
-def _template_values(
-    scenario: Scenario, role: str | None, params: Mapping[str, Any]
-) -> dict[str, Any]:
-    names = scenario.role_names
-    words: dict[str, Any] = {"role": names.get(role or "", role or "")}
-    for key, value in params.items():
-        words[f"params.{key}"] = names.get(value, value) if isinstance(value, str) else value
-    return words

@@ -67,11 +67,7 @@ def compile_cel(
     """The expression as a Python function of the names; `Unsupported` if it cannot be.
     `helpers` are extra functions; `aliases` are Python text read for a free name."""
     code = python_source(source, helpers, aliases or {})
-    namespace: dict[str, Any] = {
-        **_RUNTIME,
-        **_WORLD,
-        **{f"helper_{k}": v for k, v in helpers.items()},
-    }
+    namespace = runtime_namespace(helpers)
     # The code is generated above from a parsed tree: names and literals only, never text.
     exec(compile(code, "<cel>", "exec"), namespace)
     compiled: Compiled = namespace["compiled"]
@@ -81,15 +77,34 @@ def compile_cel(
 def python_source(
     source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str]
 ) -> str:
-    writer = _Writer(set(helpers), aliases)
-    result = writer.emit(parse(source), {})
-    body = "\n".join([*writer.lines, f"    return {result}"])
+    lines, result = python_lines(source, helpers, aliases)
+    body = "\n".join([*lines, f"    return {result}"])
     return f"def compiled(N):\n{body}\n"
 
 
+def python_lines(
+    source: str, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str], prefix: str = "t"
+) -> tuple[list[str], str]:
+    """The statements (indented one level) and the value's text, to be written into a larger
+    function (rules_compile): `prefix` keeps its locals apart from another expression's."""
+    writer = _Writer(helpers, aliases, prefix)
+    result = writer.emit(parse(source), {})
+    return writer.lines, result
+
+
+def runtime_namespace(helpers: dict[str, Callable[..., Any]]) -> dict[str, Any]:
+    """The names generated code calls: the runtime's helpers, the engine's functions."""
+    return {**_RUNTIME, **_WORLD, **{f"helper_{k}": v for k, v in helpers.items()}}
+
+
 class _Writer:
-    def __init__(self, helpers: set[str], aliases: dict[str, str]) -> None:
+    def __init__(
+        self, helpers: dict[str, Callable[..., Any]], aliases: dict[str, str], prefix: str = "t"
+    ) -> None:
+        self.prefix = prefix
         self.helpers = helpers
+        # A helper that, given two values of one type, picks one by an operator (`max`: `>=`).
+        self.picks = {name: getattr(fn, "pick", None) for name, fn in helpers.items()}
         self.aliases = aliases
         self.lines: list[str] = []
         self.indent = 1
@@ -97,7 +112,7 @@ class _Writer:
 
     def temp(self) -> str:
         self.count += 1
-        return f"t{self.count}"
+        return f"{self.prefix}{self.count}"
 
     def line(self, text: str) -> None:
         self.lines.append("    " * self.indent + text)
@@ -115,7 +130,12 @@ class _Writer:
             field = node[2] if kind == "sel" else node[2][1]
             return f"{self.emit(node[1], scope)}[{field!r}]"
         if kind == "index":
-            return f"index({self.emit(node[1], scope)}, {self.emit(node[2], scope)})"
+            # `roles[l]` in a macro: a map read by a text key, the helper for anything else.
+            operand, key = self.held(node[1], scope), self.held(node[2], scope)
+            return (
+                f"({operand}[{key}] if {operand}.__class__ is dict and {key}.__class__ is str "
+                f"else index({operand}, {key}))"
+            )
         if kind == "list":
             return "[" + "".join(f"{self.emit(item, scope)}, " for item in node[1]) + "]"
         if kind == "not":
@@ -123,11 +143,19 @@ class _Writer:
             name = self.held(node[1], scope)
             return f"({name} is False if ({name} is True or {name} is False) else fail())"
         if kind == "neg":
-            return f"neg({self.emit(node[1], scope)})"
+            name = self.held(node[1], scope)
+            return f"(-{name} if {name}.__class__ is float else neg({name}))"
         if kind == "op":
             inline = self.with_literal(node, scope)
             if inline is not None:
                 return inline
+            if node[1] in ("+", "-", "*"):
+                # Two doubles: Python's float arithmetic is CEL's, and cannot fail.
+                left, right = self.held(node[2], scope), self.held(node[3], scope)
+                return (
+                    f"({left} {node[1]} {right} if {left}.__class__ is float and "
+                    f"{right}.__class__ is float else {_OPERATORS[node[1]]}({left}, {right}))"
+                )
             left, right = self.emit(node[2], scope), self.emit(node[3], scope)
             return f"{_OPERATORS[node[1]]}({left}, {right})"
         if kind in ("and", "or"):
@@ -216,6 +244,14 @@ class _Writer:
     def call(self, name: str, args: list[Node], scope: dict[str, str]) -> str:
         if name == "has" and len(args) == 1 and args[0][0] == "sel":
             return f"has({self.emit(args[0][1], scope)}, {args[0][2]!r})"
+        pick = self.picks.get(name)
+        if pick is not None and len(args) == 2:
+            # The helper's own body, where its arguments are of one type as it requires.
+            a, b = self.held(args[0], scope), self.held(args[1], scope)
+            return (
+                f"(({a} if {a} {pick} {b} else {b}) if {a}.__class__ is {b}.__class__ "
+                f"else helper_{name}({a}, {b}))"
+            )
         values = ", ".join(self.emit(arg, scope) for arg in args)
         if name in _FUNCTIONS and len(args) == 1:
             return f"{_FUNCTIONS[name]}({values})"
@@ -243,11 +279,14 @@ class _Writer:
         self.line(f"for {item} in items({source}):")
         self.indent += 1
         if name == "filter" or len(args) == 3:
-            self.line(f"if truth({self.emit(args[1], inner)}):")
+            test = self.held(args[1], inner)  # truth() written out: a bool, or the library
+            self.line(f"if {test} is True:")
             self.indent += 1
             value = item if name == "filter" else self.emit(args[2], inner)
             self.line(f"{result}.append({value})")
             self.indent -= 1
+            self.line(f"elif {test} is not False:")
+            self.line("    fail()")
         else:
             self.line(f"{result}.append({self.emit(args[1], inner)})")
         self.indent -= 1

@@ -209,6 +209,14 @@ def branch_code(scenario: Scenario, branch: Branch, role: str | None) -> BranchC
     return code
 
 
+def fixed_plan(scenario: Scenario, branch: Branch, role: str | None) -> _Plan | None:
+    """The plan of a scenario's own branch for this role, or None where a target names a
+    param (planned afresh for every move)."""
+    if any(_parts(t)[0] == "params" for t in (*branch.set, *branch.add)):
+        return None
+    return _plan(scenario, branch, role, {})
+
+
 def planned_changes(
     scenario: Scenario, plan: _Plan, env: Environment, reason: str
 ) -> list[StateChange]:

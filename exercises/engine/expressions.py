@@ -106,6 +106,8 @@ def _min(a: Any, b: Any) -> Any:
     return a if a <= b else b
 
 
+_max.pick = ">="  # type: ignore[attr-defined]  # for compiled code (cel_compile)
+_min.pick = "<="  # type: ignore[attr-defined]
 # max/min are the only helpers added to CEL's standard library: pure, two arguments, bounded.
 HELPERS = {"max": _max, "min": _min}
 

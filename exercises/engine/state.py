@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import compress
 from operator import is_not
@@ -206,6 +206,56 @@ def _updated(
     changed = list(compress(layout.places, map(is_not, old_row, row)))
     if len(changed) > layout.most:
         return None
+    return _with_changes(scenario, state, before, old, changed, layout, row)
+
+
+def environment_after(
+    scenario: Scenario, before: State, state: State, names: Iterable[str], turn: int
+) -> Environment:
+    """`environment(scenario, state, turn)` for a state whose values differ from `before`'s
+    only in the variables `names` (a phase's own changes, which it knows): when the last
+    environment built is `before`'s, made from it without reading and comparing every value."""
+    last = getattr(_cache, "last", None)
+    if last is None or state.values is before.values:
+        return environment(scenario, state, turn)
+    key = last[0]
+    if not (
+        key[0] is scenario
+        and key[1] is before.values
+        and key[2] is before.commitments is state.commitments
+        and key[3] is before.met is state.met
+        and key[4] is before.seen
+    ):
+        return environment(scenario, state, turn)
+    layout = _layout(scenario)
+    row = list(last[2])
+    values = state.values
+    index = layout.index
+    changed = []
+    for name in names:
+        at = index[name]
+        value = values[name]
+        if value is not row[at]:
+            row[at] = value
+            changed.append(layout.places[at])
+    if len(changed) > layout.most:
+        return environment(scenario, state, turn)
+    env = _with_changes(scenario, state, key, last[1], changed, layout, row)
+    _cache.last = ((scenario, values, state.commitments, state.met, state.seen), env, tuple(row))
+    return env.bind(turn=turn)
+
+
+def _with_changes(
+    scenario: Scenario,
+    state: State,
+    before: tuple[Any, ...],
+    old: Environment,
+    changed: list[tuple[str | None, int]],
+    layout: _Layout,
+    row: Sequence[Any],
+) -> Environment:
+    """The environment `old` (of the state keyed `before`) with the values at `changed` (as
+    in `layout`) taken from `row`: only the maps holding them copied."""
     variables = old.variables
     own = variables["state"]
     roles = dict(old.roles)
@@ -246,6 +296,7 @@ class _Layout:
     keys: tuple[str, ...]
     read: Callable[[Mapping[str, Value]], tuple[Value, ...]]
     most: int  # changed values beyond which a rebuild costs less
+    index: Mapping[str, int]  # each variable's place in the order
 
 
 def _layout(scenario: Scenario) -> _Layout:
@@ -260,7 +311,8 @@ def _layout(scenario: Scenario) -> _Layout:
                 keys.append(var_key)
                 names.append(var.name)
         read = _getter(names)
-        found = _Layout(tuple(places), tuple(keys), read, max(8, len(names) // 3))
+        most = max(8, len(names) // 3)
+        found = _Layout(tuple(places), tuple(keys), read, most, {n: i for i, n in enumerate(names)})
         scenario.cache["environment_layout"] = found
     return found
 
