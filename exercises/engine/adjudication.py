@@ -24,7 +24,7 @@ from typing import Any
 
 from .audience import EVERYONE as TO_EVERYONE
 from .audience import FACILITATOR_ONLY, Audience
-from .dice import Draw, roll
+from .dice import Draw, clamped_roll, roll
 from .effects import (
     apply_changes,
     branch_changes,
@@ -40,6 +40,7 @@ from .effects import (
     widened,
 )
 from .expressions import Environment, Expression, ExpressionError, compile_expression
+from .move_plans import MovePlan, move_plan
 from .moves import (
     EngineEvent,
     Move,
@@ -484,6 +485,10 @@ class _Play:
         self.later: list[dict[str, Any]] = []
         self.offers: list[dict[str, Any]] = []  # made this turn
         self.answered: set[str] = set()
+        # Moves' plans (move_plans.py) serve the batch path, which neither records nor reviews.
+        self.plans = scenario.cache.setdefault("move_plans", {}) if not record else None
+        if review is not NO_REVIEW:
+            self.plans = None
 
     def resolve(self, move: Move) -> None:
         key = move.key
@@ -491,6 +496,16 @@ class _Play:
         self.seen_keys[key] = seen + 1
         try:
             params = _admit(self.scenario, self.state, self.env, move, self.tally)
+            plans = self.plans
+            if plans is not None:
+                plan = plans.get(key)
+                if plan is None:
+                    plan = move_plan(self.scenario, move)
+                if plan:
+                    result = self._planned(move, params, seen, plan)
+                    self.results.append(result)
+                    self.changes += result.changes
+                    return
             if move.action == FREE_FORM:
                 result = self._free_form(move, seen)
             elif move.action == ANSWER_OFFER:
@@ -590,6 +605,68 @@ class _Play:
             draw=draw,
         )
         return self._reviewed(result, overridden)
+
+    def _planned(self, move: Move, params: dict[str, Any], seen: int, plan: MovePlan) -> MoveResult:
+        """`_scripted`'s answer for the batch path, from the move's plan: the same changes,
+        draw and result (tests/engine/test_move_plans.py holds the two together)."""
+        action, chance, recorded, key, codes = plan
+        env = self.env
+        names = env.names  # env.bind_move, written out
+        names["role"] = move.role
+        names["params"] = params
+        try:
+            if action.cost:
+                costs = env.memo.get(("cost", move.key))  # priced when admitted
+                if costs is None:
+                    costs = _costs(self.scenario, env, action, move.role, params, move.key)
+                changes = list(costs)
+            else:
+                changes = []
+            if chance is None:
+                chance = _chance(self.scenario, action.chance, env)
+                recorded = round(chance, 6)
+            if 0 < chance < 1:
+                draw = clamped_roll(
+                    self.seed,
+                    self.turn,
+                    f"{key}{seen}",
+                    chance,
+                    recorded,
+                    move.role,
+                    move.action,
+                    action.label,
+                )
+                self.draws.append(draw)
+                success = draw.success
+            else:
+                draw = None
+                success = chance >= 1
+            written = action.success if success else action.failure
+            code = codes[success]
+            made = code(names, action.id) if code is not None else None
+            if made is None:
+                made = branch_changes(self.scenario, written, env, move.role, params, action.id)
+            changes += made
+            branch = picked(self.scenario, written, env) if written.if_ else written
+            if branch.later:
+                words = _template_values(self.scenario, move.role, params)
+                self.later += scheduled(
+                    self.scenario, branch, env, move.role, params, self.turn, words, action.id
+                )
+        except (ExpressionError, ValueError) as exc:
+            raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
+        if branch.reveal or branch.publish:
+            self._note_reveals(branch, move.role, params)
+        if success and action.commit:
+            self.committed.append((action.commit, move.role))
+        if success and action.offer is not None:
+            words = _template_values(self.scenario, move.role, params)
+            text = render(action.offer.text, words)
+            offer = offer_made(
+                self.scenario, action, move, params, self.turn, len(self.offers), text
+            )
+            self.offers.append(offer)
+        return unrecorded_result(move, success, tuple(changes), draw)
 
     def _answer(self, move: Move) -> MoveResult:
         """An answer to an offer: the offer's accepted or refused branch, in its maker's terms."""
