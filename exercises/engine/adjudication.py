@@ -31,6 +31,7 @@ from .effects import (
     branch_code,
     cost_changes,
     due_changes,
+    normalise_target,
     picked,
     render,
     scheduled,
@@ -208,6 +209,25 @@ def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, 
     return verdict
 
 
+def _owned_costs(scenario: Scenario) -> bool:
+    """Whether every cost of every action is a fixed amount, not below zero, of one of the
+    mover's own variables (`me.x`): then a role's moves spend only from what no other role
+    spends, and each of them lowers it, so they are affordable together in any order once
+    they were, one after the other, in one."""
+    found: bool | None = scenario.cache.get("owned_costs")
+    if found is None:
+        found = all(
+            normalise_target(target).split(".")[0] == "me"
+            and len(normalise_target(target).split(".")) == 2
+            and value.__class__ in (int, float)
+            and value >= 0
+            for action in scenario.actions
+            for target, value in action.cost.items()
+        )
+        scenario.cache["owned_costs"] = found
+    return found
+
+
 def _plain(action: ActionSpec) -> bool:
     """Whether a statically legal move of `action` is legal in every state: no precondition,
     no cost, no `once` or `cooldown`. Admitting one is counting it against the move limit."""
@@ -333,6 +353,20 @@ def adjudicate(
     """The turn after `state`, played. With `record=False` (batch simulation), the same state,
     results and draws, without the story: no events, narrative or rendered texts. `review`:
     the facilitator's overrides, re-rolls and narrative edits of a turn in review."""
+    return _adjudicate(scenario, state, moves, seed, record, review, False)
+
+
+def _adjudicate(
+    scenario: Scenario,
+    state: State,
+    moves: Iterable[Move],
+    seed: int | str,
+    record: bool,
+    review: Review,
+    chosen: bool,
+) -> Outcome:
+    """`adjudicate`; `chosen`: every move is one `bots.choose_moves` made for its role in this
+    very state, so it was admitted there (`simulation.play_exercise`)."""
     turn = state.turn + 1
     env = environment(scenario, state, turn)
     order = scenario.cache.get("role_order")
@@ -343,8 +377,22 @@ def adjudicate(
     # them gets which roll never depends on the order they arrive in.
     ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.key, m.id))
     play = _Play(scenario, state, env, seed, turn, record, review)
-    for move in ordered:
-        play.resolve(move)
+    legal = scenario.cache.get("legal_moves") if chosen and _owned_costs(scenario) else None
+    if legal is not None:
+        # Admitted again, in this order and with one tally for every role, the bots' moves
+        # would be admitted again: each role's count is what its bot counted within the limit,
+        # and each cost only lowers the mover's own variables (_owned_costs), so its bot's
+        # tally, which saw all of them, vouches for every order. Their params are those the
+        # scenario gave them (_static_legality); one it forgot since is admitted as usual.
+        for move in ordered:
+            if move.action == ANSWER_OFFER:
+                play.resolve(move, dict(move.params))
+            else:
+                verdict = legal.get(move.key)
+                play.resolve(move, verdict[1] if verdict.__class__ is tuple else None)
+    else:
+        for move in ordered:
+            play.resolve(move)
     due = [entry for entry in state.later if entry["turn"] == turn] if state.later else []
     for entry in due:  # scheduled by an earlier turn: applied with this turn's moves
         play.changes += due_changes(entry)
@@ -490,12 +538,16 @@ class _Play:
         if review is not NO_REVIEW:
             self.plans = None
 
-    def resolve(self, move: Move) -> None:
+    def resolve(self, move: Move, admitted: dict[str, Any] | None = None) -> None:
+        """Play the move; `admitted`: its params, where it is known to be admitted."""
         key = move.key
         seen = self.seen_keys.get(key, 0)
         self.seen_keys[key] = seen + 1
         try:
-            params = _admit(self.scenario, self.state, self.env, move, self.tally)
+            if admitted is None:
+                params = _admit(self.scenario, self.state, self.env, move, self.tally)
+            else:
+                params = admitted
             plans = self.plans
             if plans is not None:
                 plan = plans.get(key)
