@@ -149,12 +149,22 @@ def _costs(
 ) -> list[StateChange]:
     """The move's costs. A bot's move is priced when the bot picks it, again when it is
     admitted and when it pays; like its legality, the price depends only on the move and the
-    start-of-turn state, so the environment remembers it (params are bound by the caller)."""
+    start-of-turn state, so the environment remembers it (params are bound by the caller).
+    Fixed amounts (no expression) are the same in every state: the scenario remembers those."""
     memo_key = ("cost", key)
     costs: list[StateChange] | None = env.memo.get(memo_key)
     if costs is None:
-        reason = f"cost of {action.id}"
-        costs = env.memo[memo_key] = cost_changes(scenario, action.cost, env, role, params, reason)
+        fixed = scenario.cache.get("fixed_costs")
+        costs = fixed.get(key) if fixed is not None else None
+        if costs is None:
+            reason = f"cost of {action.id}"
+            costs = cost_changes(scenario, action.cost, env, role, params, reason)
+            if not any(value.__class__ is str for value in action.cost.values()):
+                fixed = scenario.cache.setdefault("fixed_costs", {})
+                if len(fixed) >= 4096:
+                    fixed.clear()  # a server's players may send endless variants
+                fixed[key] = costs
+        env.memo[memo_key] = costs
     return costs
 
 
@@ -661,7 +671,7 @@ class _Play:
     def _planned(self, move: Move, params: dict[str, Any], seen: int, plan: MovePlan) -> MoveResult:
         """`_scripted`'s answer for the batch path, from the move's plan: the same changes,
         draw and result (tests/engine/test_move_plans.py holds the two together)."""
-        action, chance, recorded, key, codes = plan
+        action, chance, expression, recorded, key, outcomes = plan
         env = self.env
         names = env.names  # env.bind_move, written out
         names["role"] = move.role
@@ -675,7 +685,20 @@ class _Play:
             else:
                 changes = []
             if chance is None:
-                chance = _chance(self.scenario, action.chance, env)
+                # _chance's answer where the compiled code gives a float, as `evaluate` would
+                # return it; anything else (an error, another type) goes through _chance.
+                value: Any = None
+                if expression is not None and expression.constant is None:
+                    run = expression.compiled
+                    if run is not None:
+                        try:
+                            value = run(names)
+                        except Exception:
+                            value = None
+                if value.__class__ is float:
+                    chance = min(1.0, max(0.0, value))
+                else:
+                    chance = _chance(self.scenario, action.chance, env)
                 recorded = round(chance, 6)
             if 0 < chance < 1:
                 draw = clamped_roll(
@@ -693,12 +716,13 @@ class _Play:
             else:
                 draw = None
                 success = chance >= 1
-            written = action.success if success else action.failure
-            code = codes[success]
+            written, code, plain = outcomes[success]
             made = code(names, action.id) if code is not None else None
             if made is None:
                 made = branch_changes(self.scenario, written, env, move.role, params, action.id)
             changes += made
+            if plain:
+                return unrecorded_result(move, success, tuple(changes), draw)
             branch = picked(self.scenario, written, env) if written.if_ else written
             if branch.later:
                 words = _template_values(self.scenario, move.role, params)

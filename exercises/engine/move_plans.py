@@ -14,14 +14,18 @@ from typing import Any
 
 from .branch_compile import BranchCode
 from .effects import branch_code
+from .expressions import Expression
 from .moves import Move
 from .scenario import ANSWER_OFFER, FREE_FORM, Scenario
 from .schema import ActionSpec, Branch
 
-# The action; its chance clamped, or None where it is an expression; that chance as a draw
-# records it; the draw key without the count of identical moves before it; each branch's
-# compiled code (failure's, success's), or None for `branch_changes`.
-MovePlan = tuple[ActionSpec, float | None, float, str, tuple[BranchCode | None, BranchCode | None]]
+# The action; its chance clamped, or None where it is an expression, then that Expression;
+# the chance as a draw records it; the draw key without the count of identical moves before
+# it; then for failure and success: the branch, its compiled code (or None for
+# `branch_changes`) and whether it is plain (nothing but its changes to make: no `if`, later
+# effects, reveals, commitment or offer).
+Outcome = tuple[Branch, "BranchCode | None", bool]
+MovePlan = tuple[ActionSpec, float | None, Expression | None, float, str, tuple[Outcome, Outcome]]
 
 _NO_PLAN: Any = False  # remembered as such: a move the plan cannot stand for
 
@@ -45,14 +49,33 @@ def _made(scenario: Scenario, move: Move) -> MovePlan | None:
     action = scenario.action(move.action)
     if action is None:
         return None
+    expression = None
     if isinstance(action.chance, str):
+        try:
+            expression = scenario.expr(action.chance)
+        except Exception:
+            return None  # its error is the general path's to give
         chance = None
-        drawn = 0.0
+        recorded = 0.0
     else:
         chance = min(1.0, max(0.0, float(action.chance)))
-        drawn = round(chance, 6)
-    codes = (_code(scenario, action.failure, move.role), _code(scenario, action.success, move.role))
-    return action, chance, drawn, f"move:{move.key}:", codes
+        recorded = round(chance, 6)
+    failure = action.failure
+    success = action.success
+    outcomes = (
+        (failure, _code(scenario, failure, move.role), _plain(failure)),
+        (success, _code(scenario, success, move.role), _plain(success) and _quiet(action)),
+    )
+    return action, chance, expression, recorded, f"move:{move.key}:", outcomes
+
+
+def _plain(branch: Branch) -> bool:
+    return not (branch.if_ or branch.later or branch.reveal or branch.publish)
+
+
+def _quiet(action: ActionSpec) -> bool:
+    """Whether its success commits to nothing and offers nothing."""
+    return not action.commit and action.offer is None
 
 
 def _code(scenario: Scenario, branch: Branch, role: str) -> BranchCode | None:

@@ -8,10 +8,11 @@ import pytest
 
 from exercises.engine import Move, adjudicate, initial_state, load_scenario, load_scenario_text
 from exercises.engine.bots import choose_moves
+from exercises.engine.effects import cost_changes
 from exercises.engine.moves import MoveResult, Outcome
 from exercises.engine.opening import open_turn_unclocked
 from exercises.engine.scenario import Scenario
-from exercises.engine.state import State
+from exercises.engine.state import State, environment
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
@@ -69,6 +70,18 @@ def test_planned_moves_resolve_as_the_general_path_does(path: Path) -> None:
     )
     assert resolved or not scenario.policies
     assert any(scenario.cache.get("move_plans", {}).values()) or not scenario.policies
+    assert_fixed_costs_priced_afresh(scenario)
+
+
+def assert_fixed_costs_priced_afresh(scenario: Scenario) -> None:
+    """The costs the scenario remembers (fixed amounts) are what pricing them again gives."""
+    env = environment(scenario, initial_state(scenario), 1)
+    for key, costs in scenario.cache.get("fixed_costs", {}).items():
+        action, params = scenario.cache["legal_moves"][key]
+        role = key.split(":")[0]
+        env.bind(role=role, params=params)
+        reason = f"cost of {action.id}"
+        assert costs == cost_changes(scenario, action.cost, env, role, params, reason)
 
 
 CHANCES = [
