@@ -56,7 +56,7 @@ from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
-from .schema import ActionSpec, Branch, RuleSpec
+from .schema import ActionSpec, Branch, Precondition, RuleSpec
 from .state import State, environment
 
 
@@ -183,12 +183,41 @@ def _legality(
     names["role"] = move.role
     names["params"] = params
     try:
-        for pre in action.requires:
+        for run, pre in _requirements(scenario, action):
+            # _truth's answer where the compiled code gives a bool, without its call: bots
+            # ask some 20 moves' preconditions a turn. Anything else goes through _truth.
+            if run is not None:
+                try:
+                    held = run(names)
+                except Exception:
+                    held = None
+                if held is True:
+                    continue
+                if held is False:
+                    return pre.reason
             if not _truth(scenario, pre.when, env):
                 return pre.reason
     except Rejected as exc:
         return str(exc)
     return verdict
+
+
+def _requirements(scenario: Scenario, action: ActionSpec) -> list[tuple[Any, Precondition]]:
+    """The action's preconditions, each with its compiled code (None: `_truth` judges it)."""
+    cache = scenario.cache.get("requirements")
+    if cache is None:
+        cache = scenario.cache["requirements"] = {}
+    found: list[tuple[Any, Precondition]] | None = cache.get(action.id)
+    if found is None or found[0][1] is not action.requires[0]:
+        found = []
+        for pre in action.requires:
+            try:
+                run = scenario.expr(pre.when).compiled
+            except ExpressionError:
+                run = None  # _truth gives the error
+            found.append((run, pre))
+        cache[action.id] = found
+    return found
 
 
 def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, dict[str, Any]]:

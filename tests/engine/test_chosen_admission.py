@@ -7,13 +7,22 @@ from pathlib import Path
 import pytest
 
 from exercises.engine import adjudicate, initial_state, load_scenario, load_scenario_text
-from exercises.engine.adjudication import _adjudicate, _owned_costs
-from exercises.engine.bots import choose_moves
+from exercises.engine.adjudication import (
+    Rejected,
+    _adjudicate,
+    _legality,
+    _owned_costs,
+    _static_legality,
+    _truth,
+    check_move,
+)
+from exercises.engine.bots import _candidates, choose_moves
+from exercises.engine.expressions import Environment
 from exercises.engine.moves import Move, Outcome
 from exercises.engine.opening import open_turn_unclocked
 from exercises.engine.review import NO_REVIEW
-from exercises.engine.scenario import Scenario
-from exercises.engine.state import State
+from exercises.engine.scenario import ANSWER_OFFER, Scenario
+from exercises.engine.state import State, environment
 from tests.engine.test_loader import BASE
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -84,3 +93,46 @@ def test_costs_decide_whether_the_bots_moves_are_admitted_again(costs: str, owne
     assert _owned_costs(scenario) is owned
     if owned:  # then every move the bots chose was played
         assert outcome.results and all(r.accepted for r in outcome.results)
+
+
+def judged_one_by_one(scenario: Scenario, env: Environment, move: Move) -> object:
+    """`_legality`'s verdict, each precondition asked of `_truth` (the compiled checks' path)."""
+    static = _static_legality(scenario, move)
+    if isinstance(static, str):
+        return static
+    env.bind(role=move.role, params=static[1])
+    try:
+        for pre in static[0].requires:
+            if not _truth(scenario, pre.when, env):
+                return pre.reason
+    except Rejected as exc:
+        return str(exc)
+    return static
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_a_move_its_legality_rules_out_is_one_the_engine_refuses(path: Path) -> None:
+    # the bots skip such a play without asking `_admit` (bots.choose_moves)
+    scenario = load_scenario(path)
+    ruled_out = 0
+    for policy in scenario.policies:
+        state = initial_state(scenario)
+        for _ in range(scenario.turns):
+            state = open_turn_unclocked(scenario, state, policy)
+            env = environment(scenario, state, state.turn + 1)
+            for role in scenario.role_ids:
+                for _, move, *_ in _candidates(scenario, policy, role):
+                    if move is None or move.action == ANSWER_OFFER:
+                        continue
+                    verdict = _legality(scenario, env, move)
+                    assert verdict == judged_one_by_one(scenario, env, move)
+                    if isinstance(verdict, str):
+                        ruled_out += 1
+                        with pytest.raises(Rejected) as refused:
+                            check_move(scenario, state, move)
+                        assert refused.value.args  # its own reason, or an earlier check's
+            moves = bots_moves(scenario, state, policy, policy)
+            state = adjudicate(scenario, state, moves, policy, record=False).state
+            if state.ending is not None:
+                break
+    assert ruled_out or path.stem in {"mini", "typed"}
