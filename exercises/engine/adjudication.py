@@ -24,12 +24,13 @@ from typing import Any
 
 from .audience import EVERYONE as TO_EVERYONE
 from .audience import FACILITATOR_ONLY, Audience
-from .dice import Draw, roll
+from .dice import Draw, clamped_roll, roll
 from .effects import (
     apply_changes,
     branch_changes,
     cost_changes,
     due_changes,
+    normalise_target,
     picked,
     render,
     scheduled,
@@ -39,6 +40,7 @@ from .effects import (
     widened,
 )
 from .expressions import Environment, ExpressionError
+from .move_plans import MovePlan, move_plan
 from .moves import (
     EngineEvent,
     Move,
@@ -55,7 +57,7 @@ from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
 from .rules_phase import run_rules
 from .rules_phase import template_values as _template_values
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
-from .schema import ActionSpec, Branch, RuleSpec
+from .schema import ActionSpec, Branch, Precondition, RuleSpec
 from .state import State, environment
 
 
@@ -148,12 +150,22 @@ def _costs(
 ) -> list[StateChange]:
     """The move's costs. A bot's move is priced when the bot picks it, again when it is
     admitted and when it pays; like its legality, the price depends only on the move and the
-    start-of-turn state, so the environment remembers it (params are bound by the caller)."""
+    start-of-turn state, so the environment remembers it (params are bound by the caller).
+    Fixed amounts (no expression) are the same in every state: the scenario remembers those."""
     memo_key = ("cost", key)
     costs: list[StateChange] | None = env.memo.get(memo_key)
     if costs is None:
-        reason = f"cost of {action.id}"
-        costs = env.memo[memo_key] = cost_changes(scenario, action.cost, env, role, params, reason)
+        fixed = scenario.cache.get("fixed_costs")
+        costs = fixed.get(key) if fixed is not None else None
+        if costs is None:
+            reason = f"cost of {action.id}"
+            costs = cost_changes(scenario, action.cost, env, role, params, reason)
+            if not any(value.__class__ is str for value in action.cost.values()):
+                fixed = scenario.cache.setdefault("fixed_costs", {})
+                if len(fixed) >= 4096:
+                    fixed.clear()  # a server's players may send endless variants
+                fixed[key] = costs
+        env.memo[memo_key] = costs
     return costs
 
 
@@ -172,12 +184,41 @@ def _legality(
     names["role"] = move.role
     names["params"] = params
     try:
-        for pre in action.requires:
+        for run, pre in _requirements(scenario, action):
+            # _truth's answer where the compiled code gives a bool, without its call: bots
+            # ask some 20 moves' preconditions a turn. Anything else goes through _truth.
+            if run is not None:
+                try:
+                    held = run(names)
+                except Exception:
+                    held = None
+                if held is True:
+                    continue
+                if held is False:
+                    return pre.reason
             if not _truth(scenario, pre.when, env):
                 return pre.reason
     except Rejected as exc:
         return str(exc)
     return verdict
+
+
+def _requirements(scenario: Scenario, action: ActionSpec) -> list[tuple[Any, Precondition]]:
+    """The action's preconditions, each with its compiled code (None: `_truth` judges it)."""
+    cache = scenario.cache.get("requirements")
+    if cache is None:
+        cache = scenario.cache["requirements"] = {}
+    found: list[tuple[Any, Precondition]] | None = cache.get(action.id)
+    if found is None or found[0][1] is not action.requires[0]:
+        found = []
+        for pre in action.requires:
+            try:
+                run = scenario.expr(pre.when).compiled
+            except ExpressionError:
+                run = None  # _truth gives the error
+            found.append((run, pre))
+        cache[action.id] = found
+    return found
 
 
 def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, dict[str, Any]]:
@@ -206,6 +247,25 @@ def _static_legality(scenario: Scenario, move: Move) -> str | tuple[ActionSpec, 
     if not isinstance(verdict, str) and _plain(verdict[0]):
         plain[move.key] = verdict
     return verdict
+
+
+def _owned_costs(scenario: Scenario) -> bool:
+    """Whether every cost of every action is a fixed amount, not below zero, of one of the
+    mover's own variables (`me.x`): then a role's moves spend only from what no other role
+    spends, and each of them lowers it, so they are affordable together in any order once
+    they were, one after the other, in one."""
+    found: bool | None = scenario.cache.get("owned_costs")
+    if found is None:
+        found = all(
+            normalise_target(target).split(".")[0] == "me"
+            and len(normalise_target(target).split(".")) == 2
+            and value.__class__ in (int, float)
+            and value >= 0
+            for action in scenario.actions
+            for target, value in action.cost.items()
+        )
+        scenario.cache["owned_costs"] = found
+    return found
 
 
 def _plain(action: ActionSpec) -> bool:
@@ -333,6 +393,20 @@ def adjudicate(
     """The turn after `state`, played. With `record=False` (batch simulation), the same state,
     results and draws, without the story: no events, narrative or rendered texts. `review`:
     the facilitator's overrides, re-rolls and narrative edits of a turn in review."""
+    return _adjudicate(scenario, state, moves, seed, record, review, False)
+
+
+def _adjudicate(
+    scenario: Scenario,
+    state: State,
+    moves: Iterable[Move],
+    seed: int | str,
+    record: bool,
+    review: Review,
+    chosen: bool,
+) -> Outcome:
+    """`adjudicate`; `chosen`: every move is one `bots.choose_moves` made for its role in this
+    very state, so it was admitted there (`simulation.play_exercise`)."""
     turn = state.turn + 1
     env = environment(scenario, state, turn)
     order = scenario.cache.get("role_order")
@@ -343,8 +417,22 @@ def adjudicate(
     # them gets which roll never depends on the order they arrive in.
     ordered = sorted(moves, key=lambda m: (order.get(m.role, len(order)), m.key, m.id))
     play = _Play(scenario, state, env, seed, turn, record, review)
-    for move in ordered:
-        play.resolve(move)
+    legal = scenario.cache.get("legal_moves") if chosen and _owned_costs(scenario) else None
+    if legal is not None:
+        # Admitted again, in this order and with one tally for every role, the bots' moves
+        # would be admitted again: each role's count is what its bot counted within the limit,
+        # and each cost only lowers the mover's own variables (_owned_costs), so its bot's
+        # tally, which saw all of them, vouches for every order. Their params are those the
+        # scenario gave them (_static_legality); one it forgot since is admitted as usual.
+        for move in ordered:
+            if move.action == ANSWER_OFFER:
+                play.resolve(move, dict(move.params))
+            else:
+                verdict = legal.get(move.key)
+                play.resolve(move, verdict[1] if verdict.__class__ is tuple else None)
+    else:
+        for move in ordered:
+            play.resolve(move)
     due = [entry for entry in state.later if entry["turn"] == turn] if state.later else []
     for entry in due:  # scheduled by an earlier turn: applied with this turn's moves
         play.changes += due_changes(entry)
@@ -485,13 +573,31 @@ class _Play:
         self.later: list[dict[str, Any]] = []
         self.offers: list[dict[str, Any]] = []  # made this turn
         self.answered: set[str] = set()
+        # Moves' plans (move_plans.py) serve the batch path, which neither records nor reviews.
+        self.plans = scenario.cache.setdefault("move_plans", {}) if not record else None
+        if review is not NO_REVIEW:
+            self.plans = None
 
-    def resolve(self, move: Move) -> None:
+    def resolve(self, move: Move, admitted: dict[str, Any] | None = None) -> None:
+        """Play the move; `admitted`: its params, where it is known to be admitted."""
         key = move.key
         seen = self.seen_keys.get(key, 0)
         self.seen_keys[key] = seen + 1
         try:
-            params = _admit(self.scenario, self.state, self.env, move, self.tally)
+            if admitted is None:
+                params = _admit(self.scenario, self.state, self.env, move, self.tally)
+            else:
+                params = admitted
+            plans = self.plans
+            if plans is not None:
+                plan = plans.get(key)
+                if plan is None:
+                    plan = move_plan(self.scenario, move)
+                if plan:
+                    result = self._planned(move, params, seen, plan)
+                    self.results.append(result)
+                    self.changes += result.changes
+                    return
             if move.action == FREE_FORM:
                 result = self._free_form(move, seen)
             elif move.action == ANSWER_OFFER:
@@ -591,6 +697,82 @@ class _Play:
             draw=draw,
         )
         return self._reviewed(result, overridden)
+
+    def _planned(self, move: Move, params: dict[str, Any], seen: int, plan: MovePlan) -> MoveResult:
+        """`_scripted`'s answer for the batch path, from the move's plan: the same changes,
+        draw and result (tests/engine/test_move_plans.py holds the two together)."""
+        action, chance, expression, recorded, key, outcomes = plan
+        env = self.env
+        names = env.names  # env.bind_move, written out
+        names["role"] = move.role
+        names["params"] = params
+        try:
+            if action.cost:
+                costs = env.memo.get(("cost", move.key))  # priced when admitted
+                if costs is None:
+                    costs = _costs(self.scenario, env, action, move.role, params, move.key)
+                changes = list(costs)
+            else:
+                changes = []
+            if chance is None:
+                # _chance's answer where the compiled code gives a float, as `evaluate` would
+                # return it; anything else (an error, another type) goes through _chance.
+                value: Any = None
+                if expression is not None and expression.constant is None:
+                    run = expression.compiled
+                    if run is not None:
+                        try:
+                            value = run(names)
+                        except Exception:
+                            value = None
+                if value.__class__ is float:
+                    chance = min(1.0, max(0.0, value))
+                else:
+                    chance = _chance(self.scenario, action.chance, env)
+                recorded = round(chance, 6)
+            if 0 < chance < 1:
+                draw = clamped_roll(
+                    self.seed,
+                    self.turn,
+                    f"{key}{seen}",
+                    chance,
+                    recorded,
+                    move.role,
+                    move.action,
+                    action.label,
+                )
+                self.draws.append(draw)
+                success = draw.success
+            else:
+                draw = None
+                success = chance >= 1
+            written, code, plain = outcomes[success]
+            made = code(names, action.id) if code is not None else None
+            if made is None:
+                made = branch_changes(self.scenario, written, env, move.role, params, action.id)
+            changes += made
+            if plain:
+                return unrecorded_result(move, success, tuple(changes), draw)
+            branch = picked(self.scenario, written, env) if written.if_ else written
+            if branch.later:
+                words = _template_values(self.scenario, move.role, params)
+                self.later += scheduled(
+                    self.scenario, branch, env, move.role, params, self.turn, words, action.id
+                )
+        except (ExpressionError, ValueError) as exc:
+            raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
+        if branch.reveal or branch.publish:
+            self._note_reveals(branch, move.role, params)
+        if success and action.commit:
+            self.committed.append((action.commit, move.role))
+        if success and action.offer is not None:
+            words = _template_values(self.scenario, move.role, params)
+            text = render(action.offer.text, words)
+            offer = offer_made(
+                self.scenario, action, move, params, self.turn, len(self.offers), text
+            )
+            self.offers.append(offer)
+        return unrecorded_result(move, success, tuple(changes), draw)
 
     def _answer(self, move: Move) -> MoveResult:
         """An answer to an offer: the offer's accepted or refused branch, in its maker's terms."""

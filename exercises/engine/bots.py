@@ -7,7 +7,7 @@ engine accepts, until the role's move limit is reached.
 
 from __future__ import annotations
 
-from .adjudication import Rejected, Tally, _admit, _plain, _static_legality
+from .adjudication import Rejected, Tally, _admit, _legality, _plain, _static_legality
 from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
@@ -87,6 +87,14 @@ def choose_moves(
                     continue
             move = made or _worked_out(scenario, env, play, role, policy)
         except ExpressionError:
+            continue
+        # A move its preconditions (or its action, its params) rule out is refused by
+        # `_admit` whatever else it checks: found without raising and catching the refusal,
+        # some ten times a turn. `_admit` finds the verdict remembered.
+        verdict = env.memo.get(move.key)
+        if verdict is None:
+            verdict = env.memo[move.key] = _legality(scenario, env, move)
+        if verdict.__class__ is str:
             continue
         try:
             _admit(scenario, state, env, move, tally)

@@ -75,6 +75,32 @@ def roll(
     return made
 
 
+def clamped_roll(
+    seed: int | str,
+    turn: int,
+    key: str,
+    chance: float,
+    recorded: float,
+    role: str | None,
+    subject: str,
+    label: str,
+) -> Draw:
+    """`roll` of a chance already clamped to [0, 1], with `recorded` its `round(chance, 6)`:
+    a move's plan works both out once (move_plans.py), and its draws are `roll`'s."""
+    digest = _sha256(f"{seed}|{turn}|{key}".encode()).digest()
+    value = _from_bytes(digest[:7], "big") / 2**56
+    made = _new(Draw)
+    fields = made.__dict__
+    fields["key"] = key
+    fields["role"] = role
+    fields["subject"] = subject
+    fields["label"] = label
+    fields["chance"] = recorded
+    fields["roll"] = round(value, 6)
+    fields["success"] = value < chance
+    return made
+
+
 _new = object.__new__
 _sha256 = hashlib.sha256
 _from_bytes = int.from_bytes

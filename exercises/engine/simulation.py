@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .adjudication import adjudicate
+from .adjudication import _adjudicate
 from .bots import choose_moves
 from .loader import load_scenario_text
 from .opening import open_turn_unclocked
+from .review import NO_REVIEW
 from .scenario import Scenario
 from .simulation_totals import Row, Totals, ordered_floats, ordered_ints
 from .state import State, environment, initial_state
@@ -55,7 +56,8 @@ def play_exercise(
             for role in scenario.role_ids
             for m in choose_moves(scenario, state, role, policy, seed, env)
         ]
-        state = adjudicate(scenario, state, moves, seed, record=False).state
+        # The bots admitted their moves in this state: adjudication need not again.
+        state = _adjudicate(scenario, state, moves, seed, False, NO_REVIEW, True).state
         if trace is not None:
             trace.series.append(_row(scenario, state))
             trace.actions.update((m.role, m.action) for m in moves)
