@@ -54,10 +54,11 @@ from .offers import lapsed_offers, offer_line, offer_made, pending_offer
 from .params import ParamError, check_params
 from .records import check_ruling_change
 from .review import NO_REVIEW, Line, Review, apply_edits, reroll_key
+from .rules_phase import clamped_chance as _chance
 from .rules_phase import run_rules
 from .rules_phase import template_values as _template_values
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
-from .schema import ActionSpec, Branch, Precondition, RuleSpec
+from .schema import ActionSpec, Branch, Precondition
 from .state import State, environment
 
 
@@ -298,12 +299,6 @@ def _check_rested(scenario: Scenario, state: State, move: Move) -> None:
         raise Rejected(f"{action.label} can be taken again in turn {again}")
 
 
-def _resting(rule: RuleSpec, used: Mapping[str, int], key: str, turn: int) -> bool:
-    """Whether the rule's `once` or `cooldown` keeps it from running in `turn`."""
-    last = used.get(key)
-    return last is not None and (rule.once or turn <= last + rule.cooldown)
-
-
 def _admit_free_form(scenario: Scenario, move: Move, tally: Tally) -> dict[str, Any]:
     if not scenario.spec.free_form:
         raise Rejected("this scenario has no free-form moves")
@@ -372,13 +367,6 @@ def _truth(scenario: Scenario, source: str, env: Environment) -> bool:
         return expression.evaluate(env) is True
     except ExpressionError as exc:
         raise Rejected(f"the scenario cannot judge this move: {exc}") from exc
-
-
-def _chance(scenario: Scenario, chance: float | str, env: Environment) -> float:
-    value = scenario.expr(chance).evaluate(env) if isinstance(chance, str) else chance
-    if isinstance(value, list):  # float() of one raises TypeError, which nothing here expects
-        raise ValueError(f"a chance gave {value!r}, not a number")
-    return min(1.0, max(0.0, float(value)))
 
 
 def adjudicate(
@@ -656,27 +644,10 @@ class _Play:
             changes += branch_changes(
                 self.scenario, written, self.env, move.role, params, action.id
             )
-            branch = picked(self.scenario, written, self.env) if written.if_ else written
-            if branch.later:
-                words = _template_values(self.scenario, move.role, params)
-                self.later += scheduled(
-                    self.scenario, branch, self.env, move.role, params, self.turn, words, action.id
-                )
+            branch = self._taken(written, move, params, action)
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
-        if branch.reveal or branch.publish:
-            self._note_reveals(branch, move.role, params)
-        if success and action.commit:
-            self.committed.append((action.commit, move.role))
-        if success and action.offer is not None:
-            words = _template_values(self.scenario, move.role, params)
-            text = render(action.offer.text, words)
-            offer = offer_made(
-                self.scenario, action, move, params, self.turn, len(self.offers), text
-            )
-            self.offers.append(offer)
-            if self.record:
-                self.narrative.append(offer_line(self.scenario, offer))
+        self._followed(branch, move, params, action, success)
         if not self.record:
             result = unrecorded_result(move, success, tuple(changes), draw)
             return result if self.review is NO_REVIEW else self._reviewed(result, overridden)
@@ -753,14 +724,29 @@ class _Play:
             changes += made
             if plain:
                 return unrecorded_result(move, success, tuple(changes), draw)
-            branch = picked(self.scenario, written, env) if written.if_ else written
-            if branch.later:
-                words = _template_values(self.scenario, move.role, params)
-                self.later += scheduled(
-                    self.scenario, branch, env, move.role, params, self.turn, words, action.id
-                )
+            branch = self._taken(written, move, params, action)
         except (ExpressionError, ValueError) as exc:
             raise Rejected(f"the scenario cannot resolve this move: {exc}") from exc
+        self._followed(branch, move, params, action, success)
+        return unrecorded_result(move, success, tuple(changes), draw)
+
+    def _taken(
+        self, written: Branch, move: Move, params: dict[str, Any], action: ActionSpec
+    ) -> Branch:
+        """The branch the move takes (its `if` blocks judged), its later effects scheduled."""
+        branch = picked(self.scenario, written, self.env) if written.if_ else written
+        if branch.later:
+            words = _template_values(self.scenario, move.role, params)
+            self.later += scheduled(
+                self.scenario, branch, self.env, move.role, params, self.turn, words, action.id
+            )
+        return branch
+
+    def _followed(
+        self, branch: Branch, move: Move, params: dict[str, Any], action: ActionSpec, success: bool
+    ) -> None:
+        """What a resolved move leaves for the end of the phase: reveals, its signal to a
+        commitment and the offer it makes."""
         if branch.reveal or branch.publish:
             self._note_reveals(branch, move.role, params)
         if success and action.commit:
@@ -772,7 +758,8 @@ class _Play:
                 self.scenario, action, move, params, self.turn, len(self.offers), text
             )
             self.offers.append(offer)
-        return unrecorded_result(move, success, tuple(changes), draw)
+            if self.record:
+                self.narrative.append(offer_line(self.scenario, offer))
 
     def _answer(self, move: Move) -> MoveResult:
         """An answer to an offer: the offer's accepted or refused branch, in its maker's terms."""

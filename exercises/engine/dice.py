@@ -58,21 +58,7 @@ def roll(
     label: str,
 ) -> Draw:
     chance = min(1.0, max(0.0, float(chance)))
-    # _uniform written out: a dozen draws a turn.
-    digest = _sha256(f"{seed}|{turn}|{key}".encode()).digest()
-    value = _from_bytes(digest[:7], "big") / 2**56
-    # Made without the frozen dataclass's __init__ (a field at a time through
-    # object.__setattr__), as moves.state_change is: a dozen draws a turn in `simulate`.
-    made = _new(Draw)
-    fields = made.__dict__
-    fields["key"] = key
-    fields["role"] = role
-    fields["subject"] = subject
-    fields["label"] = label
-    fields["chance"] = round(chance, 6)
-    fields["roll"] = round(value, 6)
-    fields["success"] = value < chance
-    return made
+    return clamped_roll(seed, turn, key, chance, round(chance, 6), role, subject, label)
 
 
 def clamped_roll(
@@ -86,7 +72,10 @@ def clamped_roll(
     label: str,
 ) -> Draw:
     """`roll` of a chance already clamped to [0, 1], with `recorded` its `round(chance, 6)`:
-    a move's plan works both out once (move_plans.py), and its draws are `roll`'s."""
+    a move's plan works both out once (move_plans.py)."""
+    # _uniform written out, and the Draw made without the frozen dataclass's __init__ (a
+    # field at a time through object.__setattr__), as moves.state_change is: a dozen draws
+    # a turn in `simulate`.
     digest = _sha256(f"{seed}|{turn}|{key}".encode()).digest()
     value = _from_bytes(digest[:7], "big") / 2**56
     made = _new(Draw)

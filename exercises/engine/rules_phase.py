@@ -192,7 +192,9 @@ class _Phase:
                     return None
             elif when is None and scenario.expr(rule.when).evaluate(env) is not True:
                 return None
-            chance = _chance(scenario, rule.chance, env) if chance_given is None else chance_given
+            chance = chance_given
+            if chance is None:
+                chance = clamped_chance(scenario, rule.chance, env)
             draw = None
             if 0 < chance < 1:
                 draw = roll(
@@ -264,7 +266,8 @@ def _resting(rule: RuleSpec, used: Mapping[str, int], key: str, turn: int) -> bo
     return last is not None and (rule.once or turn <= last + rule.cooldown)
 
 
-def _chance(scenario: Scenario, chance: float | str, env: Environment) -> float:
+def clamped_chance(scenario: Scenario, chance: float | str, env: Environment) -> float:
+    """A rule's or a move's chance, worked out where it fires and clamped to [0, 1]."""
     value = scenario.expr(chance).evaluate(env) if isinstance(chance, str) else chance
     if isinstance(value, list):  # float() of one raises TypeError, which nothing here expects
         raise ValueError(f"a chance gave {value!r}, not a number")
