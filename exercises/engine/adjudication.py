@@ -59,7 +59,7 @@ from .rules_phase import run_rules
 from .rules_phase import template_values as _template_values
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
 from .schema import ActionSpec, Branch, Precondition
-from .state import State, environment
+from .state import State, environment, environment_after
 
 
 @dataclass
@@ -868,6 +868,7 @@ class _Play:
     def after_moves(self) -> State:
         values = apply_changes(self.scenario, self.state.values, self.changes)
         state = self.state.evolve(values=values)
+        changed = [change.variable for change in self.changes] if self.changes else ()
         limited = _limited_actions(self.scenario)  # the actions whose use is remembered
         if limited:
             used = {
@@ -881,7 +882,10 @@ class _Play:
             seen = widened(state.seen, self.reveals)
             if seen is not state.seen:
                 state = state.evolve(seen=seen)
-        return self._commit(state)
+        state = self._commit(state)
+        # The rules read this state next: its environment made from the moves' own changes.
+        environment_after(self.scenario, self.state, state, changed, self.turn)
+        return state
 
     def _commit(self, state: State) -> State:
         commitments = {cid: tuple(members) for cid, members in state.commitments.items()}
@@ -919,6 +923,10 @@ class _Play:
                         {"commitment": c.id, "members": list(members), "threshold": c.threshold},
                     )
                 )
+        if commitments == state.commitments and tuple(met) == state.met:
+            # The same objects kept, so the environment made from this state's values need
+            # not make its commitments again (environment_after).
+            return state
         return state.evolve(commitments=commitments, met=tuple(met))
 
 
