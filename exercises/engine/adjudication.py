@@ -582,7 +582,23 @@ class _Play:
                 if plan is None:
                     plan = move_plan(self.scenario, move)
                 if plan:
-                    result = self._planned(move, params, seen, plan)
+                    code = plan[6]  # move_compile.py; None: it hands the move back
+                    result = (
+                        code(
+                            self.env.names,
+                            params,
+                            seen,
+                            self.seed,
+                            self.turn,
+                            self.env.memo,
+                            self.draws,
+                            move,
+                        )
+                        if code is not None
+                        else None
+                    )
+                    if result is None:
+                        result = self._planned(move, params, seen, plan)
                     self.results.append(result)
                     self.changes += result.changes
                     return
@@ -672,7 +688,7 @@ class _Play:
     def _planned(self, move: Move, params: dict[str, Any], seen: int, plan: MovePlan) -> MoveResult:
         """`_scripted`'s answer for the batch path, from the move's plan: the same changes,
         draw and result (tests/engine/test_move_plans.py holds the two together)."""
-        action, chance, expression, recorded, key, outcomes = plan
+        action, chance, expression, recorded, key, outcomes, _ = plan
         env = self.env
         names = env.names  # env.bind_move, written out
         names["role"] = move.role

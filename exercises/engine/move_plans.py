@@ -15,6 +15,7 @@ from typing import Any
 from .branch_compile import BranchCode
 from .effects import branch_code
 from .expressions import Expression
+from .move_compile import compile_move
 from .moves import Move
 from .scenario import ANSWER_OFFER, FREE_FORM, Scenario
 from .schema import ActionSpec, Branch
@@ -23,9 +24,12 @@ from .schema import ActionSpec, Branch
 # the chance as a draw records it; the draw key without the count of identical moves before
 # it; then for failure and success: the branch, its compiled code (or None for
 # `branch_changes`) and whether it is plain (nothing but its changes to make: no `if`, later
-# effects, reveals, commitment or offer).
+# effects, reveals, commitment or offer); last, the whole move's generated code
+# (move_compile.py), or None where `_Play._planned` serves every time.
 Outcome = tuple[Branch, "BranchCode | None", bool]
-MovePlan = tuple[ActionSpec, float | None, Expression | None, float, str, tuple[Outcome, Outcome]]
+MovePlan = tuple[
+    ActionSpec, float | None, Expression | None, float, str, tuple[Outcome, Outcome], Any
+]
 
 _NO_PLAN: Any = False  # remembered as such: a move the plan cannot stand for
 
@@ -66,7 +70,10 @@ def _made(scenario: Scenario, move: Move) -> MovePlan | None:
         (failure, _code(scenario, failure, move.role), _plain(failure)),
         (success, _code(scenario, success, move.role), _plain(success) and _quiet(action)),
     )
-    return action, chance, expression, recorded, f"move:{move.key}:", outcomes
+    key = f"move:{move.key}:"
+    plain = (outcomes[0][2], outcomes[1][2])
+    code = compile_move(scenario, move, action, chance, expression, recorded, key, plain)
+    return action, chance, expression, recorded, key, outcomes, code
 
 
 def _plain(branch: Branch) -> bool:

@@ -1,0 +1,237 @@
+"""A scripted move's resolution as one generated Python function, for batch runs.
+
+`_Play._planned` costs a dozen calls a move: the chance's compiled code, the roll, the
+branch's compiled code and, within both, an evaluation per value. Here a move's plan is
+written out once: its chance and its branches' values computed with their expressions
+inlined (the role a literal), checked as `_assigned`, `_checked` and `_increment` do, the
+roll made and the changes and result built as `_planned` builds them.
+
+The function answers None, having changed nothing, whenever anything is out of the
+ordinary: a cost not priced when the move was admitted, a chance or a value that raises or
+has another type, a branch with `if` blocks, `later`, reveals, a commitment or an offer, a
+param target. `_planned` then resolves the move as before; draws are deterministic, so it
+rolls the same number again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .cel_compile import python_lines, runtime_namespace
+from .dice import clamped_roll
+from .effects import _assigned, _increment, fixed_plan
+from .expressions import HELPERS, Expression, _me_as_role
+from .moves import Move, MoveResult, StateChange, unrecorded_result
+from .scenario import TEXTUAL, Scenario
+from .schema import ActionSpec, Branch
+
+# (names, params, seen, seed, turn, memo, draws, move): the result, or None.
+MoveCode = Callable[..., "MoveResult | None"]
+
+
+class _Slow(Exception):
+    """This part has to take the general path every time."""
+
+
+def compile_move(
+    scenario: Scenario,
+    move: Move,
+    action: ActionSpec,
+    chance: float | None,
+    expression: Expression | None,
+    recorded: float,
+    key: str,
+    plain: tuple[bool, bool],
+) -> MoveCode | None:
+    """The move's function, or None where `_planned` serves every time."""
+    writer = _Move(scenario, move.role)
+    try:
+        source = writer.source(move, action, chance, expression, recorded, key, plain)
+        # Generated from the scenario's parsed expressions and the plan: literals and names.
+        exec(compile(source, "<move>", "exec"), writer.namespace)
+    except Exception:  # _Slow, Unsupported, or too large for Python: the general path
+        return None
+    code: MoveCode = writer.namespace["move"]
+    return code
+
+
+class _Move:
+    def __init__(self, scenario: Scenario, role: str) -> None:
+        self.scenario = scenario
+        self.role = role
+        self.namespace: dict[str, Any] = {
+            **runtime_namespace(HELPERS),
+            "clamped_roll": clamped_roll,
+            "result": unrecorded_result,
+            "new": object.__new__,
+            "SC": StateChange,
+            "finite": math.isfinite,
+        }
+        self.lines: list[str] = []
+        self.count = 0
+        self.action = ""
+
+    def name(self, stem: str) -> str:
+        self.count += 1
+        return f"{stem}{self.count}"
+
+    def constant(self, value: Any) -> str:
+        name = self.name("K")
+        self.namespace[name] = value
+        return name
+
+    def out(self, level: int, text: str) -> None:
+        self.lines.append("    " * level + text)
+
+    def source(
+        self,
+        move: Move,
+        action: ActionSpec,
+        chance: float | None,
+        expression: Expression | None,
+        recorded: float,
+        key: str,
+        plain: tuple[bool, bool],
+    ) -> str:
+        role = move.role
+        self.action = move.action
+        self.out(0, "def move(N, params, seen, seed, turn, memo, D, mv):")
+        self.out(1, f"N['role'] = {role!r}")
+        self.out(1, "N['params'] = params")
+        if action.cost:
+            self.out(1, f"c = memo.get({self.constant(('cost', move.key))})")
+            self.out(1, "if c is None:")
+            self.out(2, "return None")  # priced as _planned prices it
+            self.out(1, "ch = list(c)")
+        else:
+            self.out(1, "ch = []")
+        self.out(1, "try:")
+        if chance is None:
+            if expression is None or expression.constant is not None:
+                raise _Slow
+            if expression.compiled is None:
+                raise _Slow
+            lines, value = self.expression(expression.source)
+            self.lines += ["    " + line for line in lines]
+            self.out(2, f"p = {value}")
+            self.out(2, "if p.__class__ is not float:")
+            self.out(3, "return None")  # _chance's answer, or its error, on the general path
+            self.out(2, "p = min(1.0, max(0.0, p))")
+            self.out(2, "if 0 < p < 1:")
+            self.out(3, "r = round(p, 6)")
+            self.roll(action, key, 3)
+            self.out(2, "else:")
+            self.out(3, "d = None")
+            self.out(3, "s = p >= 1")
+        elif 0 < chance < 1:
+            self.out(2, f"p, r = {chance!r}, {recorded!r}")
+            self.roll(action, key, 2)
+        else:
+            self.out(2, "d = None")
+            self.out(2, f"s = {chance >= 1!r}")
+        commits: list[list[tuple[str, str, str]] | None] = []
+        for success, branch in ((True, action.success), (False, action.failure)):
+            self.out(2, "if s:" if success else "else:")
+            try:
+                if not plain[success]:
+                    raise _Slow
+                commits.append(self.values(branch, 3))
+            except _Slow:
+                commits.append(None)
+                self.out(3, "return None")
+        self.out(1, "except Exception:")
+        self.out(2, "return None")
+        self.out(1, "if d is not None:")
+        self.out(2, "D.append(d)")
+        reason = self.constant(action.id)
+        for success, made in zip((True, False), commits, strict=True):
+            self.out(1, "if s:" if success else "else:")
+            for name, value, delta in made or ():
+                self.out(2, "c = new(SC)")
+                self.out(2, "f = c.__dict__")
+                self.out(2, f"f['variable'] = {name!r}")
+                self.out(2, f"f['value'] = {value}")
+                self.out(2, f"f['delta'] = {delta}")
+                self.out(2, f"f['reason'] = {reason}")
+                self.out(2, "ch.append(c)")
+            self.out(2, "pass")
+        self.out(1, "return result(mv, s, tuple(ch), d)")
+        return "\n".join(self.lines) + "\n"
+
+    def roll(self, action: ActionSpec, key: str, level: int) -> None:
+        subject, label = self.constant(self.action), self.constant(action.label)
+        self.out(level, f"d = clamped_roll(seed, turn, {self.constant(key)} + str(seen), p, r,")
+        self.out(level + 1, f"{self.role!r}, {subject}, {label})")
+        self.out(level, "s = d.success")
+
+    def expression(self, source: str) -> tuple[list[str], str]:
+        aliases = {"role": repr(self.role)}
+        if _me_as_role(source) != source:
+            aliases["me"] = f"N['roles'][{self.role!r}]"
+        return python_lines(source, HELPERS, aliases, self.name("q") + "_")
+
+    def values(self, branch: Branch, level: int) -> list[tuple[str, str, str]]:
+        """Writes the branch's values and checks at `level`; gives each change's variable,
+        value and delta."""
+        plan = fixed_plan(self.scenario, branch, self.role)
+        if plan is None:
+            raise _Slow
+        made = []
+        for name, assigns, value in plan:
+            if value.__class__ is Expression and value.constant is not None:
+                value = value.constant
+            if value.__class__ is Expression:
+                if value.compiled is None:
+                    raise _Slow
+                try:
+                    lines, result = self.expression(value.source)
+                except Exception:
+                    raise _Slow from None
+                pad = "    " * (level - 1)
+                self.lines += [pad + line for line in lines]
+                got = self.name("v")
+                self.out(level, f"{got} = {result}")
+                out = self.checked(got, name, assigns, level)
+            else:
+                try:
+                    fixed = _assigned(self.scenario, name, value) if assigns else _delta(value)
+                except Exception:
+                    raise _Slow from None
+                if fixed.__class__ is list:
+                    raise _Slow  # each change gets its own list, as on the general path
+                out = self.constant(fixed)
+            made.append((name, out, "None") if assigns else (name, "None", out))
+        self.out(level, "pass")
+        return made
+
+    def checked(self, got: str, name: str, assigns: bool, level: int) -> str:
+        out = self.name("x")
+        if assigns:
+            var = self.scenario.variables.get(name)
+            if var is not None and var.type in TEXTUAL:
+                fit = self.constant(var.fit)
+                self.out(level, f"if {got}.__class__ is not str and {got}.__class__ is not list:")
+                self.out(level + 1, "return None")
+                self.out(level, f"{out} = {fit}({got})")
+                return out
+            # _checked: a bool, an int or a finite float; anything else is refused there.
+            self.out(level, f"k = {got}.__class__")
+            self.out(level, f"if not (k is bool or k is int or (k is float and finite({got}))):")
+            self.out(level + 1, "return None")
+            return got
+        # An increment: an int or a finite float, as a float (not a bool: refused there).
+        self.out(level, f"k = {got}.__class__")
+        self.out(level, f"if k is int or (k is float and finite({got})):")
+        self.out(level + 1, f"{out} = float({got})")
+        self.out(level, "else:")
+        self.out(level + 1, "return None")
+        return out
+
+
+def _delta(value: Any) -> float:
+    kind = value.__class__
+    if kind is int or (kind is float and math.isfinite(value)):
+        return float(value)
+    return _increment(value)
