@@ -15,24 +15,18 @@ rolls the same number again.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from typing import Any
 
-from .cel_compile import python_lines, runtime_namespace
+from .code_writer import CodeWriter, Slow
 from .dice import clamped_roll
-from .effects import _assigned, _increment, fixed_plan
-from .expressions import HELPERS, Expression, _me_as_role
+from .effects import fixed_plan
+from .expressions import Expression, _me_as_role
 from .moves import Move, MoveResult, StateChange, unrecorded_result
-from .scenario import TEXTUAL, Scenario
+from .scenario import Scenario
 from .schema import ActionSpec, Branch
 
 # (names, params, seen, seed, turn, memo, draws, move): the result, or None.
 MoveCode = Callable[..., "MoveResult | None"]
-
-
-class _Slow(Exception):
-    """This part has to take the general path every time."""
 
 
 def compile_move(
@@ -51,39 +45,23 @@ def compile_move(
         source = writer.source(move, action, chance, expression, recorded, key, plain)
         # Generated from the scenario's parsed expressions and the plan: literals and names.
         exec(compile(source, "<move>", "exec"), writer.namespace)
-    except Exception:  # _Slow, Unsupported, or too large for Python: the general path
+    except Exception:  # Slow, Unsupported, or too large for Python: the general path
         return None
     code: MoveCode = writer.namespace["move"]
     return code
 
 
-class _Move:
+class _Move(CodeWriter):
     def __init__(self, scenario: Scenario, role: str) -> None:
-        self.scenario = scenario
-        self.role = role
-        self.namespace: dict[str, Any] = {
-            **runtime_namespace(HELPERS),
+        names = {
             "clamped_roll": clamped_roll,
             "result": unrecorded_result,
             "new": object.__new__,
             "SC": StateChange,
-            "finite": math.isfinite,
         }
-        self.lines: list[str] = []
-        self.count = 0
+        super().__init__(scenario, "return None", names)
+        self.role = role
         self.action = ""
-
-    def name(self, stem: str) -> str:
-        self.count += 1
-        return f"{stem}{self.count}"
-
-    def constant(self, value: Any) -> str:
-        name = self.name("K")
-        self.namespace[name] = value
-        return name
-
-    def out(self, level: int, text: str) -> None:
-        self.lines.append("    " * level + text)
 
     def source(
         self,
@@ -110,10 +88,10 @@ class _Move:
         self.out(1, "try:")
         if chance is None:
             if expression is None or expression.constant is not None:
-                raise _Slow
+                raise Slow
             if expression.compiled is None:
-                raise _Slow
-            lines, value = self.expression(expression.source)
+                raise Slow
+            lines, value = self.inline(expression.source, self.aliases(expression.source))
             self.lines += ["    " + line for line in lines]
             self.out(2, f"p = {value}")
             self.out(2, "if p.__class__ is not float:")
@@ -136,9 +114,9 @@ class _Move:
             self.out(2, "if s:" if success else "else:")
             try:
                 if not plain[success]:
-                    raise _Slow
+                    raise Slow
                 commits.append(self.values(branch, 3))
-            except _Slow:
+            except Slow:
                 commits.append(None)
                 self.out(3, "return None")
         self.out(1, "except Exception:")
@@ -166,72 +144,23 @@ class _Move:
         self.out(level + 1, f"{self.role!r}, {subject}, {label})")
         self.out(level, "s = d.success")
 
-    def expression(self, source: str) -> tuple[list[str], str]:
+    def aliases(self, source: str) -> dict[str, str]:
+        """The mover a literal, in `role` and in `me`."""
         aliases = {"role": repr(self.role)}
         if _me_as_role(source) != source:
             aliases["me"] = f"N['roles'][{self.role!r}]"
-        return python_lines(source, HELPERS, aliases, self.name("q") + "_")
+        return aliases
 
     def values(self, branch: Branch, level: int) -> list[tuple[str, str, str]]:
         """Writes the branch's values and checks at `level`; gives each change's variable,
         value and delta."""
         plan = fixed_plan(self.scenario, branch, self.role)
         if plan is None:
-            raise _Slow
+            raise Slow
         made = []
         for name, assigns, value in plan:
-            if value.__class__ is Expression and value.constant is not None:
-                value = value.constant
-            if value.__class__ is Expression:
-                if value.compiled is None:
-                    raise _Slow
-                try:
-                    lines, result = self.expression(value.source)
-                except Exception:
-                    raise _Slow from None
-                pad = "    " * (level - 1)
-                self.lines += [pad + line for line in lines]
-                got = self.name("v")
-                self.out(level, f"{got} = {result}")
-                out = self.checked(got, name, assigns, level)
-            else:
-                try:
-                    fixed = _assigned(self.scenario, name, value) if assigns else _delta(value)
-                except Exception:
-                    raise _Slow from None
-                if fixed.__class__ is list:
-                    raise _Slow  # each change gets its own list, as on the general path
-                out = self.constant(fixed)
+            source = value.source if value.__class__ is Expression else ""
+            out = self.value(name, assigns, value, level, self.aliases(source))
             made.append((name, out, "None") if assigns else (name, "None", out))
         self.out(level, "pass")
         return made
-
-    def checked(self, got: str, name: str, assigns: bool, level: int) -> str:
-        out = self.name("x")
-        if assigns:
-            var = self.scenario.variables.get(name)
-            if var is not None and var.type in TEXTUAL:
-                fit = self.constant(var.fit)
-                self.out(level, f"if {got}.__class__ is not str and {got}.__class__ is not list:")
-                self.out(level + 1, "return None")
-                self.out(level, f"{out} = {fit}({got})")
-                return out
-            # _checked: a bool, an int or a finite float; anything else is refused there.
-            self.out(level, f"k = {got}.__class__")
-            self.out(level, f"if not (k is bool or k is int or (k is float and finite({got}))):")
-            self.out(level + 1, "return None")
-            return got
-        # An increment: an int or a finite float, as a float (not a bool: refused there).
-        self.out(level, f"k = {got}.__class__")
-        self.out(level, f"if k is int or (k is float and finite({got})):")
-        self.out(level + 1, f"{out} = float({got})")
-        self.out(level, "else:")
-        self.out(level + 1, "return None")
-        return out
-
-
-def _delta(value: Any) -> float:
-    kind = value.__class__
-    if kind is int or (kind is float and math.isfinite(value)):
-        return float(value)
-    return _increment(value)

@@ -16,22 +16,17 @@ over after its roll rolls the same number again.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from .cel_compile import python_lines, runtime_namespace
+from .code_writer import CodeWriter, Slow
 from .dice import roll
-from .effects import _assigned, _increment, fixed_plan, target_name
-from .expressions import HELPERS, Expression, _me_as_role
+from .effects import fixed_plan, target_name
+from .expressions import Expression, _me_as_role
 from .scenario import EVERYONE, TEXTUAL, Scenario
 from .schema import Branch
 
 _ARGS = "N, W, T, S, P, F, D, RV, seed, turn"
 _MOST = 1000  # rules times the roles they run for; ai-pause has 63
-
-
-class _Slow(Exception):
-    """This part has to take the general path every time."""
 
 
 def compile_rules(scenario: Scenario, plan: list[Any]) -> Any:
@@ -49,29 +44,10 @@ def compile_rules(scenario: Scenario, plan: list[Any]) -> Any:
     return writer.namespace["rules"]
 
 
-class _Rules:
+class _Rules(CodeWriter):
     def __init__(self, scenario: Scenario) -> None:
-        self.scenario = scenario
-        self.namespace: dict[str, Any] = {
-            **runtime_namespace(HELPERS),
-            "roll": roll,
-            "finite": math.isfinite,
-        }
-        self.lines: list[str] = []
-        self.count = 0
+        super().__init__(scenario, "fail()", {"roll": roll})
         self.roles = {role: f"M{index}" for index, role in enumerate(scenario.role_ids)}
-
-    def name(self, stem: str) -> str:
-        self.count += 1
-        return f"{stem}{self.count}"
-
-    def constant(self, value: Any) -> str:
-        name = self.name("K")
-        self.namespace[name] = value
-        return name
-
-    def out(self, level: int, text: str) -> None:
-        self.lines.append("    " * level + text)
 
     def source(self, plan: list[Any]) -> str:
         self.out(0, f"def rules({_ARGS}):")
@@ -109,7 +85,7 @@ class _Rules:
             self.out(2, "h = True")
         else:
             try:
-                lines, result = self.expression(when.source, role)
+                lines, result = self.inline(when.source, self.aliases(when.source, role))
             except Exception:  # Unsupported, or anything the compiler did not foresee
                 self.lines.pop()
                 self.out(1, general)
@@ -135,7 +111,7 @@ class _Rules:
             level = 4 if len(outcomes) > 1 else 3
             try:
                 commits.append(self.values(branch, role, level))
-            except _Slow:
+            except Slow:
                 commits.append([])
                 self.out(level, "fail()")
         self.out(2, "elif h is not False:")
@@ -156,7 +132,8 @@ class _Rules:
         self.out(1, "elif h is None:")
         self.out(2, general)
 
-    def expression(self, source: str, role: str | None) -> tuple[list[str], str]:
+    def aliases(self, source: str, role: str | None) -> dict[str, str]:
+        """The role a literal, and `me` the role's local, wherever the rule runs for one."""
         aliases = {}
         if role is not None:
             aliases["role"] = repr(role)
@@ -164,39 +141,19 @@ class _Rules:
                 aliases["me"] = self.roles[role]
         elif _me_as_role(source) != source:
             aliases["me"] = "N['roles'][N['role']]"
-        return python_lines(source, HELPERS, aliases, self.name("q") + "_")
+        return aliases
 
     def values(self, branch: Branch, role: str | None, level: int) -> list[str]:
         """Writes the branch's values and checks at `level`; gives the lines that put them in."""
         if branch.if_ or branch.later:
-            raise _Slow
+            raise Slow
         plan = fixed_plan(self.scenario, branch, role)
         if plan is None:
-            raise _Slow
+            raise Slow
         commit = []
         for name, assigns, value in plan:
-            if value.__class__ is Expression and value.constant is not None:
-                value = value.constant
-            if value.__class__ is Expression:
-                if value.compiled is None:
-                    raise _Slow
-                try:
-                    lines, result = self.expression(value.source, role)
-                except Exception:
-                    raise _Slow from None
-                pad = "    " * (level - 1)
-                self.lines += [pad + line for line in lines]
-                got = self.name("v")
-                self.out(level, f"{got} = {result}")
-                out = self.checked(got, name, assigns, level)
-            else:
-                try:
-                    fixed = _assigned(self.scenario, name, value) if assigns else _delta(value)
-                except Exception:
-                    raise _Slow from None
-                if fixed.__class__ is list:
-                    raise _Slow  # each change gets its own list, as on the general path
-                out = self.constant(fixed)
+            source = value.source if value.__class__ is Expression else ""
+            out = self.value(name, assigns, value, level, self.aliases(source, role))
             commit += self.put(name, assigns, out)
         reveals = []
         if role and branch.reveal:
@@ -209,29 +166,6 @@ class _Rules:
             self.out(level, "pass")
         return commit
 
-    def checked(self, got: str, name: str, assigns: bool, level: int) -> str:
-        out = self.name("x")
-        if assigns:
-            var = self.scenario.variables.get(name)
-            if var is not None and var.type in TEXTUAL:
-                fit = self.constant(var.fit)
-                self.out(level, f"if {got}.__class__ is not str and {got}.__class__ is not list:")
-                self.out(level + 1, "fail()")
-                self.out(level, f"{out} = {fit}({got})")
-                return out
-            # _checked: a bool, an int or a finite float; anything else is refused there.
-            self.out(level, f"k = {got}.__class__")
-            self.out(level, f"if not (k is bool or k is int or (k is float and finite({got}))):")
-            self.out(level + 1, "fail()")
-            return got
-        # An increment: an int or a finite float, as a float (not a bool: refused there).
-        self.out(level, f"k = {got}.__class__")
-        self.out(level, f"if k is int or (k is float and finite({got})):")
-        self.out(level + 1, f"{out} = float({got})")
-        self.out(level, "else:")
-        self.out(level + 1, "fail()")
-        return out
-
     def put(self, name: str, assigns: bool, out: str) -> list[str]:
         if not assigns:
             return [f"T[{name!r}] = Tg({name!r}, 0.0) + {out}"]
@@ -239,10 +173,3 @@ class _Rules:
         if var is not None and var.type in TEXTUAL:
             return [f"P({name!r}, {out})"]  # a list of roles is merged at the end
         return [f"W[{name!r}] = {out}", f"S[{name!r}] = None"]
-
-
-def _delta(value: Any) -> float:
-    kind = value.__class__
-    if kind is int or (kind is float and math.isfinite(value)):
-        return float(value)
-    return _increment(value)
