@@ -152,11 +152,9 @@ class _Writer:
             if node[1] in ("+", "-", "*"):
                 # Two doubles: Python's float arithmetic is CEL's, and cannot fail.
                 left, right = self.held(node[2], scope), self.held(node[3], scope)
-                helper = f"{_OPERATORS[node[1]]}({left}, {right})"
-                if node[1] != "*":
-                    # Two ints: Python's sum, within int64 as `_checked` holds it; outside,
-                    # the helper raises as it always did.
-                    helper = self.int_sum(left, node[1], right, f" and {right}.__class__ is int")
+                # Two ints: Python's sum or product, within int64 as `_checked` holds it;
+                # outside, the helper raises as it always did.
+                helper = self.int_sum(left, node[1], right, f" and {right}.__class__ is int")
                 return (
                     f"({left} {node[1]} {right} if {left}.__class__ is float and "
                     f"{right}.__class__ is float else {helper})"
@@ -196,7 +194,7 @@ class _Writer:
                 f"(({name} // {literal} if {name} >= 0 else -(-{name} // {literal})) "
                 f"if {name}.__class__ is int else div({name}, {literal}))"
             )
-        elif kind is int and op in ("+", "-"):
+        elif kind is int and op in ("+", "-", "*"):
             name = self.held(left, scope)
             return self.int_sum(name, op, repr(literal), "")
         elif kind is str and op in ("==", "!="):
@@ -208,8 +206,8 @@ class _Writer:
         return f"({fast} if {test.format(name)} else {_OPERATORS[op]}({name}, {literal!r}))"
 
     def int_sum(self, left: str, op: str, right: str, right_int: str) -> str:
-        """`left op right` for two ints within int64 (`cel_runtime._checked`), the helper for
-        anything else: the helper gives the same sum, or raises where the sum does not fit."""
+        """`left op right` (`+`, `-`, `*`) for two ints within int64 (`cel_runtime._checked`),
+        the helper for anything else: it gives the same value, or raises where it does not fit."""
         total = self.temp()
         return (
             f"({total} if {left}.__class__ is int{right_int} and "
