@@ -49,33 +49,14 @@ def _coercer(var: Variable) -> Coercer:
             def bounded_float(value: Any) -> Value:
                 n = float(value)
                 n = low if low > n else n
-                return _round6(high if high < n else n)
+                return round(high if high < n else n, 6)
 
             return bounded_float
         if low is not None:
-            return lambda value: _round6(low if low > (n := float(value)) else n)
+            return lambda value: round(low if low > (n := float(value)) else n, 6)
         if high is not None:
-            return lambda value: _round6(high if high < (n := float(value)) else n)
-        return lambda value: _round6(float(value))
+            return lambda value: round(high if high < (n := float(value)) else n, 6)
+        return lambda value: round(float(value), 6)
     if var.type == "bool":
         return bool  # what `coerce` answers for a bool, without its frame
     return var.coerce
-
-
-# `round(n, 6)` formats and parses the double (some thousand instructions); a run meets few
-# distinct values, most of them again and again. Only floats are kept, and no zero: a bound
-# may be an int (whose round stays an int), and 0.0 and -0.0 are one key of a dict.
-_ROUNDED: dict[float, float] = {}
-_KEPT = 1 << 16  # past this many, forgotten: answers are the same, only memory is bounded
-
-
-def _round6(n: float) -> Value:
-    if n.__class__ is not float or not n:
-        return round(n, 6)
-    rounded = _ROUNDED.get(n)
-    if rounded is None:
-        rounded = round(n, 6)
-        if len(_ROUNDED) >= _KEPT:
-            _ROUNDED.clear()
-        _ROUNDED[n] = rounded
-    return rounded
