@@ -48,46 +48,52 @@ def choose_moves(
     if state.ending is not None:
         return []  # the engine would refuse every move
     env = env or environment(scenario, state, state.turn + 1)
+    cache = scenario.cache.get("bot_moves")
+    candidates = cache.get((policy, role)) if cache is not None else None
+    if candidates is None:
+        candidates = _candidates(scenario, policy, role)
     rng = None  # made only for a play with a chance: most plays have none
     tally = Tally()
     counts = tally.moves
     limit = scenario.spec.moves_per_turn
     moves: list[Move] = []
-    for play, made, when, free, plain in _candidates(scenario, policy, role):
-        if play.action == ANSWER_OFFER:
+    for play, made, when, free, _, step, chance in candidates:
+        if step == _ANSWER:
             moves += _answers(scenario, state, env, play, role, tally)
             continue
-        if play.chance < 1:
+        if chance < 1:
             rng = rng or generator(seed, state.turn + 1, f"bot:{policy}:{role}")
-            if rng.random() >= play.chance:
+            if rng.random() >= chance:
                 continue
         if not free and counts.get(role, 0) >= limit:
             continue  # past the move limit the engine refuses it, whatever it is
-        if plain and when is _ALWAYS:
+        if step == _PLAIN:
             # Legal in any state (adjudication._plain): admitting it is counting it.
             if not free:
                 counts[role] = counts.get(role, 0) + 1
             moves.append(made)  # type: ignore[arg-type]  # a plain play's move is made
             continue
-        if when is not _ALWAYS or made is None:
+        if step == _FIXED:
+            move: Move = made  # type: ignore[assignment]  # a fixed play's move is made
+        else:
             names = env.names  # env.bind_move, written out
             names["role"] = role
             names["params"] = _NO_PARAMS
-        try:
-            if when is not _ALWAYS:
-                # A bool from the compiled code is `evaluate`'s answer; anything else (an
-                # error, another type) goes through it, for the library's answer or error.
-                held = None
-                if when.compiled is not None:
-                    try:
-                        held = when.compiled(env.names)
-                    except Exception:
-                        held = None
-                if held is not True and (held is False or when.evaluate(env) is not True):
-                    continue
-            move = made or _worked_out(scenario, env, play, role, policy)
-        except ExpressionError:
-            continue
+            try:
+                if when is not _ALWAYS:
+                    # A bool from the compiled code is `evaluate`'s answer; anything else (an
+                    # error, another type) goes through it, for the library's answer or error.
+                    held = None
+                    if when.compiled is not None:
+                        try:
+                            held = when.compiled(env.names)
+                        except Exception:
+                            held = None
+                    if held is not True and (held is False or when.evaluate(env) is not True):
+                        continue
+                move = made or _worked_out(scenario, env, play, role, policy)
+            except ExpressionError:
+                continue
         # A move its preconditions (or its action, its params) rule out is refused by
         # `_admit` whatever else it checks: found without raising and catching the refusal,
         # some ten times a turn. `_admit` finds the verdict remembered.
@@ -105,8 +111,14 @@ def choose_moves(
 
 
 # A play, its move (None where a parameter is an expression), its condition, whether its
-# action is free (outside the move limit) and whether its move is legal in any state.
-_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool]
+# action is free (outside the move limit), whether its move is legal in any state, how it is
+# played (below) and its chance.
+_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool, int, float]
+
+# Worked out once per play, so that a turn asks one question of each: an answer to offers;
+# a move legal in any state, always played (counted, not admitted); a fixed move always
+# played (admitted, its condition not asked); anything else, the general steps.
+_ANSWER, _PLAIN, _FIXED, _GENERAL = 0, 1, 2, 3
 
 
 def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
@@ -132,7 +144,14 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
             action = scenario.action(play.action)
             free = action is not None and action.free
             plain = made is not None and _plain_move(scenario, made)
-            found.append((play, made, _ALWAYS if when.constant is True else when, free, plain))
+            when = _ALWAYS if when.constant is True else when
+            if play.action == ANSWER_OFFER:
+                step = _ANSWER
+            elif made is not None and when is _ALWAYS:
+                step = _PLAIN if plain else _FIXED
+            else:
+                step = _GENERAL
+            found.append((play, made, when, free, plain, step, play.chance))
         cache[(policy, role)] = found
     return found
 

@@ -20,7 +20,7 @@ from typing import Any
 import exercises.engine.cel_runtime as cel_runtime  # not `from . import`: no cycle via the package
 
 from .cel_functions import WORLD_FUNCTIONS, count_of, published, revealed, sum_of
-from .cel_parse import Node, Unsupported, parse
+from .cel_parse import INT_MAX, INT_MIN, Node, Unsupported, parse
 
 Compiled = Callable[[dict[str, Any]], Any]
 
@@ -152,9 +152,12 @@ class _Writer:
             if node[1] in ("+", "-", "*"):
                 # Two doubles: Python's float arithmetic is CEL's, and cannot fail.
                 left, right = self.held(node[2], scope), self.held(node[3], scope)
+                # Two ints: Python's sum or product, within int64 as `_checked` holds it;
+                # outside, the helper raises as it always did.
+                helper = self.int_sum(left, node[1], right, f" and {right}.__class__ is int")
                 return (
                     f"({left} {node[1]} {right} if {left}.__class__ is float and "
-                    f"{right}.__class__ is float else {_OPERATORS[node[1]]}({left}, {right}))"
+                    f"{right}.__class__ is float else {helper})"
                 )
             left, right = self.emit(node[2], scope), self.emit(node[3], scope)
             return f"{_OPERATORS[node[1]]}({left}, {right})"
@@ -191,6 +194,9 @@ class _Writer:
                 f"(({name} // {literal} if {name} >= 0 else -(-{name} // {literal})) "
                 f"if {name}.__class__ is int else div({name}, {literal}))"
             )
+        elif kind is int and op in ("+", "-", "*"):
+            name = self.held(left, scope)
+            return self.int_sum(name, op, repr(literal), "")
         elif kind is str and op in ("==", "!="):
             test = "{0}.__class__ is str"
         else:
@@ -198,6 +204,16 @@ class _Writer:
         name = self.held(left, scope)
         fast = f"{name} {op} {literal!r}"
         return f"({fast} if {test.format(name)} else {_OPERATORS[op]}({name}, {literal!r}))"
+
+    def int_sum(self, left: str, op: str, right: str, right_int: str) -> str:
+        """`left op right` (`+`, `-`, `*`) for two ints within int64 (`cel_runtime._checked`),
+        the helper for anything else: it gives the same value, or raises where it does not fit."""
+        total = self.temp()
+        return (
+            f"({total} if {left}.__class__ is int{right_int} and "
+            f"{INT_MIN} <= ({total} := {left} {op} {right}) <= {INT_MAX} "
+            f"else {_OPERATORS[op]}({left}, {right}))"
+        )
 
     def held(self, node: Node, scope: dict[str, str]) -> str:
         """The node's value in a local, so it is computed once, here."""

@@ -57,4 +57,6 @@ def _coercer(var: Variable) -> Coercer:
         if high is not None:
             return lambda value: round(high if high < (n := float(value)) else n, 6)
         return lambda value: round(float(value), 6)
+    if var.type == "bool":
+        return bool  # what `coerce` answers for a bool, without its frame
     return var.coerce

@@ -241,6 +241,7 @@ TEMPLATES = [
     # a literal on the right: the compiler writes these out for the common types
     "a / 100", "a / 7", "a / -3", "a >= 30", "a < 2.5", "a * 0.5", "a + 1.5", "a - 0.5",
     "a / 2.5", "a / 0.0", "a == 'x'", "a != 'x'", "a == 2", "a != 2.0", "a > 9007199254740993",
+    "a + 1", "a - 1", "a + -2", "a - 9223372036854775807", "a * 3", "a * -4294967296",
 ]  # fmt: skip
 
 
@@ -256,6 +257,7 @@ NUMBERS = st.one_of(INTS, st.floats(allow_nan=False), st.floats(-100, 100))
 ARITHMETIC = [
     "a + b", "a - b", "a * b", "a / b", "a % b", "a < b", "a == b", "-a", "a >= b",
     "a / 100", "a / 3", "a >= 30", "a < 0.5", "a * 0.5", "a / 2.5", "a == 2", "a != 1.0",
+    "a + 1", "a - 1", "a + 9223372036854775807", "a - 2 + b", "a * 7", "a * b * 2",
 ]  # fmt: skip
 
 

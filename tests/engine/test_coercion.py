@@ -36,3 +36,23 @@ def test_any_number_is_coerced_as_the_variable_coerces_it(pair, value) -> None: 
     scenario, name = pair
     got, want = applied(scenario, name, value), scenario.variables[name].coerce(value)
     assert (type(got), got) == (type(want), want)
+
+
+def test_a_float_met_again_is_rounded_as_the_first_time_sign_and_type_included() -> None:
+    # `coercers` remembers each float's rounding: a zero of the other sign, an int bound and
+    # a value met a second time must still read exactly as `coerce` gives them.
+    values = [0.0, -0.0, 0.0, 1.0, 1, 1.0, 2.0000004, 2.0000004, float("inf"), float("nan")]
+    for scenario, name in VARIABLES:
+        var = scenario.variables[name]
+        bounds = [b for b in (var.min, var.max) if b is not None]
+        for value in [*values, *bounds, *(float(b) for b in bounds), *bounds]:
+            got, want = outcome(applied, scenario, name, value), outcome(var.coerce, value)
+            assert got == want, (name, value)
+
+
+def outcome(make, *args):  # type: ignore[no-untyped-def]
+    try:
+        got = make(*args)
+    except (ValueError, OverflowError) as exc:
+        return type(exc), str(exc)
+    return type(got), repr(got)
