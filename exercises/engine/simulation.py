@@ -9,14 +9,15 @@ from __future__ import annotations
 import hashlib
 import math
 import multiprocessing
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from .adjudication import _adjudicate
 from .bots import choose_moves
 from .loader import load_scenario_text
+from .moves import Move
 from .opening import open_turn_unclocked
 from .review import NO_REVIEW
 from .scenario import Scenario
@@ -29,10 +30,11 @@ UNRESOLVED = "unresolved"
 @dataclass
 class Trace:
     """What `play_exercise` saw on the way, for `simulate`'s per-turn figures: each turn's
-    values, in the scenario's order of variables, and the moves chosen."""
+    values, in the scenario's order of variables, and the moves chosen (counted by the
+    caller, once for many runs: a count a turn cost more than the turn's bookkeeping)."""
 
     series: list[Row] = field(default_factory=list)
-    actions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    moves: list[Move] = field(default_factory=list)
 
 
 def run_seed(seed: int | str, index: int) -> str:
@@ -60,7 +62,7 @@ def play_exercise(
         state = _adjudicate(scenario, state, moves, seed, False, NO_REVIEW, True).state
         if trace is not None:
             trace.series.append(_row(scenario, state))
-            trace.actions.update((m.role, m.action) for m in moves)
+            trace.moves += moves
         if state.ending is not None:
             break
     return state
@@ -74,8 +76,12 @@ def _row(scenario: Scenario, state: State) -> Row:
     return tuple(values[name] for name in scenario.numeric_names)
 
 
-def _words(scenario: Scenario, state: State) -> list[Any]:
-    return [state.values[n] for n in scenario.variables if n not in scenario.numeric_names]
+def _word_names(scenario: Scenario) -> list[str]:
+    numeric = set(scenario.numeric_names)
+    return [name for name in scenario.variables if name not in numeric]
+
+
+_role_and_action = attrgetter("role", "action")
 
 
 _worker_scenario: Scenario | None = None
@@ -93,15 +99,17 @@ def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]]) -> Totals:
     totals = Totals(runs=len(indices))
     length = turns or _worker_scenario.turns
     rows_by_turn: list[list[Row]] = [[] for _ in range(length)]
+    words = _word_names(_worker_scenario)
+    moves: list[Move] = []
     for index in indices:
-        trace = Trace()
+        trace = Trace(moves=moves)
         state = play_exercise(_worker_scenario, policy, run_seed(seed, index), turns, trace)
         played = len(trace.series)
         totals.add_ending(state.ending or UNRESOLVED, played if state.ending else None)
-        totals.add_words(_words(_worker_scenario, state))
-        totals.actions.update(trace.actions)
+        totals.add_words([state.values[name] for name in words])
         for turn, rows in enumerate(rows_by_turn):
             rows.append(trace.series[min(turn, played - 1)])
+    totals.actions.update(map(_role_and_action, moves))
     totals.add_runs(rows_by_turn)
     return totals
 
