@@ -7,16 +7,11 @@ from pathlib import Path
 import pytest
 
 from exercises.engine import Move, adjudicate, initial_state, load_scenario, load_scenario_text
-from exercises.engine.bots import choose_moves
 from exercises.engine.effects import cost_changes
 from exercises.engine.moves import MoveResult, Outcome
-from exercises.engine.opening import open_turn_unclocked
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State, environment
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
-FILES = [*sorted(SCENARIOS.glob("*.yaml")), FIXTURES / "mini.yaml", FIXTURES / "typed.yaml"]
+from tests.engine.both_ways import FILES, FIXTURES, play_both_ways
 
 
 def essentials(result: MoveResult) -> tuple[object, ...]:
@@ -40,31 +35,11 @@ def assert_same_turn(scenario: Scenario, state: State, moves: list[Move], seed: 
     return planned
 
 
-def play_both_ways(scenario: Scenario, policy: str, seed: str) -> int:
-    """Plays the policy's exercise, each turn both ways (with every move made twice in one
-    turn of three, so that identical moves roll apart); how many moves were resolved."""
-    state = initial_state(scenario)
-    resolved = 0
-    for turn in range(scenario.turns):
-        state = open_turn_unclocked(scenario, state, seed)
-        moves = [
-            m for r in scenario.role_ids for m in choose_moves(scenario, state, r, policy, seed)
-        ]
-        if turn % 3 == 2:
-            moves += [Move(m.role, m.action, m.params, m.text, id="again") for m in moves]
-        outcome = assert_same_turn(scenario, state, moves, seed)
-        resolved += len(outcome.results)
-        state = outcome.state
-        if state.ending is not None:
-            break
-    return resolved
-
-
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_planned_moves_resolve_as_the_general_path_does(path: Path) -> None:
     scenario = load_scenario(path)
     resolved = sum(
-        play_both_ways(scenario, policy, f"{policy}:{run}")
+        play_both_ways(scenario, policy, f"{policy}:{run}", assert_same_turn)
         for policy in scenario.policies
         for run in range(3)
     )
