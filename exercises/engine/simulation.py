@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -21,6 +20,7 @@ from .moves import Move
 from .opening import open_turn_unclocked
 from .review import NO_REVIEW
 from .scenario import Scenario
+from .shared_jobs import run_shared
 from .simulation_totals import Row, Totals, ordered_floats, ordered_ints
 from .state import State, environment, initial_state
 
@@ -92,13 +92,11 @@ def _init_worker(source: str, path: str) -> None:
     _worker_scenario = load_scenario_text(source, path)
 
 
-def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]]) -> Totals:
-    """The chunk's runs, counted (`simulation_totals`): what a worker sends back."""
+def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]], totals: Totals) -> int:
+    """Plays the chunk's runs into `totals` (`simulation_totals`); how many it played."""
     policy, seed, turns, indices = job
     assert _worker_scenario is not None
-    totals = Totals(runs=len(indices))
     length = turns or _worker_scenario.turns
-    rows_by_turn: list[list[Row]] = [[] for _ in range(length)]
     words = _word_names(_worker_scenario)
     moves: list[Move] = []
     for index in indices:
@@ -107,11 +105,9 @@ def _run_chunk(job: tuple[str, int | str, int | None, Sequence[int]]) -> Totals:
         played = len(trace.series)
         totals.add_ending(state.ending or UNRESOLVED, played if state.ending else None)
         totals.add_words([state.values[name] for name in words])
-        for turn, rows in enumerate(rows_by_turn):
-            rows.append(trace.series[min(turn, played - 1)])
+        totals.add_run([trace.series[min(turn, played - 1)] for turn in range(length)])
     totals.actions.update(map(_role_and_action, moves))
-    totals.add_runs(rows_by_turn)
-    return totals
+    return len(indices)
 
 
 def simulate(
@@ -126,43 +122,37 @@ def simulate(
     """Play `runs` exercises and summarise them as the `simulate` command prints them."""
     from .bots import plays_for
 
+    global _worker_scenario
     plays_for(scenario, policy, scenario.role_ids[0])  # fail early on an unknown policy
     jobs = [(policy, seed, turns, chunk) for chunk in _chunks(runs, workers)]
+    _worker_scenario = scenario
     totals = Totals()
-    for part in _map(scenario, jobs, workers):
-        totals.merge(part)
-        if progress:
-            progress(part.runs)
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            done = _run_chunk(job, totals)
+            if progress:
+                progress(done)
+        totals.count_pending()
+    else:
+        args = (scenario.source, scenario.path)
+        parts = run_shared(
+            jobs, workers, _run_chunk, Totals, Totals.count_pending, progress, _init_worker, args
+        )
+        for part in parts:
+            totals.merge(part)
     return summarise(scenario, policy, totals, turns or scenario.turns)
 
 
 def _chunks(runs: int, workers: int) -> Iterator[range]:
     """The runs in chunks that shrink as they go: large ones first, since each costs a worker
-    a count of every variable in every turn and the parent a merge, then small ones, so that
-    no worker is left with a long chunk while the others have finished. Counts merge exactly,
+    a turn at the shared counter and the parent a message, then small ones, so that no
+    worker is left with a long chunk while the others have finished. Counts merge exactly,
     so how the runs are split changes nothing in the summary."""
     start = 0
     while start < runs:
         size = max(5, math.ceil((runs - start) / (max(1, workers) * 3)))
         yield range(start, min(start + size, runs))
         start += size
-
-
-def _map(scenario: Scenario, jobs: list[Any], workers: int) -> Iterator[Totals]:
-    global _worker_scenario
-    _worker_scenario = scenario
-    if workers <= 1 or len(jobs) <= 1:
-        yield from map(_run_chunk, jobs)
-        return
-    # Forked workers inherit the loaded scenario; spawned ones (where fork is unavailable)
-    # load it again from its text.
-    if "fork" in multiprocessing.get_all_start_methods():
-        pool = multiprocessing.get_context("fork").Pool(workers)
-    else:
-        args = (scenario.source, scenario.path)
-        pool = multiprocessing.get_context("spawn").Pool(workers, _init_worker, args)
-    with pool:
-        yield from pool.imap(_run_chunk, jobs)
 
 
 def summarise(scenario: Scenario, policy: str, totals: Totals, turns: int) -> dict[str, Any]:

@@ -16,6 +16,9 @@ from typing import Any
 
 Row = tuple[Any, ...]  # one state's values, in the scenario's order of variables
 
+# 250 runs of 12 turns of `ai-pause` hold about 4 MB of rows.
+PENDING_RUNS = 250
+
 
 @dataclass
 class Totals:
@@ -30,6 +33,24 @@ class Totals:
     # For each text, choice and roles variable, how many runs ended on each value (a list of
     # roles counts each role in it).
     words: list[Counter[str]] = field(default_factory=list)
+    # Runs' rows not counted yet, by turn: counting many runs at once is one count in C a
+    # column, where a merge is a loop in Python; counting every so often bounds their memory.
+    pending: list[list[Row]] = field(default_factory=list)
+
+    def add_run(self, rows: Sequence[Row]) -> None:
+        """One run's row after each turn, counted with others (`count_pending`)."""
+        if not self.pending:
+            self.pending = [[] for _ in rows]
+        for waiting, row in zip(self.pending, rows, strict=True):
+            waiting.append(row)
+        self.runs += 1
+        if len(self.pending[0]) >= PENDING_RUNS:
+            self.count_pending()
+
+    def count_pending(self) -> None:
+        if self.pending:
+            self.add_runs(self.pending)
+            self.pending = []
 
     def add_runs(self, rows_by_turn: Sequence[Sequence[Row]]) -> None:
         """Count a batch of runs' values: `rows_by_turn[turn]` holds each run's row."""
@@ -57,6 +78,7 @@ class Totals:
                 counts.update(more)
 
     def merge(self, other: Totals) -> None:
+        """Adds counted totals (`count_pending` done on both)."""
         self.runs += other.runs
         self.merge_columns(other.columns)
         self.endings.update(other.endings)
@@ -72,11 +94,12 @@ class Totals:
 
 def ordered_floats(counts: Counter[Any]) -> list[float]:
     """The counted values as floats, each as often as it was counted, in ascending order: the
-    sorted column the runs' values would make. (0.0 and -0.0 count as one value; no mean or
-    percentile of the summary can tell them apart.)"""
+    sorted column the runs' values would make. 0.0 and -0.0 count as one value, which is 0.0:
+    which of the two a count kept depends on the order the runs were counted in, which the
+    summary must not."""
     ordered: list[float] = []
     for value, times in sorted(counts.items()):
-        ordered += [float(value)] * times
+        ordered += [float(value) + 0.0] * times
     return ordered
 
 
