@@ -13,10 +13,9 @@ import math
 import os
 import sys
 from argparse import ArgumentParser
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
 from exercises.engine import Scenario, UnknownPolicy, simulate
 from exercises.management import load, usage_error
@@ -98,10 +97,35 @@ def parse_seed(text: str) -> int | str:
         return text
 
 
-def progress_bar(runs: int, enabled: bool) -> tqdm[Any]:
+class Bar(Protocol):
+    """What `handle` uses of a progress bar: tqdm's, or _NoBar."""
+
+    def __enter__(self) -> Any: ...
+    def __exit__(self, *exc: Any) -> Any: ...
+    def update(self, n: float | None = 1) -> Any: ...
+
+
+class _NoBar:
+    """A bar that is not shown: what tqdm's `disable=True` does, without importing tqdm, a
+    start-up cost before the first run for a bar that `--json`, logs and pipes never show."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def update(self, n: float | None = 1) -> None:
+        return None
+
+
+def progress_bar(runs: int, enabled: bool) -> Bar:
     # Only a person at a terminal wants a bar; logs and pipes get clean output.
-    show = enabled and sys.stderr.isatty()
-    return tqdm(total=runs, unit="run", file=sys.stderr, disable=not show, leave=False)
+    if not (enabled and sys.stderr.isatty()):
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=runs, unit="run", file=sys.stderr, leave=False)
 
 
 def table(scenario: Scenario, result: dict[str, Any], seed: int | str) -> str:
