@@ -52,6 +52,7 @@ class Checker:
         # What loads but is probably not what the author meant (`validate_scenario --strict`).
         self.warnings: list[tuple[Loc, str]] = []
         self._probes: list[Environment] | None = None
+        self._checked: dict[tuple[Any, ...], str | None] = {}
 
     def error(self, loc: Loc, message: str) -> None:
         self.problems.append((loc, message))
@@ -426,11 +427,25 @@ class Checker:
     def expression(
         self, loc: Loc, source: str, site: Site, kind: str, var: Variable | None = None
     ) -> None:
+        # What is wrong with an expression depends on it, where it runs, what it must give and
+        # the probes' seed (the problems so far): the same `when: "true"` of a play for a role,
+        # in policy after policy, is checked once. ParamSpec and Variable are the scenario's
+        # own objects, alive as long as the checker, so their ids name them.
+        params = tuple((name, id(spec)) for name, spec in site.params)
+        key = (source, site.me, params, kind, id(var), len(self.problems))
+        if key not in self._checked:
+            self._checked[key] = self._expression_problem(source, site, kind, var)
+        problem = self._checked[key]
+        if problem:
+            self.error(loc, f"expression {problem}")
+
+    def _expression_problem(
+        self, source: str, site: Site, kind: str, var: Variable | None
+    ) -> str | None:
         try:
             compiled = self.scenario.expr(source)
         except ExpressionError as exc:
-            self.error(loc, f"expression {exc}")
-            return
+            return str(exc)
         name_problems = [
             self._check_reference(ref.path, ref.is_call, site) for ref in references(source)
         ]
@@ -438,11 +453,8 @@ class Checker:
             p for p in [*name_problems, function_problem(self.scenario, source, site.me)] if p
         ]
         if problems:
-            self.error(loc, f"expression {problems[0]}")
-            return
-        problem = self._probe(compiled.evaluate, site, kind, var)
-        if problem:
-            self.error(loc, f"expression {problem}")
+            return problems[0]
+        return self._probe(compiled.evaluate, site, kind, var)
 
     def _check_reference(self, path: tuple[str, ...], is_call: bool, site: Site) -> str | None:
         if is_call:
