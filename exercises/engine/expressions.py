@@ -270,6 +270,9 @@ def compile_python(source: str) -> Compiled:
     return compile_cel(source, HELPERS, aliases)
 
 
+# Loading a scenario asks for each expression's rewriting and its text without strings several
+# times (its limits, its compiled code, its names, the rules' and moves' code): once will do.
+@functools.lru_cache(maxsize=2048)
 def _me_as_role(source: str, role: str = "roles[role]") -> str:
     """`me.x` becomes `roles[role].x`: one string per move to bind instead of a whole map."""
     text = _strip_strings(source)
@@ -311,6 +314,7 @@ def _is_number_suffix(text: str, start: int) -> bool:
     return start > 0 and text[start - 1].isdigit()
 
 
+@functools.lru_cache(maxsize=2048)
 def _strip_strings(source: str) -> str:
     return _STRING.sub(lambda m: " " * len(m.group(0)), source)
 
