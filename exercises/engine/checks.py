@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -474,26 +474,33 @@ class Checker:
             return f"reads {root}.{rest[0]}, but {root} has no fields" if rest else None
         if not rest:
             return None
-        known: dict[str, set[str]] = {
-            "state": set(scenario.global_variables()),
-            "params": {name for name, _ in site.params},
-            "tags": set(scenario.tags),
-            "commitments": {c.id for c in scenario.commitments},
-        }
-        if root == "me":
-            holders = [set(scenario.role_variables(r)) for r in site.me]
-            known["me"] = set.intersection(*holders) if holders else set()
         if root == "roles":
             if rest[0] not in scenario.role_ids:
                 return f"reads roles.{rest[0]}, but there is no role {rest[0]!r}"
             if len(rest) > 1 and rest[1] not in scenario.role_variables(rest[0]):
                 return f"reads roles.{rest[0]}.{rest[1]}, which is not a variable"
             return None
-        if rest[0] not in known[root]:
+        if rest[0] not in self._known(root, site):
             return f"reads {root}.{rest[0]}, which is not declared"
         if root == "commitments" and len(rest) > 1 and rest[1] not in ("count", "met"):
             return f"reads {'.'.join((root, *rest))}: a commitment has count and met"
         return None
+
+    def _known(self, root: str, site: Site) -> Container[str]:
+        """The fields `root.<field>` may name: the root's alone, not every root's each time."""
+        scenario = self.scenario
+        if root == "state":
+            return scenario.global_variables()
+        if root == "params":
+            return {name for name, _ in site.params}
+        if root == "tags":
+            return scenario.tags
+        if root == "commitments":
+            return {c.id for c in scenario.commitments}
+        if root == "me":
+            holders = [set(scenario.role_variables(r)) for r in site.me]
+            return set.intersection(*holders) if holders else set()
+        raise KeyError(root)
 
     def _probe(
         self, evaluate: Any, site: Site, kind: str, var: Variable | None = None
