@@ -19,7 +19,7 @@ The order of play within `adjudicate`, which the scenario reference documents:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from .audience import EVERYONE as TO_EVERYONE
@@ -62,13 +62,17 @@ from .schema import ActionSpec, Branch, Precondition
 from .state import State, environment, environment_after
 
 
-@dataclass
 class Tally:
-    """What each role has already committed this turn, for the move limit and costs."""
+    """What each role has already committed this turn, for the move limit and costs.
+    (A plain class: each bot makes one a turn, and a dataclass's default factories cost
+    a call each.)"""
 
-    moves: dict[str, int] = field(default_factory=dict)
-    spent: dict[str, float] = field(default_factory=dict)
-    answered: set[str] = field(default_factory=set)  # offers answered this turn
+    __slots__ = ("answered", "moves", "spent")
+
+    def __init__(self) -> None:
+        self.moves: dict[str, int] = {}
+        self.spent: dict[str, float] = {}
+        self.answered: set[str] = set()  # offers answered this turn
 
 
 def check_move(

@@ -7,11 +7,20 @@ engine accepts, until the role's move limit is reached.
 
 from __future__ import annotations
 
-from .adjudication import Rejected, Tally, _admit, _legality, _plain, _static_legality
+from .adjudication import (
+    Rejected,
+    Tally,
+    _admit,
+    _afford,
+    _legality,
+    _limited_actions,
+    _plain,
+    _static_legality,
+)
 from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
-from .scenario import ANSWER_OFFER, EVERYONE, Scenario
+from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
 from .schema import ParamExpression, PlaySpec
 from .state import State, environment
 
@@ -57,7 +66,7 @@ def choose_moves(
     counts = tally.moves
     limit = scenario.spec.moves_per_turn
     moves: list[Move] = []
-    for play, made, when, free, _, step, chance in candidates:
+    for play, made, when, free, _, step, chance, lean in candidates:
         if step == _ANSWER:
             moves += _answers(scenario, state, env, play, role, tally)
             continue
@@ -102,6 +111,23 @@ def choose_moves(
             verdict = env.memo[move.key] = _legality(scenario, env, move)
         if verdict.__class__ is str:
             continue
+        if lean:
+            # `_admit`'s answer for this move, its verdict in hand: its role and action are
+            # the scenario's, nothing rests it and the limit was checked above, so what is
+            # left is its cost and its count.
+            action, params = verdict  # type: ignore[misc]  # not a str: a verdict's pair
+            names = env.names  # env.bind_move, written out
+            names["role"] = role
+            names["params"] = params
+            if action.cost:
+                try:
+                    _afford(scenario, state, env, action, role, params, tally, move.key)
+                except Rejected:
+                    continue
+            if not free:
+                counts[role] = counts.get(role, 0) + 1
+            moves.append(move)
+            continue
         try:
             _admit(scenario, state, env, move, tally)
         except Rejected:
@@ -112,8 +138,9 @@ def choose_moves(
 
 # A play, its move (None where a parameter is an expression), its condition, whether its
 # action is free (outside the move limit), whether its move is legal in any state, how it is
-# played (below) and its chance.
-_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool, int, float]
+# played (below), its chance and whether, its verdict found, admitting it is only pricing
+# and counting it (an action of the scenario, for the role, with no `once` or `cooldown`).
+_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool, int, float, bool]
 
 # Worked out once per play, so that a turn asks one question of each: an answer to offers;
 # a move legal in any state, always played (counted, not admitted); a fixed move always
@@ -151,7 +178,13 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
                 step = _PLAIN if plain else _FIXED
             else:
                 step = _GENERAL
-            found.append((play, made, when, free, plain, step, play.chance))
+            lean = (
+                action is not None
+                and play.action not in (FREE_FORM, ANSWER_OFFER)
+                and play.action not in _limited_actions(scenario)
+                and role in scenario.role_ids
+            )
+            found.append((play, made, when, free, plain, step, play.chance, lean))
         cache[(policy, role)] = found
     return found
 
