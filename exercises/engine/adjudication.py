@@ -416,12 +416,44 @@ def _adjudicate(
         # and each cost only lowers the mover's own variables (_owned_costs), so its bot's
         # tally, which saw all of them, vouches for every order. Their params are those the
         # scenario gave them (_static_legality); one it forgot since is admitted as usual.
+        # A move with a plan (move_plans.py) is played here, `resolve`'s steps for it written
+        # out (a dozen moves a turn): its generated code, or `_planned` where the code hands
+        # it back. Anything else goes through `resolve`.
+        plans = play.plans
+        names, memo, draws, results, changes = (
+            env.names,
+            env.memo,
+            play.draws,
+            play.results,
+            play.changes,
+        )
+        seen_keys = play.seen_keys
         for move in ordered:
             if move.action == ANSWER_OFFER:
                 play.resolve(move, dict(move.params))
-            else:
-                verdict = legal.get(move.key)
-                play.resolve(move, verdict[1] if verdict.__class__ is tuple else None)
+                continue
+            key = move.key
+            verdict = legal.get(key)
+            plan = plans.get(key) if plans is not None else None
+            if plan and verdict.__class__ is tuple:
+                seen = seen_keys.get(key, 0)
+                seen_keys[key] = seen + 1
+                code = plan[6]
+                params = verdict[1]
+                result = (
+                    code(names, params, seen, seed, turn, memo, draws, move)
+                    if code is not None
+                    else None
+                )
+                if result is None:
+                    try:
+                        result = play._planned(move, params, seen, plan)
+                    except Rejected as exc:
+                        result = MoveResult(move, accepted=False, reason=str(exc))
+                results.append(result)
+                changes += result.changes
+                continue
+            play.resolve(move, verdict[1] if verdict.__class__ is tuple else None)
     else:
         for move in ordered:
             play.resolve(move)
