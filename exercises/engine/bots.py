@@ -7,6 +7,8 @@ engine accepts, until the role's move limit is reached.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .adjudication import (
     Rejected,
     Tally,
@@ -21,7 +23,7 @@ from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
-from .schema import ParamExpression, PlaySpec
+from .schema import ActionSpec, ParamExpression, PlaySpec
 from .state import State, environment
 
 _NO_PARAMS: dict[str, object] = {}
@@ -66,7 +68,7 @@ def choose_moves(
     counts = tally.moves
     limit = scenario.spec.moves_per_turn
     moves: list[Move] = []
-    for play, made, when, free, _, step, chance, lean in candidates:
+    for play, made, when, free, _, step, chance, lean, static in candidates:
         if step == _ANSWER:
             moves += _answers(scenario, state, env, play, role, tally)
             continue
@@ -106,9 +108,12 @@ def choose_moves(
         # A move its preconditions (or its action, its params) rule out is refused by
         # `_admit` whatever else it checks: found without raising and catching the refusal,
         # some ten times a turn. `_admit` finds the verdict remembered.
-        verdict = env.memo.get(move.key)
-        if verdict is None:
-            verdict = env.memo[move.key] = _legality(scenario, env, move)
+        if static is not None:
+            verdict = static  # what `_legality` answers in every state
+        else:
+            verdict = env.memo.get(move.key)
+            if verdict is None:
+                verdict = env.memo[move.key] = _legality(scenario, env, move)
         if verdict.__class__ is str:
             continue
         if lean:
@@ -138,9 +143,12 @@ def choose_moves(
 
 # A play, its move (None where a parameter is an expression), its condition, whether its
 # action is free (outside the move limit), whether its move is legal in any state, how it is
-# played (below), its chance and whether, its verdict found, admitting it is only pricing
-# and counting it (an action of the scenario, for the role, with no `once` or `cooldown`).
-_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool, int, float, bool]
+# played (below), its chance, whether, its verdict found, admitting it is only pricing
+# and counting it (an action of the scenario, for the role, with no `once` or `cooldown`),
+# and the verdict of a made move whose action has no precondition (None for the others):
+# the scenario's alone (`_static_legality`), the same in every state.
+_Verdict = str | tuple[ActionSpec, dict[str, Any]]
+_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool, int, float, bool, _Verdict | None]
 
 # Worked out once per play, so that a turn asks one question of each: an answer to offers;
 # a move legal in any state, always played (counted, not admitted); a fixed move always
@@ -184,7 +192,10 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
                 and play.action not in _limited_actions(scenario)
                 and role in scenario.role_ids
             )
-            found.append((play, made, when, free, plain, step, play.chance, lean))
+            static = _static_legality(scenario, made) if made is not None else None
+            if static.__class__ is tuple and static[0].requires:  # type: ignore[index]
+                static = None  # its preconditions are asked in each turn's state
+            found.append((play, made, when, free, plain, step, play.chance, lean, static))
         cache[(policy, role)] = found
     return found
 

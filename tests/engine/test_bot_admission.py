@@ -1,7 +1,8 @@
-"""The bots' moves admitted by `choose_moves`'s shortcut (a move whose verdict is found and
-whose action nothing rests is priced and counted in place) against asking `_admit` about
-every play in turn: the same moves, for every policy of the bundled scenarios and the test
-fixtures, over whole exercises, including the turns where a role can no longer pay."""
+"""The bots' moves admitted by `choose_moves`'s shortcuts (a made move whose action has no
+precondition judged once per scenario; a move whose verdict is found and whose action nothing
+rests priced and counted in place) against asking `_admit` about every play in turn: the
+same moves, for every policy of the bundled scenarios and the test fixtures, over whole
+exercises, including the turns where a role can no longer pay."""
 
 from pathlib import Path
 
