@@ -120,7 +120,8 @@ def choose_moves(
             # `_admit`'s answer for this move, its verdict in hand: its role and action are
             # the scenario's, nothing rests it and the limit was checked above, so what is
             # left is its cost and its count.
-            action, params = verdict  # type: ignore[misc]  # not a str: a verdict's pair
+            pair: tuple[ActionSpec, dict[str, Any]] = verdict  # type: ignore[assignment]
+            action, params = pair  # not a str (above): the verdict's action and params
             names = env.names  # env.bind_move, written out
             names["role"] = role
             names["params"] = params
@@ -193,7 +194,7 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
                 and role in scenario.role_ids
             )
             static = _static_legality(scenario, made) if made is not None else None
-            if static.__class__ is tuple and static[0].requires:  # type: ignore[index]
+            if static.__class__ is tuple and static[0].requires:
                 static = None  # its preconditions are asked in each turn's state
             found.append((play, made, when, free, plain, step, play.chance, lean, static))
         cache[(policy, role)] = found

@@ -27,7 +27,7 @@ def assert_same(made: Environment, fresh: Environment) -> None:
     assert made.roles == fresh.roles
 
 
-def changed(scenario: Scenario, before: State, names: list[str], step: int) -> State:
+def changed(scenario: Scenario, before: State, names: list[str], step: float) -> State:
     values = dict(before.values)
     for name in names:
         value = values[name]
