@@ -1021,12 +1021,44 @@ def _role_endings(scenario: Scenario, state: State, turn: int) -> dict[str, str]
 
 def _ending(scenario: Scenario, state: State, turn: int) -> Any:
     env = environment(scenario, state, turn)
-    for ending in scenario.endings:
-        if ending.final and turn < scenario.turns:
+    names = env.names
+    last = turn >= scenario.turns
+    for ending, final, expression in _ending_plan(scenario):
+        if final and not last:
             continue
+        if expression is None:
+            continue  # it does not compile: it never holds (its error is the loader's)
+        # `evaluate`'s answer where the compiled code gives a bool, without its call: the
+        # endings are asked every turn. Anything else goes through `evaluate`.
+        run = expression.compiled
+        if run is not None and expression.constant is None:
+            try:
+                held = run(names)
+            except Exception:
+                held = None
+            if held is True:
+                return ending
+            if held is False:
+                continue
         try:
-            if scenario.expr(ending.when).evaluate(env) is True:
+            if expression.evaluate(env) is True:
                 return ending
         except ExpressionError:
             continue
     return None
+
+
+def _ending_plan(scenario: Scenario) -> list[tuple[Any, bool, Any]]:
+    """Each ending, whether it waits for the last turn, and its expression (None where it
+    does not compile): the scenario's alone, worked out once."""
+    found: list[tuple[Any, bool, Any]] | None = scenario.cache.get("ending_plan")
+    if found is None:
+        found = []
+        for ending in scenario.endings:
+            try:
+                expression = scenario.expr(ending.when)
+            except ExpressionError:
+                expression = None
+            found.append((ending, bool(ending.final), expression))
+        scenario.cache["ending_plan"] = found
+    return found

@@ -144,21 +144,23 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     the same state in turn, so the last one built in this thread is reused for the same values.
     `turn` is served lazily, like the per-move names, so it can change without a rebuild.
     """
-    key = (scenario, state.values, state.commitments, state.met, state.seen)
     last = getattr(_cache, "last", None)
-    before = last[0] if last else key
-    if (
-        last
-        and before[0] is scenario
-        and before[1] is key[1]
-        and before[2] is key[2]
-        and before[3] is key[3]
-        and before[4] is key[4]
-    ):  # five times a turn: written out rather than all() over a generator
-        env: Environment = last[1]
-        if env.bound("turn") != turn:
-            env.memo.clear()  # what it remembers was judged in another turn
-        return env.bind(turn=turn)
+    if last is not None:
+        before = last[0]
+        if (
+            before[0] is scenario
+            and before[1] is state.values
+            and before[2] is state.commitments
+            and before[3] is state.met
+            and before[4] is state.seen
+        ):  # five times a turn: written out, env.bound and env.bind too
+            env: Environment = last[1]
+            names = env.names
+            if names.get("turn") != turn:
+                env.memo.clear()  # what it remembers was judged in another turn
+            names["turn"] = turn
+            return env
+    key = (scenario, state.values, state.commitments, state.met, state.seen)
     layout = _layout(scenario)
     row = layout.read(state.values)
     updated = _updated(scenario, state, last, layout, row) if last else None
