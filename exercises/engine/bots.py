@@ -17,13 +17,15 @@ from .adjudication import (
     _legality,
     _limited_actions,
     _plain,
+    _requirements,
     _static_legality,
+    _truth,
 )
 from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
-from .schema import ActionSpec, ParamExpression, PlaySpec
+from .schema import ActionSpec, ParamExpression, PlaySpec, Precondition
 from .state import State, environment
 
 _NO_PARAMS: dict[str, object] = {}
@@ -68,7 +70,7 @@ def choose_moves(
     counts = tally.moves
     limit = scenario.spec.moves_per_turn
     moves: list[Move] = []
-    for play, made, when, free, _, step, chance, lean, static in candidates:
+    for play, made, when, free, _, step, chance, lean, static, checks in candidates:
         if step == _ANSWER:
             moves += _answers(scenario, state, env, play, role, tally)
             continue
@@ -110,6 +112,32 @@ def choose_moves(
         # some ten times a turn. `_admit` finds the verdict remembered.
         if static is not None:
             verdict = static  # what `_legality` answers in every state
+        elif checks is not None:
+            # `_legality` of a made move, written out with its action's preconditions in
+            # hand (some 20 a turn): a bool from a compiled precondition is `_truth`'s
+            # answer; anything else goes through `_truth`, for its answer or refusal.
+            verdict, requirements = checks
+            names = env.names  # env.bind_move, written out
+            names["role"] = role
+            names["params"] = verdict[1]  # a pair: it has checks
+            for run, pre in requirements:
+                if run is not None:
+                    try:
+                        held = run(names)
+                    except Exception:
+                        held = None
+                    if held is True:
+                        continue
+                    if held is False:
+                        verdict = pre.reason
+                        break
+                try:
+                    if not _truth(scenario, pre.when, env):
+                        verdict = pre.reason
+                        break
+                except Rejected as exc:
+                    verdict = str(exc)
+                    break
         else:
             verdict = env.memo.get(move.key)
             if verdict is None:
@@ -147,9 +175,14 @@ def choose_moves(
 # played (below), its chance, whether, its verdict found, admitting it is only pricing
 # and counting it (an action of the scenario, for the role, with no `once` or `cooldown`),
 # and the verdict of a made move whose action has no precondition (None for the others):
-# the scenario's alone (`_static_legality`), the same in every state.
+# the scenario's alone (`_static_legality`), the same in every state; for a made move whose
+# action has preconditions, that verdict with the preconditions and their compiled code
+# (`_requirements`), asked in each turn's state (None for the others).
 _Verdict = str | tuple[ActionSpec, dict[str, Any]]
-_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool, int, float, bool, _Verdict | None]
+_Checks = tuple[_Verdict, list[tuple[Any, Precondition]]]
+_Candidate = tuple[
+    PlaySpec, Move | None, Expression, bool, bool, int, float, bool, _Verdict | None, _Checks | None
+]
 
 # Worked out once per play, so that a turn asks one question of each: an answer to offers;
 # a move legal in any state, always played (counted, not admitted); a fixed move always
@@ -194,9 +227,12 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
                 and role in scenario.role_ids
             )
             static = _static_legality(scenario, made) if made is not None else None
+            checks = None
             if static.__class__ is tuple and static[0].requires:
-                static = None  # its preconditions are asked in each turn's state
-            found.append((play, made, when, free, plain, step, play.chance, lean, static))
+                # its preconditions are asked in each turn's state
+                checks = (static, _requirements(scenario, static[0]))
+                static = None
+            found.append((play, made, when, free, plain, step, play.chance, lean, static, checks))
         cache[(policy, role)] = found
     return found
 

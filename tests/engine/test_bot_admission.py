@@ -1,8 +1,9 @@
 """The bots' moves admitted by `choose_moves`'s shortcuts (a made move whose action has no
-precondition judged once per scenario; a move whose verdict is found and whose action nothing
-rests priced and counted in place) against asking `_admit` about every play in turn: the
-same moves, for every policy of the bundled scenarios and the test fixtures, over whole
-exercises, including the turns where a role can no longer pay."""
+precondition judged once per scenario, one whose action has some judged in place with them
+in hand; a move whose verdict is found and whose action nothing rests priced and counted in
+place) against asking `_admit` about every play in turn: the same moves, for every policy of
+the bundled scenarios and the test fixtures, over whole exercises, including the turns where
+a role can no longer pay or a precondition stops holding."""
 
 from pathlib import Path
 
