@@ -19,7 +19,7 @@ The order of play within `adjudicate`, which the scenario reference documents:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from .audience import EVERYONE as TO_EVERYONE
@@ -62,13 +62,17 @@ from .schema import ActionSpec, Branch, Precondition
 from .state import State, environment, environment_after
 
 
-@dataclass
 class Tally:
-    """What each role has already committed this turn, for the move limit and costs."""
+    """What each role has already committed this turn, for the move limit and costs.
+    (A plain class: each bot makes one a turn, and a dataclass's default factories cost
+    a call each.)"""
 
-    moves: dict[str, int] = field(default_factory=dict)
-    spent: dict[str, float] = field(default_factory=dict)
-    answered: set[str] = field(default_factory=set)  # offers answered this turn
+    __slots__ = ("answered", "moves", "spent")
+
+    def __init__(self) -> None:
+        self.moves: dict[str, int] = {}
+        self.spent: dict[str, float] = {}
+        self.answered: set[str] = set()  # offers answered this turn
 
 
 def check_move(
@@ -412,12 +416,44 @@ def _adjudicate(
         # and each cost only lowers the mover's own variables (_owned_costs), so its bot's
         # tally, which saw all of them, vouches for every order. Their params are those the
         # scenario gave them (_static_legality); one it forgot since is admitted as usual.
+        # A move with a plan (move_plans.py) is played here, `resolve`'s steps for it written
+        # out (a dozen moves a turn): its generated code, or `_planned` where the code hands
+        # it back. Anything else goes through `resolve`.
+        plans = play.plans
+        names, memo, draws, results, changes = (
+            env.names,
+            env.memo,
+            play.draws,
+            play.results,
+            play.changes,
+        )
+        seen_keys = play.seen_keys
         for move in ordered:
             if move.action == ANSWER_OFFER:
                 play.resolve(move, dict(move.params))
-            else:
-                verdict = legal.get(move.key)
-                play.resolve(move, verdict[1] if verdict.__class__ is tuple else None)
+                continue
+            key = move.key
+            verdict = legal.get(key)
+            plan = plans.get(key) if plans is not None else None
+            if plan and verdict.__class__ is tuple:
+                seen = seen_keys.get(key, 0)
+                seen_keys[key] = seen + 1
+                code = plan[6]
+                params = verdict[1]
+                result = (
+                    code(names, params, seen, seed, turn, memo, draws, move)
+                    if code is not None
+                    else None
+                )
+                if result is None:
+                    try:
+                        result = play._planned(move, params, seen, plan)
+                    except Rejected as exc:
+                        result = MoveResult(move, accepted=False, reason=str(exc))
+                results.append(result)
+                changes += result.changes
+                continue
+            play.resolve(move, verdict[1] if verdict.__class__ is tuple else None)
     else:
         for move in ordered:
             play.resolve(move)
@@ -985,12 +1021,44 @@ def _role_endings(scenario: Scenario, state: State, turn: int) -> dict[str, str]
 
 def _ending(scenario: Scenario, state: State, turn: int) -> Any:
     env = environment(scenario, state, turn)
-    for ending in scenario.endings:
-        if ending.final and turn < scenario.turns:
+    names = env.names
+    last = turn >= scenario.turns
+    for ending, final, expression in _ending_plan(scenario):
+        if final and not last:
             continue
+        if expression is None:
+            continue  # it does not compile: it never holds (its error is the loader's)
+        # `evaluate`'s answer where the compiled code gives a bool, without its call: the
+        # endings are asked every turn. Anything else goes through `evaluate`.
+        run = expression.compiled
+        if run is not None and expression.constant is None:
+            try:
+                held = run(names)
+            except Exception:
+                held = None
+            if held is True:
+                return ending
+            if held is False:
+                continue
         try:
-            if scenario.expr(ending.when).evaluate(env) is True:
+            if expression.evaluate(env) is True:
                 return ending
         except ExpressionError:
             continue
     return None
+
+
+def _ending_plan(scenario: Scenario) -> list[tuple[Any, bool, Any]]:
+    """Each ending, whether it waits for the last turn, and its expression (None where it
+    does not compile): the scenario's alone, worked out once."""
+    found: list[tuple[Any, bool, Any]] | None = scenario.cache.get("ending_plan")
+    if found is None:
+        found = []
+        for ending in scenario.endings:
+            try:
+                expression = scenario.expr(ending.when)
+            except ExpressionError:
+                expression = None
+            found.append((ending, bool(ending.final), expression))
+        scenario.cache["ending_plan"] = found
+    return found

@@ -7,12 +7,25 @@ engine accepts, until the role's move limit is reached.
 
 from __future__ import annotations
 
-from .adjudication import Rejected, Tally, _admit, _legality, _plain, _static_legality
+from typing import Any
+
+from .adjudication import (
+    Rejected,
+    Tally,
+    _admit,
+    _afford,
+    _legality,
+    _limited_actions,
+    _plain,
+    _requirements,
+    _static_legality,
+    _truth,
+)
 from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
 from .moves import Move
-from .scenario import ANSWER_OFFER, EVERYONE, Scenario
-from .schema import ParamExpression, PlaySpec
+from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
+from .schema import ActionSpec, ParamExpression, PlaySpec, Precondition
 from .state import State, environment
 
 _NO_PARAMS: dict[str, object] = {}
@@ -57,7 +70,7 @@ def choose_moves(
     counts = tally.moves
     limit = scenario.spec.moves_per_turn
     moves: list[Move] = []
-    for play, made, when, free, _, step, chance in candidates:
+    for play, made, when, free, _, step, chance, lean, static, checks in candidates:
         if step == _ANSWER:
             moves += _answers(scenario, state, env, play, role, tally)
             continue
@@ -97,10 +110,57 @@ def choose_moves(
         # A move its preconditions (or its action, its params) rule out is refused by
         # `_admit` whatever else it checks: found without raising and catching the refusal,
         # some ten times a turn. `_admit` finds the verdict remembered.
-        verdict = env.memo.get(move.key)
-        if verdict is None:
-            verdict = env.memo[move.key] = _legality(scenario, env, move)
+        if static is not None:
+            verdict = static  # what `_legality` answers in every state
+        elif checks is not None:
+            # `_legality` of a made move, written out with its action's preconditions in
+            # hand (some 20 a turn): a bool from a compiled precondition is `_truth`'s
+            # answer; anything else goes through `_truth`, for its answer or refusal.
+            verdict, requirements = checks
+            names = env.names  # env.bind_move, written out
+            names["role"] = role
+            names["params"] = verdict[1]  # a pair: it has checks
+            for run, pre in requirements:
+                if run is not None:
+                    try:
+                        held = run(names)
+                    except Exception:
+                        held = None
+                    if held is True:
+                        continue
+                    if held is False:
+                        verdict = pre.reason
+                        break
+                try:
+                    if not _truth(scenario, pre.when, env):
+                        verdict = pre.reason
+                        break
+                except Rejected as exc:
+                    verdict = str(exc)
+                    break
+        else:
+            verdict = env.memo.get(move.key)
+            if verdict is None:
+                verdict = env.memo[move.key] = _legality(scenario, env, move)
         if verdict.__class__ is str:
+            continue
+        if lean:
+            # `_admit`'s answer for this move, its verdict in hand: its role and action are
+            # the scenario's, nothing rests it and the limit was checked above, so what is
+            # left is its cost and its count.
+            pair: tuple[ActionSpec, dict[str, Any]] = verdict  # type: ignore[assignment]
+            action, params = pair  # not a str (above): the verdict's action and params
+            names = env.names  # env.bind_move, written out
+            names["role"] = role
+            names["params"] = params
+            if action.cost:
+                try:
+                    _afford(scenario, state, env, action, role, params, tally, move.key)
+                except Rejected:
+                    continue
+            if not free:
+                counts[role] = counts.get(role, 0) + 1
+            moves.append(move)
             continue
         try:
             _admit(scenario, state, env, move, tally)
@@ -112,8 +172,17 @@ def choose_moves(
 
 # A play, its move (None where a parameter is an expression), its condition, whether its
 # action is free (outside the move limit), whether its move is legal in any state, how it is
-# played (below) and its chance.
-_Candidate = tuple[PlaySpec, Move | None, Expression, bool, bool, int, float]
+# played (below), its chance, whether, its verdict found, admitting it is only pricing
+# and counting it (an action of the scenario, for the role, with no `once` or `cooldown`),
+# and the verdict of a made move whose action has no precondition (None for the others):
+# the scenario's alone (`_static_legality`), the same in every state; for a made move whose
+# action has preconditions, that verdict with the preconditions and their compiled code
+# (`_requirements`), asked in each turn's state (None for the others).
+_Verdict = str | tuple[ActionSpec, dict[str, Any]]
+_Checks = tuple[_Verdict, list[tuple[Any, Precondition]]]
+_Candidate = tuple[
+    PlaySpec, Move | None, Expression, bool, bool, int, float, bool, _Verdict | None, _Checks | None
+]
 
 # Worked out once per play, so that a turn asks one question of each: an answer to offers;
 # a move legal in any state, always played (counted, not admitted); a fixed move always
@@ -151,7 +220,19 @@ def _candidates(scenario: Scenario, policy: str, role: str) -> list[_Candidate]:
                 step = _PLAIN if plain else _FIXED
             else:
                 step = _GENERAL
-            found.append((play, made, when, free, plain, step, play.chance))
+            lean = (
+                action is not None
+                and play.action not in (FREE_FORM, ANSWER_OFFER)
+                and play.action not in _limited_actions(scenario)
+                and role in scenario.role_ids
+            )
+            static = _static_legality(scenario, made) if made is not None else None
+            checks = None
+            if static.__class__ is tuple and static[0].requires:
+                # its preconditions are asked in each turn's state
+                checks = (static, _requirements(scenario, static[0]))
+                static = None
+            found.append((play, made, when, free, plain, step, play.chance, lean, static, checks))
         cache[(policy, role)] = found
     return found
 

@@ -21,7 +21,7 @@ from .code_writer import CodeWriter, Slow
 from .dice import clamped_roll
 from .effects import fixed_plan
 from .expressions import Expression, _me_as_role
-from .moves import Move, MoveResult, StateChange, unrecorded_result
+from .moves import _RESULT_DEFAULTS, Move, MoveResult, StateChange
 from .scenario import Scenario
 from .schema import ActionSpec, Branch
 
@@ -55,13 +55,15 @@ class _Move(CodeWriter):
     def __init__(self, scenario: Scenario, role: str) -> None:
         names = {
             "clamped_roll": clamped_roll,
-            "result": unrecorded_result,
             "new": object.__new__,
             "SC": StateChange,
+            "MR": MoveResult,
+            "RD": _RESULT_DEFAULTS,
         }
         super().__init__(scenario, "return None", names)
         self.role = role
         self.action = ""
+        self.reads_me = False  # whether any expression reads `me` (the local ME)
 
     def source(
         self,
@@ -86,6 +88,7 @@ class _Move(CodeWriter):
         else:
             self.out(1, "ch = []")
         self.out(1, "try:")
+        opened = len(self.lines)  # where ME is set, once it is known to be read
         if chance is None:
             if expression is None or expression.constant is not None:
                 raise Slow
@@ -119,6 +122,10 @@ class _Move(CodeWriter):
             except Slow:
                 commits.append(None)
                 self.out(3, "return None")
+        if self.reads_me:
+            # The mover's map looked up once, not at every `me.x` (a KeyError: None, as the
+            # first `me.x` would have given).
+            self.lines.insert(opened, "        ME = N['roles'][" + repr(role) + "]")
         self.out(1, "except Exception:")
         self.out(2, "return None")
         self.out(1, "if d is not None:")
@@ -135,7 +142,16 @@ class _Move(CodeWriter):
                 self.out(2, f"f['reason'] = {reason}")
                 self.out(2, "ch.append(c)")
             self.out(2, "pass")
-        self.out(1, "return result(mv, s, tuple(ch), d)")
+        # unrecorded_result written out: a dozen moves a turn.
+        self.out(1, "m = new(MR)")
+        self.out(1, "f = m.__dict__")
+        self.out(1, "f.update(RD)")
+        self.out(1, "f['move'] = mv")
+        self.out(1, "f['accepted'] = True")
+        self.out(1, "f['success'] = s")
+        self.out(1, "f['changes'] = tuple(ch)")
+        self.out(1, "f['draw'] = d")
+        self.out(1, "return m")
         return "\n".join(self.lines) + "\n"
 
     def roll(self, action: ActionSpec, key: str, level: int) -> None:
@@ -148,7 +164,8 @@ class _Move(CodeWriter):
         """The mover a literal, in `role` and in `me`."""
         aliases = {"role": repr(self.role)}
         if _me_as_role(source) != source:
-            aliases["me"] = f"N['roles'][{self.role!r}]"
+            aliases["me"] = "ME"
+            self.reads_me = True
         return aliases
 
     def values(self, branch: Branch, level: int) -> list[tuple[str, str, str]]:

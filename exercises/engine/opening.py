@@ -79,10 +79,32 @@ def open_turn_unclocked(scenario: Scenario, state: State, seed: int | str) -> St
     """The state as turn `state.turn + 1` opens where no clock runs (`simulate`, the
     analysis): its opening's injects, then those timed within it, as if every minute had
     come before anyone moves. Leaving them out would play a scenario without them."""
-    opened = open_turn(scenario, state, seed).state
-    if not scenario.timed_injects:
+    opened = _open_quietly(scenario, state, seed)
+    if not _has_timed(scenario):
         return opened
     return fire_timed(scenario, opened, seed, math.inf).state
+
+
+def _open_quietly(scenario: Scenario, state: State, seed: int | str) -> State:
+    """`open_turn(...).state` for those who read nothing else of the opening: the same
+    injects judged and fired with the same dice, without their titles, texts and events,
+    and `seen` kept as it is when nothing is published (an inject that only sends a
+    message leaves the environment built for the state valid, so it is not built again)."""
+    turn = state.turn + 1
+    if state.opened >= turn or state.ending is not None:
+        return state
+    if state.edits:  # the facilitator's words: the general path, as it reads them
+        return open_turn(scenario, state, seed).state
+    after, _, _, _ = _fire_due(scenario, state, seed, turn, _untimed(scenario), False)
+    return after.evolve(opened=turn)
+
+
+def _has_timed(scenario: Scenario) -> bool:
+    """`scenario.timed_injects`, asked once per scenario rather than every turn."""
+    found: bool | None = scenario.cache.get("has_timed_injects")
+    if found is None:
+        found = scenario.cache["has_timed_injects"] = scenario.timed_injects
+    return found
 
 
 def _untimed(scenario: Scenario) -> list[InjectSpec]:
@@ -101,11 +123,16 @@ def _come(state: State, inject: InjectSpec, minutes: float, turn: int) -> bool:
 
 
 def _fire_due(
-    scenario: Scenario, state: State, seed: int | str, turn: int, due: Sequence[InjectSpec]
+    scenario: Scenario,
+    state: State,
+    seed: int | str,
+    turn: int,
+    due: Sequence[InjectSpec],
+    record: bool = True,
 ) -> tuple[State, tuple[str, ...], tuple[EngineEvent, ...], list[str]]:
     """Fire those of `due` on schedule whose condition holds and whose chance comes up: the
     state after, the narrative, the events (a roll is one, for the facilitator) and the ids
-    judged."""
+    judged. `record=False`: the state alone (`_open_quietly`), no narrative or events."""
     env = environment(scenario, state, turn)
     fired: list[_Fired] = []
     events: list[EngineEvent] = []
@@ -123,12 +150,15 @@ def _fire_due(
                 continue
             chance = 1.0 if moved else _chance(scenario, inject, env)
             draw = _roll(inject, chance, seed, turn)
-            if draw is not None:
+            if draw is not None and record:
                 data: dict[str, Any] = {"inject": inject.id, "draw": draw.to_dict()}
                 if inject.after_minutes is not None:  # the sweep's, not the opening's
                     data["minutes"] = inject.after_minutes
                 events.append(EngineEvent("inject.rolled", FACILITATOR_ONLY, data))
             if not (draw.success if draw is not None else chance >= 1):
+                continue
+            if not record:
+                fired.append(_fired_quietly(scenario, inject, env))
                 continue
             firing = _fire(scenario, inject, env, state, turn)
         except (ExpressionError, ValueError) as exc:
@@ -137,6 +167,8 @@ def _fire_due(
             continue
         fired.append(firing)
         events.append(firing.event)
+    if not record:
+        return _record(scenario, state, fired, False), (), (), judged
     after = _record(scenario, state, fired)
     narrative = tuple(line for firing in fired for line in firing.narrative)
     return after, narrative, tuple(events), judged
@@ -228,6 +260,17 @@ def _fire(
     return _Fired(inject, changes, published, EngineEvent("inject", audience, data), narrative)
 
 
+def _fired_quietly(scenario: Scenario, inject: InjectSpec, env: Environment) -> _Fired:
+    """`_fire`'s changes and publications, without the texts and event nobody reads."""
+    changes = branch_changes(scenario, inject.effects, env, None, {}, f"inject {inject.id}")
+    effects = picked(scenario, inject.effects, env) if inject.effects.if_ else inject.effects
+    published = [target_name(t, None, {}) for t in effects.publish]
+    return _Fired(inject, changes, published, _NO_EVENT, ())
+
+
+_NO_EVENT = EngineEvent("inject", FACILITATOR_ONLY, {})
+
+
 def _row(inject: InjectSpec) -> dict[str, str]:
     """The MSEL fields it carries, only those set, so that an inject without them is recorded
     as before. `expected_action`, `objective` and `notes` are the facilitator's: the server
@@ -236,9 +279,12 @@ def _row(inject: InjectSpec) -> dict[str, str]:
     return {f: str(getattr(inject, f)) for f in fields if getattr(inject, f)}
 
 
-def _record(scenario: Scenario, state: State, fired: Sequence[_Fired]) -> State:
+def _record(
+    scenario: Scenario, state: State, fired: Sequence[_Fired], record: bool = True
+) -> State:
     """The state with every firing's changes applied together, its id recorded as fired (and
-    no longer rescheduled) and the variables it publishes revealed to everyone."""
+    no longer rescheduled) and the variables it publishes revealed to everyone. `record=False`
+    (`_open_quietly`): `seen` kept, the same mapping, when nothing is published."""
     if not fired and state.values.__class__ is dict:
         # Nothing to record: the same state, so the environment built for it (cached by the
         # identity of its values and `seen`) serves the bots and the moves, not a new one.
@@ -253,4 +299,6 @@ def _record(scenario: Scenario, state: State, fired: Sequence[_Fired]) -> State:
         scheduled={i: t for i, t in state.scheduled.items() if i not in done},
     )
     published = [name for firing in fired for name in firing.published]
+    if not published and not record:
+        return state
     return state.evolve(seen=widen_audience(state, published, EVERYONE))

@@ -144,21 +144,23 @@ def environment(scenario: Scenario, state: State, turn: int) -> Environment:
     the same state in turn, so the last one built in this thread is reused for the same values.
     `turn` is served lazily, like the per-move names, so it can change without a rebuild.
     """
-    key = (scenario, state.values, state.commitments, state.met, state.seen)
     last = getattr(_cache, "last", None)
-    before = last[0] if last else key
-    if (
-        last
-        and before[0] is scenario
-        and before[1] is key[1]
-        and before[2] is key[2]
-        and before[3] is key[3]
-        and before[4] is key[4]
-    ):  # five times a turn: written out rather than all() over a generator
-        env: Environment = last[1]
-        if env.bound("turn") != turn:
-            env.memo.clear()  # what it remembers was judged in another turn
-        return env.bind(turn=turn)
+    if last is not None:
+        before = last[0]
+        if (
+            before[0] is scenario
+            and before[1] is state.values
+            and before[2] is state.commitments
+            and before[3] is state.met
+            and before[4] is state.seen
+        ):  # five times a turn: written out, env.bound and env.bind too
+            env: Environment = last[1]
+            names = env.names
+            if names.get("turn") != turn:
+                env.memo.clear()  # what it remembers was judged in another turn
+            names["turn"] = turn
+            return env
+    key = (scenario, state.values, state.commitments, state.met, state.seen)
     layout = _layout(scenario)
     row = layout.read(state.values)
     updated = _updated(scenario, state, last, layout, row) if last else None
@@ -230,17 +232,44 @@ def environment_after(
     layout = _layout(scenario)
     row = list(last[2])
     values = state.values
-    index = layout.index
-    changed = []
+    where = layout.where
+    old = last[1]
+    variables = old.variables
+    own = variables["state"]
+    roles = dict(old.roles)
+    copied: set[str | None] = set()
+    count = 0
+    # `_with_changes` of the values found changed, made in the same pass that finds them:
+    # only the maps holding them copied, each once.
     for name in names:
-        at = index[name]
+        place, var_key, at = where[name]
         value = values[name]
         if value is not row[at]:
             row[at] = value
-            changed.append(layout.places[at])
-    if len(changed) > layout.most:
+            count += 1
+            if place is None:
+                if None not in copied:
+                    own = own.copy()
+                    copied.add(None)
+                own[var_key] = value
+            else:
+                if place not in copied:
+                    roles[place] = roles[place].copy()
+                    copied.add(place)
+                roles[place][var_key] = value
+    if count > layout.most:
         return environment(scenario, state, turn)
-    env = _with_changes(scenario, state, key, last[1], changed, layout, row)
+    env = Environment(
+        {
+            "state": own,
+            "roles": roles,
+            "tags": scenario.tags,
+            "commitments": variables["commitments"],  # the same commitments (checked above)
+        }
+    )
+    env.roles = roles
+    # The facts read the state's `seen` alone (can_see): the same `seen`, the same facts.
+    env.names[FACTS] = old.names[FACTS] if key[4] is state.seen else _facts(scenario, state)
     _cache.last = ((scenario, values, state.commitments, state.met, state.seen), env, tuple(row))
     return env.bind(turn=turn)
 
@@ -297,6 +326,8 @@ class _Layout:
     read: Callable[[Mapping[str, Value]], tuple[Value, ...]]
     most: int  # changed values beyond which a rebuild costs less
     index: Mapping[str, int]  # each variable's place in the order
+    # Each variable's map (None for `state`, else its role), its key there and its index.
+    where: Mapping[str, tuple[str | None, str, int]]
 
 
 def _layout(scenario: Scenario) -> _Layout:
@@ -312,7 +343,9 @@ def _layout(scenario: Scenario) -> _Layout:
                 names.append(var.name)
         read = _getter(names)
         most = max(8, len(names) // 3)
-        found = _Layout(tuple(places), tuple(keys), read, most, {n: i for i, n in enumerate(names)})
+        index = {n: i for i, n in enumerate(names)}
+        where = {n: (places[i][0], keys[i], i) for n, i in index.items()}
+        found = _Layout(tuple(places), tuple(keys), read, most, index, where)
         scenario.cache["environment_layout"] = found
     return found
 

@@ -3,6 +3,7 @@
 state the bundled scenarios' policies reach, and where costs could make the order matter."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,3 +137,39 @@ def test_a_move_its_legality_rules_out_is_one_the_engine_refuses(path: Path) -> 
             if state.ending is not None:
                 break
     assert ruled_out or path.stem in {"mini", "typed"}
+
+
+class _NoPlans(dict[str, Any]):
+    """Move plans that know no move: every move takes `_Play._scripted`."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return False
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_moves_played_in_place_from_their_plans_resolve_as_scripted_moves_do(path: Path) -> None:
+    """`_adjudicate` plays a chosen move with a plan itself (its code, or `_planned`); with
+    every move made twice in one turn of three, identical moves roll apart as `resolve`
+    rolls them."""
+    scenario = load_scenario(path)
+    for policy in scenario.policies:
+        seed = f"{policy}:twice"
+        state = initial_state(scenario)
+        for turn in range(scenario.turns):
+            state = open_turn_unclocked(scenario, state, seed)
+            moves = bots_moves(scenario, state, policy, seed)
+            if turn % 3 == 2:
+                moves += [Move(m.role, m.action, m.params, m.text, id="again") for m in moves]
+            in_place = _adjudicate(scenario, state, moves, seed, False, NO_REVIEW, True)
+            kept = scenario.cache.get("move_plans", {})
+            scenario.cache["move_plans"] = _NoPlans()
+            try:
+                scripted = _adjudicate(scenario, state, moves, seed, False, NO_REVIEW, True)
+            finally:
+                scenario.cache["move_plans"] = kept
+            assert in_place.state == scripted.state
+            assert in_place.draws == scripted.draws
+            assert in_place.results == scripted.results
+            state = in_place.state
+            if state.ending is not None:
+                break
