@@ -12,6 +12,7 @@ workers finish, so they must merge to the same result in any order.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import queue
 import traceback
@@ -100,11 +101,14 @@ def _work(
     taken: Any,
     messages: Any,
 ) -> None:
+    parent = os.getppid()
     try:
         if setup is not None:
             setup(*setup_args)
         total = new_total()
         while True:
+            if os.getppid() != parent:
+                return  # the parent was killed: no one is left to read what this would find
             with taken.get_lock():
                 index = taken.value
                 taken.value = index + 1
