@@ -122,6 +122,10 @@ class _Move(CodeWriter):
             except Slow:
                 commits.append(None)
                 self.out(3, "return None")
+        taken = commits if chance is None or 0 < chance < 1 else [commits[chance < 1]]
+        if all(made is None for made in taken):
+            # Every outcome it can have is handed back: the code would only cost a call
+            raise Slow
         if self.reads_me:
             # The mover's map looked up once, not at every `me.x` (a KeyError: None, as the
             # first `me.x` would have given).
