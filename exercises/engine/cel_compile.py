@@ -49,6 +49,8 @@ _METHODS = {
     "startsWith": ("starts_with", 1),
     "endsWith": ("ends_with", 1),
 }
+# Nodes whose code gives a bool or fails (`not`: `x is False`; `&&`, `||`: checked here).
+_BOOLEAN = frozenset({"not", "and", "or"})
 _MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 _RUNTIME = {name: getattr(cel_runtime, name) for name in dir(cel_runtime) if name.islower()}
 
@@ -263,8 +265,9 @@ class _Writer:
         self.line(f"elif {left} is {other}:")
         self.indent += 1
         self.line(f"{result} = {self.emit(node[2], scope)}")
-        self.line(f"if {result} is not True and {result} is not False:")
-        self.line("    fail()")
+        if node[2][0] not in _BOOLEAN:
+            self.line(f"if {result} is not True and {result} is not False:")
+            self.line("    fail()")
         self.indent -= 1
         self.line("else:")
         self.line("    fail()")

@@ -245,6 +245,8 @@ TEMPLATES = [
     # a literal on the left: only the other side's type is tested
     "100 - a", "10 * a", "1 + a", "0.45 + a", "2.5 - a", "0.5 * a", "-4294967296 * a",
     "9223372036854775807 + a", "0 - a",
+    # a right side that gives a bool or fails: not checked again
+    "a && !b", "a || !b", "!a && !b", "a || (b && a)", "a && (b || a)",
 ]  # fmt: skip
 
 
