@@ -154,10 +154,38 @@ def choose_moves(
             names["role"] = role
             names["params"] = params
             if action.cost:
-                try:
-                    _afford(scenario, state, env, action, role, params, tally, move.key)
-                except Rejected:
-                    continue
+                # `_afford` written out for fixed costs (no expression: the scenario's, the
+                # same in every state), remembered as `_costs` remembers them: the move's
+                # generated code reads them there. Any other is `_afford`'s to price.
+                memo = env.memo
+                cost_key = ("cost", move.key)
+                costs = memo.get(cost_key)
+                if costs is None:
+                    fixed = scenario.cache.get("fixed_costs")
+                    costs = fixed.get(move.key) if fixed is not None else None
+                    if costs is not None:
+                        memo[cost_key] = costs
+                if costs is None:
+                    try:
+                        _afford(scenario, state, env, action, role, params, tally, move.key)
+                    except Rejected:
+                        continue
+                else:
+                    spent = tally.spent
+                    values = state.values
+                    short = False
+                    for change in costs:
+                        var = scenario.variables[change.variable]
+                        after = float(values[change.variable]) + spent.get(change.variable, 0.0)
+                        after += change.delta or 0.0
+                        if var.min is not None and after < var.min:
+                            short = True
+                            break
+                    if short:
+                        continue
+                    for change in costs:
+                        variable = change.variable
+                        spent[variable] = spent.get(variable, 0.0) + (change.delta or 0)
             if not free:
                 counts[role] = counts.get(role, 0) + 1
             moves.append(move)

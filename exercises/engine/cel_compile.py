@@ -14,6 +14,7 @@ The code is built as statements rather than one Python expression, so that `&&`,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +49,8 @@ _METHODS = {
     "startsWith": ("starts_with", 1),
     "endsWith": ("ends_with", 1),
 }
+# Nodes whose code gives a bool or fails (`not`: `x is False`; `&&`, `||`: checked here).
+_BOOLEAN = frozenset({"not", "and", "or"})
 _MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 _RUNTIME = {name: getattr(cel_runtime, name) for name in dir(cel_runtime) if name.islower()}
 
@@ -175,6 +178,10 @@ class _Writer:
         """`x >= 30`, `x / 100`, `x * 0.5`: the commonest shapes, written out for the types
         where Python's operator is CEL's, the runtime helper for any other type."""
         _, op, left, right = node
+        if left[0] == "lit" and right[0] != "lit" and op in ("+", "-", "*"):
+            first = self.literal_first(op, left[1], right, scope)
+            if first is not None:
+                return first
         if right[0] != "lit" or op not in _INLINE:
             return None
         literal = right[1]
@@ -204,6 +211,29 @@ class _Writer:
         name = self.held(left, scope)
         fast = f"{name} {op} {literal!r}"
         return f"({fast} if {test.format(name)} else {_OPERATORS[op]}({name}, {literal!r}))"
+
+    def literal_first(
+        self, op: str, literal: Any, right: Node, scope: dict[str, str]
+    ) -> str | None:
+        """`100 - x`, `10 * x`, `0.45 + x`: the literal's type known here, only the other
+        side's is tested (what the general shape would answer, without a local for the
+        literal and a test of its type)."""
+        kind = type(literal)
+        if kind is float and math.isfinite(literal):
+            name = self.held(right, scope)
+            return (
+                f"({literal!r} {op} {name} if {name}.__class__ is float "
+                f"else {_OPERATORS[op]}({literal!r}, {name}))"
+            )
+        if kind is int:
+            name = self.held(right, scope)
+            total = self.temp()
+            return (
+                f"({total} if {name}.__class__ is int and "
+                f"{INT_MIN} <= ({total} := {literal!r} {op} {name}) <= {INT_MAX} "
+                f"else {_OPERATORS[op]}({literal!r}, {name}))"
+            )
+        return None
 
     def int_sum(self, left: str, op: str, right: str, right_int: str) -> str:
         """`left op right` (`+`, `-`, `*`) for two ints within int64 (`cel_runtime._checked`),
@@ -235,8 +265,9 @@ class _Writer:
         self.line(f"elif {left} is {other}:")
         self.indent += 1
         self.line(f"{result} = {self.emit(node[2], scope)}")
-        self.line(f"if {result} is not True and {result} is not False:")
-        self.line("    fail()")
+        if node[2][0] not in _BOOLEAN:
+            self.line(f"if {result} is not True and {result} is not False:")
+            self.line("    fail()")
         self.indent -= 1
         self.line("else:")
         self.line("    fail()")

@@ -112,36 +112,50 @@ class _Move(CodeWriter):
         else:
             self.out(2, "d = None")
             self.out(2, f"s = {chance >= 1!r}")
+        # A certain outcome (no roll): only its branch written, without `if s:`.
+        certain = None if chance is None or 0 < chance < 1 else chance >= 1
+        fixed = certain is not None
+        pairs: tuple[tuple[bool, Branch], ...] = ((True, action.success), (False, action.failure))
+        if fixed:
+            pairs = tuple(pair for pair in pairs if pair[0] is certain)
+        level = 2 if fixed else 3
         commits: list[list[tuple[str, str, str]] | None] = []
-        for success, branch in ((True, action.success), (False, action.failure)):
-            self.out(2, "if s:" if success else "else:")
+        for success, branch in pairs:
+            if not fixed:
+                self.out(2, "if s:" if success else "else:")
             try:
                 if not plain[success]:
                     raise Slow
-                commits.append(self.values(branch, 3))
+                commits.append(self.values(branch, level))
             except Slow:
                 commits.append(None)
-                self.out(3, "return None")
+                self.out(level, "return None")
+        if all(made is None for made in commits):
+            # Every outcome it can have is handed back: the code would only cost a call
+            raise Slow
         if self.reads_me:
             # The mover's map looked up once, not at every `me.x` (a KeyError: None, as the
             # first `me.x` would have given).
             self.lines.insert(opened, "        ME = N['roles'][" + repr(role) + "]")
         self.out(1, "except Exception:")
         self.out(2, "return None")
-        self.out(1, "if d is not None:")
-        self.out(2, "D.append(d)")
+        if not fixed:
+            self.out(1, "if d is not None:")
+            self.out(2, "D.append(d)")
         reason = self.constant(action.id)
-        for success, made in zip((True, False), commits, strict=True):
-            self.out(1, "if s:" if success else "else:")
+        level = 1 if fixed else 2
+        for (success, _), made in zip(pairs, commits, strict=True):
+            if not fixed:
+                self.out(1, "if s:" if success else "else:")
             for name, value, delta in made or ():
-                self.out(2, "c = new(SC)")
-                self.out(2, "f = c.__dict__")
-                self.out(2, f"f['variable'] = {name!r}")
-                self.out(2, f"f['value'] = {value}")
-                self.out(2, f"f['delta'] = {delta}")
-                self.out(2, f"f['reason'] = {reason}")
-                self.out(2, "ch.append(c)")
-            self.out(2, "pass")
+                self.out(level, "c = new(SC)")
+                self.out(level, "f = c.__dict__")
+                self.out(level, f"f['variable'] = {name!r}")
+                self.out(level, f"f['value'] = {value}")
+                self.out(level, f"f['delta'] = {delta}")
+                self.out(level, f"f['reason'] = {reason}")
+                self.out(level, "ch.append(c)")
+            self.out(level, "pass")
         # unrecorded_result written out: a dozen moves a turn.
         self.out(1, "m = new(MR)")
         self.out(1, "f = m.__dict__")

@@ -81,6 +81,12 @@ def test_bots_admit_the_moves_that_admitting_each_play_in_turn_admits(path: Path
                 moves = []
                 for role in scenario.role_ids:
                     mine = choose_moves(scenario, state, role, policy, seed)
+                    # priced where the moves' generated code looks for the price
+                    memo = environment(scenario, state, state.turn + 1).memo
+                    for move in mine:
+                        action = scenario.action(move.action)
+                        if action is not None and action.cost:
+                            assert ("cost", move.key) in memo
                     if not has_answers(scenario, policy, role):
                         assert mine == admitted_one_by_one(scenario, state, role, policy, seed)
                         compared += len(mine)

@@ -85,3 +85,36 @@ def test_a_compiled_move_hands_back_what_it_cannot_answer_for(effect: str, chanc
     moves = [Move("gov", "escalate", id=str(n)) for n in range(3)]
     for seed in range(4):  # the plan is made at the first, then used
         assert_same_turn(scenario, state, moves, str(seed))
+
+
+@pytest.mark.parametrize("chance", ["1.0", "0.0", "0.5"])
+def test_a_move_whose_every_outcome_is_handed_back_gets_no_code(chance: str) -> None:
+    # A publish on both branches (or on the only one its chance allows): the code could
+    # only hand the move back, so none is made and `_planned` resolves it, as ever.
+    text = (FIXTURES / "mini.yaml").read_text()
+    text = text.replace(
+        "success: {add: {tension: 4}}",
+        f"chance: {chance}\n    success: {{add: {{tension: 4}}, publish: [tension]}}\n"
+        "    failure: {add: {tension: 1}, publish: [tension]}",
+    )
+    scenario = load_scenario_text(text, "odd.yaml")
+    state = initial_state(scenario)
+    moves = [Move("gov", "escalate", id=str(n)) for n in range(3)]
+    for seed in range(3):
+        assert_same_turn(scenario, state, moves, str(seed))
+    plans = [plan for plan in scenario.cache["move_plans"].values() if plan]
+    assert plans and all(plan[6] is None for plan in plans)
+
+
+def test_a_certain_move_whose_other_branch_is_handed_back_keeps_its_code() -> None:
+    text = (FIXTURES / "mini.yaml").read_text()
+    text = text.replace(
+        "success: {add: {tension: 4}}",
+        "chance: 1.0\n    success: {add: {tension: 4}}\n"
+        "    failure: {add: {tension: 1}, publish: [tension]}",
+    )
+    scenario = load_scenario_text(text, "odd.yaml")
+    state = initial_state(scenario)
+    assert_same_turn(scenario, state, [Move("gov", "escalate")], "1")
+    plans = [plan for plan in scenario.cache["move_plans"].values() if plan]
+    assert plans and all(plan[6] is not None for plan in plans)
