@@ -6,7 +6,8 @@ event carries an `Audience`, the vocabulary the server's log stores. Same inputs
 output, always.
 """
 
-from .adjudication import adjudicate, check_move
+from .adjudication import adjudicate
+from .admission import check_move
 from .audience import Audience
 from .bots import UnknownPolicy, choose_moves
 from .dice import Draw

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .adjudication import adjudicate, check_move
+from .adjudication import adjudicate
+from .admission import check_move
 from .analysis_summary import Play, SetupPlays, flags, idle_shifts, summarise_setup
 from .bots import choose_moves
 from .loader import load_scenario_text

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .adjudication import (
-    Rejected,
+from .admission import (
     Tally,
     _admit,
     _afford,
@@ -23,7 +22,7 @@ from .adjudication import (
 )
 from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
-from .moves import Move
+from .moves import Move, Rejected
 from .scenario import ANSWER_OFFER, EVERYONE, FREE_FORM, Scenario
 from .schema import ActionSpec, ParamExpression, PlaySpec, Precondition
 from .state import State, environment

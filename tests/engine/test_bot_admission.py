@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from exercises.engine import adjudicate, initial_state, load_scenario
-from exercises.engine.adjudication import Rejected, Tally, _admit
+from exercises.engine.admission import Tally, _admit
 from exercises.engine.bots import _candidates, _worked_out, choose_moves
 from exercises.engine.dice import generator
 from exercises.engine.expressions import ExpressionError
-from exercises.engine.moves import Move
+from exercises.engine.moves import Move, Rejected
 from exercises.engine.opening import open_turn_unclocked
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State, environment

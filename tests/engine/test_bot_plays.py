@@ -106,10 +106,10 @@ def test_bots_choose_what_admitting_every_play_in_turn_would(policy: str) -> Non
     """choose_moves counts plays legal in any state without asking `_admit` and skips plays
     past the move limit: the moves must be those of asking `_admit` about every play."""
     from exercises.engine import adjudicate, load_bundled_scenarios
-    from exercises.engine.adjudication import Rejected, Tally, _admit
+    from exercises.engine.admission import Tally, _admit
     from exercises.engine.bots import _candidates, _worked_out
     from exercises.engine.dice import generator
-    from exercises.engine.moves import Move
+    from exercises.engine.moves import Move, Rejected
     from exercises.engine.state import environment
 
     scenario = load_bundled_scenarios()["ai-pause"]

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 
 from exercises.engine import adjudicate, initial_state, load_scenario, load_scenario_text
-from exercises.engine.adjudication import (
-    Rejected,
-    _adjudicate,
+from exercises.engine.adjudication import _adjudicate
+from exercises.engine.admission import (
     _legality,
     _owned_costs,
     _static_legality,
@@ -19,7 +18,7 @@ from exercises.engine.adjudication import (
 )
 from exercises.engine.bots import _candidates, choose_moves
 from exercises.engine.expressions import Environment
-from exercises.engine.moves import Move, Outcome
+from exercises.engine.moves import Move, Outcome, Rejected
 from exercises.engine.opening import open_turn_unclocked
 from exercises.engine.review import NO_REVIEW
 from exercises.engine.scenario import ANSWER_OFFER, Scenario
