@@ -6,6 +6,8 @@ the start of the turn. The bots (`bots.py`) ask the same questions of the moves 
 so they live apart from the playing of a turn.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping, Sequence
 from typing import Any
 
