@@ -2,7 +2,6 @@
 hold a batch-path shortcut (move plans, their generated code) to the path it stands in for."""
 
 from collections.abc import Callable
-from pathlib import Path
 
 from exercises.engine import Move, initial_state
 from exercises.engine.bots import choose_moves
@@ -10,10 +9,6 @@ from exercises.engine.moves import Outcome
 from exercises.engine.opening import open_turn_unclocked
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
-FILES = [*sorted(SCENARIOS.glob("*.yaml")), FIXTURES / "mini.yaml", FIXTURES / "typed.yaml"]
 
 SameTurn = Callable[[Scenario, State, list[Move], str], Outcome]
 

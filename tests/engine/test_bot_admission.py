@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from exercises.engine import adjudicate, initial_state, load_scenario
+from exercises.engine import adjudicate, initial_state
 from exercises.engine.admission import Tally, _admit
 from exercises.engine.bots import _candidates, _worked_out, choose_moves
 from exercises.engine.dice import generator
@@ -18,10 +18,9 @@ from exercises.engine.moves import Move, Rejected
 from exercises.engine.opening import open_turn_unclocked
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State, environment
+from tests.engine.corpus import EVERY_FILE, loadable
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
-FILES = [*sorted(SCENARIOS.glob("*.yaml")), *sorted(FIXTURES.glob("*.yaml"))]
+FILES = EVERY_FILE
 
 
 def admitted_one_by_one(
@@ -57,13 +56,6 @@ def admitted_one_by_one(
 
 def has_answers(scenario: Scenario, policy: str, role: str) -> bool:
     return any(play.action == "answer_offer" for play, *_ in _candidates(scenario, policy, role))
-
-
-def loadable(path: Path) -> Scenario | None:
-    try:
-        return load_scenario(path)
-    except Exception:  # fixtures that are invalid on purpose
-        return None
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

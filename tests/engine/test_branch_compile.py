@@ -11,10 +11,7 @@ from exercises.engine.expressions import Environment
 from exercises.engine.scenario import Scenario
 from exercises.engine.simulation import play_exercise
 from exercises.engine.state import environment
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
-FILES = [*sorted(SCENARIOS.glob("*.yaml")), FIXTURES / "mini.yaml", FIXTURES / "typed.yaml"]
+from tests.engine.corpus import FILES, FIXTURES
 
 
 def compiled_plans(scenario: Scenario) -> list[tuple[str | None, object, object]]:

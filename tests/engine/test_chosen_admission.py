@@ -23,11 +23,8 @@ from exercises.engine.opening import open_turn_unclocked
 from exercises.engine.review import NO_REVIEW
 from exercises.engine.scenario import ANSWER_OFFER, Scenario
 from exercises.engine.state import State, environment
+from tests.engine.corpus import FILES
 from tests.engine.test_loader import BASE
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
-FILES = [*sorted(SCENARIOS.glob("*.yaml")), FIXTURES / "mini.yaml", FIXTURES / "typed.yaml"]
 
 
 def bots_moves(scenario: Scenario, state: State, policy: str, seed: str) -> list[Move]:

@@ -15,12 +15,8 @@ from exercises.engine.expressions import ExpressionError
 from exercises.engine.opening import open_turn_unclocked
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State, environment
+from tests.engine.corpus import FILES
 from tests.engine.test_loader import BASE
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
-FILES = [*sorted(SCENARIOS.glob("*.yaml")), FIXTURES / "mini.yaml", FIXTURES / "typed.yaml"]
-
 
 ENDINGS = "endings:\n  - {id: time, title: Time up, final: true}\n"
 

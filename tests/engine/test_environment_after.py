@@ -11,9 +11,9 @@ from exercises.engine import state as state_module
 from exercises.engine.expressions import Environment
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State, environment, environment_after
+from tests.engine.corpus import BUNDLED
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
-FILES = sorted(SCENARIOS.glob("*.yaml"))
+FILES = BUNDLED
 
 
 def built(scenario: Scenario, state: State, turn: int) -> Environment:

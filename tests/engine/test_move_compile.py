@@ -12,7 +12,8 @@ from exercises.engine import Move, adjudicate, initial_state, load_scenario, loa
 from exercises.engine.moves import Outcome
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State
-from tests.engine.both_ways import FILES, FIXTURES, play_both_ways
+from tests.engine.both_ways import play_both_ways
+from tests.engine.corpus import FILES, FIXTURES
 
 
 def without_code(scenario: Scenario) -> dict[str, Any]:

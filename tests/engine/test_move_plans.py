@@ -11,7 +11,8 @@ from exercises.engine.effects import cost_changes
 from exercises.engine.moves import MoveResult, Outcome
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State, environment
-from tests.engine.both_ways import FILES, FIXTURES, play_both_ways
+from tests.engine.both_ways import play_both_ways
+from tests.engine.corpus import FILES, FIXTURES
 
 
 def essentials(result: MoveResult) -> tuple[object, ...]:

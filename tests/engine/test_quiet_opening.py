@@ -19,10 +19,9 @@ from exercises.engine.opening import (
 )
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State
+from tests.engine.corpus import EVERY_FILE, SCENARIOS, loadable
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
-FILES = [*sorted(SCENARIOS.glob("*.yaml")), *sorted(FIXTURES.glob("*.yaml"))]
+FILES = EVERY_FILE
 
 
 def opened_generally(scenario: Scenario, state: State, seed: str) -> State:
@@ -48,13 +47,6 @@ def play_both_ways(scenario: Scenario, policy: str, seed: str) -> int:
         if state.ending is not None:
             break
     return played
-
-
-def loadable(path: Path) -> Scenario | None:
-    try:
-        return load_scenario(path)
-    except Exception:  # fixtures that are invalid on purpose
-        return None
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

@@ -19,11 +19,10 @@ from exercises.engine.expressions import Environment
 from exercises.engine.rules_phase import _rules_code, run_rules
 from exercises.engine.scenario import Scenario
 from exercises.engine.state import State, environment
+from tests.engine.corpus import BUNDLED, FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SCENARIOS = Path(__file__).resolve().parents[2] / "exercises" / "scenarios"
 FILES = [
-    *sorted(SCENARIOS.glob("*.yaml")),
+    *BUNDLED,
     FIXTURES / "mini.yaml",
     FIXTURES / "typed.yaml",
     FIXTURES / "unbalanced.yaml",
