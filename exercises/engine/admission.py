@@ -150,12 +150,23 @@ def _legality(
         verdict = _static_legality(scenario, move)
     if isinstance(verdict, str) or not verdict[0].requires:
         return verdict
-    action, params = verdict
+    unmet = _unmet(scenario, env, move.role, verdict[1], _requirements(scenario, verdict[0]))
+    return verdict if unmet is None else unmet
+
+
+def _unmet(
+    scenario: Scenario,
+    env: Environment,
+    role: str,
+    params: dict[str, Any],
+    requirements: list[tuple[Any, Precondition]],
+) -> str | None:
+    """Why the first precondition that does not hold rules the move out, or None."""
     names = env.names  # env.bind_move, written out
-    names["role"] = move.role
+    names["role"] = role
     names["params"] = params
     try:
-        for run, pre in _requirements(scenario, action):
+        for run, pre in requirements:
             # _truth's answer where the compiled code gives a bool, without its call: bots
             # ask some 20 moves' preconditions a turn. Anything else goes through _truth.
             if run is not None:
@@ -171,7 +182,7 @@ def _legality(
                 return pre.reason
     except Rejected as exc:
         return str(exc)
-    return verdict
+    return None
 
 
 def _requirements(scenario: Scenario, action: ActionSpec) -> list[tuple[Any, Precondition]]:

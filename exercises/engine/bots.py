@@ -18,7 +18,7 @@ from .admission import (
     _plain,
     _requirements,
     _static_legality,
-    _truth,
+    _unmet,
 )
 from .dice import generator
 from .expressions import Environment, Expression, ExpressionError, compile_expression
@@ -112,31 +112,12 @@ def choose_moves(
         if static is not None:
             verdict = static  # what `_legality` answers in every state
         elif checks is not None:
-            # `_legality` of a made move, written out with its action's preconditions in
-            # hand (some 20 a turn): a bool from a compiled precondition is `_truth`'s
-            # answer; anything else goes through `_truth`, for its answer or refusal.
+            # `_legality` of a made move, its action's preconditions in hand (some 20 a
+            # turn): neither the verdict nor the preconditions looked up again.
             verdict, requirements = checks
-            names = env.names  # env.bind_move, written out
-            names["role"] = role
-            names["params"] = verdict[1]  # a pair: it has checks
-            for run, pre in requirements:
-                if run is not None:
-                    try:
-                        held = run(names)
-                    except Exception:
-                        held = None
-                    if held is True:
-                        continue
-                    if held is False:
-                        verdict = pre.reason
-                        break
-                try:
-                    if not _truth(scenario, pre.when, env):
-                        verdict = pre.reason
-                        break
-                except Rejected as exc:
-                    verdict = str(exc)
-                    break
+            unmet = _unmet(scenario, env, role, verdict[1], requirements)
+            if unmet is not None:
+                verdict = unmet
         else:
             verdict = env.memo.get(move.key)
             if verdict is None:
@@ -206,7 +187,7 @@ def choose_moves(
 # action has preconditions, that verdict with the preconditions and their compiled code
 # (`_requirements`), asked in each turn's state (None for the others).
 _Verdict = str | tuple[ActionSpec, dict[str, Any]]
-_Checks = tuple[_Verdict, list[tuple[Any, Precondition]]]
+_Checks = tuple[tuple[ActionSpec, dict[str, Any]], list[tuple[Any, Precondition]]]
 _Candidate = tuple[
     PlaySpec, Move | None, Expression, bool, bool, int, float, bool, _Verdict | None, _Checks | None
 ]
